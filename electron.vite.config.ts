@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// One build for everything that ships: the Electron main process (index) and the headless CLI
+// (cli) share the engine bundle; the preload is CommonJS because sandboxed preloads cannot be ESM.
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: { index: resolve('src-main/index.ts'), cli: resolve('src-main/cli.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { preload: resolve('src-main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src-renderer'),
+    build: {
+      rolldownOptions: { input: resolve('src-renderer/index.html') },
+    },
+    plugins: [react()],
+  },
+});

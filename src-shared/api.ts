@@ -1,0 +1,181 @@
+/**
+ * THE contract between the renderer and the engine. Each method has a zod input and output; the
+ * Electron IPC handlers, the HTTP host, the preload bridge and the renderer client are all derived
+ * from this table. Adding a method = one entry here + one handler in src-main/engine/handlers.ts.
+ */
+import { z } from 'zod';
+import { Actor } from './domain/actor';
+import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
+import { IterationStatus, Proposal } from './domain/ai';
+import { PublicSettings, SettingsPatch } from './domain/settings';
+
+const Empty = z.object({}).strict().default({});
+
+export const TickResult = z.object({
+  scannedAt: z.string(),
+  due: z.number().int(),
+  planned: z.number().int(),
+  failed: z.number().int(),
+  proposals: z.number().int(),
+  autoExecuted: z.number().int(),
+  parseFailures: z.number().int(),
+  llmErrors: z.number().int(),
+  skipped: z.record(z.string(), z.number().int()),
+  durationMs: z.number(),
+  tokens: z.number().int(),
+  overlapSkipped: z.boolean().optional(),
+});
+export type TickResult = z.infer<typeof TickResult>;
+
+export const RunPhase = z.enum(['queued', 'resolving-inputs', 'calling-llm', 'validating', 'writing']);
+export const RunningIteration = z.object({
+  missionId: z.string(),
+  missionTitle: z.string(),
+  iterationId: z.string(),
+  phase: RunPhase,
+  phaseStartedAt: z.string(),
+  startedAt: z.string(),
+  round: z.number().int().optional(),
+});
+export type RunningIteration = z.infer<typeof RunningIteration>;
+
+export const RunnerStatus = z.object({
+  paused: z.boolean(),
+  running: z.array(RunningIteration),
+  lastTick: TickResult.nullable(),
+  nextTickAt: z.string().nullable(),
+  nextDueAt: z.string().nullable(),
+  pendingProposals: z.number().int(),
+  quarantined: z.number().int(),
+  llm: z.object({ configured: z.boolean(), lastError: z.string().nullable(), lastOkAt: z.string().nullable() }),
+});
+export type RunnerStatus = z.infer<typeof RunnerStatus>;
+
+export const methods = {
+  'sync.push': {
+    input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(ChangeIn).max(10_000) }).strict(),
+    output: z.object({ accepted: z.number().int(), duplicates: z.number().int(), seq: z.number().int() }),
+  },
+  'sync.pull': {
+    input: z
+      .object({ since: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) })
+      .strict(),
+    output: z.object({ changes: z.array(ChangeOut), seq: z.number().int(), hasMore: z.boolean(), quarantined: z.number().int() }),
+  },
+  'records.list': {
+    input: z
+      .object({
+        app: z.string().min(1),
+        table: z.string().min(1),
+        limit: z.number().int().min(1).max(10_000).default(1000),
+        includeDeleted: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.object({ records: z.array(RecordOut) }),
+  },
+  'records.get': {
+    input: z.object({ app: z.string().min(1), table: z.string().min(1), id: z.string().min(1) }).strict(),
+    output: z.object({ record: RecordOut.nullable() }),
+  },
+  'runner.tick': { input: Empty, output: TickResult },
+  'runner.status': { input: Empty, output: RunnerStatus },
+  'runner.setPaused': { input: z.object({ paused: z.boolean() }).strict(), output: RunnerStatus },
+  'missions.runNow': {
+    input: z.object({ missionId: z.string().min(1) }).strict(),
+    output: z.object({ iterationId: z.string().nullable(), status: IterationStatus, error: z.string().nullable() }),
+  },
+  'proposals.approve': {
+    input: z
+      .object({ proposalId: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), feedback: z.string().max(10_000).optional() })
+      .strict(),
+    output: z.object({ proposal: Proposal }),
+  },
+  'proposals.reject': {
+    input: z.object({ proposalId: z.string().min(1), feedback: z.string().max(10_000).optional() }).strict(),
+    output: z.object({ proposal: Proposal }),
+  },
+  'proposals.revert': {
+    input: z.object({ proposalId: z.string().min(1) }).strict(),
+    output: z.object({ proposal: Proposal }),
+  },
+  'settings.get': { input: Empty, output: PublicSettings },
+  'settings.update': { input: SettingsPatch, output: PublicSettings },
+  'llm.test': {
+    input: Empty,
+    output: z.object({ ok: z.boolean(), latencyMs: z.number(), model: z.string().nullable(), error: z.string().nullable() }),
+  },
+  'llm.models': { input: Empty, output: z.object({ models: z.array(z.string()), error: z.string().nullable() }) },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Events the engine pushes to every connected UI. */
+export const events = {
+  'sync.changed': z.object({ seq: z.number().int() }),
+  'runner.status': RunnerStatus,
+  'runner.tick': TickResult,
+  'proposals.created': z.object({ count: z.number().int(), missionId: z.string(), missionTitle: z.string() }),
+  'mission.attention': z.object({ missionId: z.string(), missionTitle: z.string(), reason: z.string() }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export const ErrorCode = z.enum(['BAD_INPUT', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNAVAILABLE', 'INTERNAL']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export const ApiErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** An error that crosses the api boundary with a code and a message meant for the user. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: { path: (string | number)[]; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}
+
+export function issuesOf(error: z.ZodError): { path: (string | number)[]; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+}
+
+/** Parses a method's input or throws a BAD_INPUT ApiError carrying the zod issues. */
+export function parseInput<M extends MethodName>(method: M, raw: unknown): ParsedInput<M> {
+  const result = methods[method].input.safeParse(raw ?? {});
+  if (!result.success) throw new ApiError('BAD_INPUT', `Invalid input for ${method}`, issuesOf(result.error));
+  return result.data as ParsedInput<M>;
+}
+
+export { Actor };

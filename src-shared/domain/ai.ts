@@ -1,0 +1,158 @@
+/** Records of the `ai` app: missions, iterations, proposals, agents. */
+import { z } from 'zod';
+
+export const AI_APP = 'ai';
+export const TABLES = {
+  missions: 'aiMissions',
+  iterations: 'aiIterations',
+  proposals: 'aiProposals',
+  agents: 'agents',
+} as const;
+
+export const Cadence = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('manual') }),
+  z.object({ kind: z.literal('interval'), everyMinutes: z.number().int().min(1).max(60 * 24 * 366) }),
+  z.object({ kind: z.literal('daily'), atHour: z.number().int().min(0).max(23), atMinute: z.number().int().min(0).max(59).default(0) }),
+  z.object({
+    kind: z.literal('weekly'),
+    dayOfWeek: z.number().int().min(0).max(6),
+    atHour: z.number().int().min(0).max(23),
+    atMinute: z.number().int().min(0).max(59).default(0),
+  }),
+  z.object({ kind: z.literal('cron'), expression: z.string().min(1).max(200) }),
+]);
+export type Cadence = z.infer<typeof Cadence>;
+
+export const MissionState = z.enum(['active', 'paused', 'done', 'archived']);
+export const InputRef = z.object({ module: z.string().min(1), table: z.string().min(1), id: z.string().min(1) });
+export type InputRef = z.infer<typeof InputRef>;
+
+export const Mission = z.object({
+  id: z.string(),
+  title: z.string().min(1).max(500),
+  conceptMarkdown: z.string().max(100_000).default(''),
+  objective: z.string().max(10_000).default(''),
+  inputs: z.array(InputRef).default([]),
+  cadence: Cadence.default({ kind: 'manual' }),
+  state: MissionState.default('active'),
+  nextRunAt: z.string().nullish(),
+  lastRunAt: z.string().nullish(),
+  agentId: z.string().nullish(),
+  failureStreak: z.number().int().min(0).default(0),
+  needsAttention: z.boolean().default(false),
+  createdAt: z.string().optional(),
+  deletedAt: z.string().nullish(),
+});
+export type Mission = z.infer<typeof Mission>;
+
+export const StepKind = z.enum(['read', 'write']);
+export const IterationStep = z.object({
+  index: z.number().int().min(0),
+  summary: z.string(),
+  toolName: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  rationale: z.string(),
+  kind: StepKind,
+  policy: z.enum(['auto', 'propose', 'deny']).optional(),
+  proposalId: z.string().optional(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+export type IterationStep = z.infer<typeof IterationStep>;
+
+export const IterationStatus = z.enum(['running', 'awaiting-review', 'done', 'failed', 'skipped']);
+export type IterationStatus = z.infer<typeof IterationStatus>;
+
+export const Usage = z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() });
+export type Usage = z.infer<typeof Usage>;
+
+export const Iteration = z.object({
+  id: z.string(),
+  missionId: z.string(),
+  agentId: z.string(),
+  source: z.literal('runner'),
+  startedAt: z.string(),
+  finishedAt: z.string().nullish(),
+  status: IterationStatus,
+  summary: z.string(),
+  steps: z.array(IterationStep),
+  model: z.string().nullish(),
+  usage: Usage.nullish(),
+  latencyMs: z.number().nullish(),
+  promptVersion: z.string(),
+  plannerMode: z.string().nullish(),
+  error: z.string().nullish(),
+});
+export type Iteration = z.infer<typeof Iteration>;
+
+export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'failed', 'reverted']);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+export const Execution = z.object({
+  at: z.string(),
+  eventIds: z.array(z.string()),
+  /** record key -> field values before the execution, so revert can restore them */
+  before: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+
+export const Proposal = z.object({
+  id: z.string(),
+  missionId: z.string(),
+  iterationId: z.string(),
+  agentId: z.string(),
+  agentName: z.string().optional(),
+  missionTitle: z.string().optional(),
+  module: z.string(),
+  toolName: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  rationale: z.string(),
+  summary: z.string().optional(),
+  status: ProposalStatus,
+  createdAt: z.string(),
+  decidedAt: z.string().nullish(),
+  decidedBy: z.string().nullish(),
+  feedback: z.string().nullish(),
+  execution: Execution.nullish(),
+  revertedAt: z.string().nullish(),
+});
+export type Proposal = z.infer<typeof Proposal>;
+
+export const PolicyDecision = z.enum(['auto', 'propose', 'deny']);
+export type PolicyDecision = z.infer<typeof PolicyDecision>;
+export const Policy = z.object({
+  tools: z.record(z.string(), PolicyDecision).default({}),
+  modules: z.record(z.string(), PolicyDecision).default({}),
+  fallback: PolicyDecision.default('propose'),
+});
+export type Policy = z.infer<typeof Policy>;
+
+export const Agent = z.object({
+  id: z.string(),
+  name: z.string().min(1).max(200),
+  role: z.string().max(2000).default(''),
+  systemPrompt: z.string().max(20_000).default(''),
+  policy: Policy.default({ tools: {}, modules: {}, fallback: 'propose' }),
+  maxTokensPerDay: z.number().int().min(0).nullish(),
+  maxConcurrentMissions: z.number().int().min(1).max(100).default(1),
+  state: z.enum(['active', 'paused', 'archived']).default('active'),
+});
+export type Agent = z.infer<typeof Agent>;
+
+export const DEFAULT_AGENT_ID = 'agent:default';
+export const DEFAULT_AGENT: Agent = {
+  id: DEFAULT_AGENT_ID,
+  name: 'Companion',
+  role: 'Plans your missions and proposes changes for you to review.',
+  systemPrompt: '',
+  policy: { tools: {}, modules: {}, fallback: 'propose' },
+  maxTokensPerDay: null,
+  maxConcurrentMissions: 2,
+  state: 'active',
+};
+
+/** Proposal ids are deterministic so staging twice can never make two cards for one step. */
+export function proposalIdFor(iterationId: string, stepIndex: number): string {
+  return `${iterationId}.${stepIndex}`;
+}

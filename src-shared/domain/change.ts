@@ -1,0 +1,128 @@
+/**
+ * The wire form of a change (push and pull) and its normalisation into field writes.
+ * Push accepts the upstream shapes (`{value, at}` and the legacy `{value, updatedAt}`, inserts
+ * carrying only `data`); everything is normalised here, once, for the engine and the replica.
+ */
+import { z } from 'zod';
+import { isStamp } from '../hlc';
+import type { FieldWrite } from '../lww';
+import { Actor, Origin } from './actor';
+
+export const Stamp = z
+  .string()
+  .max(80)
+  .refine(isStamp, { message: 'must be an ISO-8601 instant with a zone (e.g. 2026-11-21T10:00:00.000Z) or an HLC stamp' });
+
+const Name = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
+const RecordId = z.string().min(1).max(200);
+
+export const FieldChange = z.union([
+  z.object({ value: z.unknown(), at: Stamp }).strict(),
+  z.object({ value: z.unknown(), updatedAt: Stamp }).strict(),
+]);
+
+export const Op = z.enum(['insert', 'update', 'delete']);
+export type Op = z.infer<typeof Op>;
+
+export const ChangeIn = z
+  .object({
+    eventId: z.string().min(1).max(200),
+    app: Name,
+    table: Name,
+    id: RecordId,
+    op: Op,
+    fields: z.record(z.string().min(1).max(200), FieldChange).optional(),
+    data: z.record(z.string().min(1).max(200), z.unknown()).optional(),
+    deletedAt: Stamp.optional(),
+    actor: Actor.optional(),
+    origin: Origin.optional(),
+    spaceId: z.string().max(200).optional(),
+    schemaVersion: z.number().int().min(1).max(1).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.op === 'update' && !c.fields && !c.data) {
+      ctx.addIssue({ code: 'custom', message: 'an update needs `fields` (or `data`)', path: ['fields'] });
+    }
+    if (c.op === 'insert' && !c.fields && !c.data) {
+      ctx.addIssue({ code: 'custom', message: 'an insert needs `data` or `fields`', path: ['data'] });
+    }
+  });
+export type ChangeIn = z.infer<typeof ChangeIn>;
+
+export const ChangeOut = z.object({
+  seq: z.number().int(),
+  eventId: z.string(),
+  app: z.string(),
+  table: z.string(),
+  id: z.string(),
+  op: Op,
+  fields: z.record(z.string(), z.object({ value: z.unknown(), at: z.string() })),
+  data: z.record(z.string(), z.unknown()).optional(),
+  deletedAt: z.string().optional(),
+  actor: Actor.nullable(),
+  origin: z.string().nullable(),
+  spaceId: z.string().nullable(),
+  clientId: z.string(),
+  createdAt: z.string(),
+});
+export type ChangeOut = z.infer<typeof ChangeOut>;
+
+/** A record as the engine projects it and the replica stores it. */
+export const RecordOut = z.object({
+  app: z.string(),
+  table: z.string(),
+  id: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  meta: z.record(z.string(), z.string()),
+  deleted: z.boolean(),
+  seq: z.number().int(),
+});
+export type RecordOut = z.infer<typeof RecordOut>;
+
+function stampOf(value: unknown): string | undefined {
+  return typeof value === 'string' && isStamp(value) ? value : undefined;
+}
+
+function latest(stamps: string[]): string | undefined {
+  // Lexical max is fine for choosing "the insert's own stamp" among its fields: all are valid stamps
+  // and a same-instant ordering mistake here only affects the implicit `deletedAt: null`.
+  return stamps.length ? stamps.reduce((a, b) => (b > a ? b : a)) : undefined;
+}
+
+/**
+ * The field writes a change stands for. `arrivalAt` stamps values that came without a stamp.
+ * The record id is never a field.
+ */
+export function changeToWrites(change: ChangeIn, arrivalAt: string): Record<string, FieldWrite> {
+  const writes: Record<string, FieldWrite> = {};
+  if (change.op === 'delete') {
+    const fromFields = change.fields?.deletedAt;
+    const at = change.deletedAt ?? (fromFields ? stampOfField(fromFields) : undefined) ?? stampOf(change.data?.deletedAt) ?? arrivalAt;
+    const value = change.deletedAt ?? fromFields?.value ?? change.data?.deletedAt ?? new Date(Date.parse(at.slice(0, 24))).toISOString();
+    writes.deletedAt = { value, at };
+    return writes;
+  }
+  if (change.fields) {
+    for (const [field, fc] of Object.entries(change.fields)) {
+      if (field === 'id') continue;
+      writes[field] = { value: fc.value, at: stampOfField(fc) };
+    }
+  } else if (change.data) {
+    const at =
+      change.op === 'insert' ? (stampOf(change.data.updatedAt) ?? stampOf(change.data.createdAt) ?? arrivalAt) : arrivalAt;
+    for (const [field, value] of Object.entries(change.data)) {
+      if (field === 'id') continue;
+      writes[field] = { value, at };
+    }
+  }
+  if (change.deletedAt && !writes.deletedAt) writes.deletedAt = { value: change.deletedAt, at: change.deletedAt };
+  if (change.op === 'insert' && !writes.deletedAt) {
+    writes.deletedAt = { value: null, at: latest(Object.values(writes).map((w) => w.at)) ?? arrivalAt };
+  }
+  return writes;
+}
+
+function stampOfField(fc: z.infer<typeof FieldChange>): string {
+  return 'at' in fc ? fc.at : fc.updatedAt;
+}

@@ -1,0 +1,99 @@
+/**
+ * Hybrid logical clock stamps.
+ *
+ * Our stamps look like `2026-11-21T19:50:10.123Z-0001-9f2c41d07a3b5e86`: an ISO instant with
+ * milliseconds and `Z`, a 4-hex-digit counter and a 16-hex-digit node id. Canonical stamps sort
+ * correctly as plain strings, their prefix is a readable instant, and two nodes never produce the
+ * same stamp. Clients of the upstream format send plain ISO instants (`…00.000Z`, `…00Z`,
+ * RFC3339Nano `…00.123456789Z`, or with an offset); those are accepted, stored as given, and
+ * compared through `stampSortKey`, which maps every accepted form onto one sortable string.
+ */
+
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HLC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$/;
+const LOOSE_ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Remote clocks further ahead than this are not followed (a broken device clock must not drag ours). */
+export const MAX_DRIFT_MS = 5 * 60_000;
+
+/** True when `at` is a stamp we accept: our HLC form or an ISO-8601 instant with a zone. */
+export function isStamp(at: string): boolean {
+  return stampSortKey(at) !== null;
+}
+
+/**
+ * A string that sorts like the instant (then counter, then node) of `at`; null when `at` is not a stamp.
+ * Plain instants sort before HLC stamps of the same millisecond; sub-millisecond digits sort after both.
+ */
+export function stampSortKey(at: string): string | null {
+  if (at.length === 24 && CANONICAL_ISO.test(at)) return at;
+  if (at.length === 46 && HLC.test(at)) return at;
+  const m = LOOSE_ISO.exec(at);
+  if (!m) return null;
+  const frac = (m[2] ?? '').padEnd(9, '0');
+  const ms = Date.parse(`${m[1]}.${frac.slice(0, 3)}${m[3]}`);
+  if (Number.isNaN(ms) || ms < 0 || ms > 253402300799999) return null;
+  const base = new Date(ms).toISOString();
+  const subMs = frac.slice(3);
+  return subMs === '000000' ? base : `${base}~${subMs}`;
+}
+
+/** -1, 0 or 1. Both arguments must be stamps (validated at the edge). */
+export function compareStamps(a: string, b: string): number {
+  if (a === b) return 0;
+  const ka = stampSortKey(a) ?? '';
+  const kb = stampSortKey(b) ?? '';
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The instant a stamp denotes, in ms since the epoch (NaN for a non-stamp). */
+export function stampMillis(at: string): number {
+  const key = stampSortKey(at);
+  return key === null ? Number.NaN : Date.parse(key.slice(0, 24));
+}
+
+export function randomNodeId(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface HybridClock {
+  readonly nodeId: string;
+  /** A stamp strictly greater than every stamp this clock issued or observed. */
+  now(): string;
+  /** Moves the clock past a stamp seen from elsewhere (ignored when implausibly far ahead). */
+  observe(at: string): void;
+}
+
+export function createHybridClock(nodeId: string = randomNodeId(), wallClock: () => number = Date.now): HybridClock {
+  if (!/^[0-9a-f]{16}$/.test(nodeId)) throw new Error(`HLC node id must be 16 hex digits, got "${nodeId}"`);
+  let lastMs = 0;
+  let counter = 0;
+  return {
+    nodeId,
+    now() {
+      const wall = wallClock();
+      if (wall > lastMs) {
+        lastMs = wall;
+        counter = 0;
+      } else {
+        counter += 1;
+        if (counter > 0xffff) {
+          // Counter exhausted within one millisecond: borrow the next millisecond.
+          lastMs += 1;
+          counter = 0;
+        }
+      }
+      return `${new Date(lastMs).toISOString()}-${counter.toString(16).padStart(4, '0')}-${nodeId}`;
+    },
+    observe(at) {
+      const ms = stampMillis(at);
+      if (Number.isNaN(ms) || ms > wallClock() + MAX_DRIFT_MS) return;
+      if (ms > lastMs) {
+        lastMs = ms;
+        counter = 0;
+      }
+    },
+  };
+}
