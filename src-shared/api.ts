@@ -28,6 +28,7 @@ export const TickResult = z.object({
 export type TickResult = z.infer<typeof TickResult>;
 
 export const RunPhase = z.enum(['queued', 'resolving-inputs', 'calling-llm', 'validating', 'writing']);
+export type RunPhase = z.infer<typeof RunPhase>;
 export const RunningIteration = z.object({
   missionId: z.string(),
   missionTitle: z.string(),

@@ -91,11 +91,15 @@ export type ProposalStatus = z.infer<typeof ProposalStatus>;
 export const Execution = z.object({
   at: z.string(),
   eventIds: z.array(z.string()),
-  /** record key -> field values before the execution, so revert can restore them */
-  before: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).optional(),
+  /** what each touched record held before (null = it did not exist), so revert can restore it */
+  before: z
+    .array(z.object({ app: z.string(), table: z.string(), id: z.string(), fields: z.record(z.string(), z.unknown()).nullable() }))
+    .optional(),
   result: z.unknown().optional(),
   error: z.string().optional(),
 });
+
+export type Execution = z.infer<typeof Execution>;
 
 export const Proposal = z.object({
   id: z.string(),
@@ -107,6 +111,8 @@ export const Proposal = z.object({
   module: z.string(),
   toolName: z.string(),
   params: z.record(z.string(), z.unknown()),
+  /** the model's params when the user edited them before approving */
+  originalParams: z.record(z.string(), z.unknown()).nullish(),
   rationale: z.string(),
   summary: z.string().optional(),
   status: ProposalStatus,
@@ -124,7 +130,8 @@ export type PolicyDecision = z.infer<typeof PolicyDecision>;
 export const Policy = z.object({
   tools: z.record(z.string(), PolicyDecision).default({}),
   modules: z.record(z.string(), PolicyDecision).default({}),
-  fallback: PolicyDecision.default('propose'),
+  /** applies to tools without a tool or module entry; unset = each tool's default (reads auto, writes propose) */
+  fallback: PolicyDecision.nullish(),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -133,7 +140,7 @@ export const Agent = z.object({
   name: z.string().min(1).max(200),
   role: z.string().max(2000).default(''),
   systemPrompt: z.string().max(20_000).default(''),
-  policy: Policy.default({ tools: {}, modules: {}, fallback: 'propose' }),
+  policy: Policy.default({ tools: {}, modules: {} }),
   maxTokensPerDay: z.number().int().min(0).nullish(),
   maxConcurrentMissions: z.number().int().min(1).max(100).default(1),
   state: z.enum(['active', 'paused', 'archived']).default('active'),
@@ -146,7 +153,7 @@ export const DEFAULT_AGENT: Agent = {
   name: 'Companion',
   role: 'Plans your missions and proposes changes for you to review.',
   systemPrompt: '',
-  policy: { tools: {}, modules: {}, fallback: 'propose' },
+  policy: { tools: {}, modules: {}, fallback: null },
   maxTokensPerDay: null,
   maxConcurrentMissions: 2,
   state: 'active',

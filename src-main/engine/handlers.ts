@@ -1,0 +1,74 @@
+/** One handler per api.ts method. Inputs arrive parsed; errors are ApiError with a user-facing message. */
+import { ApiError, type MethodName, type MethodOutput, type ParsedInput } from '../../src-shared/api';
+import type { LlmClient } from './llm/client';
+import type { Proposals } from './proposals/service';
+import type { Runner } from './runner/runner';
+import type { Settings } from './settings';
+import type { Store } from './store/store';
+
+export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+
+export interface HandlerDeps {
+  store: Store;
+  settings: Settings;
+  runner: Runner;
+  proposals: Proposals;
+  llm: LlmClient;
+  changed: () => void;
+}
+
+/** A single record above this size is refused (the log is not a file store). */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+export function createHandlers({ store, settings, runner, proposals, llm, changed }: HandlerDeps): Handlers {
+  return {
+    'sync.push': ({ clientId, changes }) => {
+      changes.forEach((c, index) => {
+        const size = JSON.stringify(c).length;
+        if (size > MAX_RECORD_BYTES) {
+          throw new ApiError('PAYLOAD_TOO_LARGE', `Change ${index} is ${Math.round(size / 1024)} KB; a single change may be at most 1 MB.`, [
+            { path: ['changes', index], message: 'larger than 1 MB' },
+          ]);
+        }
+      });
+      const result = store.push(clientId, changes);
+      if (result.accepted > 0) changed();
+      return result;
+    },
+    'sync.pull': ({ since, limit }) => store.pull(since, limit),
+    'records.list': ({ app, table, limit, includeDeleted }) => ({ records: store.list(app, table, { limit, includeDeleted }) }),
+    'records.get': ({ app, table, id }) => ({ record: store.get(app, table, id) }),
+    'runner.tick': () => runner.tick(),
+    'runner.status': () => runner.status(),
+    'runner.setPaused': ({ paused }) => {
+      settings.update({ runner: { paused } });
+      return runner.status();
+    },
+    'missions.runNow': async ({ missionId }) => {
+      const outcome = await runner.runNow(missionId);
+      if (outcome.skipped) throw new ApiError('CONFLICT', `The mission was not run: ${outcome.skipped}.`);
+      return { iterationId: outcome.iterationId, status: outcome.status, error: outcome.error };
+    },
+    'proposals.approve': ({ proposalId, params, feedback }) => ({ proposal: proposals.approve(proposalId, params, feedback) }),
+    'proposals.reject': ({ proposalId, feedback }) => ({ proposal: proposals.reject(proposalId, feedback) }),
+    'proposals.revert': ({ proposalId }) => ({ proposal: proposals.revert(proposalId) }),
+    'settings.get': () => settings.publicView(),
+    'settings.update': (patch) => settings.update(patch),
+    'llm.test': async () => {
+      const started = Date.now();
+      try {
+        const answer = await llm.chat({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }] });
+        return { ok: true, latencyMs: Date.now() - started, model: answer.model ?? llm.currentConfig().model, error: null };
+      } catch (error) {
+        return { ok: false, latencyMs: Date.now() - started, model: null, error: (error as Error).message };
+      }
+    },
+    'llm.models': async () => {
+      try {
+        return { models: await llm.models(), error: null };
+      } catch (error) {
+        return { models: [], error: (error as Error).message };
+      }
+    },
+  };
+}

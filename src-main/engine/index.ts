@@ -1,0 +1,110 @@
+/**
+ * The engine: everything Mission Companion does, with no Electron import. Electron main and the
+ * headless host both create one and expose `call` through their transport; tests drive it directly.
+ */
+import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
+import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
+import type { LlmSettings, RunnerSettings } from '../../src-shared/domain/settings';
+import { LlmClient, type LlmClientDeps } from './llm/client';
+import { Proposals } from './proposals/service';
+import { Runner } from './runner/runner';
+import { FileSecretStore, type SecretStore, Settings } from './settings';
+import { type Db, openDatabase } from './store/db';
+import { Store } from './store/store';
+import { createHandlers, type Handlers } from './handlers';
+
+export { DatabaseOpenError } from './store/db';
+export type { SecretStore } from './settings';
+
+export interface EngineOptions {
+  dataDir: string;
+  secrets?: SecretStore;
+  /** read the API key from this environment variable instead of the secret store */
+  apiKeyEnv?: string | null;
+  /** applied over the stored settings at start (and saved), e.g. from CLI flags */
+  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings> };
+  llmDeps?: LlmClientDeps;
+  now?: () => Date;
+  /** start the runner's timer (default true) */
+  autoStart?: boolean;
+}
+
+export type EngineListener = (event: EventName, payload: unknown) => void;
+
+export interface Engine {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly runner: Runner;
+  readonly settings: Settings;
+  call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>>;
+  on(listener: EngineListener): () => void;
+  close(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const db: Db = openDatabase(options.dataDir);
+  try {
+    return assemble(db, options);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function assemble(db: Db, options: EngineOptions): Engine {
+  const now = options.now ?? (() => new Date());
+  const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
+  const settings = new Settings(db, secrets, options.apiKeyEnv ?? null);
+  if (options.overrides && (options.overrides.llm || options.overrides.runner)) {
+    settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
+  }
+  const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
+  const store = new Store(db, clock);
+  const listeners = new Set<EngineListener>();
+  const emit = (event: string, payload: unknown) => {
+    for (const l of listeners) {
+      try {
+        l(event as EventName, payload);
+      } catch {
+        // a broken transport must not break the engine
+      }
+    }
+  };
+  const llm = new LlmClient(() => {
+    const s = settings.get().llm;
+    return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+  }, options.llmDeps);
+  const runner = new Runner({ store, settings, llm, emit, now });
+  const changed = () => {
+    emit('sync.changed', { seq: store.maxSeq() });
+    runner.onDataChanged();
+  };
+  const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, changed });
+  if (options.autoStart !== false) runner.start();
+  let closed = false;
+
+  return {
+    dataDir: options.dataDir,
+    store,
+    runner,
+    settings,
+    async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
+      if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
+      const parsed = parseInput(method, input);
+      const handler = handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
+      return handler(parsed);
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runner.stop();
+      listeners.clear();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Decisions on proposals. Approve re-validates the (possibly edited) params and the agent's policy,
+ * runs the tool and records its effects with the proposal's new status in ONE transaction; a tool
+ * failure marks the proposal failed (never approved). Effect ids derive from the proposal id, so a
+ * second approve is a no-op. Reject keeps the reason for the next prompt. Revert appends the
+ * inverse changes, attributed to the user.
+ */
+import { ApiError, issuesOf } from '../../../src-shared/api';
+import { type AiActor, LOCAL_USER } from '../../../src-shared/domain/actor';
+import { AI_APP, type Agent, DEFAULT_AGENT, type Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { getTool } from '../../../src-shared/tools/catalog';
+import { resolvePolicy } from '../../../src-shared/tools/policy';
+import type { Store } from '../store/store';
+import { ToolError } from '../tools/types';
+import { executeTool, revertExecution } from './executor';
+
+export interface ProposalDeps {
+  store: Store;
+  now: () => Date;
+  timeZone: () => string;
+  changed: () => void;
+}
+
+export class Proposals {
+  constructor(private readonly deps: ProposalDeps) {}
+
+  private load(proposalId: string): Proposal {
+    const p = this.deps.store.getData<Proposal>(AI_APP, TABLES.proposals, proposalId);
+    if (!p) throw new ApiError('NOT_FOUND', `No proposal with id "${proposalId}".`);
+    return p;
+  }
+
+  private agent(agentId: string): Agent {
+    const stored = this.deps.store.getData<Agent>(AI_APP, TABLES.agents, agentId);
+    return stored ? { ...DEFAULT_AGENT, ...stored } : DEFAULT_AGENT;
+  }
+
+  private update(id: string, fields: Partial<Proposal>): void {
+    this.deps.store.appendLocal([{ app: AI_APP, table: TABLES.proposals, id, op: 'update', fields }], LOCAL_USER);
+  }
+
+  approve(proposalId: string, editedParams?: Record<string, unknown>, feedback?: string): Proposal {
+    const current = this.load(proposalId);
+    if (current.status === 'approved') return current;
+    if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be approved.`);
+    const tool = getTool(current.toolName);
+    if (!tool) throw new ApiError('CONFLICT', `The tool "${current.toolName}" no longer exists in this version of the app.`);
+    const parsed = tool.params.safeParse(editedParams ?? current.params);
+    if (!parsed.success) throw new ApiError('BAD_INPUT', `The parameters for ${tool.name} are invalid.`, issuesOf(parsed.error));
+    const params = parsed.data as Record<string, unknown>;
+    const agent = this.agent(current.agentId);
+    if (resolvePolicy(tool, agent.policy) === 'deny') {
+      throw new ApiError('CONFLICT', `Agent "${agent.name}" is no longer allowed to use ${tool.name} (policy: deny).`);
+    }
+    const now = this.deps.now();
+    const actor: AiActor = {
+      kind: 'ai',
+      principalId: current.agentId,
+      displayName: current.agentName ?? agent.name,
+      missionId: current.missionId,
+      iterationId: current.iterationId,
+      rationale: current.rationale,
+    };
+    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    const edited = editedParams ? { params, originalParams: current.params } : {};
+    this.deps.store.tx(() => {
+      try {
+        const execution = executeTool(this.deps.store, tool.name, params, { actor, idPrefix: current.id, now, timeZone: this.deps.timeZone() });
+        this.update(current.id, { status: 'approved', ...decided, ...edited, execution });
+      } catch (error) {
+        if (!(error instanceof ToolError)) throw error;
+        this.update(current.id, { status: 'failed', ...decided, ...edited, execution: { at: now.toISOString(), eventIds: [], error: error.message } });
+      }
+    });
+    this.deps.changed();
+    return this.load(proposalId);
+  }
+
+  reject(proposalId: string, feedback?: string): Proposal {
+    const current = this.load(proposalId);
+    if (current.status === 'rejected') return current;
+    if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be rejected.`);
+    this.update(current.id, { status: 'rejected', decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null });
+    this.deps.changed();
+    return this.load(proposalId);
+  }
+
+  revert(proposalId: string): Proposal {
+    const current = this.load(proposalId);
+    if (current.status === 'reverted') return current;
+    if (current.status !== 'approved' || !current.execution) {
+      throw new ApiError('CONFLICT', `This proposal is ${current.status}; only approved proposals can be reverted.`);
+    }
+    const execution = current.execution;
+    this.deps.store.tx(() => {
+      revertExecution(this.deps.store, execution, { actor: LOCAL_USER, idPrefix: current.id });
+      this.update(current.id, { status: 'reverted', revertedAt: this.deps.now().toISOString() });
+    });
+    this.deps.changed();
+    return this.load(proposalId);
+  }
+}

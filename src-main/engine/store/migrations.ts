@@ -1,0 +1,54 @@
+/** Schema versions, applied in order; the index + 1 is the `user_version` after each. Never edit a shipped one. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sync_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    space_id TEXT,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    data TEXT NOT NULL,
+    field_meta TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    schema_version INTEGER NOT NULL DEFAULT 1,
+    actor TEXT,
+    origin TEXT
+  );
+  CREATE INDEX sync_changes_record ON sync_changes (app_id, table_name, record_id, seq);
+
+  CREATE TABLE records (
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    field_meta TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (app_id, table_name, record_id)
+  ) WITHOUT ROWID;
+  -- The runner's "due" query reads only this partial index.
+  CREATE INDEX records_due_missions ON records (json_extract(data, '$.nextRunAt'))
+    WHERE app_id = 'ai' AND table_name = 'aiMissions' AND deleted = 0 AND json_extract(data, '$.state') = 'active';
+  CREATE INDEX records_proposals_status ON records (json_extract(data, '$.status'))
+    WHERE app_id = 'ai' AND table_name = 'aiProposals';
+  CREATE INDEX records_iterations_mission ON records (json_extract(data, '$.missionId'), json_extract(data, '$.startedAt'))
+    WHERE app_id = 'ai' AND table_name = 'aiIterations';
+
+  -- Rows of sync_changes that could not be parsed (hand-edited file, disk fault): kept aside, reported.
+  CREATE TABLE quarantine (
+    seq INTEGER PRIMARY KEY,
+    reason TEXT NOT NULL,
+    quarantined_at TEXT NOT NULL
+  );
+
+  -- Local-only, never synced.
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE ticks (id INTEGER PRIMARY KEY AUTOINCREMENT, scanned_at TEXT NOT NULL, result TEXT NOT NULL);
+  CREATE TABLE token_usage (day TEXT NOT NULL, agent_id TEXT NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (day, agent_id));
+  CREATE TABLE iteration_debug (iteration_id TEXT PRIMARY KEY, captured_at TEXT NOT NULL, capture TEXT NOT NULL);
+  `,
+];
