@@ -1,0 +1,144 @@
+/**
+ * Headless entry: `serve` runs the engine with the HTTP host (the same UI in any browser, e.g. on a
+ * home server next to a self-hosted LLM); `tick` runs one runner tick and prints its result.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DatabaseOpenError, createEngine } from './engine';
+import { startHttpHost } from './host/http';
+
+const USAGE = `usage: companion [serve|tick] [options]
+  --data-dir DIR            where the database lives (default: $COMPANION_DATA_DIR or ~/.local/share/mission-companion)
+  --port N                  HTTP port (default 5177; 0 picks a free one)
+  --host ADDR               bind address (default 127.0.0.1; anything else needs an explicit --token)
+  --token T                 access token (default: a random one, printed in the ready URL)
+  --llm-base-url URL        OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1
+  --llm-model M             model name
+  --llm-api-key-env VAR     read the API key from this environment variable
+  --tick-interval-ms N      safety-net tick interval (default 60000)
+  --rebuild-projection      recompute all records from the change log, then continue
+  --no-runner               serve without running missions on a timer`;
+
+export function defaultDataDir(): string {
+  if (process.env.COMPANION_DATA_DIR) return resolve(process.env.COMPANION_DATA_DIR);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Mission Companion');
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? homedir(), 'Mission Companion');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'mission-companion');
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        'llm-base-url': { type: 'string' },
+        'llm-model': { type: 'string' },
+        'llm-api-key-env': { type: 'string' },
+        'tick-interval-ms': { type: 'string' },
+        'rebuild-projection': { type: 'boolean' },
+        'no-runner': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const command = positionals[0] ?? 'serve';
+  if (command !== 'serve' && command !== 'tick') fail(`Unknown command "${command}".\n${USAGE}`);
+
+  const host = values.host ?? '127.0.0.1';
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+  if (!loopback && !values.token) fail(`--host ${host} exposes the app beyond this machine: pass an explicit --token (a long random string) too.`);
+  if (values.token !== undefined && values.token.length < 8) fail('--token must be at least 8 characters.');
+  const port = intOption(values.port, 'port', 0, 65535) ?? 5177;
+  const tickIntervalMs = intOption(values['tick-interval-ms'], 'tick-interval-ms', 1000, 24 * 3600_000);
+  const llm: Record<string, string> = {};
+  if (values['llm-base-url']) llm.baseUrl = values['llm-base-url'];
+  if (values['llm-model']) llm.model = values['llm-model'];
+
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  let engine;
+  try {
+    engine = createEngine({
+      dataDir,
+      apiKeyEnv: values['llm-api-key-env'] ?? null,
+      overrides: { ...(Object.keys(llm).length ? { llm } : {}), ...(tickIntervalMs ? { runner: { tickIntervalMs } } : {}) },
+      autoStart: command === 'serve' && !values['no-runner'],
+    });
+  } catch (error) {
+    if (error instanceof DatabaseOpenError) fail(error.message);
+    if ((error as { issues?: unknown }).issues) fail(`Invalid option: ${(error as Error).message} ${JSON.stringify((error as { issues?: unknown }).issues)}`);
+    throw error;
+  }
+
+  if (values['rebuild-projection']) {
+    const { rebuildProjection } = await import('./engine/store/rebuild');
+    const stats = rebuildProjection(engine.store);
+    process.stderr.write(`Rebuilt ${stats.records} records from ${stats.changes} changes (${stats.quarantined} quarantined) in ${stats.ms} ms.\n`);
+  }
+
+  if (command === 'tick') {
+    const result = await engine.call('runner.tick', {});
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    await engine.close();
+    return;
+  }
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = [join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')].find((d) => existsSync(join(d, 'index.html'))) ?? null;
+  const token = values.token ?? randomBytes(18).toString('base64url');
+  let server;
+  try {
+    server = await startHttpHost({ engine, token, host, port, rendererDir, log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    await engine.close();
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') fail(`Port ${port} is already in use: pass --port with another number (or 0 for any free port).`);
+    fail(`Could not listen on ${host}:${port}: ${(error as Error).message}`);
+  }
+  if (!rendererDir) process.stderr.write('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.\n');
+  process.stdout.write(`Companion ready at ${server.url}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal}: stopping (aborting LLM calls, closing the database)…\n`);
+    await server.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Mission Companion could not start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});
