@@ -14,6 +14,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload can require only 'electron': bundle everything else (zod, src-shared).
+      externalizeDeps: false,
       rolldownOptions: {
         input: { preload: resolve('src-main/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
