@@ -1,0 +1,42 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useSyncExternalStore } from 'react';
+import type { z } from 'zod';
+import { db, type StoredRecord } from './schema';
+import { getSyncState, subscribeSync, type SyncState } from './sync';
+
+/** Live, non-deleted records of one table; undefined while the first read is in flight. */
+export function useRecords(app: string, table: string): StoredRecord[] | undefined {
+  return useLiveQuery(
+    () =>
+      db.records
+        .where('[app+table]')
+        .equals([app, table])
+        .filter((r) => r.deleted === 0)
+        .toArray(),
+    [app, table],
+  );
+}
+
+const warned = new Set<string>();
+
+/**
+ * Records parsed with a domain schema (id folded into the data). A record that does not parse is
+ * left out with a console warning rather than crashing the page.
+ */
+export function parseRecords<S extends z.ZodType>(records: readonly StoredRecord[] | undefined, schema: S): z.output<S>[] | undefined {
+  if (!records) return undefined;
+  const out: z.output<S>[] = [];
+  for (const r of records) {
+    const parsed = schema.safeParse({ ...r.data, id: r.id });
+    if (parsed.success) out.push(parsed.data);
+    else if (!warned.has(r.key)) {
+      warned.add(r.key);
+      console.warn(`Skipping unreadable record ${r.key}`, parsed.error.issues);
+    }
+  }
+  return out;
+}
+
+export function useSyncState(): SyncState {
+  return useSyncExternalStore(subscribeSync, getSyncState);
+}

@@ -1,0 +1,183 @@
+/**
+ * The sync loop: push the outbox, then pull until caught up (a replica that never pulled first
+ * hydrates from `sync.snapshot`). Runs are serialised (a request during a run schedules exactly
+ * one more run), triggered at start, by local writes (the outbox is observed), by the engine's
+ * `sync.changed` event, on reconnect, after a failure with backoff, and on a safety-net interval.
+ */
+import { liveQuery } from 'dexie';
+import { ApiError, api } from '../api/client';
+import { errorText } from '../lib/format';
+import type { MethodOutput } from '../../src-shared/api';
+import type { HybridClock } from '../../src-shared/hlc';
+import { applyPulledPage, applySnapshotPage, readCursor } from './apply';
+import { getReplica } from './replica';
+import { db } from './schema';
+
+export const PUSH_BATCH = 500;
+export const PULL_LIMIT = 1000;
+export const SNAPSHOT_LIMIT = 1000;
+const SAFETY_NET_MS = 30_000;
+const RETRY_MIN_MS = 2_000;
+
+export interface SyncState {
+  phase: 'idle' | 'syncing' | 'error';
+  error: string | null;
+  /** local changes waiting to be pushed */
+  pending: number;
+  lastSyncedAt: string | null;
+}
+
+let state: SyncState = { phase: 'idle', error: null, pending: 0, lastSyncedAt: null };
+const listeners = new Set<() => void>();
+
+function setState(patch: Partial<SyncState>): void {
+  state = { ...state, ...patch };
+  for (const l of listeners) l();
+}
+
+export function getSyncState(): SyncState {
+  return state;
+}
+
+export function subscribeSync(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+async function push(clientId: string): Promise<void> {
+  let size = PUSH_BATCH;
+  for (;;) {
+    const batch = await db.outbox.orderBy('seq').limit(size).toArray();
+    if (batch.length === 0) return;
+    try {
+      await api().call('sync.push', { clientId, changes: batch.map((e) => e.change) });
+    } catch (e) {
+      // Large records (long concepts) can make a full batch exceed the host's body limit.
+      if (e instanceof ApiError && e.code === 'PAYLOAD_TOO_LARGE' && size > 1) {
+        size = Math.max(1, Math.floor(size / 2));
+        continue;
+      }
+      throw e;
+    }
+    // Exactly the rows pushed: writes queued meanwhile stay for the next batch.
+    await db.outbox.bulkDelete(batch.map((e) => e.seq!));
+  }
+}
+
+/**
+ * A replica that never pulled starts from the engine's projection instead of replaying the whole
+ * log. The cursor is the FIRST page's seq, set only after the last page, so an interrupted
+ * hydration simply starts over and later changes are pulled (again, harmlessly) afterwards.
+ */
+async function hydrate(clock: HybridClock): Promise<void> {
+  let afterKey: string | null = null;
+  let firstSeq: number | null = null;
+  do {
+    const page: MethodOutput<'sync.snapshot'> = await api().call('sync.snapshot', { afterKey, limit: SNAPSHOT_LIMIT });
+    firstSeq ??= page.seq;
+    afterKey = page.nextKey;
+    await applySnapshotPage(page.records, afterKey === null ? firstSeq : null, clock);
+  } while (afterKey !== null);
+}
+
+async function pull(): Promise<void> {
+  const { clock } = await getReplica();
+  if ((await readCursor()) === 0) {
+    try {
+      await hydrate(clock);
+    } catch (e) {
+      // A host without snapshots still serves the whole log through pull.
+      if (!(e instanceof ApiError && e.code === 'NOT_FOUND')) throw e;
+    }
+  }
+  let since = await readCursor();
+  for (;;) {
+    const page = await api().call('sync.pull', { since, limit: PULL_LIMIT });
+    // `seq` is the last row of the page, quarantined rows included, so it is the next `since`.
+    const cursor = Math.max(page.seq, page.changes.at(-1)?.seq ?? 0);
+    await applyPulledPage(page.changes, cursor, clock);
+    if (!page.hasMore || cursor <= since) return;
+    since = cursor;
+  }
+}
+
+let running: Promise<void> | null = null;
+let again = false;
+let retryDelay = RETRY_MIN_MS;
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** After a failure, retry soon and then less and less often (the safety net caps it anyway). */
+function scheduleRetry(): void {
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    trigger();
+  }, retryDelay);
+  retryDelay = Math.min(retryDelay * 2, SAFETY_NET_MS);
+}
+
+async function runOnce(): Promise<void> {
+  const { clientId } = await getReplica();
+  await push(clientId);
+  await pull();
+}
+
+/** Runs (or re-runs after the current run) push + pull. Rejects with the run's error. */
+export function requestSync(): Promise<void> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    setState({ phase: 'syncing' });
+    try {
+      do {
+        again = false;
+        await runOnce();
+      } while (again);
+      setState({ phase: 'idle', error: null, lastSyncedAt: new Date().toISOString() });
+      retryDelay = RETRY_MIN_MS;
+    } catch (e) {
+      setState({ phase: 'error', error: errorText(e) });
+      scheduleRetry();
+      throw e;
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
+
+function trigger(): void {
+  requestSync().catch(() => {
+    // already in the sync state; the next trigger or the safety net retries
+  });
+}
+
+/** Pushes everything queued so far; used before api calls that need the engine to see local writes. */
+export async function flushOutbox(): Promise<void> {
+  await requestSync();
+  const left = await db.outbox.count();
+  if (left > 0) await requestSync();
+}
+
+let started = false;
+
+/** Starts the loop once per page. */
+export function startSync(): void {
+  if (started) return;
+  started = true;
+  liveQuery(() => db.outbox.count()).subscribe({
+    next: (pending) => {
+      const grew = pending > state.pending;
+      setState({ pending });
+      if (grew) trigger();
+    },
+    error: (e: unknown) => setState({ phase: 'error', error: errorText(e) }),
+  });
+  api().on('sync.changed', trigger);
+  api().onReconnect(trigger);
+  window.addEventListener('online', trigger);
+  setInterval(trigger, SAFETY_NET_MS);
+  trigger();
+}

@@ -1,0 +1,55 @@
+/**
+ * Local writes. The record and its outbox entry are written in ONE Dexie transaction, so a write
+ * is either fully queued for push or not made at all, even if the window closes mid-write.
+ */
+import { LOCAL_USER } from '../../src-shared/domain/actor';
+import { ChangeIn, changeToWrites, type Op } from '../../src-shared/domain/change';
+import { isDeleted, mergeFields, type FieldValues } from '../../src-shared/lww';
+import { newId } from '../lib/ids';
+import { getReplica } from './replica';
+import { db, recordKey, type StoredRecord } from './schema';
+
+export async function writeRecord(app: string, table: string, id: string, fields: FieldValues, op: Op = 'update'): Promise<void> {
+  const { clock } = await getReplica();
+  const key = recordKey(app, table, id);
+  await db.transaction('rw', [db.records, db.outbox], async () => {
+    const current = await db.records.get(key);
+    // Following the stamps already on the record makes this write win over everything the user
+    // saw, even when another tab sharing this replica stamped it a moment ago.
+    for (const at of Object.values(current?.meta ?? {})) clock.observe(at);
+    const at = clock.now();
+    const stamped =
+      op === 'delete'
+        ? { deletedAt: { value: new Date().toISOString(), at } }
+        : Object.fromEntries(Object.entries(fields).map(([f, value]) => [f, { value: value === undefined ? null : value, at }]));
+    // Validated here so a bad local change fails in the UI instead of blocking the outbox later.
+    const change = ChangeIn.parse({
+      eventId: newId(),
+      app,
+      table,
+      id,
+      op,
+      fields: stamped,
+      actor: LOCAL_USER,
+      origin: 'user',
+    });
+    const merged = mergeFields(current, changeToWrites(change, at)).record;
+    const next: StoredRecord = {
+      key,
+      app,
+      table,
+      id,
+      data: merged.data,
+      meta: merged.meta,
+      deleted: isDeleted(merged) ? 1 : 0,
+      seq: current?.seq ?? 0,
+    };
+    await db.records.put(next);
+    await db.outbox.add({ change });
+  });
+}
+
+/** Soft delete: a `deletedAt` tombstone that merges like any other field. */
+export function deleteRecord(app: string, table: string, id: string): Promise<void> {
+  return writeRecord(app, table, id, {}, 'delete');
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { cadenceFromDraft, EMPTY_CADENCE } from './cadence';
+
+describe('cadenceFromDraft', () => {
+  it('maps each kind onto the shared Cadence shape', () => {
+    expect(cadenceFromDraft(EMPTY_CADENCE)).toEqual({ kind: 'manual' });
+    expect(cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'interval', everyMinutes: '90' })).toEqual({ kind: 'interval', everyMinutes: 90 });
+    expect(cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'daily', time: '07:05' })).toEqual({ kind: 'daily', atHour: 7, atMinute: 5 });
+    expect(cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'weekly', time: '18:30', dayOfWeek: '5' })).toEqual({
+      kind: 'weekly',
+      dayOfWeek: 5,
+      atHour: 18,
+      atMinute: 30,
+    });
+  });
+
+  it('returns a message for input the form cannot turn into a cadence', () => {
+    expect(typeof cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'interval', everyMinutes: '0' })).toBe('string');
+    expect(typeof cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'interval', everyMinutes: '1.5' })).toBe('string');
+    expect(typeof cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'daily', time: '' })).toBe('string');
+  });
+});

@@ -1,0 +1,66 @@
+import { useState, type FormEvent } from 'react';
+import { writeRecord } from '../../db/write';
+import { newId } from '../../lib/ids';
+import { useAction } from '../../lib/useAction';
+import { PRIORITIES, TASKS_TABLE, TODO_APP } from './data';
+
+export function AddTaskForm() {
+  const [title, setTitle] = useState('');
+  const [dueDate, setDueDate] = useState('');
+  const [priority, setPriority] = useState<string>('medium');
+  const add = useAction(async () => {
+    await writeRecord(
+      TODO_APP,
+      TASKS_TABLE,
+      newId(),
+      {
+        title: title.trim(),
+        dueDate: dueDate || null,
+        priority,
+        done: false,
+        completedAt: null,
+        createdAt: new Date().toISOString(),
+      },
+      'insert',
+    );
+    setTitle('');
+    setDueDate('');
+    setPriority('medium');
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void add.run();
+  }
+
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="New task">
+      <label className="grow">
+        Title
+        <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} />
+      </label>
+      <label>
+        Due date
+        <input type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
+      </label>
+      <label>
+        Priority
+        <select value={priority} onChange={(e) => setPriority(e.target.value)}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="primary" disabled={add.busy || !title.trim()}>
+        Add task
+      </button>
+      {add.error && (
+        <p className="error" role="alert">
+          {add.error}
+        </p>
+      )}
+    </form>
+  );
+}

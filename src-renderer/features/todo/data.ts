@@ -1,0 +1,37 @@
+import { useMemo } from 'react';
+import { z } from 'zod';
+import { parseRecords, useRecords } from '../../db/hooks';
+
+export const TODO_APP = 'todo';
+export const TASKS_TABLE = 'tasks';
+export const PRIORITIES = ['low', 'medium', 'high'] as const;
+
+/** Tasks are written by this UI and by approved `create_task` proposals; read them leniently. */
+export const Task = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullish(),
+  dueDate: z.string().nullish(),
+  priority: z.string().nullish(),
+  done: z.boolean().nullish().transform((v) => v ?? false),
+  completedAt: z.string().nullish(),
+  createdAt: z.string().nullish(),
+});
+export type Task = z.infer<typeof Task>;
+
+function compareTasks(a: Task, b: Task): number {
+  if (a.done !== b.done) return a.done ? 1 : -1;
+  if (a.done) return (b.completedAt ?? '').localeCompare(a.completedAt ?? '');
+  // Open tasks: dated first, earliest due first, then newest.
+  if ((a.dueDate ?? '') !== (b.dueDate ?? '')) {
+    if (!a.dueDate) return 1;
+    if (!b.dueDate) return -1;
+    return a.dueDate.localeCompare(b.dueDate);
+  }
+  return (b.createdAt ?? '').localeCompare(a.createdAt ?? '');
+}
+
+export function useTasks(): Task[] | undefined {
+  const records = useRecords(TODO_APP, TASKS_TABLE);
+  return useMemo(() => parseRecords(records, Task)?.sort(compareTasks), [records]);
+}
