@@ -36,7 +36,7 @@ export default defineConfig({
   outputDir: 'test-results',
   fullyParallel: false,
   workers: isCI ? 1 : 2,
-  retries: isCI ? 1 : 0,
+  retries: 0,
   forbidOnly: isCI,
   timeout: 60_000,
   expect: { timeout: 10_000 },

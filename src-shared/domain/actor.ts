@@ -29,3 +29,12 @@ export function originOf(actor: Actor | undefined): Origin {
   if (actor.kind === 'ai') return 'agent';
   return actor.principalId === 'system:migration' ? 'migration' : 'system';
 }
+
+/** Who created a record, stored on the record itself (the log keeps the full actor). */
+export const Attribution = z.object({
+  kind: z.enum(['user', 'ai', 'system']),
+  principalId: z.string(),
+  displayName: z.string().nullable(),
+  missionId: z.string().nullable(),
+});
+export type Attribution = z.infer<typeof Attribution>;

@@ -4,7 +4,7 @@
  * Call inside a store transaction: effects and the caller's status write land together.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor } from '../../../src-shared/domain/actor';
+import type { Actor, Attribution } from '../../../src-shared/domain/actor';
 import type { Execution } from '../../../src-shared/domain/ai';
 import { getTool } from '../../../src-shared/tools/catalog';
 import type { LocalChange, Store } from '../store/store';
@@ -39,6 +39,10 @@ export function runTool(store: Store, toolName: string, params: Record<string, u
   );
 }
 
+export function attribution(actor: Actor): Attribution {
+  return { kind: actor.kind, principalId: actor.principalId, displayName: actor.displayName ?? null, missionId: actor.kind === 'ai' ? actor.missionId : null };
+}
+
 /** Runs a write tool and appends its effects; returns the execution record for the proposal. */
 export function executeTool(store: Store, toolName: string, params: Record<string, unknown>, opts: ExecuteOptions): Execution {
   return store.tx(() => {
@@ -51,7 +55,12 @@ export function executeTool(store: Store, toolName: string, params: Record<strin
       return { app: e.app, table: e.table, id: e.id, fields };
     });
     const eventIds = store.appendLocal(
-      effects.map((e, i) => ({ ...e, eventId: opts.idPrefix ? `${opts.idPrefix}/effect/${i}` : undefined })),
+      effects.map((e, i) => ({
+        ...e,
+        // Records say who made them, so lists can show "by <agent>" without reading the log.
+        fields: e.op === 'insert' ? { ...e.fields, createdBy: attribution(opts.actor) } : e.fields,
+        eventId: opts.idPrefix ? `${opts.idPrefix}/effect/${i}` : undefined,
+      })),
       opts.actor,
     );
     return { at: opts.now.toISOString(), eventIds, before, result };

@@ -31,6 +31,7 @@ function TaskItem({ task }: { task: Task }) {
         {task.dueDate && <span className={overdue ? 'error' : 'muted'}>Due {formatDate(task.dueDate)}</span>}
         {task.priority && <span className={`badge priority-${task.priority}`}>{task.priority}</span>}
         {task.done && task.completedAt && <span className="muted">Done {formatDateTime(task.completedAt)}</span>}
+        {task.createdBy?.kind === 'ai' && <span className="badge agent">by {task.createdBy.displayName ?? 'an agent'}</span>}
       </span>
       {task.description && <p className="muted prewrap">{task.description}</p>}
       {toggle.error && (

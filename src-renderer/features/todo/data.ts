@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { z } from 'zod';
+import { Attribution } from '../../../src-shared/domain/actor';
 import { parseRecords, useRecords } from '../../db/hooks';
 
 export const TODO_APP = 'todo';
@@ -16,6 +17,7 @@ export const Task = z.object({
   done: z.boolean().nullish().transform((v) => v ?? false),
   completedAt: z.string().nullish(),
   createdAt: z.string().nullish(),
+  createdBy: Attribution.nullish(),
 });
 export type Task = z.infer<typeof Task>;
 

@@ -1,0 +1,105 @@
+/**
+ * The whole loop a person goes through: create a mission in the UI, run it, review the ghost card
+ * in the todo inbox, approve (the task appears, attributed to the agent), reject with a reason (the
+ * next LLM request carries it), revert (the task goes away).
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/app';
+import { jsonPlanReply } from './fixtures/llm-server';
+
+const callAnna = {
+  summary: 'Schedule the call',
+  toolName: 'create_task',
+  params: { title: 'Call Anna', priority: 'high', dueDate: '2026-11-27' },
+  rationale: 'Anna asked for a call before Friday.',
+};
+
+async function createMissionAndRun(page: Page, title: string): Promise<void> {
+  await page.getByRole('link', { name: 'Missions' }).click();
+  const form = page.getByRole('form', { name: 'New mission' });
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Objective').fill('Turn my meeting notes into tasks');
+  await form.getByRole('button', { name: 'Create mission' }).click();
+  await expect(page.getByText(`Created “${title}”.`)).toBeVisible();
+  await page.getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await expect(page.getByText(/Run finished: awaiting-review/)).toBeVisible();
+}
+
+test('mission → run now → ghost card → approve → task by the agent → revert', async ({ page, app, llm }) => {
+  llm.enqueue(jsonPlanReply({ summary: 'One task from the notes', steps: [callAnna] }));
+  await page.goto(app.url);
+  await createMissionAndRun(page, 'Weekly planning');
+
+  await page.getByRole('link', { name: 'Todo' }).click();
+  const card = page.getByRole('article', { name: /Proposal: Create task 'Call Anna' due Fri 27 Nov, high priority/ });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('Anna asked for a call before Friday.');
+  await expect(card).toContainText('Companion');
+  await expect(page.getByRole('link', { name: /Inbox \(1 pending\)/ })).toBeVisible();
+
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(card).toHaveCount(0);
+  const task = page.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: 'Call Anna' }) });
+  await expect(task).toBeVisible();
+  await expect(task).toContainText('by Companion');
+
+  // The log says who did it: the agent, on behalf of this mission.
+  const { changes } = await app.api('sync.pull', { since: 0, limit: 1000 });
+  const effect = changes.find((c) => c.app === 'todo' && c.table === 'tasks');
+  expect(effect?.actor).toMatchObject({ kind: 'ai', principalId: 'agent:default', rationale: callAnna.rationale });
+
+  const decided = page.getByRole('listitem', { name: /Approved: Create task 'Call Anna'/ });
+  await decided.getByRole('button', { name: 'Revert' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Call Anna' })).toHaveCount(0);
+  await expect(page.getByRole('listitem', { name: /Reverted: Create task 'Call Anna'/ })).toBeVisible();
+  const after = await app.api('records.list', { app: 'todo', table: 'tasks' });
+  expect(after.records).toHaveLength(0);
+});
+
+test('rejecting with a reason puts the reason in the next request to the LLM', async ({ page, app, llm }) => {
+  llm.enqueue(jsonPlanReply({ summary: 'One task', steps: [callAnna] }));
+  await page.goto(app.url);
+  await createMissionAndRun(page, 'Meeting follow-ups');
+
+  await page.getByRole('link', { name: /Inbox/ }).click();
+  const card = page.getByRole('article', { name: /Proposal: Create task 'Call Anna'/ });
+  await card.getByRole('button', { name: 'Reject' }).click();
+  await card.getByLabel('Reason (optional)').fill('Anna is on holiday until May');
+  await card.getByRole('button', { name: 'Confirm reject' }).click();
+  await expect(card).toHaveCount(0);
+  await expect(page.getByRole('listitem', { name: /Rejected: Create task 'Call Anna'/ })).toBeVisible();
+
+  llm.enqueue(jsonPlanReply({ summary: 'Nothing else', steps: [] }));
+  await page.getByRole('link', { name: 'Missions' }).click();
+  await page.getByRole('link', { name: 'Meeting follow-ups' }).click();
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await expect(page.getByText(/Run finished: done/)).toBeVisible();
+
+  const lastRequest = JSON.stringify(llm.requests.at(-1)!.body);
+  expect(lastRequest).toContain('Anna is on holiday until May');
+  expect(lastRequest).toContain('[rejected]');
+});
+
+test('a failing LLM shows a failed iteration with a readable error and the app keeps working', async ({ page, app, llm }) => {
+  // In JSON-plan mode prose is invalid (in tool-calling mode it would just mean "nothing to do").
+  await app.api('settings.update', { llm: { plannerMode: 'json' } });
+  llm.enqueue({ content: 'Sure! I would call Anna.' }, { content: 'Still no JSON, sorry.' });
+  await page.goto(app.url);
+  await page.getByRole('link', { name: 'Missions' }).click();
+  const form = page.getByRole('form', { name: 'New mission' });
+  await form.getByLabel('Title').fill('Flaky model');
+  await form.getByRole('button', { name: 'Create mission' }).click();
+  await page.getByRole('link', { name: 'Flaky model' }).click();
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await expect(page.getByText(/Run failed|Run finished: failed/)).toBeVisible();
+  await expect(page.getByRole('listitem', { name: /Iteration started .*: failed/ })).toContainText('no JSON block found');
+  // Still usable: the todo page works.
+  await page.getByRole('link', { name: 'Todo' }).click();
+  const add = page.getByRole('form', { name: 'New task' });
+  await add.getByLabel('Title').fill('Water the plants');
+  await add.getByRole('button', { name: 'Add task' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Water the plants' })).toBeVisible();
+  await expect.poll(async () => (await app.api('records.list', { app: 'todo', table: 'tasks' })).records.length).toBe(1);
+});
