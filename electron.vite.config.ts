@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { RENDERER_CSP, setMetaCsp } from './src-main/host/csp';
+
+/** The built page carries the one policy the hosts also send as a header (src-main/host/csp.ts). */
+function rendererCsp(): Plugin {
+  return { name: 'companion-renderer-csp', apply: 'build', transformIndexHtml: (html) => setMetaCsp(html, RENDERER_CSP) };
+}
 
 // One build for everything that ships: the Electron main process (index) and the headless CLI
 // (cli) share the engine bundle; the preload is CommonJS because sandboxed preloads cannot be ESM.
@@ -27,6 +34,6 @@ export default defineConfig({
     build: {
       rolldownOptions: { input: resolve('src-renderer/index.html') },
     },
-    plugins: [react()],
+    plugins: [react(), rendererCsp()],
   },
 });

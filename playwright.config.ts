@@ -1,32 +1,18 @@
-import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { defineConfig, type Project } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumCandidates, findChromium } from './scripts/chromium.mjs';
 
 /**
- * End-to-end tests run the built renderer in Chromium against the headless host (out/main/cli.js),
- * with a scripted OpenAI-compatible LLM on loopback. Playwright never downloads browsers here: the
- * system Chromium is used (CHROMIUM_PATH overrides /usr/bin/chromium). `npm test` builds first.
+ * End-to-end tests. Two targets for the same specs in e2e/:
+ *  - chromium (npm test, npm run test:e2e): the built renderer in the system Chromium against the
+ *    headless host (out/main/cli.js), with a scripted OpenAI-compatible LLM on loopback. Playwright
+ *    never downloads browsers here (CHROMIUM_PATH overrides the usual install locations).
+ *  - electron (npm run test:electron, which sets COMPANION_E2E_TARGET=electron): the built desktop
+ *    app through Playwright's _electron, one temp data dir per test (e2e/fixtures/electron.ts).
+ * Only the selected target's project exists, so a bare `playwright test` never runs both.
  */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS };
 
-function chromiumPath(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  const candidates =
-    process.platform === 'darwin'
-      ? [
-          '/Applications/Chromium.app/Contents/MacOS/Chromium',
-          '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-        ]
-      : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((p) => existsSync(p)) ?? candidates[0];
-}
+const electronTarget = process.env.COMPANION_E2E_TARGET === 'electron';
 
 const isCI = !!process.env.CI;
 
@@ -35,7 +21,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   fullyParallel: false,
-  workers: isCI ? 1 : 2,
+  // an Electron app per test is heavier than a tab
+  workers: isCI || electronTarget ? 1 : 2,
   retries: 0,
   forbidOnly: isCI,
   timeout: 60_000,
@@ -47,17 +34,24 @@ export default defineConfig({
     actionTimeout: 15_000,
     navigationTimeout: 20_000,
   },
-  projects: [
-    {
-      name: 'chromium',
-      use: {
-        browserName: 'chromium',
-        viewport: { width: 1280, height: 800 },
-        launchOptions: {
-          executablePath: chromiumPath(),
-          args: CHROMIUM_ARGS,
-        },
+  projects: [electronTarget ? electronProject() : chromiumProject()],
+});
+
+function chromiumProject(): Project {
+  return {
+    name: 'chromium',
+    use: {
+      browserName: 'chromium',
+      viewport: { width: 1280, height: 800 },
+      launchOptions: {
+        executablePath: findChromium() ?? chromiumCandidates()[0],
+        args: CHROMIUM_ARGS,
       },
     },
-  ],
-});
+  };
+}
+
+function electronProject(): Project {
+  // the window is the app's own (its size comes from the shell); no browser is launched
+  return { name: 'electron', use: {} };
+}

@@ -5,37 +5,20 @@
 //
 //   npm start [-- --headless] [-- args…]   args go to Electron, or to `cli.js serve`
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary as findElectronBinary, electronDir as electronPackageDir } from './electron-binary.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
 const forceHeadless = argv.includes('--headless');
 const args = argv.filter((a) => a !== '--headless');
-const electronDir = join(root, 'node_modules', 'electron');
+const electronDir = electronPackageDir(root);
+const electronBinary = () => findElectronBinary(root);
 const INSTALL_TIMEOUT_MS = 60_000;
 /** an Electron that dies this soon after starting did not really start */
 const EARLY_EXIT_MS = 5_000;
-
-function platformPath() {
-  if (process.platform === 'darwin') return 'Electron.app/Contents/MacOS/Electron';
-  if (process.platform === 'win32') return 'electron.exe';
-  return 'electron';
-}
-
-/** The Electron binary if it is on disk (mirrors node_modules/electron/index.js), else null. */
-function electronBinary() {
-  const pathFile = join(electronDir, 'path.txt');
-  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, rel || platformPath());
-    return existsSync(p) ? p : null;
-  }
-  if (!rel) return null;
-  const p = join(electronDir, 'dist', rel);
-  return existsSync(p) ? p : null;
-}
 
 function firstLine(text) {
   const line = String(text)

@@ -10,9 +10,9 @@
 // Debian/Ubuntu, it is installed with apt-get; otherwise one line says how to get it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from './chromium.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -43,27 +43,6 @@ for (const [name, path] of Object.entries(bin)) {
 
 // ---------------------------------------------------------------------------------------------
 // Chromium
-
-function chromiumCandidates() {
-  if (process.platform === 'darwin') {
-    const apps = ['/Applications', join(homedir(), 'Applications')];
-    return apps.flatMap((dir) => [
-      join(dir, 'Chromium.app/Contents/MacOS/Chromium'),
-      join(dir, 'Google Chrome.app/Contents/MacOS/Google Chrome'),
-      join(dir, 'Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'),
-    ]);
-  }
-  if (process.platform === 'win32') {
-    const pf = [process.env['PROGRAMFILES'], process.env['PROGRAMFILES(X86)'], process.env['LOCALAPPDATA']].filter(Boolean);
-    return pf.map((dir) => join(dir, 'Google', 'Chrome', 'Application', 'chrome.exe'));
-  }
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
-}
-
-function findChromium() {
-  if (process.env.CHROMIUM_PATH) return existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : null;
-  return chromiumCandidates().find((p) => existsSync(p)) ?? null;
-}
 
 const HOW_TO_GET_CHROMIUM =
   'e2e needs Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium; macOS: install Google Chrome, or set CHROMIUM_PATH=/Applications/Google Chrome.app/Contents/MacOS/Google Chrome)';

@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DatabaseOpenError, createEngine } from './engine';
 import { startHttpHost } from './host/http';
+import { LogFile } from './shell/log-file';
+
+/** A shutdown that takes longer than this (a stuck close) ends the process anyway, with code 1. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 const USAGE = `usage: companion [serve|tick] [options]
   --data-dir DIR            where the database lives (default: $COMPANION_DATA_DIR or ~/.local/share/mission-companion)
@@ -30,8 +34,17 @@ export function defaultDataDir(): string {
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'mission-companion');
 }
 
+/** Set once the data dir is known; from then on what the host says is also logged to its file. */
+let logFile: LogFile | null = null;
+
+/** One line on stderr (and in the log file once there is one). */
+function say(message: string, level: 'info' | 'warn' | 'error' = 'info', error?: unknown): void {
+  if (logFile) logFile.write(level, 'cli', message, undefined, error);
+  else process.stderr.write(`${message}${error instanceof Error ? `: ${error.message}` : ''}\n`);
+}
+
 function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
+  say(message, 'error');
   process.exit(1);
 }
 
@@ -83,6 +96,10 @@ async function main(): Promise<void> {
   if (values['llm-model']) llm.model = values['llm-model'];
 
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  // Everything the host says on stderr also goes to <dataDir>/logs/companion.log as JSON lines;
+  // stderr keeps the plain message, as people and scripts read it.
+  logFile = new LogFile({ dataDir, echo: (_line, entry) => process.stderr.write(`${entry.msg}${entry.err ? `: ${entry.err.message}` : ''}\n`) });
+  logFile.fileOnly('info', 'cli', `${command} starting`, { pid: process.pid, host, port, dataDir, version: process.env.npm_package_version ?? null });
   let engine;
   try {
     engine = createEngine({
@@ -100,7 +117,7 @@ async function main(): Promise<void> {
   if (values['rebuild-projection']) {
     const { rebuildProjection } = await import('./engine/store/rebuild');
     const stats = rebuildProjection(engine.store);
-    process.stderr.write(`Rebuilt ${stats.records} records from ${stats.changes} changes (${stats.quarantined} quarantined) in ${stats.ms} ms.\n`);
+    say(`Rebuilt ${stats.records} records from ${stats.changes} changes (${stats.quarantined} quarantined) in ${stats.ms} ms.`);
   }
 
   if (command === 'tick') {
@@ -115,30 +132,41 @@ async function main(): Promise<void> {
   const token = values.token ?? randomBytes(18).toString('base64url');
   let server;
   try {
-    server = await startHttpHost({ engine, token, host, port, rendererDir, log: (line) => process.stderr.write(`${line}\n`) });
+    server = await startHttpHost({ engine, token, host, port, rendererDir, log: (line) => say(line, 'error') });
   } catch (error) {
     await engine.close();
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') fail(`Port ${port} is already in use: pass --port with another number (or 0 for any free port).`);
     fail(`Could not listen on ${host}:${port}: ${(error as Error).message}`);
   }
-  if (!rendererDir) process.stderr.write('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.\n');
+  if (!rendererDir) say('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.', 'warn');
   process.stdout.write(`Companion ready at ${server.url}\n`);
+  // the token stays out of the log file
+  logFile.fileOnly('info', 'cli', 'ready', { url: server.url.replace(/\?token=.*$/, ''), rendererDir });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`${signal}: stopping (aborting LLM calls, closing the database)…\n`);
-    await server.close();
-    await engine.close();
-    process.exit(0);
+    say(`${signal}: stopping (aborting LLM calls, closing the database)…`);
+    const watchdog = setTimeout(() => {
+      say(`${signal}: shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway (SQLite recovers from its WAL at the next start).`, 'error');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    // Both at once: closing the engine aborts LLM calls, which lets api calls waiting on them answer
+    // so that the server can close; the engine lets its running transaction finish before the DB closes.
+    const results = await Promise.allSettled([server.close(), engine.close()]);
+    clearTimeout(watchdog);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) say(`${signal}: shutdown failed`, 'error', failure.reason);
+    else logFile?.fileOnly('info', 'cli', 'stopped', { signal });
+    process.exit(failure ? 1 : 0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Mission Companion could not start: ${(error as Error)?.message ?? String(error)}\n`);
+  say('Mission Companion could not start', 'error', error instanceof Error ? error : new Error(String(error)));
   process.exit(1);
 });

@@ -1,23 +1,45 @@
 /**
- * Electron entry: lifecycle, window, tray, notifications, safeStorage; wires the engine to IPC.
- * Decisions live in pure, unit-tested modules (./shell/*, ./host/ipc-core); this file adapts them
- * to Electron's objects. The engine never imports electron.
+ * Electron entry: lifecycle, window, tray, menu, notifications, safeStorage, launch at login; wires
+ * the engine to IPC. Decisions live in pure, unit-tested modules (./shell/*, ./host/ipc-core,
+ * ./host/csp); this file adapts them to Electron's objects. The engine never imports electron.
  *
- * Data dir: app.getPath('userData'), or $COMPANION_DATA_DIR (tests, portable use).
+ * Data dir: app.getPath('userData'), or $COMPANION_DATA_DIR (tests, portable use). The log is
+ * `<dataDir>/logs/companion.log` (JSON lines, rotated by size).
  */
-import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, safeStorage, session, shell, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import { mkdirSync } from 'node:fs';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  nativeImage,
+  Notification,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+  type MenuItemConstructorOptions,
+  type NativeImage,
+} from 'electron';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ApiError, type EventName, type MethodName, type RunnerStatus } from '../src-shared/api';
+import { ApiError, type EventName, type MethodName, type RunnerStatus, type ShellPreferences } from '../src-shared/api';
 import { createEngine, type Engine } from './engine';
-import { allowedRendererOrigins } from './host/ipc-core';
+import { withRendererCsp } from './host/csp';
+import { allowedRendererOrigins, isTrustedSender } from './host/ipc-core';
 import { broadcastEvent, registerValidatedIpc } from './host/ipc';
-import { notificationFor } from './shell/notifications';
+import { appMenuModel, type AppMenuAction, type AppMenuItem } from './shell/app-menu';
+import { LogFile } from './shell/log-file';
+import { autostartFile, HIDDEN_ARG, loginItemPlan, loginItemUnavailable, startedAtLogin, type LoginItemEnv } from './shell/login-item';
+import { closeToTrayHint, notificationFor, ROUTES, urlWithRoute, type NotificationModel } from './shell/notifications';
 import { SafeStorageSecretStore } from './shell/secret-store';
+import { loadShellState, saveShellState, type ShellState } from './shell/shell-state';
 import { trayIconBitmap } from './shell/tray-icon';
 import { trayMenuModel, trayTooltip, type TrayAction, type TrayState } from './shell/tray-model';
-import { closeBehavior, decideNavigation, decidePermission, decideWindowOpen, mainWindowOptions } from './shell/window-options';
+import { APP_TITLE, closeBehavior, decideNavigation, decidePermission, decideWindowOpen, mainWindowOptions, WINDOW_SIZE } from './shell/window-options';
+import { restoreWindowState, windowStateToSave } from './shell/window-state';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PRELOAD_PATH = join(here, '../preload/preload.cjs');
@@ -27,6 +49,7 @@ const ALLOWED_ORIGINS = allowedRendererOrigins({
   devServerUrl: DEV_SERVER_URL,
   rendererDirUrl: pathToFileURL(dirname(RENDERER_HTML)).href + '/',
 });
+const isAppUrl = (url: string) => isTrustedSender(url, true, ALLOWED_ORIGINS);
 
 const dataDir = resolve(process.env.COMPANION_DATA_DIR || app.getPath('userData'));
 if (process.env.COMPANION_DATA_DIR) {
@@ -35,19 +58,29 @@ if (process.env.COMPANION_DATA_DIR) {
   app.setPath('userData', dataDir);
 }
 
+const logFile = new LogFile({
+  dataDir,
+  minLevel: process.env.COMPANION_LOG_LEVEL === 'debug' ? 'debug' : 'info',
+  // a terminal shows the log while developing; an installed app has nobody reading its stdout
+  echo: app.isPackaged ? null : (line) => console.warn(line),
+});
+/** For modules that log `[scope] message` strings (IPC core, secret store). */
+const log = logFile.callback('warn', 'app');
+
 let engine: Engine | null = null;
 let engineError: string | null = null;
+let secrets: SafeStorageSecretStore | null = null;
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let quitting = false;
 let engineClosed = false;
 let tickInFlight = false;
-let trayState: TrayState = { paused: false, busy: false, pendingProposals: 0, llmConfigured: false, llmError: null, engineError: null };
+let shellState: ShellState = loadShellState(dataDir, log);
+let trayState: TrayState = { paused: false, busy: false, planning: 0, pendingProposals: 0, llmConfigured: false, llmError: null, engineError: null };
+/** a login start opens in the tray only (when there is a tray to open it from) */
+let startHidden = false;
 
-function log(message: string, error?: unknown): void {
-  if (error === undefined) console.warn(message);
-  else console.warn(message, error);
-}
+process.on('unhandledRejection', (reason) => logFile.error('app', 'unhandled promise rejection', reason));
 
 // ---------------------------------------------------------------------------------------------
 // Single instance: a second launch focuses the running one.
@@ -57,7 +90,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', () => showWindow());
   main().catch((error: unknown) => {
-    log('[app] could not start', error);
+    logFile.error('app', 'could not start', error);
     dialog.showErrorBox('Mission Companion could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);
   });
@@ -66,16 +99,17 @@ if (!app.requestSingleInstanceLock()) {
 async function main(): Promise<void> {
   hardenWebContents();
   await app.whenReady();
-  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null);
-  denyPermissions();
+  logFile.info('app', 'started', { version: app.getVersion(), electron: process.versions.electron, platform: process.platform, packaged: app.isPackaged, dataDir });
+  setApplicationMenu();
+  hardenSession();
 
-  const secrets = await SafeStorageSecretStore.open(dataDir, safeStorage, { log });
-  if (secrets.warning) log(`[secrets] ${secrets.warning}`);
+  secrets = await SafeStorageSecretStore.open(dataDir, safeStorage, { log });
+  if (secrets.warning) logFile.warn('secrets', secrets.warning, undefined, { backend: secrets.backend });
   try {
     engine = createEngine({ dataDir, secrets });
   } catch (error) {
     engineError = error instanceof Error ? error.message : String(error);
-    log('[engine] could not start', error);
+    logFile.error('engine', 'could not start', error);
   }
 
   registerValidatedIpc({ dispatch, allowedOrigins: ALLOWED_ORIGINS, log });
@@ -86,6 +120,7 @@ async function main(): Promise<void> {
   trayState = { ...trayState, engineError };
 
   createTray();
+  startHidden = tray !== null && startedAtLogin(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
   createWindow();
   if (engineError) void explainEngineError(engineError);
 
@@ -94,23 +129,38 @@ async function main(): Promise<void> {
     // With a tray the app (and its runner) keeps going; without one, closing the last window quits.
     if (!tray) app.quit();
   });
-  app.on('before-quit', (event) => {
-    quitting = true;
-    if (engineClosed || !engine) return;
-    event.preventDefault();
-    const closing = engine;
-    engine = null;
-    void closing
-      .close()
-      .catch((error: unknown) => log('[engine] close failed', error))
-      .finally(() => {
-        engineClosed = true;
-        app.quit();
-      });
-  });
+  app.on('before-quit', onBeforeQuit);
+}
+
+function onBeforeQuit(event: Electron.Event): void {
+  quitting = true;
+  if (engineClosed) return;
+  // Quitting waits for the engine (aborts LLM calls, finishes the running transaction, closes the
+  // DB) and for secrets still being encrypted to disk; then quits for real.
+  event.preventDefault();
+  const closing = engine;
+  engine = null;
+  void (async () => {
+    try {
+      await closing?.close();
+    } catch (error) {
+      logFile.error('engine', 'close failed', error);
+    }
+    try {
+      await secrets?.flush();
+    } catch (error) {
+      logFile.error('secrets', 'could not save', error);
+    }
+    logFile.info('app', 'quit');
+    engineClosed = true;
+    app.quit();
+  })();
 }
 
 async function dispatch(method: MethodName, input: unknown): Promise<unknown> {
+  // The shell's own preferences are answered here; the engine (also in the headless host) says "no shell".
+  if (method === 'shell.getPreferences') return shellPreferences();
+  if (method === 'shell.setPreferences') return setShellPreferences(input as { launchAtLogin: boolean });
   if (!engine) {
     throw new ApiError('UNAVAILABLE', engineError ?? 'Mission Companion is shutting down.');
   }
@@ -126,6 +176,7 @@ function hardenWebContents(): void {
       const decision = decideNavigation(url, ALLOWED_ORIGINS);
       if (decision.allow) return;
       event.preventDefault();
+      logFile.warn('security', 'navigation refused', undefined, { url: url.slice(0, 300) });
       if (decision.openExternal) void shell.openExternal(decision.openExternal);
     });
     contents.on('will-redirect', (event, url) => {
@@ -140,7 +191,8 @@ function hardenWebContents(): void {
   });
 }
 
-function denyPermissions(): void {
+/** Permission requests and checks are denied (see decidePermission); the CSP is also sent as a header. */
+function hardenSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
     callback(decidePermission(permission, details.requestingUrl ?? contents.getURL(), ALLOWED_ORIGINS));
@@ -148,46 +200,152 @@ function denyPermissions(): void {
   ses.setPermissionCheckHandler((contents, permission, _requestingOrigin, details) =>
     decidePermission(permission, details.requestingUrl ?? contents?.getURL() ?? null, ALLOWED_ORIGINS),
   );
+  // The dev server needs Vite's inline HMR preamble; there the <meta> CSP of index.html applies alone.
+  if (!DEV_SERVER_URL) {
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      const responseHeaders = withRendererCsp(details, isAppUrl);
+      callback(responseHeaders ? { responseHeaders } : {});
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Window
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions({ preloadPath: PRELOAD_PATH }));
+function windowIconPath(): string | null {
+  // macOS and Windows take the icon from the app bundle; Linux window managers want it per window.
+  if (process.platform !== 'linux') return null;
+  const icon = join(app.getAppPath(), 'build', 'icons', '256x256.png');
+  return existsSync(icon) ? icon : null;
+}
+
+function createWindow(route: string | null = null): BrowserWindow {
+  const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
+  const restored = restoreWindowState(shellState.window, workAreas, WINDOW_SIZE);
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath: PRELOAD_PATH, iconPath: windowIconPath(), bounds: restored.bounds }));
   mainWindow = win;
-  win.once('ready-to-show', () => win.show());
+  if (restored.maximized) win.maximize();
+  const showOnReady = !startHidden;
+  startHidden = false;
+  win.once('ready-to-show', () => {
+    if (showOnReady) win.show();
+  });
+
+  let saveTimer: NodeJS.Timeout | null = null;
+  const rememberBounds = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => saveWindowState(win), 500);
+  };
+  win.on('resize', rememberBounds);
+  win.on('move', rememberBounds);
   win.on('close', (event) => {
-    if (closeBehavior({ quitting, hasTray: tray !== null }) === 'hide') {
-      event.preventDefault();
-      win.hide();
-    }
+    if (saveTimer) clearTimeout(saveTimer);
+    saveWindowState(win);
+    const behavior = closeBehavior({ quitting, hasTray: tray !== null, hintShown: shellState.closeHintShown });
+    if (behavior.action === 'close') return;
+    event.preventDefault();
+    win.hide();
+    if (behavior.showHint) showCloseToTrayHint();
   });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
   win.webContents.on('render-process-gone', (_event, details) => {
-    log(`[window] renderer gone (${details.reason}); reloading`);
-    if (details.reason !== 'clean-exit' && !win.isDestroyed()) void loadRenderer(win);
+    logFile.error('window', `renderer gone (${details.reason}); reloading`, undefined, { exitCode: details.exitCode });
+    if (details.reason !== 'clean-exit' && !win.isDestroyed()) void loadRenderer(win, null);
   });
-  void loadRenderer(win);
+  void loadRenderer(win, route);
   return win;
 }
 
-async function loadRenderer(win: BrowserWindow): Promise<void> {
+async function loadRenderer(win: BrowserWindow, route: string | null): Promise<void> {
   try {
-    if (DEV_SERVER_URL) await win.loadURL(DEV_SERVER_URL);
-    else await win.loadFile(RENDERER_HTML);
+    if (DEV_SERVER_URL) await win.loadURL(route ? (urlWithRoute(DEV_SERVER_URL, route) ?? DEV_SERVER_URL) : DEV_SERVER_URL);
+    else await win.loadFile(RENDERER_HTML, route ? { hash: route.slice(1) } : {});
   } catch (error) {
-    log('[window] could not load the renderer', error);
+    logFile.error('window', 'could not load the renderer', error);
   }
 }
 
-function showWindow(): void {
-  const win = mainWindow && !mainWindow.isDestroyed() ? mainWindow : createWindow();
+function saveWindowState(win: BrowserWindow): void {
+  if (win.isDestroyed()) return;
+  const state = windowStateToSave({ normalBounds: win.getNormalBounds(), maximized: win.isMaximized(), fullScreen: win.isFullScreen() });
+  if (state) updateShellState({ window: state });
+}
+
+function updateShellState(patch: Partial<ShellState>): void {
+  shellState = { ...shellState, ...patch };
+  try {
+    saveShellState(dataDir, shellState);
+  } catch (error) {
+    logFile.warn('shell', 'could not save the window state', error);
+  }
+}
+
+function showWindow(): BrowserWindow {
+  // a new window shows itself on ready-to-show (no blank frame)
+  if (!mainWindow || mainWindow.isDestroyed()) return createWindow();
+  const win = mainWindow;
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
+  return win;
+}
+
+/** Shows the window at a renderer route (e.g. the inbox), loading it there if it is not open yet. */
+function openRoute(route: string | null): void {
+  const existing = mainWindow && !mainWindow.isDestroyed() ? mainWindow : null;
+  if (!existing) {
+    createWindow(route);
+    return;
+  }
+  showWindow();
+  if (!route) return;
+  const target = urlWithRoute(existing.webContents.getURL(), route);
+  // only the hash changes: the page stays loaded and its router follows
+  if (target) void existing.webContents.loadURL(target).catch((error: unknown) => logFile.warn('window', `could not open ${route}`, error));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Menu
+
+function setApplicationMenu(): void {
+  const model = appMenuModel({ platform: process.platform, appName: APP_TITLE, devTools: !app.isPackaged });
+  app.setAboutPanelOptions({ applicationName: APP_TITLE, applicationVersion: app.getVersion() });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(model.map(toMenuItem)));
+}
+
+function toMenuItem(item: AppMenuItem): MenuItemConstructorOptions {
+  if ('type' in item) return { type: 'separator' };
+  if ('submenu' in item) return { label: item.label, ...(item.role ? { role: item.role } : {}), submenu: item.submenu.map(toMenuItem) };
+  if ('action' in item) return { label: item.label, click: () => void onMenuAction(item.action) };
+  return { role: item.role, ...(item.label ? { label: item.label } : {}) };
+}
+
+async function onMenuAction(action: AppMenuAction): Promise<void> {
+  switch (action) {
+    case 'open-logs':
+      mkdirSync(logFile.dir, { recursive: true });
+      await openFolder(logFile.dir);
+      return;
+    case 'open-data':
+      await openFolder(dataDir);
+      return;
+    case 'open-window':
+      showWindow();
+      return;
+    case 'run-due':
+      await onTrayAction('tick');
+      return;
+    case 'about':
+      app.showAboutPanel();
+      return;
+  }
+}
+
+async function openFolder(path: string): Promise<void> {
+  const error = await shell.openPath(path);
+  if (error) logFile.warn('shell', `could not open ${path}: ${error}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,7 +356,7 @@ function createTray(): void {
     tray = new Tray(trayImage());
   } catch (error) {
     // Some Linux desktops have no status area; the window then behaves like a normal window.
-    log('[tray] not available; closing the window will quit', error);
+    logFile.warn('tray', 'not available; closing the window will quit', error);
     tray = null;
     return;
   }
@@ -236,12 +394,15 @@ async function onTrayAction(action: TrayAction): Promise<void> {
       case 'open':
         showWindow();
         return;
+      case 'inbox':
+        openRoute(ROUTES.inbox);
+        return;
       case 'quit':
         quitting = true;
         app.quit();
         return;
       case 'tick':
-        if (!engine) return;
+        if (!engine || tickInFlight) return;
         tickInFlight = true;
         trayState = { ...trayState, busy: true };
         updateTray();
@@ -259,7 +420,7 @@ async function onTrayAction(action: TrayAction): Promise<void> {
         return;
     }
   } catch (error) {
-    log(`[tray] ${action} failed`, error);
+    logFile.warn('tray', `${action} failed`, error);
   }
 }
 
@@ -267,7 +428,8 @@ function applyStatus(status: RunnerStatus): void {
   trayState = {
     ...trayState,
     paused: status.paused,
-    busy: tickInFlight || status.running.length > 0,
+    busy: tickInFlight,
+    planning: status.running.length,
     pendingProposals: status.pendingProposals,
     llmConfigured: status.llm.configured,
     llmError: status.llm.lastError,
@@ -280,8 +442,18 @@ async function refreshTrayFromEngine(): Promise<void> {
   try {
     applyStatus(await engine.call('runner.status', {}));
   } catch (error) {
-    log('[tray] could not read the runner status', error);
+    logFile.warn('tray', 'could not read the runner status', error);
   }
+}
+
+/** Decisions in the inbox change the pending count without a runner.status event: re-read, coalesced. */
+let refreshTimer: NodeJS.Timeout | null = null;
+function refreshTraySoon(): void {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void refreshTrayFromEngine();
+  }, 300);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,31 +463,98 @@ function onEngineEvent(event: EventName, payload: unknown): void {
   try {
     broadcastEvent(event, payload);
   } catch (error) {
-    log(`[ipc] could not broadcast ${event}`, error);
+    logFile.warn('ipc', `could not broadcast ${event}`, error);
   }
-  if (event === 'runner.status') {
-    applyStatus(payload as RunnerStatus);
-  }
+  if (event === 'runner.status') applyStatus(payload as RunnerStatus);
+  else if (event === 'sync.changed') refreshTraySoon();
+  if (event === 'mission.attention') logFile.warn('runner', 'a mission needs attention', undefined, payload as Record<string, unknown>);
   const focused = mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused();
   const note = notificationFor(event, payload, focused);
-  if (note && Notification.isSupported()) {
-    const n = new Notification({ title: note.title, body: note.body, silent: false });
-    n.on('click', () => showWindow());
-    n.show();
-  }
+  if (note) notify(note);
 }
+
+/** Shown notifications are kept referenced: a collected Notification loses its click handler. */
+const liveNotifications = new Set<Notification>();
+
+function notify(note: NotificationModel): boolean {
+  if (!Notification.isSupported()) return false;
+  const n = new Notification({ title: note.title, body: note.body, silent: false });
+  liveNotifications.add(n);
+  n.on('click', () => {
+    liveNotifications.delete(n);
+    openRoute(note.route);
+  });
+  n.on('close', () => liveNotifications.delete(n));
+  n.show();
+  return true;
+}
+
+function showCloseToTrayHint(): void {
+  // marked as shown only when it could be shown, so a system without notifications is not "hinted"
+  if (notify(closeToTrayHint(process.platform))) updateShellState({ closeHintShown: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Launch at login (shell.getPreferences / shell.setPreferences)
+
+function loginItemEnv(): LoginItemEnv {
+  return {
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    execPath: process.execPath,
+    appImage: process.env.APPIMAGE ?? null,
+    configHome: process.env.XDG_CONFIG_HOME || join(homedir(), '.config'),
+    appName: APP_TITLE,
+  };
+}
+
+function shellPreferences(): ShellPreferences {
+  const env = loginItemEnv();
+  const unavailable = loginItemUnavailable(env);
+  let launchAtLogin = false;
+  if (!unavailable) {
+    launchAtLogin = env.platform === 'linux' ? existsSync(autostartFile(env.configHome)) : app.getLoginItemSettings({ args: [HIDDEN_ARG] }).openAtLogin;
+  }
+  return { available: true, launchAtLogin, launchAtLoginUnavailable: unavailable };
+}
+
+function setShellPreferences(input: { launchAtLogin: boolean }): ShellPreferences {
+  const plan = loginItemPlan(input.launchAtLogin, loginItemEnv());
+  switch (plan.kind) {
+    case 'unsupported':
+      throw new ApiError('UNAVAILABLE', plan.reason);
+    case 'os':
+      app.setLoginItemSettings(plan.settings);
+      break;
+    case 'xdg':
+      try {
+        if (plan.content === null) rmSync(plan.file, { force: true });
+        else {
+          mkdirSync(dirname(plan.file), { recursive: true });
+          writeFileSync(plan.file, plan.content);
+        }
+      } catch (error) {
+        throw new ApiError('INTERNAL', `Could not change ${plan.file}: ${(error as Error).message}`);
+      }
+      break;
+  }
+  logFile.info('shell', `launch at login ${input.launchAtLogin ? 'on' : 'off'}`, { via: plan.kind });
+  return shellPreferences();
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function explainEngineError(message: string): Promise<void> {
   const { response } = await dialog.showMessageBox({
     type: 'error',
     title: 'Mission Companion cannot open its data',
     message: 'Mission Companion cannot open its data.',
-    detail: `${message}\n\nData folder: ${dataDir}`,
+    detail: `${message}\n\nData folder: ${dataDir}\nLogs: ${logFile.dir}`,
     buttons: ['Open data folder', 'Quit', 'Continue'],
     defaultId: 0,
     cancelId: 2,
   });
-  if (response === 0) void shell.openPath(dataDir);
+  if (response === 0) void openFolder(dataDir);
   if (response === 1) {
     quitting = true;
     app.quit();

@@ -11,9 +11,13 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ApiError, HTTP_STATUS, isMethodName } from '../../src-shared/api';
 import type { Engine } from '../engine';
+import { RENDERER_CSP } from './csp';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const HEARTBEAT_MS = 15_000;
+/** SSE comment lines keep idle proxies and NATs from closing the event stream. */
+export const HEARTBEAT_MS = 15_000;
+/** How long close() lets in-flight requests finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 5_000;
 const AUTH_FAILURES_BEFORE_DELAY = 5;
 
 export interface HttpHostOptions {
@@ -23,12 +27,19 @@ export interface HttpHostOptions {
   port: number;
   rendererDir: string | null;
   log?: (line: string) => void;
+  /** default HEARTBEAT_MS */
+  heartbeatMs?: number;
 }
 
 export interface HttpHost {
   url: string;
   port: number;
   server: Server;
+  /**
+   * Stops accepting connections, ends the event streams, and resolves once in-flight requests have
+   * answered (or after a grace period, cutting them). Call it together with engine.close(), which
+   * aborts LLM calls, so that requests waiting on the LLM answer at once.
+   */
   close(): Promise<void>;
 }
 
@@ -48,8 +59,7 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy': RENDERER_CSP,
 };
 
 /** Constant-time token comparison (hashing first makes the lengths equal). */
@@ -113,7 +123,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   });
   const heartbeat = setInterval(() => {
     for (const client of sseClients) client.write(': heartbeat\n\n');
-  }, HEARTBEAT_MS);
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
 
   /** Repeated wrong tokens from one address are answered ever more slowly (guessing gets expensive). */
@@ -123,6 +133,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       authFailures.delete(who);
       return true;
     }
+    // bounded: a flood from many addresses must not grow this map without limit
+    if (authFailures.size > 10_000) authFailures.clear();
     const failures = (authFailures.get(who) ?? 0) + 1;
     authFailures.set(who, failures);
     if (failures > AUTH_FAILURES_BEFORE_DELAY) {
@@ -223,8 +235,20 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       unsubscribe();
       for (const client of sseClients) client.end();
       sseClients.clear();
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      // server.close() waits for every open connection: idle keep-alive ones are closed at once,
+      // busy ones get a grace period (an api call waiting on the LLM answers once it is aborted).
+      // A connection that answers its last request goes idle and is closed at the next sweep.
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => {
+        timer = setTimeout(r, CLOSE_GRACE_MS);
+      });
+      await Promise.race([closed, grace]);
+      clearInterval(sweep);
+      clearTimeout(timer);
+      server.closeAllConnections();
     },
   };
 }

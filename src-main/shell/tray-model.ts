@@ -1,12 +1,14 @@
 /**
  * The tray menu as data (pure, unit-tested); src-main/index.ts turns it into an Electron Menu.
  */
-export type TrayAction = 'open' | 'tick' | 'pause' | 'resume' | 'quit';
+export type TrayAction = 'open' | 'inbox' | 'tick' | 'pause' | 'resume' | 'quit';
 
 export interface TrayState {
   paused: boolean;
-  /** a tick or run is in progress */
+  /** a tick asked for from the tray is in progress */
   busy: boolean;
+  /** missions being planned right now (runner.status().running) */
+  planning: number;
   pendingProposals: number;
   llmConfigured: boolean;
   /** the last error talking to the LLM, if the last call failed */
@@ -23,27 +25,36 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+function pendingText(n: number): string {
+  return n > 0 ? `${plural(n, 'proposal', 'proposals')} waiting` : 'nothing waiting';
+}
+
+/** The runner's state in a few words: idle / checking / planning N / paused. */
+export function runnerText(state: TrayState): string {
+  if (state.paused) return 'Paused';
+  if (state.planning > 0) return `Planning ${plural(state.planning, 'mission', 'missions')}`;
+  if (state.busy) return 'Checking for due missions';
+  return 'Idle';
+}
+
+/** The tray's status line, e.g. "Planning 2 missions · 3 proposals waiting". */
+export function statusLine(state: TrayState): string {
+  if (state.engineError !== null) return 'Not running: open the window for details';
+  return `${runnerText(state)} · ${pendingText(state.pendingProposals)}`;
+}
+
 export function trayMenuModel(state: TrayState): TrayItem[] {
   const engineOk = state.engineError === null;
   const items: TrayItem[] = [{ type: 'normal', id: 'open', label: 'Open Mission Companion', enabled: true, action: 'open' }];
   items.push({ type: 'separator' });
-  if (!engineOk) {
-    items.push({ type: 'normal', id: 'status', label: 'Not running: open the window for details', enabled: false });
-  } else {
-    items.push({
-      type: 'normal',
-      id: 'status',
-      label: state.paused
-        ? 'Runner paused'
-        : state.busy
-          ? 'Planning…'
-          : state.pendingProposals > 0
-            ? `${plural(state.pendingProposals, 'proposal', 'proposals')} waiting for you`
-            : 'Nothing waiting for you',
-      enabled: false,
-    });
+  items.push({ type: 'normal', id: 'status', label: statusLine(state), enabled: false });
+  if (engineOk) {
+    if (state.pendingProposals > 0) {
+      items.push({ type: 'normal', id: 'inbox', label: `Review ${plural(state.pendingProposals, 'proposal', 'proposals')}…`, enabled: true, action: 'inbox' });
+    }
     if (!state.llmConfigured) items.push({ type: 'normal', id: 'llm', label: 'No LLM configured yet', enabled: false });
     else if (state.llmError) items.push({ type: 'normal', id: 'llm', label: 'The LLM is not answering', enabled: false, toolTip: state.llmError });
+    items.push({ type: 'separator' });
     items.push({
       type: 'normal',
       id: 'tick',
@@ -64,7 +75,5 @@ export function trayMenuModel(state: TrayState): TrayItem[] {
 
 export function trayTooltip(state: TrayState): string {
   if (state.engineError) return 'Mission Companion: not running';
-  if (state.paused) return 'Mission Companion: paused';
-  if (state.pendingProposals > 0) return `Mission Companion: ${plural(state.pendingProposals, 'proposal', 'proposals')} waiting`;
-  return 'Mission Companion';
+  return `Mission Companion: ${runnerText(state).toLowerCase()}, ${pendingText(state.pendingProposals)}`;
 }

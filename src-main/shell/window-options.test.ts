@@ -21,6 +21,11 @@ describe('main window options', () => {
     });
     expect(o.webPreferences!.preload!.endsWith('.cjs')).toBe(true);
   });
+  it('opens at the remembered bounds, else at the default size, centred', () => {
+    expect(mainWindowOptions({ preloadPath: '/p.cjs' })).toMatchObject({ width: 1280, height: 840, minWidth: 800, minHeight: 560 });
+    expect(mainWindowOptions({ preloadPath: '/p.cjs' }).x).toBeUndefined();
+    expect(mainWindowOptions({ preloadPath: '/p.cjs', bounds: { x: 10, y: 20, width: 900, height: 700 } })).toMatchObject({ x: 10, y: 20, width: 900, height: 700 });
+  });
 });
 
 describe('navigation and new windows', () => {
@@ -56,9 +61,10 @@ describe('permissions and closing', () => {
     expect(decidePermission('clipboard-sanitized-write', 'file:///opt/app/out/renderer/index.html', origins)).toBe(true);
     expect(decidePermission('clipboard-sanitized-write', 'https://evil.example/', origins)).toBe(false);
   });
-  it('hides to the tray on close unless quitting or there is no tray', () => {
-    expect(closeBehavior({ quitting: false, hasTray: true })).toBe('hide');
-    expect(closeBehavior({ quitting: true, hasTray: true })).toBe('close');
-    expect(closeBehavior({ quitting: false, hasTray: false })).toBe('close');
+  it('hides to the tray on close unless quitting or there is no tray, with a hint the first time', () => {
+    expect(closeBehavior({ quitting: false, hasTray: true, hintShown: false })).toEqual({ action: 'hide', showHint: true });
+    expect(closeBehavior({ quitting: false, hasTray: true, hintShown: true })).toEqual({ action: 'hide', showHint: false });
+    expect(closeBehavior({ quitting: true, hasTray: true, hintShown: false })).toEqual({ action: 'close', showHint: false });
+    expect(closeBehavior({ quitting: false, hasTray: false, hintShown: false })).toEqual({ action: 'close', showHint: false });
   });
 });

@@ -4,16 +4,24 @@
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { isTrustedSender, originOf } from '../host/ipc-core';
+import type { RestoredWindowState, WindowSize } from './window-state';
 
 export const APP_TITLE = 'Mission Companion';
+export const WINDOW_SIZE: WindowSize = { width: 1280, height: 840, minWidth: 800, minHeight: 560 };
 
-export function mainWindowOptions(options: { preloadPath: string; iconPath?: string | null }): BrowserWindowConstructorOptions {
+export function mainWindowOptions(options: {
+  preloadPath: string;
+  iconPath?: string | null;
+  /** remembered bounds (see restoreWindowState); default: WINDOW_SIZE, centred */
+  bounds?: RestoredWindowState['bounds'];
+}): BrowserWindowConstructorOptions {
   return {
     title: APP_TITLE,
-    width: 1280,
-    height: 840,
-    minWidth: 800,
-    minHeight: 560,
+    width: WINDOW_SIZE.width,
+    height: WINDOW_SIZE.height,
+    ...(options.bounds ?? {}),
+    minWidth: WINDOW_SIZE.minWidth,
+    minHeight: WINDOW_SIZE.minHeight,
     // shown on ready-to-show, so the user never sees a blank white window
     show: false,
     backgroundColor: '#111318',
@@ -74,9 +82,13 @@ export function decidePermission(permission: string, requestingUrl: string | nul
   return typeof requestingUrl === 'string' && isTrustedSender(requestingUrl, true, allowedOrigins);
 }
 
-/** What closing the window does: hide to the tray (the runner keeps working) unless quitting. */
-export function closeBehavior(state: { quitting: boolean; hasTray: boolean }): 'hide' | 'close' {
-  return !state.quitting && state.hasTray ? 'hide' : 'close';
+/**
+ * What closing the window does: hide to the tray (the runner keeps working) unless quitting or
+ * there is no tray; the first time it hides, say so once (the user may think the app quit).
+ */
+export function closeBehavior(state: { quitting: boolean; hasTray: boolean; hintShown: boolean }): { action: 'hide' | 'close'; showHint: boolean } {
+  if (state.quitting || !state.hasTray) return { action: 'close', showHint: false };
+  return { action: 'hide', showHint: !state.hintShown };
 }
 
 export { originOf };

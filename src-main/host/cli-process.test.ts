@@ -1,0 +1,136 @@
+/**
+ * The headless CLI as a real process (out/main/cli.js): refusing to expose itself without a token,
+ * and a graceful SIGTERM while an LLM call hangs (built first when out/ is missing or stale).
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startScriptedLlm, type ScriptedLlm } from '../../e2e/fixtures/llm-server';
+import { DB_FILE } from '../engine/store/db';
+import { tempDataDir } from '../engine/testing/temp-db';
+import { LOG_DIR, LOG_FILE } from '../shell/log-file';
+import { ensureBuilt, OUT, ROOT } from '../testing/built';
+
+const CLI = OUT.cli;
+const TOKEN = 'cli-test-token-0123456789';
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function runCli(args: string[]): Run {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('COMPANION_') || key === 'OPENAI_API_KEY') delete env[key];
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let dir: string;
+let cleanup: () => void;
+const running: Run[] = [];
+
+beforeAll(() => ensureBuilt(), 120_000);
+beforeEach(() => {
+  ({ dir, cleanup } = tempDataDir('companion-cli-'));
+});
+afterEach(async () => {
+  for (const run of running.splice(0)) {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    await run.exited;
+  }
+  cleanup();
+});
+
+describe('cli serve: binding beyond loopback', () => {
+  it('refuses --host 0.0.0.0 without --token, in one clear line', async () => {
+    const run = runCli(['serve', '--data-dir', dir, '--port', '0', '--host', '0.0.0.0']);
+    running.push(run);
+    expect((await run.exited).code).toBe(1);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toEqual([expect.stringMatching(/^--host 0\.0\.0\.0 exposes the app beyond this machine: pass an explicit --token/)]);
+    expect(run.stdout()).toBe('');
+  });
+
+  it('refuses a short token', async () => {
+    const run = runCli(['serve', '--data-dir', dir, '--port', '0', '--host', '0.0.0.0', '--token', 'short']);
+    running.push(run);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr().trim()).toBe('--token must be at least 8 characters.');
+  });
+});
+
+describe('cli serve: SIGTERM', () => {
+  let llm: ScriptedLlm;
+  beforeEach(async () => {
+    llm = await startScriptedLlm();
+  });
+  afterEach(async () => {
+    await llm.close();
+  });
+
+  it('exits 0 promptly while an LLM call hangs, closes the database intact and logs it', async () => {
+    const run = runCli(['serve', '--data-dir', dir, '--port', '0', '--token', TOKEN, '--llm-base-url', llm.url, '--llm-model', 'test-model', '--tick-interval-ms', '3600000']);
+    running.push(run);
+    await waitFor(() => /Companion ready at /.test(run.stdout()), 20_000, `the ready line (stderr: ${run.stderr()})`);
+    const base = /Companion ready at (http:\/\/[^/]+)\//.exec(run.stdout())![1]!;
+    const call = (method: string, body: unknown) =>
+      fetch(`${base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const pushed = await call('sync.push', {
+      clientId: 'test',
+      changes: [
+        {
+          eventId: 'create-m1',
+          app: 'ai',
+          table: 'aiMissions',
+          id: 'm1',
+          op: 'insert',
+          data: { title: 'Plan my week', objective: 'Turn notes into tasks', cadence: { kind: 'manual' }, state: 'active', failureStreak: 0 },
+        },
+      ],
+    });
+    expect(pushed.status).toBe(200);
+    llm.enqueue({ hang: true });
+    const pending = call('missions.runNow', { missionId: 'm1' }).catch((e: unknown) => e);
+    await llm.waitForRequests(1);
+
+    const started = Date.now();
+    run.child.kill('SIGTERM');
+    const exit = await run.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await pending;
+    expect(run.stderr()).toContain('SIGTERM: stopping');
+
+    const db = new Database(join(dir, DB_FILE), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect((db.prepare(`SELECT COUNT(*) AS n FROM records WHERE table_name = 'aiMissions'`).get() as { n: number }).n).toBe(1);
+    } finally {
+      db.close();
+    }
+
+    const log = readFileSync(join(dir, LOG_DIR, LOG_FILE), 'utf8');
+    const entries = log.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; scope: string });
+    expect(entries.map((e) => e.msg)).toEqual(expect.arrayContaining(['serve starting', 'ready', 'SIGTERM: stopping (aborting LLM calls, closing the database)…', 'stopped']));
+    expect(log).not.toContain(TOKEN);
+  }, 40_000);
+});
