@@ -1,15 +1,38 @@
 /**
  * When a mission runs next. Daily and weekly cadences are wall-clock times in the user's time
  * zone (an IANA name); the arithmetic goes through Intl so DST shifts land on the right hour.
- * Cron expressions are evaluated by a pluggable evaluator (the engine installs a maintained cron
- * parser); without one a cron cadence never becomes due rather than guessing.
+ * Cron expressions (standard 5 fields, minute precision) are evaluated by croner: maintained, no
+ * dependencies and browser-safe, so the engine and the renderer's previews share this one file.
+ *
+ * Missed runs are not replayed: the runner plans a mission whose nextRunAt has passed ONCE and then
+ * asks nextRunAfter(cadence, now), so a week with the app closed yields one catch-up run, not seven.
  */
+import { Cron } from 'croner';
 import type { Cadence } from './domain/ai';
 
-export type CronEvaluator = (expression: string, from: Date, timeZone: string) => Date | null;
-let cronEvaluator: CronEvaluator | null = null;
-export function setCronEvaluator(fn: CronEvaluator | null): void {
-  cronEvaluator = fn;
+const crons = new Map<string, Cron>();
+const CRON_CACHE_MAX = 500;
+
+/** A parsed, never-scheduled croner instance (no callback, so it starts no timer). Throws on a bad expression. */
+function cronFor(expression: string, timeZone: string): Cron {
+  const key = `${timeZone}\u0000${expression}`;
+  let cron = crons.get(key);
+  if (!cron) {
+    cron = new Cron(expression.trim(), { timezone: timeZone, mode: '5-part', paused: true });
+    if (crons.size >= CRON_CACHE_MAX) crons.clear();
+    crons.set(key, cron);
+  }
+  return cron;
+}
+
+/** Why a cron expression cannot be used, in words for the form; null when it is fine. */
+export function cronProblem(expression: string): string | null {
+  try {
+    const next = cronFor(expression, 'UTC').nextRun(new Date());
+    return next ? null : 'This expression never matches a future time.';
+  } catch (error) {
+    return `Not a valid cron expression (minute hour day-of-month month day-of-week): ${(error as Error).message.replace(/^CronPattern:\s*/, '')}`;
+  }
 }
 
 export function systemTimeZone(): string {
@@ -99,7 +122,11 @@ export function nextRunAfter(cadence: Cadence, from: Date, timeZone: string = sy
       return null;
     }
     case 'cron':
-      return cronEvaluator ? cronEvaluator(cadence.expression, from, timeZone) : null;
+      try {
+        return cronFor(cadence.expression, timeZone).nextRun(from);
+      } catch {
+        return null; // an invalid expression never becomes due; the form reports cronProblem()
+      }
   }
 }
 

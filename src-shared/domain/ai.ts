@@ -1,5 +1,6 @@
 /** Records of the `ai` app: missions, iterations, proposals, agents. */
 import { z } from 'zod';
+import { cronProblem } from '../cadence';
 
 export const AI_APP = 'ai';
 export const TABLES = {
@@ -19,7 +20,10 @@ export const Cadence = z.discriminatedUnion('kind', [
     atHour: z.number().int().min(0).max(23),
     atMinute: z.number().int().min(0).max(59).default(0),
   }),
-  z.object({ kind: z.literal('cron'), expression: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('cron'), expression: z.string().min(1).max(200) }).superRefine((c, ctx) => {
+    const problem = cronProblem(c.expression);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['expression'] });
+  }),
 ]);
 export type Cadence = z.infer<typeof Cadence>;
 
@@ -84,6 +88,39 @@ export const Iteration = z.object({
   error: z.string().nullish(),
 });
 export type Iteration = z.infer<typeof Iteration>;
+
+/**
+ * Local-only debug capture of one iteration's LLM traffic (never synced: it holds the resolved
+ * inputs in clear). One conversation per planner mode tried; each call records how many of the
+ * conversation's messages it sent, so the transcript is stored once.
+ */
+export const DebugCall = z.object({
+  sentMessages: z.number().int(),
+  withTools: z.boolean(),
+  withResponseFormat: z.boolean(),
+  latencyMs: z.number(),
+  usage: Usage.nullable(),
+  raw: z.unknown(),
+  error: z.string().optional(),
+});
+export const DebugConversation = z.object({
+  mode: z.enum(['json', 'tools']),
+  messages: z.array(z.record(z.string(), z.unknown())),
+  tools: z.array(z.unknown()).optional(),
+  responseFormat: z.unknown().optional(),
+  calls: z.array(DebugCall),
+});
+export const IterationDebug = z.object({
+  iterationId: z.string(),
+  capturedAt: z.string(),
+  promptVersion: z.string(),
+  endpoint: z.object({ baseUrl: z.string(), model: z.string() }),
+  conversations: z.array(DebugConversation),
+  stopReason: z.string().optional(),
+});
+export type DebugCall = z.infer<typeof DebugCall>;
+export type DebugConversation = z.infer<typeof DebugConversation>;
+export type IterationDebug = z.infer<typeof IterationDebug>;
 
 export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'failed', 'reverted']);
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
@@ -155,7 +192,8 @@ export const DEFAULT_AGENT: Agent = {
   systemPrompt: '',
   policy: { tools: {}, modules: {}, fallback: null },
   maxTokensPerDay: null,
-  maxConcurrentMissions: 2,
+  // Bounded only by the runner's LLM concurrency setting (at most 16); agents the user creates default to 1.
+  maxConcurrentMissions: 16,
   state: 'active',
 };
 

@@ -90,3 +90,84 @@ export function parsePlan(text: string, allowed: ReadonlyMap<string, ToolDef>): 
   if (problems.length) return fail(problems[0]!, problems);
   return { ok: true, plan: { summary: typeof obj.summary === 'string' ? obj.summary : '', steps } };
 }
+
+export interface TextToolCall {
+  name: string;
+  /** an object, or the raw string when the arguments were not valid JSON */
+  arguments: unknown;
+}
+
+const TOOL_CALL_TAG = /<tool_call>\s*([\s\S]*?)\s*<\/tool_call>/g;
+
+/**
+ * Tool calls a model printed as text instead of using the `tool_calls` field: `<tool_call>` tags
+ * (Hermes/Qwen chat templates served without tool parsing), or a fenced/bare JSON object or array
+ * of `{name, arguments}` (also the OpenAI `{function: {name, arguments}}` shape).
+ */
+export function parseTextToolCalls(content: string): TextToolCall[] {
+  const tagged = [...content.matchAll(TOOL_CALL_TAG)].map((m) => m[1]!);
+  const trimmed = content.trim();
+  const blocks = tagged.length ? tagged : [extractJson(content) ?? (trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed : null)].filter((b): b is string => b !== null);
+  return blocks.flatMap((block) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(block);
+    } catch {
+      return [];
+    }
+    return (Array.isArray(value) ? value : [value]).flatMap((v): TextToolCall[] => {
+      const o = (v ?? {}) as { name?: unknown; arguments?: unknown; parameters?: unknown; function?: { name?: unknown; arguments?: unknown } };
+      const name = o.name ?? o.function?.name;
+      const args = o.arguments ?? o.parameters ?? o.function?.arguments;
+      return typeof name === 'string' && name ? [{ name, arguments: decodeArguments(args) }] : [];
+    });
+  });
+}
+
+/**
+ * Tool-call arguments as sent by real endpoints: an object, a JSON string, a double-encoded JSON
+ * string, empty or null. Returns an object, or the raw string when it is not JSON.
+ */
+export function decodeArguments(raw: unknown): unknown {
+  let value = raw;
+  for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
+    const text = value.trim();
+    if (!text) return {};
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return raw;
+    }
+  }
+  return value ?? {};
+}
+
+/**
+ * `response_format` for endpoints that constrain output to a JSON schema: the plan's shape with
+ * toolName limited to the allowed tools. Not strict (params differ per tool); the parser still
+ * validates everything.
+ */
+export function planResponseFormat(toolNames: string[]): unknown {
+  const step = {
+    type: 'object',
+    properties: {
+      summary: { type: 'string' },
+      toolName: { type: 'string', enum: toolNames },
+      params: { type: 'object' },
+      rationale: { type: 'string' },
+    },
+    required: ['summary', 'toolName', 'params', 'rationale'],
+  };
+  return {
+    type: 'json_schema',
+    json_schema: {
+      name: 'mission_plan',
+      strict: false,
+      schema: {
+        type: 'object',
+        properties: { summary: { type: 'string' }, steps: { type: 'array', maxItems: toolNames.length ? MAX_STEPS : 0, items: step } },
+        required: ['summary', 'steps'],
+      },
+    },
+  };
+}

@@ -2,10 +2,14 @@
  * The planner prompt. Versioned: every iteration records the PROMPT_VERSION it was planned with.
  * Inputs are user data, fenced and labelled as such, so instructions inside them are not obeyed.
  */
+import { wallClock } from '../cadence';
 import type { Agent, Mission } from '../domain/ai';
 import { type ToolDef, paramInfo } from '../tools/catalog';
 
-export const PROMPT_VERSION = 'plan-json-v1';
+/** Bump whenever the prompt text or the tool catalog's wording changes; stored on every iteration. */
+export const PROMPT_VERSION = 'plan-v2';
+/** Characters of linked-input content per prompt; the rest is cut with a visible marker. */
+export const INPUT_CHAR_BUDGET = 100_000;
 export const MAX_STEPS = 25;
 export const RECENT_ITERATIONS = 3;
 
@@ -63,6 +67,13 @@ export function toolBlock(tools: ToolDef[]): string {
     .join('\n');
 }
 
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+function localNow(now: Date, timeZone: string): string {
+  const w = wallClock(now, timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${DAY_NAMES[w.weekday]} ${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+}
+
 export function systemPrompt(ctx: PlannerContext): string {
   const agent = ctx.agent
     ? [
@@ -99,7 +110,7 @@ export function systemPrompt(ctx: PlannerContext): string {
       '   When you are done, answer with a one-sentence summary and no further tool calls.',
     );
   }
-  return `${agent}${rules.join('\n')}\n\nToday is ${ctx.now.toISOString().slice(0, 10)} (time zone ${ctx.timeZone}).\n\nTools:\n${toolBlock(ctx.tools)}`;
+  return `${agent}${rules.join('\n')}\n\nNow: ${localNow(ctx.now, ctx.timeZone)} in the user's time zone ${ctx.timeZone}; dates and times in tool parameters are read in that zone.\n\nTools:\n${toolBlock(ctx.tools)}`;
 }
 
 function truncateInputs(inputs: ResolvedInput[], budget: number): ResolvedInput[] {
@@ -115,8 +126,14 @@ function truncateInputs(inputs: ResolvedInput[], budget: number): ResolvedInput[
   });
 }
 
+/** One input fenced as data; its text cannot close the fence early (a note containing "</input>"). */
+function inputBlock(i: ResolvedInput): string {
+  const attr = (v: string) => v.replace(/["<>]/g, "'");
+  return `<input module="${attr(i.module)}" table="${attr(i.table)}" id="${attr(i.id)}" title="${attr(i.title)}">\n${i.content.replace(/<\/input/gi, '<\\/input')}\n</input>`;
+}
+
 export function userPrompt(ctx: PlannerContext): string {
-  const inputs = truncateInputs(ctx.inputs, ctx.inputCharBudget ?? 100_000);
+  const inputs = truncateInputs(ctx.inputs, ctx.inputCharBudget ?? INPUT_CHAR_BUDGET);
   const parts = [
     `# Mission: ${ctx.mission.title}`,
     '## Concept',
@@ -125,7 +142,7 @@ export function userPrompt(ctx: PlannerContext): string {
     ctx.mission.objective?.trim() || '_(none given)_',
     '## Linked inputs',
     inputs.length
-      ? inputs.map((i) => `<input module="${i.module}" table="${i.table}" id="${i.id}" title="${i.title.replace(/"/g, "'")}">\n${i.content}\n</input>`).join('\n')
+      ? inputs.map(inputBlock).join('\n')
       : '_(no linked inputs)_',
     `## Last iterations (max. ${RECENT_ITERATIONS})`,
     ctx.recentIterations.length

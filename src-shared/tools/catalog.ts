@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { PolicyDecision } from '../domain/ai';
+import { EVENTS, GOALS, NOTES, TASKS } from './modules';
 
 export type ToolKind = 'read' | 'write';
 
@@ -24,7 +25,19 @@ export interface ToolDef {
 }
 
 const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+/** A local date-time (read in the user's time zone) or an ISO instant with a zone. */
+const dateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/, 'a date-time as YYYY-MM-DDTHH:MM (local time) or an ISO instant');
+/** A date or a date-time, for ranges. */
+const dateOrDateTime = z.union([dateOnly, dateTime]);
+const id = (what: string) => z.string().trim().min(1).max(200).describe(`id of the ${what}`);
+const limit = (what: string, dflt: number) => z.coerce.number().int().min(1).max(200).optional().describe(`maximum number of ${what} (default ${dflt})`);
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+const quote = (v: unknown, max = 60) => {
+  const text = str(v);
+  return `'${text.length > max ? `${text.slice(0, max - 1)}…` : text}'`;
+};
 
 export function formatDay(iso: string): string {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso);
@@ -32,27 +45,30 @@ export function formatDay(iso: string): string {
   return d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
 
-export const TOOLS: readonly ToolDef[] = [
+/** Compares two date-time params as written (zone-less as UTC): exact when both carry or both lack a zone. */
+function endsAfterStart(p: { startTime?: string; endTime?: string }): boolean {
+  if (!p.startTime || !p.endTime) return true;
+  const parse = (t: string) => Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`);
+  return parse(p.endTime) > parse(p.startTime);
+}
+
+const TODO_TOOLS: ToolDef[] = [
   {
     name: 'list_tasks',
-    module: 'todo',
-    app: 'todo',
-    table: 'tasks',
-    description: 'List the user\'s tasks, optionally filtered.',
+    ...TASKS,
+    description: "List the user's tasks, optionally filtered.",
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
       filter: z.enum(['open', 'completed', 'overdue', 'today', 'all']).optional().describe('which tasks to list (default open)'),
-      limit: z.coerce.number().int().min(1).max(200).optional().describe('maximum number of tasks (default 50)'),
+      limit: limit('tasks', 50),
     }),
     describe: (p) => `List ${str(p.filter) || 'open'} tasks`,
   },
   {
     name: 'create_task',
-    module: 'todo',
-    app: 'todo',
-    table: 'tasks',
-    description: 'Create a new task in the user\'s todo list.',
+    ...TASKS,
+    description: "Create a new task in the user's todo list.",
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
@@ -62,7 +78,7 @@ export const TOOLS: readonly ToolDef[] = [
       description: z.string().max(10_000).optional().describe('longer notes for the task'),
     }),
     describe: (p) => {
-      const bits = [`Create task '${str(p.title)}'`];
+      const bits = [`Create task ${quote(p.title)}`];
       if (p.dueDate) bits.push(`due ${formatDay(str(p.dueDate))}`);
       const text = bits.join(' ');
       return p.priority ? `${text}, ${str(p.priority)} priority` : text;
@@ -70,16 +86,165 @@ export const TOOLS: readonly ToolDef[] = [
   },
   {
     name: 'complete_task',
-    module: 'todo',
-    app: 'todo',
-    table: 'tasks',
+    ...TASKS,
     description: 'Mark an existing task as done.',
     kind: 'write',
     defaultPolicy: 'propose',
-    params: z.object({ taskId: z.string().min(1).describe('id of the task to complete') }),
+    params: z.object({ taskId: id('task to complete') }),
     describe: (p) => `Complete task ${str(p.taskId)}`,
   },
+  {
+    name: 'update_task',
+    ...TASKS,
+    description: 'Change the title, due date, priority or description of an existing task. Pass only the fields to change.',
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z
+      .object({
+        taskId: id('task to change'),
+        title: z.string().trim().min(1).max(500).optional().describe('new title'),
+        dueDate: dateOnly.optional().describe('new due date as YYYY-MM-DD'),
+        priority: z.enum(['low', 'medium', 'high']).optional().describe('new priority'),
+        description: z.string().max(10_000).optional().describe('new description (replaces the old one)'),
+      })
+      .refine((p) => p.title !== undefined || p.dueDate !== undefined || p.priority !== undefined || p.description !== undefined, {
+        message: 'pass at least one of title, dueDate, priority, description',
+      }),
+    describe: (p) => {
+      const changes = ['title', 'dueDate', 'priority', 'description'].filter((f) => p[f] !== undefined).map((f) => (f === 'description' ? 'description' : `${f} → ${str(p[f])}`));
+      return `Update task ${str(p.taskId)}: ${changes.join(', ')}`;
+    },
+  },
 ];
+
+const NOTES_TOOLS: ToolDef[] = [
+  {
+    name: 'list_notes',
+    ...NOTES,
+    description: "List the user's notes (id, title, tags, start of the content), newest first, optionally matching a search text.",
+    kind: 'read',
+    defaultPolicy: 'auto',
+    params: z.object({
+      query: z.string().max(200).optional().describe('only notes whose title, content or tags contain this text (case-insensitive)'),
+      limit: limit('notes', 20),
+    }),
+    describe: (p) => (p.query ? `Search notes for ${quote(p.query)}` : 'List notes'),
+  },
+  {
+    name: 'get_note',
+    ...NOTES,
+    description: 'Read one note in full.',
+    kind: 'read',
+    defaultPolicy: 'auto',
+    params: z.object({ noteId: id('note') }),
+    describe: (p) => `Read note ${str(p.noteId)}`,
+  },
+  {
+    name: 'create_note',
+    ...NOTES,
+    description: 'Create a new note.',
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z.object({
+      title: z.string().trim().max(500).optional().describe('title of the note'),
+      content: z.string().min(1).max(100_000).describe('the text of the note (Markdown)'),
+    }),
+    describe: (p) => `Create note ${p.title ? quote(p.title) : quote(p.content, 40)}`,
+  },
+  {
+    name: 'append_to_note',
+    ...NOTES,
+    description: 'Append text at the end of an existing note.',
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z.object({ noteId: id('note'), content: z.string().min(1).max(100_000).describe('the text to append (Markdown)') }),
+    describe: (p) => `Append ${quote(p.content, 40)} to note ${str(p.noteId)}`,
+  },
+  {
+    name: 'add_tag_to_note',
+    ...NOTES,
+    description: 'Add a tag to an existing note.',
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z.object({
+      noteId: id('note'),
+      tag: z.string().trim().min(1).max(100).regex(/^[^\s,]+$/, 'one word, no spaces or commas').describe('the tag, one word'),
+    }),
+    describe: (p) => `Tag note ${str(p.noteId)} with #${str(p.tag)}`,
+  },
+];
+
+const CALENDAR_TOOLS: ToolDef[] = [
+  {
+    name: 'list_events',
+    ...EVENTS,
+    description: "List calendar events overlapping a time range (default: today and the next 7 days).",
+    kind: 'read',
+    defaultPolicy: 'auto',
+    params: z.object({
+      from: dateOrDateTime.optional().describe('start of the range, YYYY-MM-DD or YYYY-MM-DDTHH:MM in the user\'s time zone (default today)'),
+      to: dateOrDateTime.optional().describe('end of the range, inclusive for a date (default 7 days after from)'),
+    }),
+    describe: (p) => `List events${p.from ? ` from ${str(p.from)}` : ''}${p.to ? ` to ${str(p.to)}` : ''}`,
+  },
+  {
+    name: 'create_event',
+    ...EVENTS,
+    description: "Create an event in the user's calendar.",
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z
+      .object({
+        title: z.string().trim().min(1).max(500).describe('title of the event'),
+        startTime: dateTime.describe("start, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant)"),
+        endTime: dateTime.describe("end, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant); after the start"),
+        location: z.string().max(500).optional().describe('where it takes place'),
+        description: z.string().max(10_000).optional().describe('details'),
+      })
+      .refine(endsAfterStart, { message: 'endTime must be after startTime', path: ['endTime'] }),
+    describe: (p) => `Create event ${quote(p.title)} on ${formatDay(str(p.startTime).slice(0, 10))} ${str(p.startTime).slice(11, 16)}–${str(p.endTime).slice(11, 16)}`,
+  },
+];
+
+const GOALS_TOOLS: ToolDef[] = [
+  {
+    name: 'list_goals',
+    ...GOALS,
+    description: "List the user's goals with their progress.",
+    kind: 'read',
+    defaultPolicy: 'auto',
+    params: z.object({}),
+    describe: () => 'List goals',
+  },
+  {
+    name: 'create_goal',
+    ...GOALS,
+    description: 'Create a goal, optionally with a numeric target per period (e.g. 3 workouts a week).',
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z.object({
+      title: z.string().trim().min(1).max(500).describe('what the user wants to achieve'),
+      targetValue: z.coerce.number().positive().max(1e9).optional().describe('the number to reach'),
+      period: z.enum(['day', 'week', 'month']).optional().describe('the period the target applies to'),
+    }),
+    describe: (p) => `Create goal ${quote(p.title)}${p.targetValue !== undefined ? `: ${str(p.targetValue)}${p.period ? ` per ${str(p.period)}` : ''}` : ''}`,
+  },
+  {
+    name: 'update_goal_progress',
+    ...GOALS,
+    description: "Record progress on a goal: add to its current value (default) or set it.",
+    kind: 'write',
+    defaultPolicy: 'propose',
+    params: z.object({
+      goalId: id('goal'),
+      value: z.coerce.number().min(-1e9).max(1e9).describe('the amount to add, or the new value when mode is set'),
+      mode: z.enum(['add', 'set']).optional().describe('add to the current value (default) or set it'),
+    }),
+    describe: (p) => (p.mode === 'set' ? `Set progress of goal ${str(p.goalId)} to ${str(p.value)}` : `Add ${str(p.value)} to goal ${str(p.goalId)}`),
+  },
+];
+
+export const TOOLS: readonly ToolDef[] = [...TODO_TOOLS, ...NOTES_TOOLS, ...CALENDAR_TOOLS, ...GOALS_TOOLS];
 
 export const TOOLS_BY_NAME: ReadonlyMap<string, ToolDef> = new Map(TOOLS.map((t) => [t.name, t]));
 
@@ -96,7 +261,20 @@ export interface ParamInfo {
   description: string;
 }
 
+// The catalog is static: derive each tool's JSON schema once, not on every planning run.
+const paramInfoCache = new WeakMap<ToolDef, ParamInfo[]>();
+const jsonSchemaCache = new WeakMap<ToolDef, Record<string, unknown>>();
+
 export function paramInfo(tool: ToolDef): ParamInfo[] {
+  let info = paramInfoCache.get(tool);
+  if (!info) {
+    info = computeParamInfo(tool);
+    paramInfoCache.set(tool, info);
+  }
+  return info;
+}
+
+function computeParamInfo(tool: ToolDef): ParamInfo[] {
   const schema = z.toJSONSchema(tool.params, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, { type?: string; enum?: string[]; description?: string; anyOf?: unknown[] }>;
     required?: string[];
@@ -113,7 +291,12 @@ export function paramInfo(tool: ToolDef): ParamInfo[] {
 
 /** OpenAI `tools` entry for native function calling. */
 export function functionSchema(tool: ToolDef): { type: 'function'; function: { name: string; description: string; parameters: unknown } } {
-  const parameters = z.toJSONSchema(tool.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete parameters.$schema;
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+  let parameters = jsonSchemaCache.get(tool);
+  if (!parameters) {
+    parameters = z.toJSONSchema(tool.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    delete parameters.$schema;
+    jsonSchemaCache.set(tool, parameters);
+  }
+  // A copy: callers extend it (the planner adds `rationale` to write tools).
+  return { type: 'function', function: { name: tool.name, description: tool.description, parameters: structuredClone(parameters) } };
 }

@@ -1,10 +1,12 @@
 /**
  * OpenAI-compatible chat client (OpenAI, OpenRouter, Ollama, LM Studio, llama.cpp server, vLLM).
- * Every call has a timeout and can be cancelled; network errors, 408, 429 and 5xx are retried with
- * full-jitter exponential back-off honouring Retry-After, at most MAX_ATTEMPTS attempts. Errors are
- * LlmError with a message a person can act on.
+ * Every attempt has a timeout and the call can be cancelled; network errors, 408, 429 and 5xx are
+ * retried with full-jitter exponential back-off honouring Retry-After, at most MAX_ATTEMPTS attempts.
+ * Errors are LlmError with a message a person can act on. Quirks tolerated: `content: null` or an
+ * array of parts, arguments as an object or a (double-encoded) JSON string, missing usage.
  */
 import type { Usage } from '../../../src-shared/domain/ai';
+import { decodeArguments } from '../../../src-shared/planner/parser';
 
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 500;
@@ -59,8 +61,13 @@ export class LlmError extends Error {
     super(message);
     this.name = 'LlmError';
   }
+  /**
+   * Network errors, 408, 429 and 5xx are worth another attempt. A timeout is not: the endpoint
+   * accepted the request and is busy or stuck, and retrying would multiply the wait; the mission
+   * backs off instead.
+   */
   get retryable(): boolean {
-    if (this.kind === 'unreachable' || this.kind === 'timeout') return true;
+    if (this.kind === 'unreachable') return true;
     return this.kind === 'http' && this.status !== undefined && (this.status === 408 || this.status === 429 || this.status >= 500);
   }
 }
@@ -136,15 +143,13 @@ function toUsage(raw: unknown): Usage | null {
   return { promptTokens: prompt, completionTokens: completion, totalTokens: total };
 }
 
-export function parseArguments(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw ?? {};
-  const trimmed = raw.trim();
-  if (!trimmed) return {};
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return raw;
+/** Message content as a string: OpenAI's `null` (tool calls only) is '', an array of parts is joined. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((part) => (typeof part === 'string' ? part : typeof (part as { text?: unknown })?.text === 'string' ? (part as { text: string }).text : '')).join('');
   }
+  return '';
 }
 
 export class LlmClient {
@@ -207,10 +212,10 @@ export class LlmClient {
       const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown } };
       const name = call.function?.name;
       if (typeof name !== 'string' || !name) return [];
-      return [{ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, name, arguments: parseArguments(call.function?.arguments) }];
+      return [{ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, name, arguments: decodeArguments(call.function?.arguments) }];
     });
     return {
-      content: typeof message.content === 'string' ? message.content : '',
+      content: contentText(message.content),
       toolCalls,
       usage: toUsage(obj.usage),
       model: typeof obj.model === 'string' ? obj.model : null,

@@ -12,6 +12,7 @@ import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { Store } from '../store/store';
 import { ToolError } from '../tools/types';
+import { loadAgent } from '../runner/agents';
 import { executeTool, revertExecution } from './executor';
 
 export interface ProposalDeps {
@@ -30,9 +31,10 @@ export class Proposals {
     return p;
   }
 
+  /** The proposal's agent; one deleted since keeps the default policy (the user is deciding, not the agent). */
   private agent(agentId: string): Agent {
-    const stored = this.deps.store.getData<Agent>(AI_APP, TABLES.agents, agentId);
-    return stored ? { ...DEFAULT_AGENT, ...stored } : DEFAULT_AGENT;
+    const lookup = loadAgent(this.deps.store, agentId);
+    return lookup.ok ? lookup.agent : { ...DEFAULT_AGENT, id: agentId };
   }
 
   private update(id: string, fields: Partial<Proposal>): void {

@@ -1,18 +1,25 @@
 /**
- * Drives the LLM to a validated plan. Two modes: native tool calling (multi-round; read tools run at
- * once and their results go back to the model, write tools become plan steps) and JSON plans for
- * models without tool calls (one repair round that shows the model its validation errors). `auto`
- * tries tool calling and falls back to JSON for an endpoint that rejects `tools`, remembering that.
+ * Drives the LLM to a validated plan. Two modes:
+ * - tools: native OpenAI tool calling, up to MAX_ROUNDS rounds. Read tools run at once against the
+ *   records and their results go back to the model; write tools become plan steps; the loop stops
+ *   when the model stops calling tools.
+ * - json: a JSON plan in the text (fenced or bare), constrained with `response_format` json_schema
+ *   where the endpoint accepts it.
+ * Either mode allows ONE repair round that shows the model its validation errors, then fails.
+ * `auto` tries tool calling and falls back to JSON for an endpoint that rejects `tools`; what each
+ * endpoint rejected is remembered in EndpointCapabilities so the next run goes straight there.
  */
+import type { DebugConversation, IterationDebug, PolicyDecision, Usage } from '../../../src-shared/domain/ai';
 import type { PlannerMode } from '../../../src-shared/domain/settings';
-import type { Usage } from '../../../src-shared/domain/ai';
-import { type PlannedStep, extractJson, parsePlan, validateCall } from '../../../src-shared/planner/parser';
-import { MAX_STEPS, type PlannerContext, systemPrompt, userPrompt } from '../../../src-shared/planner/prompt';
+import { type PlannedStep, parsePlan, parseTextToolCalls, planResponseFormat, validateCall } from '../../../src-shared/planner/parser';
+import { MAX_STEPS, PROMPT_VERSION, type PlannerContext, systemPrompt, userPrompt } from '../../../src-shared/planner/prompt';
 import { type ToolDef, functionSchema } from '../../../src-shared/tools/catalog';
-import { type ChatMessage, type ChatResult, LlmError, type LlmClient } from '../llm/client';
+import { type ChatMessage, type ChatResult, LlmError, type LlmClient, type ToolCall } from '../llm/client';
 
 export const MAX_ROUNDS = 5;
 const READ_RESULT_CHARS = 8_000;
+/** Answers to a request the endpoint cannot serve in that form (as opposed to overload or auth). */
+const UNSUPPORTED_STATUSES = new Set([400, 404, 422, 501]);
 
 export interface PlanStepOut extends PlannedStep {
   kind: 'read' | 'write';
@@ -22,11 +29,7 @@ export interface PlanStepOut extends PlannedStep {
   refused?: string;
 }
 
-export interface DebugCapture {
-  mode: 'json' | 'tools';
-  requests: { messages: ChatMessage[]; tools?: unknown[] }[];
-  responses: { raw: unknown; latencyMs: number; error?: string }[];
-}
+export type DebugCapture = Omit<IterationDebug, 'iterationId' | 'capturedAt'>;
 
 export interface PlanOutcome {
   summary: string;
@@ -38,17 +41,23 @@ export interface PlanOutcome {
   debug: DebugCapture;
 }
 
+export type PlanErrorKind = 'llm' | 'invalid-plan' | 'aborted';
+
 export class PlanError extends Error {
   constructor(
-    readonly kind: 'llm' | 'invalid-plan' | 'aborted',
+    readonly kind: PlanErrorKind,
     message: string,
     readonly usage: Usage,
     readonly debug: DebugCapture,
+    /** the HTTP status when the LLM answered with an error */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'PlanError';
   }
 }
+
+export type PlanPhase = 'calling-llm' | 'validating';
 
 export interface PlannerDeps {
   llm: LlmClient;
@@ -56,9 +65,33 @@ export interface PlannerDeps {
   allowed: ReadonlyMap<string, ToolDef>;
   /** every catalog tool, to tell "denied" from "unknown" */
   catalog: ReadonlyMap<string, ToolDef>;
+  /** the agent's decision for an allowed tool: tells the model whether a write is applied or reviewed */
+  decision(tool: ToolDef): PolicyDecision;
   runRead(toolName: string, params: Record<string, unknown>): unknown;
-  onRound?(round: number): void;
+  capabilities: EndpointCapabilities;
+  onPhase?(phase: PlanPhase, round: number): void;
   signal?: AbortSignal;
+}
+
+export interface Capabilities {
+  /** null = not known yet */
+  tools: boolean | null;
+  jsonSchema: boolean | null;
+}
+
+/** What each endpoint (base URL + model) accepted or rejected, learnt from its answers. */
+export class EndpointCapabilities {
+  private readonly known = new Map<string, Capabilities>();
+
+  static key(cfg: { baseUrl: string; model: string }): string {
+    return `${cfg.baseUrl.replace(/\/+$/, '')}|${cfg.model}`;
+  }
+  get(key: string): Capabilities {
+    return this.known.get(key) ?? { tools: null, jsonSchema: null };
+  }
+  set(key: string, patch: Partial<Capabilities>): void {
+    this.known.set(key, { ...this.get(key), ...patch });
+  }
 }
 
 const ZERO: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
@@ -67,83 +100,122 @@ function addUsage(a: Usage, b: Usage | null): Usage {
   return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, totalTokens: a.totalTokens + b.totalTokens };
 }
 
-/** Endpoints (baseUrl + model) that rejected `tools`: planned in JSON mode from then on. */
-const noToolEndpoints = new Set<string>();
+/** Usage, latency and model over every call of one plan() run, and its debug capture. */
+class Session {
+  usage = ZERO;
+  latencyMs = 0;
+  model: string | null = null;
+  readonly debug: DebugCapture;
+
+  constructor(readonly deps: PlannerDeps) {
+    const cfg = deps.llm.currentConfig();
+    this.debug = { promptVersion: PROMPT_VERSION, endpoint: { baseUrl: cfg.baseUrl, model: cfg.model }, conversations: [] };
+  }
+
+  conversation(mode: 'json' | 'tools', messages: ChatMessage[], tools?: unknown[]): DebugConversation {
+    const c: DebugConversation = { mode, messages: messages as unknown as DebugConversation['messages'], ...(tools ? { tools } : {}), calls: [] };
+    this.debug.conversations.push(c);
+    return c;
+  }
+
+  /** One chat call, recorded; LLM failures become PlanError carrying what was spent so far. */
+  async call(conv: DebugConversation, messages: ChatMessage[], extra: { tools?: unknown[]; responseFormat?: unknown }): Promise<ChatResult> {
+    const record = { sentMessages: messages.length, withTools: Boolean(extra.tools), withResponseFormat: Boolean(extra.responseFormat) };
+    if (extra.responseFormat) conv.responseFormat = extra.responseFormat;
+    try {
+      const result = await this.deps.llm.chat({ messages, ...extra, signal: this.deps.signal });
+      conv.calls.push({ ...record, latencyMs: result.latencyMs, usage: result.usage, raw: result.raw });
+      this.usage = addUsage(this.usage, result.usage);
+      this.latencyMs += result.latencyMs;
+      this.model = result.model ?? this.model;
+      return result;
+    } catch (error) {
+      const message = (error as Error).message;
+      conv.calls.push({ ...record, latencyMs: 0, usage: null, raw: null, error: message });
+      const llmError = error instanceof LlmError ? error : null;
+      throw new PlanError(llmError?.kind === 'aborted' ? 'aborted' : 'llm', message, this.usage, this.debug, llmError?.status);
+    }
+  }
+
+  fail(message: string): PlanError {
+    return new PlanError('invalid-plan', message, this.usage, this.debug);
+  }
+
+  outcome(mode: 'json' | 'tools', summary: string, steps: PlanStepOut[]): PlanOutcome {
+    return { summary, steps, usage: this.usage, model: this.model, latencyMs: this.latencyMs, mode, debug: this.debug };
+  }
+}
+
+function isUnsupported(error: unknown): error is PlanError {
+  return error instanceof PlanError && error.kind === 'llm' && error.status !== undefined && UNSUPPORTED_STATUSES.has(error.status);
+}
 
 export async function plan(ctx: Omit<PlannerContext, 'mode'>, mode: PlannerMode, deps: PlannerDeps): Promise<PlanOutcome> {
-  const cfg = deps.llm.currentConfig();
-  const key = `${cfg.baseUrl}|${cfg.model}`;
-  if (mode === 'json' || (mode === 'auto' && noToolEndpoints.has(key))) return planJson({ ...ctx, mode: 'json' }, deps);
+  const session = new Session(deps);
+  const key = EndpointCapabilities.key(deps.llm.currentConfig());
+  if (mode === 'json' || (mode === 'auto' && deps.capabilities.get(key).tools === false)) return planJson({ ...ctx, mode: 'json' }, session, key);
   try {
-    return await planWithTools({ ...ctx, mode: 'tools' }, deps);
+    const outcome = await planWithTools({ ...ctx, mode: 'tools' }, session);
+    deps.capabilities.set(key, { tools: true });
+    return outcome;
   } catch (error) {
-    const cause = error instanceof PlanError ? error : null;
-    const http = cause?.kind === 'llm' && /answered (400|404|422|501)/.test(cause.message);
-    if (mode === 'auto' && http) {
-      noToolEndpoints.add(key);
-      return planJson({ ...ctx, mode: 'json' }, deps);
-    }
-    throw error;
+    const firstCallFailed = session.debug.conversations[0]?.calls.length === 1;
+    if (mode !== 'auto' || !firstCallFailed || !isUnsupported(error) || deps.capabilities.get(key).tools === true) throw error;
+    const outcome = await planJson({ ...ctx, mode: 'json' }, session, key);
+    // Only now is it clear the endpoint rejected `tools` and not the request as a whole.
+    deps.capabilities.set(key, { tools: false });
+    return outcome;
   }
 }
 
-async function call(deps: PlannerDeps, debug: DebugCapture, messages: ChatMessage[], tools?: unknown[]): Promise<ChatResult> {
-  debug.requests.push({ messages: structuredClone(messages), ...(tools ? { tools } : {}) });
+// ---------------------------------------------------------------------------------------------
+// JSON-plan mode
+
+/** A JSON-mode call with response_format when the endpoint may accept it; a rejection is learnt and retried without. */
+async function callJson(session: Session, conv: DebugConversation, messages: ChatMessage[], key: string): Promise<ChatResult> {
+  const caps = session.deps.capabilities;
+  if (caps.get(key).jsonSchema === false) return session.call(conv, messages, {});
+  const responseFormat = planResponseFormat([...session.deps.allowed.keys()]);
   try {
-    const result = await deps.llm.chat({ messages, ...(tools ? { tools } : {}), signal: deps.signal });
-    debug.responses.push({ raw: result.raw, latencyMs: result.latencyMs });
-    return result;
+    const answer = await session.call(conv, messages, { responseFormat });
+    caps.set(key, { jsonSchema: true });
+    return answer;
   } catch (error) {
-    const message = (error as Error).message;
-    debug.responses.push({ raw: null, latencyMs: 0, error: message });
-    const kind = error instanceof LlmError && error.kind === 'aborted' ? 'aborted' : 'llm';
-    throw new PlanError(kind, message, ZERO, debug);
+    if (!isUnsupported(error) || caps.get(key).jsonSchema === true) throw error;
+    const answer = await session.call(conv, messages, {});
+    caps.set(key, { jsonSchema: false });
+    return answer;
   }
 }
 
-async function planJson(ctx: PlannerContext, deps: PlannerDeps): Promise<PlanOutcome> {
-  const debug: DebugCapture = { mode: 'json', requests: [], responses: [] };
+async function planJson(ctx: PlannerContext, session: Session, key: string): Promise<PlanOutcome> {
+  const { deps } = session;
   const messages: ChatMessage[] = [
     { role: 'system', content: systemPrompt(ctx) },
     { role: 'user', content: userPrompt(ctx) },
   ];
-  let usage = ZERO;
-  let latencyMs = 0;
-  let model: string | null = null;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    deps.onRound?.(attempt + 1);
-    let answer: ChatResult;
-    try {
-      answer = await call(deps, debug, messages);
-    } catch (error) {
-      throw new PlanError((error as PlanError).kind, (error as Error).message, usage, debug);
-    }
-    usage = addUsage(usage, answer.usage);
-    latencyMs += answer.latencyMs;
-    model = answer.model ?? model;
-    const text = answer.content || toolCallsAsPlanText(answer);
-    const parsed = parsePlan(text, deps.allowed);
-    if (parsed.ok) {
-      return { summary: parsed.plan.summary, steps: parsed.plan.steps.map((s) => withKind(s, deps)), usage, model, latencyMs, mode: 'json', debug };
-    }
-    if (attempt === 1) throw new PlanError('invalid-plan', `The model's plan was invalid after a repair round: ${parsed.reason}`, usage, debug);
-    messages.push(
-      { role: 'assistant', content: answer.content },
-      {
-        role: 'user',
-        content: `Your answer could not be used:\n${parsed.problems.map((p) => `- ${p}`).join('\n')}\nReply again with ONLY the corrected plan in one fenced json block.`,
-      },
-    );
+  const conv = session.conversation('json', messages);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    deps.onPhase?.('calling-llm', attempt);
+    const answer = await callJson(session, conv, messages, key);
+    deps.onPhase?.('validating', attempt);
+    const parsed = parsePlan(answer.content || toolCallsAsPlanText(answer.toolCalls), deps.allowed);
+    if (parsed.ok) return session.outcome('json', parsed.plan.summary, parsed.plan.steps.map((s) => withKind(s, deps)));
+    if (attempt === 2) throw session.fail(`The model's plan was invalid after a repair round: ${parsed.reason}`);
+    messages.push({ role: 'assistant', content: answer.content }, { role: 'user', content: repairMessage(parsed.problems, 'Reply again with ONLY the corrected plan in one fenced json block.') });
   }
-  throw new PlanError('invalid-plan', 'unreachable', usage, debug);
+  throw session.fail('unreachable');
+}
+
+function repairMessage(problems: string[], ask: string): string {
+  return `Your answer could not be used:\n${problems.map((p) => `- ${p}`).join('\n')}\n${ask}`;
 }
 
 /** A model in JSON mode that answered with tool calls anyway: read them as the plan's steps. */
-function toolCallsAsPlanText(answer: ChatResult): string {
-  if (!answer.toolCalls.length) return '';
-  const steps = answer.toolCalls.map((c) => {
-    const args = (typeof c.arguments === 'object' && c.arguments) || {};
-    const { rationale, ...params } = args as Record<string, unknown>;
+function toolCallsAsPlanText(calls: ToolCall[]): string {
+  if (!calls.length) return '';
+  const steps = calls.map((c) => {
+    const { rationale, ...params } = (typeof c.arguments === 'object' && c.arguments ? c.arguments : {}) as Record<string, unknown>;
     return { toolName: c.name, params, rationale, summary: '' };
   });
   return JSON.stringify({ summary: '', steps });
@@ -153,145 +225,119 @@ function withKind(step: PlannedStep, deps: PlannerDeps): PlanStepOut {
   return { ...step, kind: deps.allowed.get(step.toolName)?.kind ?? 'write' };
 }
 
-function toolSchemas(deps: PlannerDeps): unknown[] {
-  return [...deps.allowed.values()].map((tool) => {
+// ---------------------------------------------------------------------------------------------
+// Tool-calling mode
+
+const RATIONALE_PARAM = { type: 'string', description: 'why this step helps the mission, in one sentence; shown to the user' };
+
+/** Function schemas of the allowed tools; write tools also take the `rationale` the user reviews. */
+function toolSchemas(allowed: ReadonlyMap<string, ToolDef>): unknown[] {
+  return [...allowed.values()].map((tool) => {
     const schema = functionSchema(tool) as { function: { parameters: { properties?: Record<string, unknown>; required?: string[] } } };
     if (tool.kind === 'write') {
       const p = schema.function.parameters;
-      p.properties = { ...p.properties, rationale: { type: 'string', description: 'why this step helps the mission, shown to the user' } };
+      p.properties = { ...p.properties, rationale: RATIONALE_PARAM };
       p.required = [...(p.required ?? []), 'rationale'];
     }
     return schema;
   });
 }
 
-/** Tool calls some models print as text: a fenced JSON object or array of {name, arguments}. */
-function toolCallsFromText(content: string): { name: string; arguments: unknown }[] {
-  const json = extractJson(content) ?? (content.trim().startsWith('[') ? content.trim() : null);
-  if (!json) return [];
-  try {
-    const value = JSON.parse(json) as unknown;
-    const list = Array.isArray(value) ? value : [value];
-    return list.flatMap((v) => {
-      const o = v as { name?: unknown; arguments?: unknown; function?: { name?: unknown; arguments?: unknown } };
-      const name = o?.name ?? o?.function?.name;
-      const args = o?.arguments ?? o?.function?.arguments;
-      return typeof name === 'string' ? [{ name, arguments: typeof args === 'string' ? safeJson(args) : (args ?? {}) }] : [];
-    });
-  } catch {
-    return [];
-  }
+interface CallReply {
+  message: Record<string, unknown>;
+  /** a validation problem the model must fix (counts toward the one repair round) */
+  problem?: string;
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-async function planWithTools(ctx: PlannerContext, deps: PlannerDeps): Promise<PlanOutcome> {
-  const debug: DebugCapture = { mode: 'tools', requests: [], responses: [] };
-  const tools = toolSchemas(deps);
+async function planWithTools(ctx: PlannerContext, session: Session): Promise<PlanOutcome> {
+  const { deps } = session;
+  const tools = toolSchemas(deps.allowed);
   const messages: ChatMessage[] = [
     { role: 'system', content: systemPrompt(ctx) },
     { role: 'user', content: userPrompt(ctx) },
   ];
+  const conv = session.conversation('tools', messages, tools);
   const steps: PlanStepOut[] = [];
-  let usage = ZERO;
-  let latencyMs = 0;
-  let model: string | null = null;
-  let summary = '';
+  let repaired = false;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    deps.onRound?.(round);
-    let answer: ChatResult;
-    try {
-      answer = await call(deps, debug, messages, tools);
-    } catch (error) {
-      throw new PlanError((error as PlanError).kind, (error as Error).message, usage, debug);
-    }
-    usage = addUsage(usage, answer.usage);
-    latencyMs += answer.latencyMs;
-    model = answer.model ?? model;
+    deps.onPhase?.('calling-llm', round);
+    const answer = await session.call(conv, messages, { tools });
+    deps.onPhase?.('validating', round);
     let calls = answer.toolCalls;
     if (!calls.length && answer.content) {
       // A JSON plan in the text is a complete answer too (models that ignore `tools`).
       const asPlan = parsePlan(answer.content, deps.allowed);
-      if (asPlan.ok && asPlan.plan.steps.length) {
-        return { summary: asPlan.plan.summary, steps: [...steps, ...asPlan.plan.steps.map((s) => withKind(s, deps))], usage, model, latencyMs, mode: 'tools', debug };
-      }
-      calls = toolCallsFromText(answer.content).map((c, i) => ({ id: `text_call_${round}_${i}`, ...c }));
+      if (asPlan.ok && asPlan.plan.steps.length) return session.outcome('tools', asPlan.plan.summary, [...steps, ...asPlan.plan.steps.map((s) => withKind(s, deps))]);
+      calls = parseTextToolCalls(answer.content).map((c, i) => ({ id: `text_call_${round}_${i}`, ...c }));
     }
     if (!calls.length) {
-      summary = answer.content.trim();
-      break;
+      session.debug.stopReason = 'model-stopped';
+      return session.outcome('tools', answer.content.trim(), steps);
     }
     messages.push({
       role: 'assistant',
       content: answer.content || null,
       tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) } })),
     });
-    let anyRead = false;
+    const problems: string[] = [];
     for (const c of calls) {
       const reply = handleCall(c, deps, steps);
-      if (reply.read) anyRead = true;
+      if (reply.problem) problems.push(reply.problem);
       messages.push({ role: 'tool', tool_call_id: c.id, content: JSON.stringify(reply.message) });
     }
-    if (steps.length > MAX_STEPS) {
-      throw new PlanError('invalid-plan', `The model proposed more than ${MAX_STEPS} steps.`, usage, debug);
+    if (steps.length > MAX_STEPS) throw session.fail(`The model planned more than ${MAX_STEPS} steps.`);
+    if (problems.length) {
+      if (repaired) throw session.fail(`The model's tool calls were invalid after a repair round: ${problems.join('; ')}`);
+      repaired = true;
     }
-    // Nothing to feed back but write confirmations: the model has what it needs; one more round lets it stop.
-    void anyRead;
   }
-  const problems = steps.filter((s) => s.refused === undefined && s.kind === 'write' && !s.rationale);
-  for (const s of problems) s.rationale = '(the model gave no rationale)';
-  return { summary, steps, usage, model, latencyMs, mode: 'tools', debug };
+  session.debug.stopReason = 'max-rounds';
+  return session.outcome('tools', '', steps);
 }
 
-function handleCall(
-  c: { id: string; name: string; arguments: unknown },
-  deps: PlannerDeps,
-  steps: PlanStepOut[],
-): { read: boolean; message: Record<string, unknown> } {
-  if (typeof c.arguments === 'string') {
-    return { read: false, message: { ok: false, error: `The arguments of ${c.name} are not valid JSON. Call it again with a JSON object.` } };
+function sameCall(a: { toolName: string; params: unknown }, b: { toolName: string; params: unknown }): boolean {
+  return a.toolName === b.toolName && JSON.stringify(a.params) === JSON.stringify(b.params);
+}
+
+/** Validates and answers one tool call; reads run now, writes are recorded as steps, anything else is refused. */
+function handleCall(c: ToolCall, deps: PlannerDeps, steps: PlanStepOut[]): CallReply {
+  if (typeof c.arguments === 'string' || Array.isArray(c.arguments)) {
+    const problem = `the arguments of ${c.name} are not a JSON object`;
+    return { problem, message: { ok: false, error: `${problem}; call it again with a JSON object.` } };
   }
-  const args = { ...((c.arguments as Record<string, unknown>) ?? {}) };
+  const args = { ...((c.arguments as Record<string, unknown> | null) ?? {}) };
   const rationale = typeof args.rationale === 'string' ? args.rationale.trim() : '';
   delete args.rationale;
   if (!deps.allowed.has(c.name)) {
-    const known = deps.catalog.has(c.name);
-    steps.push({
-      summary: '',
-      toolName: c.name,
-      params: args,
-      rationale,
-      kind: deps.catalog.get(c.name)?.kind ?? 'write',
-      refused: known ? 'denied by policy' : 'unknown tool',
-    });
-    return { read: false, message: { ok: false, error: `Tool "${c.name}" is not available. Use only the tools you were given.` } };
+    // Policy is enforced here, not only in the offered list: a denied or invented tool never runs.
+    const known = deps.catalog.get(c.name);
+    steps.push({ summary: '', toolName: c.name, params: args, rationale, kind: known?.kind ?? 'write', refused: known ? 'denied by policy' : 'unknown tool' });
+    return { message: { ok: false, error: `Tool "${c.name}" is not available. Use only the tools you were given.` } };
   }
   const v = validateCall(c.name, args, deps.allowed, c.name);
-  if (!v.ok) return { read: false, message: { ok: false, error: v.problems.join('; ') } };
+  if (!v.ok) return { problem: v.problems.join('; '), message: { ok: false, error: v.problems.join('; ') } };
   if (v.tool.kind === 'read') {
     let result: unknown;
     try {
-      result = deps.runRead(v.tool.name, v.params);
+      result = truncateResult(deps.runRead(v.tool.name, v.params));
     } catch (error) {
-      return { read: true, message: { ok: false, error: (error as Error).message } };
+      return { message: { ok: false, error: (error as Error).message } };
     }
-    steps.push({ summary: '', toolName: v.tool.name, params: v.params, rationale, kind: 'read', result: truncateResult(result) });
-    return { read: true, message: { ok: true, result: truncateResult(result) } };
+    steps.push({ summary: '', toolName: v.tool.name, params: v.params, rationale, kind: 'read', result });
+    return { message: { ok: true, result } };
   }
   if (!rationale) {
-    return { read: false, message: { ok: false, error: `Add a "rationale" argument to ${c.name}: why this step helps the mission.` } };
+    const problem = `${c.name} needs a "rationale" argument: why this step helps the mission`;
+    return { problem, message: { ok: false, error: `${problem}. Call it again with one.` } };
   }
-  steps.push({ summary: '', toolName: v.tool.name, params: v.params, rationale, kind: 'write' });
-  return { read: false, message: { ok: true, status: 'recorded; it will be shown to the user for review' } };
+  const step: PlanStepOut = { summary: '', toolName: v.tool.name, params: v.params, rationale, kind: 'write' };
+  if (steps.some((s) => s.kind === 'write' && !s.refused && sameCall(s, step))) return { message: { ok: true, status: 'already recorded; do not call it again' } };
+  steps.push(step);
+  const status = deps.decision(v.tool) === 'auto' ? 'recorded; it is applied when this plan is saved' : 'recorded; it will be shown to the user for review';
+  return { message: { ok: true, status } };
 }
 
 function truncateResult(result: unknown): unknown {
   const text = JSON.stringify(result ?? null);
-  return text.length <= READ_RESULT_CHARS ? result : { truncated: true, preview: text.slice(0, READ_RESULT_CHARS) };
+  return text.length <= READ_RESULT_CHARS ? result : { truncated: true, note: `showing ${READ_RESULT_CHARS} of ${text.length} characters`, preview: text.slice(0, READ_RESULT_CHARS) };
 }

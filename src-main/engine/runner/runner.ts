@@ -1,43 +1,52 @@
 /**
- * The embedded mission runner. A tick finds due missions (active, nextRunAt <= now, not deleted),
- * claims each so no two runs plan the same mission, plans them with bounded LLM concurrency, and
- * writes each outcome in ONE transaction: the iteration, its proposals, auto-executed effects and
- * the mission's next run. `nextRunAt` advances after every run, successful or failed; failures back
- * off exponentially and, after MAX_FAILURES in a row, park the mission until the user resumes it.
+ * The embedded mission runner.
+ *
+ * Scheduling: ONE timer, armed for the earlier of the safety-net interval and the earliest
+ * nextRunAt (an exact wake-up, no polling lag), re-armed after every tick, run and data change.
+ * A tick finds due missions (active, nextRunAt <= now, not deleted) and plans them; ticks never
+ * overlap, and each run holds a claim on its mission so a tick and runNow never plan it twice.
+ * LLM calls share a semaphore (setting `runner.concurrency`). Pausing or deleting a mission, or
+ * stopping the runner, aborts its in-flight LLM call.
+ *
+ * Catch-up: a mission whose runs were missed while the app was closed is due once; after that run
+ * its next run is counted from now (see schedule.ts), so a week closed means ONE run, not seven.
+ *
+ * Gates before any LLM call, each recorded: the agent must exist, be active and be under its daily
+ * token budget (fail-closed). An agent runs at most maxConcurrentMissions due missions at once: the
+ * others queue for the agent's slots, then for the LLM's.
  */
+import type { Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { type RunPhase, type RunnerStatus, type RunningIteration, type TickResult, ApiError } from '../../../src-shared/api';
-import { nextRunAfter, wallClock } from '../../../src-shared/cadence';
-import { type AiActor, MISSION_RUNNER } from '../../../src-shared/domain/actor';
-import {
-  AI_APP,
-  type Agent,
-  DEFAULT_AGENT,
-  DEFAULT_AGENT_ID,
-  type Iteration,
-  type IterationStep,
-  type Mission,
-  type Proposal,
-  TABLES,
-  type Usage,
-  proposalIdFor,
-} from '../../../src-shared/domain/ai';
-import { PROMPT_VERSION, type PastIteration } from '../../../src-shared/planner/prompt';
+import { ApiError, type RunPhase, type RunnerStatus, type RunningIteration, type TickResult } from '../../../src-shared/api';
+import { nextRunAfter } from '../../../src-shared/cadence';
+import { LOCAL_USER, MISSION_RUNNER } from '../../../src-shared/domain/actor';
+import { AI_APP, type Agent, type Cadence, DEFAULT_AGENT, DEFAULT_AGENT_ID, type Iteration, Mission, type Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { type PastIteration, RECENT_ITERATIONS } from '../../../src-shared/planner/prompt';
 import { TOOLS, TOOLS_BY_NAME, type ToolDef, getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { LlmClient } from '../llm/client';
-import { executeTool, runTool } from '../proposals/executor';
+import { runTool } from '../proposals/executor';
 import type { Settings } from '../settings';
-import type { Store } from '../store/store';
-import { ToolError } from '../tools/types';
+import type { LocalChange, Store } from '../store/store';
+import { TokenLedger, loadAgent } from './agents';
 import { resolveInputs } from './inputs';
-import { type PlanOutcome, PlanError, plan } from './planner';
+import { EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
 import { Semaphore } from './semaphore';
+import { IterationWriter, type MissionRecord, type WriteContext, type Written } from './writer';
 
-export const MAX_FAILURES = 5;
-const BACKOFF_BASE_MS = 60_000;
-const DEBUG_KEEP = 200;
+export { MAX_FAILURES } from './schedule';
 const TICKS_KEEP = 1000;
+/**
+ * Active missions through the partial index of the migration: its WHERE is spelled literally (a
+ * bound parameter would not prove the index applies), so a tick reads only active missions by
+ * nextRunAt, however large the log and the other tables are.
+ */
+const ACTIVE_MISSIONS = `FROM records INDEXED BY records_due_missions
+  WHERE app_id = 'ai' AND table_name = 'aiMissions' AND deleted = 0 AND json_extract(data, '$.state') = 'active'`;
+const NEXT_RUN = `json_extract(data, '$.nextRunAt')`;
+const STATUS_EVERY_MS = 100;
+/** setTimeout's ceiling (~24.8 days) */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type Emit = (event: string, payload: unknown) => void;
 
@@ -48,12 +57,11 @@ export interface RunOutcome {
   proposals: number;
   autoExecuted: number;
   tokens: number;
+  /** why the mission was not planned (the tick counts these by reason) */
   skipped?: string;
   parseFailure?: boolean;
   llmError?: boolean;
 }
-
-type MissionRecord = Mission & { id: string };
 
 export interface RunnerDeps {
   store: Store;
@@ -63,23 +71,61 @@ export interface RunnerDeps {
   now?: () => Date;
 }
 
+type Running = RunningIteration & { agentId: string };
+
+const NOT_RUN: RunOutcome = { iterationId: null, status: 'skipped', error: null, proposals: 0, autoExecuted: 0, tokens: 0 };
+
+class Aborted extends Error {
+  override name = 'AbortError';
+}
+
 export class Runner {
+  /** missionId -> the controller that aborts its run: the claim */
   private readonly claims = new Map<string, AbortController>();
-  private readonly running = new Map<string, RunningIteration>();
+  private readonly running = new Map<string, Running>();
   private readonly semaphore: Semaphore;
+  /** per agent: its due missions planned at once */
+  private readonly agentSlots = new Map<string, Semaphore>();
+  private readonly capabilities = new EndpointCapabilities();
+  readonly ledger: TokenLedger;
+  private readonly writer: IterationWriter;
   private tickInFlight: Promise<TickResult> | null = null;
   private lastTick: TickResult | null = null;
   private timer: NodeJS.Timeout | null = null;
   private nextTickAt: Date | null = null;
   private started = false;
+  /** set by stop(): no more timers, the database is about to close */
+  private stopped = false;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private lastStatusAt = -Infinity;
   private llmHealth: { lastError: string | null; lastOkAt: string | null } = { lastError: null, lastOkAt: null };
   private readonly now: () => Date;
+  private readonly sql: Record<'due' | 'earliest' | 'upcoming' | 'unscheduled' | 'pending', Statement>;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
+    const db = deps.store.db;
+    this.sql = {
+      due: db.prepare(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' AND ${NEXT_RUN} <= ?`),
+      upcoming: db.prepare(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > ?`),
+      earliest: db.prepare(`SELECT record_id AS id, ${NEXT_RUN} AS at ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' ORDER BY ${NEXT_RUN} LIMIT ?`),
+      unscheduled: db.prepare(
+        `SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} IS NULL
+         AND COALESCE(json_extract(data, '$.needsAttention'), 0) = 0 AND COALESCE(json_extract(data, '$.cadence.kind'), 'manual') <> 'manual'`,
+      ),
+      pending: db.prepare(`SELECT COUNT(*) AS n FROM records INDEXED BY records_proposals_status WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.status') = 'pending'`),
+    };
+    const timeZone = () => deps.settings.get().runner.timeZone;
+    this.ledger = new TokenLedger(deps.store, timeZone, this.now);
+    this.writer = new IterationWriter({ store: deps.store, ledger: this.ledger, now: this.now, timeZone, model: () => deps.llm.currentConfig().model });
     this.semaphore = new Semaphore(deps.settings.get().runner.concurrency);
+    let zoneInUse = timeZone();
     deps.settings.onChange((s) => {
       this.semaphore.resize(s.runner.concurrency);
+      if (s.runner.timeZone !== zoneInUse) {
+        zoneInUse = s.runner.timeZone;
+        this.rescheduleWallClockMissions();
+      }
       this.schedule();
     });
     const last = deps.store.db.prepare('SELECT result FROM ticks ORDER BY id DESC LIMIT 1').get() as { result: string } | undefined;
@@ -91,53 +137,91 @@ export class Runner {
     this.schedule();
   }
 
-  /** Stops scheduling, aborts in-flight LLM calls and waits for their transactions to finish. */
+  /** Stops scheduling, aborts in-flight LLM calls and waits until their runs have let go. */
   async stop(): Promise<void> {
     this.started = false;
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
     for (const controller of this.claims.values()) controller.abort();
     await this.tickInFlight?.catch(() => undefined);
     while (this.claims.size) await new Promise((r) => setTimeout(r, 10));
   }
 
-  /** Re-arms the single timer: the earlier of the safety-net interval and the earliest nextRunAt. */
+  // -------------------------------------------------------------------------------------------
+  // Scheduling
+
+  /** Re-arms the single timer: the earlier of the safety-net interval and the earliest unclaimed nextRunAt. */
   schedule(): void {
-    if (!this.started) return;
+    // A tick in flight re-arms when it ends; arming now would only produce an overlap-skipped tick.
+    if (!this.started || this.stopped || this.tickInFlight) return;
     if (this.timer) clearTimeout(this.timer);
     const { tickIntervalMs, paused } = this.deps.settings.get().runner;
     const now = this.now().getTime();
     let at = now + tickIntervalMs;
-    const due = this.earliestDue();
-    if (due && !paused) at = Math.min(at, Math.max(now, Date.parse(due)));
+    const due = paused ? null : this.earliestDue();
+    if (due) at = Math.min(at, Math.max(now, Date.parse(due)));
     this.nextTickAt = new Date(at);
-    this.timer = setTimeout(() => void this.tick().catch(() => undefined), Math.min(at - now, 2 ** 31 - 1));
+    this.timer = setTimeout(() => void this.tick().catch(() => undefined), Math.min(at - now, MAX_TIMER_MS));
     this.timer.unref?.();
   }
 
+  /** The earliest nextRunAt of an active mission that no run holds (the index yields them in order). */
   private earliestDue(): string | null {
-    const row = this.deps.store.db
-      .prepare(
-        `SELECT MIN(json_extract(data, '$.nextRunAt')) AS at FROM records
-         WHERE app_id = 'ai' AND table_name = 'aiMissions' AND deleted = 0 AND json_extract(data, '$.state') = 'active'`,
-      )
-      .get() as { at: string | null };
-    return row.at;
+    const rows = this.sql.earliest.all(this.claims.size + 1) as { id: string; at: string }[];
+    return rows.find((r) => !this.claims.has(r.id))?.at ?? null;
   }
 
   dueMissions(now: Date): MissionRecord[] {
-    return this.deps.store.query<MissionRecord>(
-      AI_APP,
-      TABLES.missions,
-      `json_extract(data, '$.state') = 'active' AND json_extract(data, '$.nextRunAt') IS NOT NULL AND json_extract(data, '$.nextRunAt') <= ?`,
-      [now.toISOString()],
-    );
+    return missionRows(this.sql.due, now.toISOString());
   }
 
+  /** Runner-made changes to missions' schedules, announced so replicas pull them. */
+  private updateMissions(changes: LocalChange[]): void {
+    if (!changes.length) return;
+    this.deps.store.appendLocal(changes, MISSION_RUNNER);
+    this.deps.emit('sync.changed', { seq: this.deps.store.maxSeq() });
+  }
+
+  /**
+   * Active missions with a cadence but no nextRunAt (written by an older client, or imported) get
+   * one, so they cannot silently never run. Missions waiting for the user (needsAttention) keep none.
+   */
+  private scheduleUnscheduled(now: Date): void {
+    const timeZone = this.deps.settings.get().runner.timeZone;
+    const changes = missionRows(this.sql.unscheduled).flatMap((m): LocalChange[] => {
+      const cadence = parseCadence(m.cadence);
+      const next = cadence ? nextRunAfter(cadence, now, timeZone) : null;
+      return next ? [{ app: AI_APP, table: TABLES.missions, id: m.id, op: 'update', fields: { nextRunAt: next.toISOString() } }] : [];
+    });
+    this.updateMissions(changes);
+  }
+
+  /**
+   * After the time zone changed: upcoming runs of daily, weekly and cron missions move to the same
+   * wall-clock time in the new zone. Interval missions and overdue runs are left as they are.
+   */
+  private rescheduleWallClockMissions(): void {
+    const now = this.now();
+    const timeZone = this.deps.settings.get().runner.timeZone;
+    const changes = missionRows(this.sql.upcoming, now.toISOString()).flatMap((m): LocalChange[] => {
+      const cadence = parseCadence(m.cadence);
+      if (!cadence || cadence.kind === 'manual' || cadence.kind === 'interval') return [];
+      const next = nextRunAfter(cadence, now, timeZone)?.toISOString() ?? null;
+      return next && next !== m.nextRunAt ? [{ app: AI_APP, table: TABLES.missions, id: m.id, op: 'update', fields: { nextRunAt: next } }] : [];
+    });
+    this.updateMissions(changes);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Ticks
+
   async tick(): Promise<TickResult> {
-    if (this.tickInFlight) {
-      return { ...emptyTick(this.now()), overlapSkipped: true };
-    }
+    if (this.tickInFlight) return { ...emptyTick(this.now()), overlapSkipped: true };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.tickInFlight = this.runTick().finally(() => {
       this.tickInFlight = null;
       this.schedule();
@@ -147,25 +231,18 @@ export class Runner {
 
   private async runTick(): Promise<TickResult> {
     const started = this.now();
+    const startedMs = performance.now();
     const result = emptyTick(started);
     if (this.deps.settings.get().runner.paused) {
       result.skipped.paused = 1;
     } else {
+      this.scheduleUnscheduled(started);
       const due = this.dueMissions(started);
       result.due = due.length;
       const outcomes = await Promise.all(due.map((m) => this.runMission(m.id, 'due')));
-      for (const o of outcomes) {
-        if (o.skipped) result.skipped[o.skipped] = (result.skipped[o.skipped] ?? 0) + 1;
-        else if (o.status === 'failed') result.failed++;
-        else result.planned++;
-        result.proposals += o.proposals;
-        result.autoExecuted += o.autoExecuted;
-        result.tokens += o.tokens;
-        if (o.parseFailure) result.parseFailures++;
-        if (o.llmError) result.llmErrors++;
-      }
+      for (const o of outcomes) addOutcome(result, o);
     }
-    result.durationMs = this.now().getTime() - started.getTime();
+    result.durationMs = Math.round(performance.now() - startedMs);
     this.recordTick(result);
     return result;
   }
@@ -179,19 +256,42 @@ export class Runner {
     this.emitStatus();
   }
 
+  /** The newest persisted ticks, newest first. */
   recentTicks(limit: number): TickResult[] {
     const rows = this.deps.store.db.prepare('SELECT result FROM ticks ORDER BY id DESC LIMIT ?').all(limit) as { result: string }[];
     return rows.map((r) => JSON.parse(r.result) as TickResult);
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Missions: run now, pause, resume, abort
 
   async runNow(missionId: string): Promise<RunOutcome> {
     const mission = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
     if (!mission) throw new ApiError('NOT_FOUND', `No mission with id "${missionId}".`);
     if (mission.state !== 'active') throw new ApiError('CONFLICT', `The mission is ${mission.state}; resume it before running it.`);
     if (this.claims.has(missionId)) throw new ApiError('CONFLICT', 'This mission is already being planned; wait for the current run to finish.');
-    const outcome = await this.runMission(missionId, 'manual');
-    this.schedule();
-    return outcome;
+    return this.runMission(missionId, 'manual');
+  }
+
+  /** Active again, failure streak cleared, next run from the cadence in the user's time zone. */
+  resume(missionId: string): { nextRunAt: string | null } {
+    const mission = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
+    if (!mission) throw new ApiError('NOT_FOUND', `No mission with id "${missionId}".`);
+    const cadence = parseCadence(mission.cadence);
+    if (!cadence) throw new ApiError('BAD_INPUT', 'The mission has an invalid cadence; edit it before resuming.');
+    const next = nextRunAfter(cadence, this.now(), this.deps.settings.get().runner.timeZone);
+    const nextRunAt = next?.toISOString() ?? null;
+    this.deps.store.appendLocal(
+      [{ app: AI_APP, table: TABLES.missions, id: missionId, op: 'update', fields: { state: 'active', needsAttention: false, failureStreak: 0, nextRunAt } }],
+      LOCAL_USER,
+    );
+    return { nextRunAt };
+  }
+
+  pause(missionId: string): void {
+    if (!this.deps.store.getData(AI_APP, TABLES.missions, missionId)) throw new ApiError('NOT_FOUND', `No mission with id "${missionId}".`);
+    this.deps.store.appendLocal([{ app: AI_APP, table: TABLES.missions, id: missionId, op: 'update', fields: { state: 'paused' } }], LOCAL_USER);
+    this.abort(missionId);
   }
 
   /** Aborts the in-flight run of a mission (paused, deleted, or the app quitting). */
@@ -199,7 +299,7 @@ export class Runner {
     this.claims.get(missionId)?.abort();
   }
 
-  /** Called after data changed: abort runs whose mission was paused or deleted meanwhile. */
+  /** Called after any data change: abort runs whose mission was paused or deleted meanwhile, re-arm the timer. */
   onDataChanged(): void {
     for (const missionId of this.claims.keys()) {
       const m = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
@@ -208,417 +308,263 @@ export class Runner {
     this.schedule();
   }
 
-  private agentFor(mission: MissionRecord): Agent {
-    const id = mission.agentId || DEFAULT_AGENT_ID;
-    const stored = this.deps.store.getData<Agent>(AI_APP, TABLES.agents, id);
-    if (stored) return { ...DEFAULT_AGENT, ...stored, id };
-    return DEFAULT_AGENT;
-  }
-
-  private runningForAgent(agentId: string): number {
-    return [...this.running.values()].filter((r) => (r as RunningIteration & { agentId?: string }).agentId === agentId).length;
-  }
-
-  tokensToday(agentId: string): number {
-    const day = this.localDay(this.now());
-    const row = this.deps.store.db.prepare('SELECT tokens FROM token_usage WHERE day = ? AND agent_id = ?').get(day, agentId) as { tokens: number } | undefined;
-    return row?.tokens ?? 0;
-  }
-
-  private localDay(at: Date): string {
-    const w = wallClock(at, this.deps.settings.get().runner.timeZone);
-    return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-  }
+  // -------------------------------------------------------------------------------------------
+  // One run
 
   private async runMission(missionId: string, trigger: 'due' | 'manual'): Promise<RunOutcome> {
-    const none: RunOutcome = { iterationId: null, status: 'skipped', error: null, proposals: 0, autoExecuted: 0, tokens: 0 };
-    if (this.claims.has(missionId)) return { ...none, skipped: 'already-running' };
+    if (this.claims.has(missionId)) return { ...NOT_RUN, skipped: 'already-running' };
     const controller = new AbortController();
     this.claims.set(missionId, controller);
     const iterationId = randomUUID();
     try {
-      const mission = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
-      if (!mission || mission.state !== 'active') return { ...none, skipped: 'not-active' };
-      const agent = this.agentFor(mission);
-      if (agent.state !== 'active') {
-        return this.writeSkip(mission, agent, iterationId, `agent-${agent.state}`, `Skipped: agent "${agent.name}" is ${agent.state}.`);
-      }
-      if (agent.maxTokensPerDay !== null && agent.maxTokensPerDay !== undefined && this.tokensToday(agent.id) >= agent.maxTokensPerDay) {
-        return this.writeSkip(
-          mission,
-          agent,
-          iterationId,
-          'over-budget',
-          `Skipped: agent "${agent.name}" used ${this.tokensToday(agent.id)} of its ${agent.maxTokensPerDay} tokens today.`,
-        );
-      }
-      if (trigger === 'due' && this.runningForAgent(agent.id) >= agent.maxConcurrentMissions) return { ...none, skipped: 'agent-concurrency' };
+      const record = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
+      if (!record || record.state !== 'active') return { ...NOT_RUN, skipped: 'not-active' };
       const startedAt = this.now();
-      this.setPhase(mission, agent, iterationId, 'queued', startedAt);
-      await this.semaphore.acquire(controller.signal);
+      const parsed = Mission.safeParse(record);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const why = `The mission record is invalid (${issue?.path.join('.')}: ${issue?.message}); edit the mission, then resume it.`;
+        return this.skip({ mission: record, agent: placeholderAgent(record.agentId), iterationId, startedAt }, 'invalid-mission', why);
+      }
+      const mission = { ...parsed.data, id: missionId };
+      const lookup = loadAgent(this.deps.store, mission.agentId);
+      if (!lookup.ok) return this.skip({ mission, agent: placeholderAgent(mission.agentId), iterationId, startedAt }, lookup.reason, lookup.message);
+      const ctx: WriteContext = { mission, agent: lookup.agent, iterationId, startedAt };
+      const gate = this.gate(ctx);
+      if (gate) return this.skip(ctx, gate.reason, gate.message);
+      this.setPhase(ctx, 'queued');
+      // A run the user asked for is not held back by the agent's limit; it still queues for the LLM.
+      const agentSlot = trigger === 'due' ? this.agentSlot(ctx.agent) : null;
+      await agentSlot?.acquire(controller.signal);
       try {
-        return await this.planAndWrite(mission, agent, iterationId, startedAt, controller.signal);
+        await this.semaphore.acquire(controller.signal);
+        try {
+          return await this.planAndWrite(ctx, controller.signal);
+        } finally {
+          this.semaphore.release();
+        }
       } finally {
-        this.semaphore.release();
+        agentSlot?.release();
       }
     } catch (error) {
-      if ((error as Error).name === 'AbortError' || controller.signal.aborted) return { ...none, skipped: 'aborted' };
+      if ((error as Error).name === 'AbortError' || controller.signal.aborted) return { ...NOT_RUN, skipped: 'aborted' };
       throw error;
     } finally {
       this.claims.delete(missionId);
       this.running.delete(iterationId);
-      this.emitStatus();
+      this.schedule(); // the run moved nextRunAt (a no-op during a tick, which re-arms when it ends)
+      this.queueStatus();
     }
   }
 
-  private setPhase(mission: MissionRecord, agent: Agent, iterationId: string, phase: RunPhase, startedAt: Date, round?: number): void {
-    const now = this.now().toISOString();
-    this.running.set(iterationId, {
-      missionId: mission.id,
-      missionTitle: mission.title,
-      iterationId,
-      phase,
-      phaseStartedAt: now,
-      startedAt: startedAt.toISOString(),
-      ...(round ? { round } : {}),
-      agentId: agent.id,
-    } as RunningIteration);
-    this.emitStatus();
+  /** Why this run may not call the LLM (recorded as a skipped iteration), or null. */
+  private gate({ agent }: WriteContext): { reason: string; message: string } | null {
+    if (agent.state !== 'active') return { reason: `agent-${agent.state}`, message: `Skipped: agent "${agent.name}" is ${agent.state}.` };
+    const overBudget = this.ledger.overBudget(agent);
+    return overBudget ? { reason: 'over-budget', message: overBudget } : null;
   }
 
+  /** The agent's slots, sized to its current maxConcurrentMissions (the record may have changed). */
+  private agentSlot(agent: Agent): Semaphore {
+    let slots = this.agentSlots.get(agent.id);
+    if (!slots) {
+      slots = new Semaphore(agent.maxConcurrentMissions);
+      this.agentSlots.set(agent.id, slots);
+    } else slots.resize(agent.maxConcurrentMissions);
+    return slots;
+  }
+
+  private skip(ctx: WriteContext, reason: string, summary: string): RunOutcome {
+    const written = this.writer.skip(ctx, reason, summary);
+    this.afterWrite(ctx, written, null);
+    return { ...NOT_RUN, iterationId: ctx.iterationId, skipped: reason, error: summary };
+  }
+
+  private async planAndWrite(ctx: WriteContext, signal: AbortSignal): Promise<RunOutcome> {
+    const settings = this.deps.settings.get();
+    const timeZone = settings.runner.timeZone;
+    this.setPhase(ctx, 'resolving-inputs');
+    const inputs = resolveInputs(this.deps.store, ctx.mission.inputs);
+    const allowed = this.allowedTools(ctx.agent);
+    const recentIterations = this.recentIterations(ctx.mission.id);
+    let outcome: PlanOutcome;
+    try {
+      outcome = await plan({ mission: ctx.mission, agent: ctx.agent, inputs, recentIterations, tools: [...allowed.values()], now: this.now(), timeZone }, settings.llm.plannerMode, {
+        llm: this.deps.llm,
+        allowed,
+        catalog: TOOLS_BY_NAME,
+        decision: (tool) => resolvePolicy(tool, ctx.agent.policy),
+        capabilities: this.capabilities,
+        signal,
+        runRead: (name, params) => runTool(this.deps.store, name, params, { actor: MISSION_RUNNER, now: this.now(), timeZone }).result,
+        onPhase: (phase, round) => this.setPhase(ctx, phase, round),
+      });
+      this.llmHealth = { lastError: null, lastOkAt: this.now().toISOString() };
+      // Paused or deleted while the answer was on its way: the plan is no longer wanted.
+      if (signal.aborted) throw new Aborted('aborted');
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error; // Aborted included
+      if (error.kind === 'aborted' || signal.aborted) throw new Aborted('aborted');
+      if (error.kind === 'llm') this.llmHealth = { ...this.llmHealth, lastError: error.message };
+      this.setPhase(ctx, 'writing');
+      const written = this.writer.failure(ctx, error);
+      this.afterWrite(ctx, written, error.message);
+      return {
+        iterationId: ctx.iterationId,
+        status: 'failed',
+        error: error.message,
+        proposals: 0,
+        autoExecuted: 0,
+        tokens: error.usage.totalTokens,
+        parseFailure: error.kind === 'invalid-plan',
+        llmError: error.kind === 'llm',
+      };
+    }
+    this.setPhase(ctx, 'writing');
+    const written = this.writer.plan(ctx, outcome);
+    this.afterWrite(ctx, written, null);
+    return { iterationId: ctx.iterationId, status: written.status, error: null, proposals: written.proposals, autoExecuted: written.autoExecuted, tokens: outcome.usage.totalTokens };
+  }
+
+  /** The tools offered to this agent's model: everything its policy does not deny. */
   private allowedTools(agent: Agent): Map<string, ToolDef> {
     return new Map(TOOLS.filter((t) => resolvePolicy(t, agent.policy) !== 'deny').map((t) => [t.name, t]));
   }
 
+  /** The last iterations of a mission with each step's fate, so the model sees feedback and rejections. */
   private recentIterations(missionId: string): PastIteration[] {
-    const iterations = this.deps.store
-      .query<Iteration>(AI_APP, TABLES.iterations, `json_extract(data, '$.missionId') = ?`, [missionId])
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .slice(0, 3);
-    return iterations.map((it) => ({
-      startedAt: it.startedAt,
-      status: it.status,
-      summary: it.summary,
-      error: it.error ?? null,
-      steps: (it.steps ?? []).map((s) => {
-        const p = s.proposalId ? this.deps.store.getData<Proposal>(AI_APP, TABLES.proposals, s.proposalId) : null;
-        return {
-          toolName: s.toolName,
-          summary: s.summary || getTool(s.toolName)?.describe(s.params) || s.toolName,
-          status: p ? p.status : s.error ? 'failed' : s.kind === 'read' ? 'read' : 'executed',
-          feedback: p?.feedback ?? null,
-        };
-      }),
-    }));
-  }
-
-  private async planAndWrite(mission: MissionRecord, agent: Agent, iterationId: string, startedAt: Date, signal: AbortSignal): Promise<RunOutcome> {
-    const settings = this.deps.settings.get();
-    const timeZone = settings.runner.timeZone;
-    this.setPhase(mission, agent, iterationId, 'resolving-inputs', startedAt);
-    const inputs = resolveInputs(this.deps.store, mission.inputs ?? []);
-    const allowed = this.allowedTools(agent);
-    const recentIterations = this.recentIterations(mission.id);
-    this.setPhase(mission, agent, iterationId, 'calling-llm', startedAt);
-    let outcome: PlanOutcome;
-    try {
-      outcome = await plan(
-        { mission, agent, inputs, recentIterations, tools: [...allowed.values()], now: this.now(), timeZone },
-        settings.llm.plannerMode,
-        {
-          llm: this.deps.llm,
-          allowed,
-          catalog: TOOLS_BY_NAME,
-          signal,
-          runRead: (name, params) => runTool(this.deps.store, name, params, { actor: MISSION_RUNNER, now: this.now(), timeZone }).result,
-          onRound: (round) => this.setPhase(mission, agent, iterationId, 'calling-llm', startedAt, round),
-        },
-      );
-      this.llmHealth = { lastError: null, lastOkAt: this.now().toISOString() };
-    } catch (error) {
-      if (!(error instanceof PlanError)) throw error;
-      if (error.kind === 'aborted') throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-      if (error.kind === 'llm') this.llmHealth = { ...this.llmHealth, lastError: error.message };
-      this.setPhase(mission, agent, iterationId, 'writing', startedAt);
-      return this.writeFailure(mission, agent, iterationId, startedAt, error);
-    }
-    this.setPhase(mission, agent, iterationId, 'writing', startedAt);
-    return this.writePlan(mission, agent, iterationId, startedAt, outcome);
-  }
-
-  private writePlan(mission: MissionRecord, agent: Agent, iterationId: string, startedAt: Date, outcome: PlanOutcome): RunOutcome {
-    const { store } = this.deps;
-    const timeZone = this.deps.settings.get().runner.timeZone;
-    const now = this.now();
-    let proposals = 0;
-    let autoExecuted = 0;
-    store.tx(() => {
-      const steps: IterationStep[] = outcome.steps.map((s, index) => {
-        const tool = getTool(s.toolName);
-        const step: IterationStep = { index, summary: s.summary || tool?.describe(s.params) || s.toolName, toolName: s.toolName, params: s.params, rationale: s.rationale, kind: s.kind };
-        if (s.refused || !tool) {
-          return { ...step, policy: 'deny', error: `Refused: ${s.refused ?? 'unknown tool'}; nothing was run.` };
-        }
-        const decision = resolvePolicy(tool, agent.policy);
-        // Policy is enforced here as well as in the prompt: a denied tool never runs, whatever the model said.
-        if (decision === 'deny') return { ...step, policy: 'deny', error: 'Refused: denied by policy; nothing was run.' };
-        const actor: AiActor = { kind: 'ai', principalId: agent.id, displayName: agent.name, missionId: mission.id, iterationId, rationale: s.rationale };
-        if (tool.kind === 'read') {
-          if (s.result !== undefined) return { ...step, policy: 'auto', result: s.result };
-          try {
-            return { ...step, policy: 'auto', result: runTool(store, tool.name, s.params, { actor, now, timeZone }).result };
-          } catch (error) {
-            return { ...step, policy: 'auto', error: (error as Error).message };
-          }
-        }
-        const proposalId = proposalIdFor(iterationId, index);
-        if (decision === 'auto') {
-          try {
-            const execution = executeTool(store, tool.name, s.params, { actor, idPrefix: proposalId, now, timeZone });
-            autoExecuted++;
-            return { ...step, policy: 'auto', result: execution.result };
-          } catch (error) {
-            if (!(error instanceof ToolError)) throw error;
-            return { ...step, policy: 'auto', error: error.message };
-          }
-        }
-        proposals++;
-        const proposal: Proposal = {
-          id: proposalId,
-          missionId: mission.id,
-          iterationId,
-          agentId: agent.id,
-          agentName: agent.name,
-          missionTitle: mission.title,
-          module: tool.module,
-          toolName: tool.name,
-          params: s.params,
-          rationale: s.rationale,
-          summary: step.summary,
-          status: 'pending',
-          createdAt: now.toISOString(),
-          decidedAt: null,
-          decidedBy: null,
-          feedback: null,
-          execution: null,
-        };
-        store.appendLocal([{ app: AI_APP, table: TABLES.proposals, id: proposalId, op: 'insert', fields: proposal, eventId: `${proposalId}/staged` }], MISSION_RUNNER);
-        return { ...step, policy: 'propose', proposalId };
-      });
-      const iteration: Iteration = {
-        id: iterationId,
-        missionId: mission.id,
-        agentId: agent.id,
-        source: 'runner',
-        startedAt: startedAt.toISOString(),
-        finishedAt: now.toISOString(),
-        status: proposals > 0 ? 'awaiting-review' : 'done',
-        summary: outcome.summary || (steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
-        steps,
-        model: outcome.model ?? this.deps.llm.currentConfig().model,
-        usage: outcome.usage,
-        latencyMs: outcome.latencyMs,
-        promptVersion: PROMPT_VERSION,
-        plannerMode: outcome.mode,
-        error: null,
+    const rows = this.deps.store.db
+      .prepare(
+        `SELECT data FROM records INDEXED BY records_iterations_mission
+         WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
+         ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
+      )
+      .all(missionId, RECENT_ITERATIONS) as { data: string }[];
+    return rows.map((row) => {
+      const it = JSON.parse(row.data) as Iteration;
+      return {
+        startedAt: it.startedAt,
+        status: it.status,
+        summary: it.summary,
+        error: it.error ?? null,
+        steps: (it.steps ?? []).map((s) => {
+          const p = s.proposalId ? this.deps.store.getData<Proposal>(AI_APP, TABLES.proposals, s.proposalId) : null;
+          return {
+            toolName: s.toolName,
+            summary: s.summary || getTool(s.toolName)?.describe(s.params) || s.toolName,
+            status: p ? p.status : s.error ? 'failed' : s.kind === 'read' ? 'read' : 'executed',
+            feedback: p?.feedback ?? null,
+          };
+        }),
       };
-      this.writeIteration(iteration, outcome.debug);
-      this.advanceMission(mission, now, false);
-      this.recordTokens(agent.id, outcome.usage);
     });
-    this.afterWrite(mission, proposals);
-    return { iterationId, status: proposals > 0 ? 'awaiting-review' : 'done', error: null, proposals, autoExecuted, tokens: outcome.usage.totalTokens };
   }
 
-  private writeFailure(mission: MissionRecord, agent: Agent, iterationId: string, startedAt: Date, error: PlanError): RunOutcome {
-    const now = this.now();
-    let attention = false;
-    this.deps.store.tx(() => {
-      this.writeIteration(
-        {
-          id: iterationId,
-          missionId: mission.id,
-          agentId: agent.id,
-          source: 'runner',
-          startedAt: startedAt.toISOString(),
-          finishedAt: now.toISOString(),
-          status: 'failed',
-          summary: error.kind === 'invalid-plan' ? 'The model did not produce a valid plan.' : 'The LLM call failed.',
-          steps: [],
-          model: this.deps.llm.currentConfig().model,
-          usage: error.usage,
-          latencyMs: null,
-          promptVersion: PROMPT_VERSION,
-          plannerMode: error.debug.mode,
-          error: error.message,
-        },
-        error.debug,
-      );
-      attention = this.advanceMission(mission, now, true);
-      this.recordTokens(agent.id, error.usage);
-    });
-    this.afterWrite(mission, 0);
-    if (attention) {
+  private afterWrite(ctx: WriteContext, written: Written, error: string | null): void {
+    this.deps.emit('sync.changed', { seq: this.deps.store.maxSeq() });
+    if (written.proposals > 0) this.deps.emit('proposals.created', { count: written.proposals, missionId: ctx.mission.id, missionTitle: ctx.mission.title });
+    if (written.needsAttention) {
       this.deps.emit('mission.attention', {
-        missionId: mission.id,
-        missionTitle: mission.title,
-        reason: `${MAX_FAILURES} runs in a row failed; the last error: ${error.message}`,
+        missionId: ctx.mission.id,
+        missionTitle: ctx.mission.title,
+        reason: error ? `Too many runs in a row failed; the last error: ${error}` : 'The mission cannot run as it is; open it to see why.',
       });
     }
-    return {
-      iterationId,
-      status: 'failed',
-      error: error.message,
-      proposals: 0,
-      autoExecuted: 0,
-      tokens: error.usage.totalTokens,
-      parseFailure: error.kind === 'invalid-plan',
-      llmError: error.kind === 'llm',
+  }
+
+  debugCapture(iterationId: string) {
+    return this.writer.debug(iterationId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Status
+
+  private setPhase(ctx: WriteContext, phase: RunPhase, round?: number): void {
+    const running: Running = {
+      missionId: ctx.mission.id,
+      missionTitle: ctx.mission.title,
+      iterationId: ctx.iterationId,
+      agentId: ctx.agent.id,
+      phase,
+      phaseStartedAt: this.now().toISOString(),
+      startedAt: ctx.startedAt.toISOString(),
+      ...(round ? { round } : {}),
     };
-  }
-
-  private writeSkip(mission: MissionRecord, agent: Agent, iterationId: string, reason: string, summary: string): RunOutcome {
-    const now = this.now();
-    this.deps.store.tx(() => {
-      this.writeIteration(
-        {
-          id: iterationId,
-          missionId: mission.id,
-          agentId: agent.id,
-          source: 'runner',
-          startedAt: now.toISOString(),
-          finishedAt: now.toISOString(),
-          status: 'skipped',
-          summary,
-          steps: [],
-          model: null,
-          usage: null,
-          latencyMs: null,
-          promptVersion: PROMPT_VERSION,
-          error: null,
-        },
-        null,
-      );
-      this.advanceMission(mission, now, false, true);
-    });
-    this.afterWrite(mission, 0);
-    return { iterationId, status: 'skipped', error: null, proposals: 0, autoExecuted: 0, tokens: 0, skipped: reason };
-  }
-
-  private writeIteration(iteration: Iteration, debug: unknown): void {
-    this.deps.store.appendLocal(
-      [{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written` }],
-      MISSION_RUNNER,
-    );
-    if (debug) {
-      const db = this.deps.store.db;
-      db.prepare('INSERT OR REPLACE INTO iteration_debug (iteration_id, captured_at, capture) VALUES (?, ?, ?)').run(
-        iteration.id,
-        this.now().toISOString(),
-        JSON.stringify(debug),
-      );
-      db.prepare('DELETE FROM iteration_debug WHERE iteration_id NOT IN (SELECT iteration_id FROM iteration_debug ORDER BY captured_at DESC LIMIT ?)').run(DEBUG_KEEP);
-    }
-  }
-
-  debugCapture(iterationId: string): unknown {
-    const row = this.deps.store.db.prepare('SELECT capture FROM iteration_debug WHERE iteration_id = ?').get(iterationId) as { capture: string } | undefined;
-    return row ? JSON.parse(row.capture) : null;
-  }
-
-  /**
-   * The next run after this one. Success: from the cadence, counted from now (a mission that missed
-   * runs while the app was closed runs once, then resumes its rhythm). Failure: exponential back-off,
-   * never later than the cadence's own next run; after MAX_FAILURES the mission waits for the user.
-   * Returns true when the mission now needs attention.
-   */
-  private advanceMission(mission: MissionRecord, now: Date, failed: boolean, skipped = false): boolean {
-    const cadenceNext = nextRunAfter(mission.cadence, now, this.deps.settings.get().runner.timeZone);
-    const streak = failed ? (mission.failureStreak ?? 0) + 1 : skipped ? (mission.failureStreak ?? 0) : 0;
-    let nextRunAt: string | null = cadenceNext?.toISOString() ?? null;
-    let needsAttention = false;
-    if (failed) {
-      if (streak >= MAX_FAILURES) {
-        needsAttention = true;
-        nextRunAt = null;
-      } else if (cadenceNext) {
-        const backoff = now.getTime() + BACKOFF_BASE_MS * 2 ** (streak - 1);
-        nextRunAt = new Date(Math.min(backoff, cadenceNext.getTime())).toISOString();
-      }
-    }
-    this.deps.store.appendLocal(
-      [
-        {
-          app: AI_APP,
-          table: TABLES.missions,
-          id: mission.id,
-          op: 'update',
-          fields: { nextRunAt, lastRunAt: now.toISOString(), failureStreak: streak, needsAttention },
-        },
-      ],
-      MISSION_RUNNER,
-    );
-    return needsAttention;
-  }
-
-  private recordTokens(agentId: string, usage: Usage | null): void {
-    if (!usage?.totalTokens) return;
-    this.deps.store.db
-      .prepare('INSERT INTO token_usage (day, agent_id, tokens) VALUES (?, ?, ?) ON CONFLICT(day, agent_id) DO UPDATE SET tokens = tokens + excluded.tokens')
-      .run(this.localDay(this.now()), agentId, usage.totalTokens);
-  }
-
-  private afterWrite(mission: MissionRecord, proposals: number): void {
-    this.deps.emit('sync.changed', { seq: this.deps.store.maxSeq() });
-    if (proposals > 0) this.deps.emit('proposals.created', { count: proposals, missionId: mission.id, missionTitle: mission.title });
+    this.running.set(ctx.iterationId, running);
+    this.deps.emit('runner.phase', running);
+    this.queueStatus();
   }
 
   pendingProposals(): number {
-    const row = this.deps.store.db
-      .prepare(`SELECT COUNT(*) AS n FROM records WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.status') = 'pending'`)
-      .get() as { n: number };
-    return row.n;
+    return (this.sql.pending.get() as { n: number }).n;
   }
 
   status(): RunnerStatus {
     const settings = this.deps.settings.get();
+    const now = this.now().getTime();
+    const cfg = this.deps.llm.currentConfig();
     return {
       paused: settings.runner.paused,
-      running: [...this.running.values()].map(({ missionId, missionTitle, iterationId, phase, phaseStartedAt, startedAt, round }) => ({
-        missionId,
-        missionTitle,
-        iterationId,
-        phase,
-        phaseStartedAt,
-        startedAt,
-        ...(round ? { round } : {}),
-      })),
+      running: [...this.running.values()].map((r) => ({ ...r, phaseElapsedMs: Math.max(0, now - Date.parse(r.phaseStartedAt)) })),
       lastTick: this.lastTick,
       nextTickAt: this.started && !settings.runner.paused ? (this.nextTickAt?.toISOString() ?? null) : null,
       nextDueAt: this.earliestDue(),
       pendingProposals: this.pendingProposals(),
       quarantined: this.deps.store.quarantinedCount(),
-      llm: { configured: Boolean(settings.llm.baseUrl && settings.llm.model), ...this.llmHealth },
+      llm: {
+        configured: Boolean(settings.llm.baseUrl && settings.llm.model),
+        ...this.llmHealth,
+        capabilities: this.capabilities.get(EndpointCapabilities.key(cfg)),
+      },
     };
   }
 
+  /**
+   * Status snapshots cost a few queries; with many runs they would be taken hundreds of times a
+   * second. One every STATUS_EVERY_MS is plenty for the UI (phase changes go out at once as runner.phase).
+   */
+  private queueStatus(): void {
+    if (this.statusTimer || this.stopped) return;
+    const wait = Math.max(0, this.lastStatusAt + STATUS_EVERY_MS - performance.now());
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      this.emitStatus();
+    }, wait);
+    this.statusTimer.unref?.();
+  }
+
   private emitStatus(): void {
+    this.lastStatusAt = performance.now();
     this.deps.emit('runner.status', this.status());
   }
 }
 
+function missionRows(statement: Statement, ...params: unknown[]): MissionRecord[] {
+  return (statement.all(...params) as { id: string; data: string }[]).map((r) => ({ ...(JSON.parse(r.data) as Mission), id: r.id }));
+}
+
+/** A cadence from a synced record, or null when it is malformed. */
+function parseCadence(value: unknown): Cadence | null {
+  const parsed = Mission.shape.cadence.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Stands in for an agent that cannot be loaded, so the skip is still recorded under the mission's agent id. */
+function placeholderAgent(agentId: unknown): Agent {
+  return { ...DEFAULT_AGENT, id: typeof agentId === 'string' && agentId ? agentId : DEFAULT_AGENT_ID };
+}
+
+function addOutcome(result: TickResult, o: RunOutcome): void {
+  if (o.skipped) result.skipped[o.skipped] = (result.skipped[o.skipped] ?? 0) + 1;
+  else if (o.status === 'failed') result.failed++;
+  else result.planned++;
+  result.proposals += o.proposals;
+  result.autoExecuted += o.autoExecuted;
+  result.tokens += o.tokens;
+  if (o.parseFailure) result.parseFailures++;
+  if (o.llmError) result.llmErrors++;
+}
+
 function emptyTick(at: Date): TickResult {
-  return {
-    scannedAt: at.toISOString(),
-    due: 0,
-    planned: 0,
-    failed: 0,
-    proposals: 0,
-    autoExecuted: 0,
-    parseFailures: 0,
-    llmErrors: 0,
-    skipped: {},
-    durationMs: 0,
-    tokens: 0,
-  };
+  return { scannedAt: at.toISOString(), due: 0, planned: 0, failed: 0, proposals: 0, autoExecuted: 0, parseFailures: 0, llmErrors: 0, skipped: {}, durationMs: 0, tokens: 0 };
 }

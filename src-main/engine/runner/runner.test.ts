@@ -1,0 +1,267 @@
+/**
+ * The runner's scheduling, claims, concurrency, agents, budgets, back-off and observability,
+ * against the scripted LLM server and a real migrated database.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, getData, listData, planReply, putMission, putRecord, startHarness, updateRecord } from '../testing/harness';
+import { MAX_FAILURES } from './runner';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const HOUR = 3_600_000;
+const due = (extra: Record<string, unknown> = {}) => ({ cadence: { kind: 'interval', everyMinutes: 60 }, nextRunAt: '2026-11-20T08:00:00.000Z', ...extra });
+const mission = async (id: string) => (await getData(h.engine, 'ai', 'aiMissions', id))!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+describe('scheduling', () => {
+  it('wakes up exactly at the earliest nextRunAt instead of waiting for the interval', async () => {
+    h = await startHarness({ start: 'real', runner: { tickIntervalMs: 60_000 } });
+    const at = new Date(Date.now() + 400).toISOString();
+    await putMission(h.engine, 'm1', { cadence: { kind: 'interval', everyMinutes: 60 }, nextRunAt: at });
+    h.engine.runner.start();
+    expect((await h.engine.call('runner.status', {})).nextTickAt).toBe(at);
+    const [request] = await h.llm.waitForRequests(1, 3_000);
+    expect(request!.at).toBeGreaterThanOrEqual(Date.parse(at) - 5);
+    expect(request!.at - Date.parse(at)).toBeLessThan(500);
+    await until(async () => (await listData(h.engine, 'ai', 'aiIterations')).length === 1);
+  });
+
+  it('the interval tick is a safety net, and every tick is persisted with its counts', async () => {
+    h = await startHarness({ start: 'real', runner: { tickIntervalMs: 1_000 } });
+    h.engine.runner.start();
+    await until(async () => (await h.engine.call('runner.ticks', { limit: 10 })).ticks.length >= 1, 3_000);
+    const [tick] = (await h.engine.call('runner.ticks', { limit: 10 })).ticks;
+    expect(tick).toEqual({
+      scannedAt: expect.any(String),
+      due: 0,
+      planned: 0,
+      failed: 0,
+      proposals: 0,
+      autoExecuted: 0,
+      parseFailures: 0,
+      llmErrors: 0,
+      skipped: {},
+      durationMs: expect.any(Number),
+      tokens: 0,
+    });
+  });
+
+  it('gives an active mission with a cadence but no nextRunAt its next run (cron in the user time zone)', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'cron', { cadence: { kind: 'cron', expression: '30 7 * * 1-5' } });
+    await putMission(h.engine, 'manual', { cadence: { kind: 'manual' } });
+    await h.engine.call('runner.tick', {});
+    expect((await mission('cron')).nextRunAt).toBe('2026-11-23T06:30:00.000Z'); // Monday 07:30 Berlin
+    expect((await mission('manual')).nextRunAt ?? null).toBeNull();
+  });
+
+  it('moves upcoming wall-clock runs when the time zone setting changes', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'daily', { cadence: { kind: 'daily', atHour: 18, atMinute: 0 }, nextRunAt: '2026-11-20T17:00:00.000Z' });
+    await putMission(h.engine, 'hourly', due({ nextRunAt: '2026-11-20T09:30:00.000Z' }));
+    await h.engine.call('settings.update', { runner: { timeZone: 'America/New_York' } });
+    expect((await mission('daily')).nextRunAt).toBe('2026-11-20T23:00:00.000Z'); // 18:00 in New York
+    expect((await mission('hourly')).nextRunAt).toBe('2026-11-20T09:30:00.000Z');
+  });
+
+  it('pausing the whole runner skips ticks and is recorded', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1', due());
+    await h.engine.call('runner.setPaused', { paused: true });
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 0, skipped: { paused: 1 } });
+    expect(h.llm.requests).toHaveLength(0);
+  });
+});
+
+describe('concurrency', () => {
+  it('bounds LLM calls by the concurrency setting (default 2) and reports phases', async () => {
+    h = await startHarness();
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await putMission(h.engine, id, due());
+    h.llm.setDefault({ ...planReply([]), delayMs: 150 });
+    let maxCalling = 0;
+    const phases = new Set<string>();
+    h.engine.on((event, payload: any) => {
+      if (event === 'runner.phase') phases.add(payload.phase);
+      if (event !== 'runner.status') return;
+      maxCalling = Math.max(maxCalling, payload.running.filter((r: any) => r.phase === 'calling-llm').length);
+    });
+    const started = Date.now();
+    const tick = await h.engine.call('runner.tick', {});
+    expect(tick).toMatchObject({ due: 5, planned: 5 });
+    expect(maxCalling).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150 - 20);
+    expect([...phases]).toEqual(expect.arrayContaining(['queued', 'resolving-inputs', 'calling-llm', 'validating', 'writing']));
+  });
+
+  it('shows a running iteration with its phase and how long it has been in it', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1');
+    h.llm.enqueue({ ...planReply([]), delayMs: 300 });
+    const pending = h.engine.call('missions.runNow', { missionId: 'm1' });
+    await h.llm.waitForRequests(1);
+    h.clock.advance(1234);
+    const { running } = await h.engine.call('runner.status', {});
+    expect(running).toEqual([expect.objectContaining({ missionId: 'm1', phase: 'calling-llm', round: 1, phaseElapsedMs: 1234, agentId: 'agent:default' })]);
+    await pending;
+    expect((await h.engine.call('runner.status', {})).running).toEqual([]);
+  });
+
+  it('an agent runs at most maxConcurrentMissions due missions at once; the others queue', async () => {
+    h = await startHarness({ runner: { concurrency: 4 } });
+    await putRecord(h.engine, 'ai', 'agents', 'solo', { name: 'Solo', maxConcurrentMissions: 1 });
+    await putMission(h.engine, 'm1', due({ agentId: 'solo' }));
+    await putMission(h.engine, 'm2', due({ agentId: 'solo' }));
+    await putMission(h.engine, 'm3', due());
+    h.llm.setDefault({ ...planReply([]), delayMs: 200 });
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 3, planned: 3 });
+    const soloRequests = h.llm.requests.filter((r) => r.body.messages[0].content.includes('Name: Solo'));
+    expect(soloRequests).toHaveLength(2);
+    expect(Math.abs(soloRequests[1]!.at - soloRequests[0]!.at)).toBeGreaterThanOrEqual(190); // never both at once
+    const other = h.llm.requests.find((r) => !r.body.messages[0].content.includes('Name: Solo'))!;
+    expect(Math.abs(other.at - soloRequests[0]!.at)).toBeLessThan(100); // other agents are not held back
+  });
+});
+
+describe('aborting in-flight runs', () => {
+  it('pausing a mission (a synced write) aborts its LLM call; nothing is written', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1');
+    h.llm.enqueue({ hang: true });
+    const pending = h.engine.call('missions.runNow', { missionId: 'm1' });
+    await h.llm.waitForRequests(1);
+    await updateRecord(h.engine, 'ai', 'aiMissions', 'm1', { state: 'paused' });
+    await expect(pending).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/aborted/) });
+    expect(await listData(h.engine, 'ai', 'aiIterations')).toEqual([]);
+  });
+
+  it('deleting a mission aborts its run; missions.pause does too', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1');
+    await putMission(h.engine, 'm2');
+    h.llm.enqueue({ hang: true }, { hang: true });
+    const one = h.engine.call('missions.runNow', { missionId: 'm1' });
+    const two = h.engine.call('missions.runNow', { missionId: 'm2' });
+    await h.llm.waitForRequests(2);
+    await h.engine.call('sync.push', { clientId: 'r', changes: [{ eventId: 'del-m1', app: 'ai', table: 'aiMissions', id: 'm1', op: 'delete' }] });
+    await expect(one).rejects.toMatchObject({ code: 'CONFLICT' });
+    await h.engine.call('missions.pause', { missionId: 'm2' });
+    await expect(two).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await mission('m2')).state).toBe('paused');
+  });
+
+  it('closing the engine aborts in-flight calls at once', async () => {
+    h = await startHarness({ llm: { timeoutMs: 60_000 } });
+    await putMission(h.engine, 'm1');
+    h.llm.enqueue({ hang: true });
+    const pending = h.engine.call('missions.runNow', { missionId: 'm1' }).catch((e: unknown) => e);
+    await h.llm.waitForRequests(1);
+    const started = Date.now();
+    await h.engine.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await pending).toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe('failures, back-off and attention', () => {
+  it(`after ${MAX_FAILURES} failures in a row the mission needs attention until resumed`, async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1', due());
+    h.llm.setDefault({ status: 400 });
+    for (let i = 1; i <= MAX_FAILURES; i++) {
+      const m = await mission('m1');
+      h.clock.set(m.nextRunAt);
+      expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 1, failed: 1 });
+      expect((await mission('m1')).failureStreak).toBe(i);
+    }
+    expect(await mission('m1')).toMatchObject({ needsAttention: true, nextRunAt: null, failureStreak: MAX_FAILURES });
+    expect(h.events.filter((e) => e.event === 'mission.attention')).toEqual([
+      { event: 'mission.attention', payload: { missionId: 'm1', missionTitle: 'Mission m1', reason: expect.stringMatching(/answered 400/) } },
+    ]);
+    h.clock.advance(24 * HOUR);
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 0 });
+
+    const resumed = await h.engine.call('missions.resume', { missionId: 'm1' });
+    expect(resumed.nextRunAt).toBe(new Date(h.clock.now + HOUR).toISOString());
+    expect(await mission('m1')).toMatchObject({ needsAttention: false, failureStreak: 0, state: 'active', nextRunAt: resumed.nextRunAt });
+    h.llm.setDefault(planReply([]));
+    h.clock.advance(HOUR);
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 1, planned: 1 });
+  });
+
+  it('resume of a paused daily mission schedules from the cadence in the user time zone', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1', { state: 'paused', cadence: { kind: 'daily', atHour: 18, atMinute: 30 } });
+    expect(await h.engine.call('missions.resume', { missionId: 'm1' })).toEqual({ nextRunAt: '2026-11-20T17:30:00.000Z' });
+  });
+
+  it('a mission record that cannot be used needs attention at once, without an LLM call', async () => {
+    h = await startHarness();
+    await putMission(h.engine, 'm1', due({ cadence: { kind: 'sometimes' } }));
+    const tick = await h.engine.call('runner.tick', {});
+    expect(tick).toMatchObject({ due: 1, skipped: { 'invalid-mission': 1 } });
+    expect(h.llm.requests).toHaveLength(0);
+    expect(await mission('m1')).toMatchObject({ needsAttention: true, nextRunAt: null });
+    expect((await listData(h.engine, 'ai', 'aiIterations'))[0]).toMatchObject({ status: 'skipped', error: expect.stringMatching(/cadence/) });
+  });
+});
+
+describe('agents and budgets', () => {
+  it('an agent over its daily token budget is skipped (fail-closed), recorded, and retried after local midnight', async () => {
+    h = await startHarness();
+    await putRecord(h.engine, 'ai', 'agents', 'frugal', { name: 'Frugal', maxTokensPerDay: 100 });
+    await putMission(h.engine, 'm1', due({ agentId: 'frugal' }));
+    h.llm.enqueue({ ...planReply([]), usage: { prompt_tokens: 90, completion_tokens: 30, total_tokens: 120 } });
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ planned: 1, tokens: 120 });
+    expect(await h.engine.call('agents.usage', {})).toEqual({ day: '2026-11-20', usage: { frugal: 120 } });
+
+    h.clock.set((await mission('m1')).nextRunAt);
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 1, planned: 0, skipped: { 'over-budget': 1 } });
+    expect(h.llm.requests).toHaveLength(1);
+    const skipped = (await listData(h.engine, 'ai', 'aiIterations')).find((i) => i.status === 'skipped');
+    expect(skipped?.summary).toBe('Skipped: agent "Frugal" used 120 of its 100 tokens today.');
+    expect((await mission('m1')).nextRunAt).toBe('2026-11-20T23:00:00.000Z'); // midnight in Berlin
+    await expect(h.engine.call('missions.runNow', { missionId: 'm1' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/used \d+ of its 100 tokens today/) });
+
+    h.clock.set('2026-11-20T23:00:00.000Z');
+    expect(await h.engine.call('runner.tick', {})).toMatchObject({ planned: 1 });
+  });
+
+  it('a paused, deleted or invalid agent skips its missions (fail-closed), recorded; token use is per agent', async () => {
+    h = await startHarness();
+    await putRecord(h.engine, 'ai', 'agents', 'resting', { name: 'Resting', state: 'paused' });
+    await putMission(h.engine, 'm1', due({ agentId: 'resting' }));
+    await putMission(h.engine, 'm2', due({ agentId: 'gone' }));
+    await putMission(h.engine, 'm3', due());
+    await putRecord(h.engine, 'ai', 'agents', 'nameless', { role: 'no name', maxConcurrentMissions: 0 });
+    await putMission(h.engine, 'm4', due({ agentId: 'nameless' }));
+    const tick = await h.engine.call('runner.tick', {});
+    expect(tick).toMatchObject({ due: 4, planned: 1, skipped: { 'agent-paused': 1, 'agent-missing': 1, 'agent-invalid': 1 } });
+    const its = await listData(h.engine, 'ai', 'aiIterations');
+    expect(its.map((i) => i.summary).sort()).toEqual(
+      expect.arrayContaining(['Skipped: agent "Resting" is paused.', 'The mission\'s agent "gone" no longer exists; pick another agent for it.']),
+    );
+    expect(Object.keys((await h.engine.call('agents.usage', {})).usage)).toEqual(['agent:default']);
+  });
+
+  it("the agent's name, role and instructions go into the prompt", async () => {
+    h = await startHarness();
+    await putRecord(h.engine, 'ai', 'agents', 'writer', { name: 'Scribe', role: 'Keeps notes tidy', systemPrompt: 'Always answer in German.' });
+    await putMission(h.engine, 'm1', { agentId: 'writer' });
+    await h.engine.call('missions.runNow', { missionId: 'm1' });
+    const system = h.llm.requests[0]!.body.messages[0].content as string;
+    expect(system).toContain('Name: Scribe');
+    expect(system).toContain('Role: Keeps notes tidy');
+    expect(system).toContain('Always answer in German.');
+  });
+});

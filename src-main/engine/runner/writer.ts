@@ -1,0 +1,223 @@
+/**
+ * Writes the outcome of one mission run in ONE transaction: the iteration record, a proposal per
+ * `propose` write step, the effects of `auto` write steps (attributed to the agent), the mission's
+ * nextRunAt/lastRunAt/failureStreak/needsAttention and the agent's token use. The runner writes as
+ * the system actor `system:mission-runner`; tool effects carry the agent, mission, iteration and
+ * the step's rationale.
+ */
+import { type AiActor, MISSION_RUNNER } from '../../../src-shared/domain/actor';
+import {
+  AI_APP,
+  type Agent,
+  type IterationDebug,
+  type Iteration,
+  type IterationStep,
+  type Mission,
+  type Proposal,
+  TABLES,
+  proposalIdFor,
+} from '../../../src-shared/domain/ai';
+import { PROMPT_VERSION } from '../../../src-shared/planner/prompt';
+import { getTool } from '../../../src-shared/tools/catalog';
+import { resolvePolicy } from '../../../src-shared/tools/policy';
+import { executeTool, runTool } from '../proposals/executor';
+import type { Store } from '../store/store';
+import { ToolError } from '../tools/types';
+import type { TokenLedger } from './agents';
+import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planner';
+import { type RunResult, nextLocalMidnight, scheduleAfterRun } from './schedule';
+
+const DEBUG_KEEP = 200;
+const DEBUG_PRUNE_EVERY = 10;
+
+export type MissionRecord = Mission & { id: string };
+
+export interface WriteContext {
+  mission: MissionRecord;
+  agent: Agent;
+  iterationId: string;
+  startedAt: Date;
+}
+
+export interface Written {
+  status: Iteration['status'];
+  proposals: number;
+  autoExecuted: number;
+  /** true when this failure parked the mission until the user resumes it */
+  needsAttention: boolean;
+}
+
+export interface WriterDeps {
+  store: Store;
+  ledger: TokenLedger;
+  now: () => Date;
+  timeZone: () => string;
+  /** the configured model, for iterations whose answer named none */
+  model: () => string;
+}
+
+export class IterationWriter {
+  private debugSaves = 0;
+
+  constructor(private readonly deps: WriterDeps) {}
+
+  plan(ctx: WriteContext, outcome: PlanOutcome): Written {
+    const { store, ledger } = this.deps;
+    return store.tx(() => {
+      let proposals = 0;
+      let autoExecuted = 0;
+      const steps = outcome.steps.map((s, index) => {
+        const step = this.step(ctx, s, index);
+        if (step.proposalId) proposals++;
+        else if (step.kind === 'write' && step.policy === 'auto' && !step.error) autoExecuted++;
+        return step;
+      });
+      const status: Iteration['status'] = proposals > 0 ? 'awaiting-review' : 'done';
+      this.iteration(ctx, {
+        status,
+        summary: outcome.summary || (steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
+        steps,
+        model: outcome.model ?? this.deps.model(),
+        usage: outcome.usage,
+        latencyMs: outcome.latencyMs,
+        plannerMode: outcome.mode,
+        error: null,
+      }, outcome.debug);
+      this.advance(ctx.mission, 'ok');
+      ledger.record(ctx.agent.id, outcome.usage);
+      return { status, proposals, autoExecuted, needsAttention: false };
+    });
+  }
+
+  failure(ctx: WriteContext, error: PlanError): Written {
+    const { store, ledger } = this.deps;
+    return store.tx(() => {
+      this.iteration(ctx, {
+        status: 'failed',
+        summary: error.kind === 'invalid-plan' ? 'The model did not produce a valid plan.' : 'The LLM call failed.',
+        steps: [],
+        model: this.deps.model(),
+        usage: error.usage,
+        latencyMs: null,
+        plannerMode: error.debug.conversations.at(-1)?.mode ?? null,
+        error: error.message,
+      }, error.debug);
+      const needsAttention = this.advance(ctx.mission, 'failed');
+      ledger.record(ctx.agent.id, error.usage);
+      return { status: 'failed', proposals: 0, autoExecuted: 0, needsAttention };
+    });
+  }
+
+  /** A run that did not happen, recorded so the user sees why (agent paused, over budget, broken record). */
+  skip(ctx: WriteContext, reason: string, summary: string): Written {
+    const result: RunResult = reason === 'invalid-mission' ? 'broken' : 'skipped';
+    return this.deps.store.tx(() => {
+      this.iteration(ctx, { status: 'skipped', summary, steps: [], model: null, usage: null, latencyMs: null, plannerMode: null, error: result === 'broken' ? summary : null }, null);
+      const notBefore = reason === 'over-budget' ? nextLocalMidnight(this.deps.now(), this.deps.timeZone()) : null;
+      const needsAttention = this.advance(ctx.mission, result, notBefore);
+      return { status: 'skipped', proposals: 0, autoExecuted: 0, needsAttention };
+    });
+  }
+
+  /** One plan step as recorded: refused, a read with its result, an auto-executed write, or a staged proposal. */
+  private step(ctx: WriteContext, s: PlanStepOut, index: number): IterationStep {
+    const { store } = this.deps;
+    const tool = getTool(s.toolName);
+    const step: IterationStep = { index, summary: s.summary || tool?.describe(s.params) || s.toolName, toolName: s.toolName, params: s.params, rationale: s.rationale, kind: s.kind };
+    if (s.refused || !tool) return { ...step, policy: 'deny', error: `Refused: ${s.refused ?? 'unknown tool'}; nothing was run.` };
+    const decision = resolvePolicy(tool, ctx.agent.policy);
+    // Enforced here as well as in the offered tools: a denied tool never runs, whatever the model said.
+    if (decision === 'deny') return { ...step, policy: 'deny', error: 'Refused: denied by policy; nothing was run.' };
+    const now = this.deps.now();
+    const timeZone = this.deps.timeZone();
+    const actor: AiActor = { kind: 'ai', principalId: ctx.agent.id, displayName: ctx.agent.name, missionId: ctx.mission.id, iterationId: ctx.iterationId, rationale: s.rationale };
+    if (tool.kind === 'read') {
+      if (s.result !== undefined) return { ...step, policy: 'auto', result: s.result };
+      try {
+        return { ...step, policy: 'auto', result: runTool(store, tool.name, s.params, { actor, now, timeZone }).result };
+      } catch (error) {
+        return { ...step, policy: 'auto', error: (error as Error).message };
+      }
+    }
+    const proposalId = proposalIdFor(ctx.iterationId, index);
+    if (decision === 'auto') {
+      try {
+        return { ...step, policy: 'auto', result: executeTool(store, tool.name, s.params, { actor, idPrefix: proposalId, now, timeZone }).result };
+      } catch (error) {
+        if (!(error instanceof ToolError)) throw error;
+        return { ...step, policy: 'auto', error: error.message };
+      }
+    }
+    const proposal: Proposal = {
+      id: proposalId,
+      missionId: ctx.mission.id,
+      iterationId: ctx.iterationId,
+      agentId: ctx.agent.id,
+      agentName: ctx.agent.name,
+      missionTitle: ctx.mission.title,
+      module: tool.module,
+      toolName: tool.name,
+      params: s.params,
+      rationale: s.rationale,
+      summary: step.summary,
+      status: 'pending',
+      createdAt: now.toISOString(),
+      decidedAt: null,
+      decidedBy: null,
+      feedback: null,
+      execution: null,
+    };
+    store.appendLocal([{ app: AI_APP, table: TABLES.proposals, id: proposalId, op: 'insert', fields: proposal, eventId: `${proposalId}/staged` }], MISSION_RUNNER);
+    return { ...step, policy: 'propose', proposalId };
+  }
+
+  private iteration(
+    ctx: WriteContext,
+    fields: Pick<Iteration, 'status' | 'summary' | 'steps' | 'model' | 'usage' | 'latencyMs' | 'plannerMode' | 'error'>,
+    debug: DebugCapture | null,
+  ): void {
+    const now = this.deps.now().toISOString();
+    const iteration: Iteration = {
+      id: ctx.iterationId,
+      missionId: ctx.mission.id,
+      agentId: ctx.agent.id,
+      source: 'runner',
+      startedAt: ctx.startedAt.toISOString(),
+      finishedAt: now,
+      promptVersion: PROMPT_VERSION,
+      ...fields,
+    };
+    this.deps.store.appendLocal([{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written` }], MISSION_RUNNER);
+    if (debug) this.saveDebug(iteration.id, now, debug);
+  }
+
+  /** Local-only (never in the change log): it holds the resolved inputs in clear. Keeps about the newest DEBUG_KEEP. */
+  private saveDebug(iterationId: string, capturedAt: string, debug: DebugCapture): void {
+    const db = this.deps.store.db;
+    db.prepare('INSERT OR REPLACE INTO iteration_debug (iteration_id, captured_at, capture) VALUES (?, ?, ?)').run(iterationId, capturedAt, JSON.stringify(debug));
+    // Pruning sorts the table; every DEBUG_PRUNE_EVERY saves is enough.
+    if (++this.debugSaves % DEBUG_PRUNE_EVERY === 0) {
+      db.prepare('DELETE FROM iteration_debug WHERE iteration_id NOT IN (SELECT iteration_id FROM iteration_debug ORDER BY captured_at DESC LIMIT ?)').run(DEBUG_KEEP);
+    }
+  }
+
+  debug(iterationId: string): IterationDebug | null {
+    const row = this.deps.store.db.prepare('SELECT captured_at, capture FROM iteration_debug WHERE iteration_id = ?').get(iterationId) as
+      | { captured_at: string; capture: string }
+      | undefined;
+    return row ? { iterationId, capturedAt: row.captured_at, ...(JSON.parse(row.capture) as DebugCapture) } : null;
+  }
+
+  /** Moves the mission to its next run; returns true when it now needs attention. */
+  private advance(planned: MissionRecord, result: RunResult, notBefore: Date | null = null): boolean {
+    const now = this.deps.now();
+    // Re-read: the user may have changed the cadence while the LLM was thinking.
+    const mission = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, planned.id) ?? planned;
+    const next = scheduleAfterRun(mission.cadence, Number(mission.failureStreak) || 0, result, now, this.deps.timeZone(), notBefore);
+    this.deps.store.appendLocal(
+      [{ app: AI_APP, table: TABLES.missions, id: mission.id, op: 'update', fields: { ...next, lastRunAt: now.toISOString() } }],
+      MISSION_RUNNER,
+    );
+    return next.needsAttention;
+  }
+}

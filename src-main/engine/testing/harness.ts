@@ -1,0 +1,114 @@
+/**
+ * Test helper: an engine on a real migrated database in a temp dir, talking to the scripted
+ * OpenAI-compatible server (a real HTTP server on loopback) with a clock the test moves.
+ */
+import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../../e2e/fixtures/llm-server';
+import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
+import { createEngine, type Engine } from '../index';
+import type { LlmClientDeps } from '../llm/client';
+import { MemorySecretStore } from '../settings';
+import { tempDataDir } from './temp-db';
+
+export interface Harness {
+  engine: Engine;
+  llm: ScriptedLlm;
+  clock: { now: number; advance(ms: number): void; set(iso: string): void };
+  events: { event: string; payload: any }[];
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  llm?: Partial<LlmSettings>;
+  runner?: Partial<RunnerSettings>;
+  /** start time of the test clock (default 2026-11-20T09:00:00Z, a Friday); 'real' follows the wall clock (for timer tests) */
+  start?: string;
+  llmDeps?: LlmClientDeps;
+  /** reuse a data dir (to simulate a restart) */
+  dataDir?: string;
+  scripted?: ScriptedLlm;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const llm = options.scripted ?? (await startScriptedLlm());
+  const tmp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDataDir();
+  const clock = {
+    now: options.start === 'real' ? Date.now() : Date.parse(options.start ?? '2026-11-20T09:00:00.000Z'),
+    advance(ms: number) {
+      this.now += ms;
+    },
+    set(iso: string) {
+      this.now = Date.parse(iso);
+    },
+  };
+  const engine = createEngine({
+    dataDir: tmp.dir,
+    secrets: new MemorySecretStore(),
+    overrides: {
+      llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json', timeoutMs: 5_000, ...options.llm },
+      runner: { timeZone: 'Europe/Berlin', ...options.runner },
+    },
+    // Keep retry back-off short (full jitter with a tiny random factor) while using the real network.
+    llmDeps: { random: () => 0.001, ...options.llmDeps },
+    now: options.start === 'real' ? () => new Date() : () => new Date(clock.now),
+    autoStart: false,
+  });
+  const events: { event: string; payload: any }[] = [];
+  engine.on((event, payload) => events.push({ event, payload }));
+  return {
+    engine,
+    llm,
+    clock,
+    events,
+    async close() {
+      await engine.close();
+      if (!options.scripted) await llm.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+let eventCounter = 0;
+
+/** Writes a record the way the renderer does: a sync.push of an insert. */
+export async function putRecord(engine: Engine, app: string, table: string, id: string, data: Record<string, unknown>): Promise<void> {
+  await engine.call('sync.push', { clientId: 'test-renderer', changes: [{ eventId: `put-${id}-${++eventCounter}`, app, table, id, op: 'insert', data }] });
+}
+
+export async function updateRecord(engine: Engine, app: string, table: string, id: string, data: Record<string, unknown>): Promise<void> {
+  await engine.call('sync.push', { clientId: 'test-renderer', changes: [{ eventId: `upd-${id}-${++eventCounter}`, app, table, id, op: 'update', data }] });
+}
+
+export async function putMission(engine: Engine, id: string, fields: Record<string, unknown> = {}): Promise<void> {
+  await putRecord(engine, 'ai', 'aiMissions', id, {
+    title: `Mission ${id}`,
+    objective: 'Keep the week planned',
+    cadence: { kind: 'manual' },
+    state: 'active',
+    failureStreak: 0,
+    ...fields,
+  });
+}
+
+export async function getData(engine: Engine, app: string, table: string, id: string): Promise<Record<string, any> | null> {
+  const { record } = await engine.call('records.get', { app, table, id });
+  return record && !record.deleted ? record.data : null;
+}
+
+export async function listData(engine: Engine, app: string, table: string): Promise<Record<string, any>[]> {
+  const { records } = await engine.call('records.list', { app, table });
+  return records.map((r) => ({ ...r.data, id: r.id }));
+}
+
+/** A JSON plan reply, fenced. */
+export function planReply(steps: unknown[], summary = 'plan'): { content: string } {
+  return { content: '```json\n' + JSON.stringify({ summary, steps }) + '\n```' };
+}
+
+export function toolCalls(...calls: ScriptedToolCall[]): { toolCalls: ScriptedToolCall[] } {
+  return { toolCalls: calls };
+}
+
+/** The messages of the n-th chat request the server received (0-based). */
+export function sentMessages(llm: ScriptedLlm, n: number): { role: string; content: string | null; tool_calls?: unknown[] }[] {
+  return llm.requests[n]!.body.messages;
+}
