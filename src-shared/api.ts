@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { Actor } from './domain/actor';
-import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
-import { IterationStatus, Proposal } from './domain/ai';
+import { ChangeIn, ChangeOut, Op, RecordOut } from './domain/change';
+import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { PublicSettings, SettingsPatch } from './domain/settings';
 
 const Empty = z.object({}).strict().default({});
@@ -37,6 +37,9 @@ export const RunningIteration = z.object({
   phaseStartedAt: z.string(),
   startedAt: z.string(),
   round: z.number().int().optional(),
+  agentId: z.string().optional(),
+  /** how long the run has been in this phase (e.g. waiting for the LLM) when the status was taken */
+  phaseElapsedMs: z.number().optional(),
 });
 export type RunningIteration = z.infer<typeof RunningIteration>;
 
@@ -48,9 +51,40 @@ export const RunnerStatus = z.object({
   nextDueAt: z.string().nullable(),
   pendingProposals: z.number().int(),
   quarantined: z.number().int(),
-  llm: z.object({ configured: z.boolean(), lastError: z.string().nullable(), lastOkAt: z.string().nullable() }),
+  llm: z.object({
+    configured: z.boolean(),
+    lastError: z.string().nullable(),
+    lastOkAt: z.string().nullable(),
+    /** what the current endpoint accepted (true), rejected (false) or has not been asked yet (null) */
+    capabilities: z.object({ tools: z.boolean().nullable(), jsonSchema: z.boolean().nullable() }).optional(),
+  }),
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus>;
+
+/** Preferences of the desktop shell (not of the engine): answered by Electron main, not the headless host. */
+export const ShellPreferences = z.object({
+  /** false where there is no desktop shell (the headless host, opened in a browser) */
+  available: z.boolean(),
+  launchAtLogin: z.boolean(),
+  /** why launchAtLogin cannot be changed here (e.g. a development run), else null */
+  launchAtLoginUnavailable: z.string().nullable(),
+});
+export type ShellPreferences = z.infer<typeof ShellPreferences>;
+
+/** One change of the log as the audit timeline shows it: values are previews, long text cut. */
+export const ActivityEntry = z.object({
+  seq: z.number().int(),
+  eventId: z.string(),
+  app: z.string(),
+  table: z.string(),
+  id: z.string(),
+  op: Op,
+  fields: z.record(z.string(), z.unknown()),
+  actor: Actor.nullable(),
+  origin: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
 export const methods = {
   'sync.push': {
@@ -62,6 +96,18 @@ export const methods = {
       .object({ since: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) })
       .strict(),
     output: z.object({ changes: z.array(ChangeOut), seq: z.number().int(), hasMore: z.boolean(), quarantined: z.number().int() }),
+  },
+  /**
+   * Pages of the projection (records with their field stamps, tombstones included) for a new replica
+   * to hydrate from. `seq` is the log position the page reflects; keep the FIRST page's seq as the
+   * pull cursor (later pages may be newer, and re-pulling is harmless: the merge is idempotent).
+   * `nextKey` is null on the last page.
+   */
+  'sync.snapshot': {
+    input: z
+      .object({ afterKey: z.string().max(1000).nullable().default(null), limit: z.number().int().min(1).max(10_000).default(1000) })
+      .strict(),
+    output: z.object({ records: z.array(RecordOut), seq: z.number().int(), nextKey: z.string().nullable() }),
   },
   'records.list': {
     input: z
@@ -85,6 +131,26 @@ export const methods = {
     input: z.object({ missionId: z.string().min(1) }).strict(),
     output: z.object({ iterationId: z.string().nullable(), status: IterationStatus, error: z.string().nullable() }),
   },
+  'missions.resume': {
+    input: z.object({ missionId: z.string().min(1) }).strict(),
+    output: z.object({ nextRunAt: z.string().nullable() }),
+  },
+  'missions.pause': {
+    input: z.object({ missionId: z.string().min(1) }).strict(),
+    output: z.object({}),
+  },
+  'runner.ticks': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+    output: z.object({ ticks: z.array(TickResult) }),
+  },
+  'iterations.debug': {
+    input: z.object({ iterationId: z.string().min(1) }).strict(),
+    output: z.object({ debug: IterationDebug.nullable() }),
+  },
+  'agents.usage': {
+    input: Empty,
+    output: z.object({ day: z.string(), usage: z.record(z.string(), z.number()) }),
+  },
   'proposals.approve': {
     input: z
       .object({ proposalId: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), feedback: z.string().max(10_000).optional() })
@@ -99,6 +165,29 @@ export const methods = {
     input: z.object({ proposalId: z.string().min(1) }).strict(),
     output: z.object({ proposal: Proposal }),
   },
+  /** Approves or rejects every pending proposal of one iteration, in step order; each outcome reported. */
+  'proposals.decideAll': {
+    input: z
+      .object({ iterationId: z.string().min(1), decision: z.enum(['approve', 'reject']), feedback: z.string().max(10_000).optional() })
+      .strict(),
+    output: z.object({
+      results: z.array(z.object({ proposalId: z.string(), status: ProposalStatus.nullable(), error: z.string().nullable() })),
+    }),
+  },
+  /** The audit timeline: log entries newest first (values previewed), optionally for one app/table/record/origin. */
+  'activity.list': {
+    input: z
+      .object({
+        before: z.number().int().min(1).optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+        app: z.string().min(1).max(100).optional(),
+        table: z.string().min(1).max(100).optional(),
+        id: z.string().min(1).max(200).optional(),
+        origin: z.string().min(1).max(50).optional(),
+      })
+      .strict(),
+    output: z.object({ entries: z.array(ActivityEntry), nextBefore: z.number().int().nullable() }),
+  },
   'settings.get': { input: Empty, output: PublicSettings },
   'settings.update': { input: SettingsPatch, output: PublicSettings },
   'llm.test': {
@@ -106,6 +195,8 @@ export const methods = {
     output: z.object({ ok: z.boolean(), latencyMs: z.number(), model: z.string().nullable(), error: z.string().nullable() }),
   },
   'llm.models': { input: Empty, output: z.object({ models: z.array(z.string()), error: z.string().nullable() }) },
+  'shell.getPreferences': { input: Empty, output: ShellPreferences },
+  'shell.setPreferences': { input: z.object({ launchAtLogin: z.boolean() }).strict(), output: ShellPreferences },
 } as const;
 
 export type Methods = typeof methods;
@@ -124,6 +215,8 @@ export const events = {
   'sync.changed': z.object({ seq: z.number().int() }),
   'runner.status': RunnerStatus,
   'runner.tick': TickResult,
+  /** every phase change of a running iteration, as it happens (runner.status is coalesced) */
+  'runner.phase': RunningIteration,
   'proposals.created': z.object({ count: z.number().int(), missionId: z.string(), missionTitle: z.string() }),
   'mission.attention': z.object({ missionId: z.string(), missionTitle: z.string(), reason: z.string() }),
 } as const;

@@ -16,9 +16,16 @@ const LOOSE_ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]
 /** Remote clocks further ahead than this are not followed (a broken device clock must not drag ours). */
 export const MAX_DRIFT_MS = 5 * 60_000;
 
-/** True when `at` is a stamp we accept: our HLC form or an ISO-8601 instant with a zone. */
+/**
+ * True when `at` is a stamp we accept: our HLC form or an ISO-8601 instant with a zone, naming a
+ * real calendar date (V8 would otherwise roll `02-30` over into March). Used at the edges; the hot
+ * comparison path (`stampSortKey`) only checks the shape.
+ */
 export function isStamp(at: string): boolean {
-  return stampSortKey(at) !== null;
+  if (stampSortKey(at) === null) return false;
+  const wall = at.slice(0, 19); // YYYY-MM-DDTHH:MM:SS, present in every accepted form
+  const ms = Date.parse(`${wall}.000Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === wall;
 }
 
 /**
@@ -70,6 +77,8 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
   if (!/^[0-9a-f]{16}$/.test(nodeId)) throw new Error(`HLC node id must be 16 hex digits, got "${nodeId}"`);
   let lastMs = 0;
   let counter = 0;
+  // The fields of one change usually share a stamp: seeing it again needs no parsing.
+  let lastObserved = '';
   return {
     nodeId,
     now() {
@@ -88,11 +97,18 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
       return `${new Date(lastMs).toISOString()}-${counter.toString(16).padStart(4, '0')}-${nodeId}`;
     },
     observe(at) {
+      if (at === lastObserved) return;
       const ms = stampMillis(at);
       if (Number.isNaN(ms) || ms > wallClock() + MAX_DRIFT_MS) return;
+      lastObserved = at;
+      // The counter matters within one millisecond: our next stamp must sort after the one seen.
+      const m = HLC.exec(at);
+      const seenCounter = m ? parseInt(m[2]!, 16) : 0;
       if (ms > lastMs) {
         lastMs = ms;
-        counter = 0;
+        counter = seenCounter;
+      } else if (ms === lastMs) {
+        counter = Math.max(counter, seenCounter);
       }
     },
   };

@@ -1,10 +1,12 @@
 /** One handler per api.ts method. Inputs arrive parsed; errors are ApiError with a user-facing message. */
-import { ApiError, type MethodName, type MethodOutput, type ParsedInput } from '../../src-shared/api';
+import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences } from '../../src-shared/api';
+import { listActivity } from './activity';
 import type { LlmClient } from './llm/client';
+import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
 import type { Runner } from './runner/runner';
 import type { Settings } from './settings';
-import type { Store } from './store/store';
+import { decodeSnapshotKey, encodeSnapshotKey, type Store } from './store/store';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 
@@ -16,6 +18,16 @@ export interface HandlerDeps {
   llm: LlmClient;
   changed: () => void;
 }
+
+/**
+ * What the engine answers for the desktop shell's preferences: nothing to set. Electron main answers
+ * `shell.*` itself before calling the engine, so these answers are what the headless host gives.
+ */
+export const NO_DESKTOP_SHELL: ShellPreferences = {
+  available: false,
+  launchAtLogin: false,
+  launchAtLoginUnavailable: 'Launch at login is a setting of the desktop app; start the headless host from your service manager (systemd, launchd, Task Scheduler) instead.',
+};
 
 /** A single record above this size is refused (the log is not a file store). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -36,6 +48,14 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
       return result;
     },
     'sync.pull': ({ since, limit }) => store.pull(since, limit),
+    'sync.snapshot': ({ afterKey, limit }) => {
+      const after = afterKey === null ? null : decodeSnapshotKey(afterKey);
+      if (afterKey !== null && !after) {
+        throw new ApiError('BAD_INPUT', 'afterKey must be a nextKey returned by sync.snapshot.', [{ path: ['afterKey'], message: 'not a snapshot key' }]);
+      }
+      const page = store.snapshot(after, limit);
+      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey) };
+    },
     'records.list': ({ app, table, limit, includeDeleted }) => ({ records: store.list(app, table, { limit, includeDeleted }) }),
     'records.get': ({ app, table, id }) => ({ record: store.get(app, table, id) }),
     'runner.tick': () => runner.tick(),
@@ -46,12 +66,27 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
     },
     'missions.runNow': async ({ missionId }) => {
       const outcome = await runner.runNow(missionId);
-      if (outcome.skipped) throw new ApiError('CONFLICT', `The mission was not run: ${outcome.skipped}.`);
+      if (outcome.skipped) throw new ApiError('CONFLICT', outcome.error ?? `The mission was not run: ${outcome.skipped}.`);
       return { iterationId: outcome.iterationId, status: outcome.status, error: outcome.error };
     },
+    'missions.resume': ({ missionId }) => {
+      const result = runner.resume(missionId);
+      changed();
+      return result;
+    },
+    'missions.pause': ({ missionId }) => {
+      runner.pause(missionId);
+      changed();
+      return {};
+    },
+    'runner.ticks': ({ limit }) => ({ ticks: runner.recentTicks(limit) }),
+    'iterations.debug': ({ iterationId }) => ({ debug: runner.debugCapture(iterationId) }),
+    'agents.usage': () => runner.ledger.usageToday(),
     'proposals.approve': ({ proposalId, params, feedback }) => ({ proposal: proposals.approve(proposalId, params, feedback) }),
     'proposals.reject': ({ proposalId, feedback }) => ({ proposal: proposals.reject(proposalId, feedback) }),
     'proposals.revert': ({ proposalId }) => ({ proposal: proposals.revert(proposalId) }),
+    'proposals.decideAll': (input) => decideAll(store, proposals, input),
+    'activity.list': (input) => listActivity(store, input),
     'settings.get': () => settings.publicView(),
     'settings.update': (patch) => settings.update(patch),
     'llm.test': async () => {
@@ -69,6 +104,10 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
       } catch (error) {
         return { models: [], error: (error as Error).message };
       }
+    },
+    'shell.getPreferences': () => NO_DESKTOP_SHELL,
+    'shell.setPreferences': () => {
+      throw new ApiError('UNAVAILABLE', NO_DESKTOP_SHELL.launchAtLoginUnavailable!);
     },
   };
 }

@@ -4,7 +4,7 @@
  * carrying only `data`); everything is normalised here, once, for the engine and the replica.
  */
 import { z } from 'zod';
-import { isStamp } from '../hlc';
+import { compareStamps, isStamp, stampMillis, stampSortKey } from '../hlc';
 import type { FieldWrite } from '../lww';
 import { Actor, Origin } from './actor';
 
@@ -12,6 +12,13 @@ export const Stamp = z
   .string()
   .max(80)
   .refine(isStamp, { message: 'must be an ISO-8601 instant with a zone (e.g. 2026-11-21T10:00:00.000Z) or an HLC stamp' });
+
+/**
+ * A stamp as read back from the log (pull, snapshot): only its shape is checked, the same check the
+ * engine applies when it reads a row, so the replica accepts exactly what the projection accepted.
+ * Strict validation (real calendar dates) happens once, at push.
+ */
+export const LoggedStamp = z.string().refine((at) => stampSortKey(at) !== null, { message: 'not a stamp' });
 
 const Name = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
 const RecordId = z.string().min(1).max(200);
@@ -57,7 +64,7 @@ export const ChangeOut = z.object({
   table: z.string(),
   id: z.string(),
   op: Op,
-  fields: z.record(z.string(), z.object({ value: z.unknown(), at: z.string() })),
+  fields: z.record(z.string(), z.object({ value: z.unknown(), at: LoggedStamp })),
   data: z.record(z.string(), z.unknown()).optional(),
   deletedAt: z.string().optional(),
   actor: Actor.nullable(),
@@ -74,7 +81,7 @@ export const RecordOut = z.object({
   table: z.string(),
   id: z.string(),
   data: z.record(z.string(), z.unknown()),
-  meta: z.record(z.string(), z.string()),
+  meta: z.record(z.string(), LoggedStamp),
   deleted: z.boolean(),
   seq: z.number().int(),
 });
@@ -84,10 +91,14 @@ function stampOf(value: unknown): string | undefined {
   return typeof value === 'string' && isStamp(value) ? value : undefined;
 }
 
+/** The newest of an insert's field stamps: the stamp of its implicit `deletedAt: null`. */
 function latest(stamps: string[]): string | undefined {
-  // Lexical max is fine for choosing "the insert's own stamp" among its fields: all are valid stamps
-  // and a same-instant ordering mistake here only affects the implicit `deletedAt: null`.
-  return stamps.length ? stamps.reduce((a, b) => (b > a ? b : a)) : undefined;
+  // Same instant in two spellings: the larger spelling, as lww.ts does, so field order never matters.
+  const newer = (a: string, b: string) => {
+    const c = compareStamps(b, a);
+    return c > 0 || (c === 0 && b > a) ? b : a;
+  };
+  return stamps.length ? stamps.reduce(newer) : undefined;
 }
 
 /**
@@ -99,7 +110,7 @@ export function changeToWrites(change: ChangeIn, arrivalAt: string): Record<stri
   if (change.op === 'delete') {
     const fromFields = change.fields?.deletedAt;
     const at = change.deletedAt ?? (fromFields ? stampOfField(fromFields) : undefined) ?? stampOf(change.data?.deletedAt) ?? arrivalAt;
-    const value = change.deletedAt ?? fromFields?.value ?? change.data?.deletedAt ?? new Date(Date.parse(at.slice(0, 24))).toISOString();
+    const value = change.deletedAt ?? fromFields?.value ?? change.data?.deletedAt ?? new Date(stampMillis(at)).toISOString();
     writes.deletedAt = { value, at };
     return writes;
   }

@@ -31,6 +31,13 @@ export function openDatabase(dataDir: string, options: { file?: string; checkInt
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // `records` is read and rewritten at random by every append; with the 2 MB default those pages
+    // round-trip through the OS. 32 MB holds the hot part of a large projection (bench/: append
+    // throughput) while the engine stays under its memory budget (bench/: RSS after 1M changes).
+    db.pragma('cache_size = ' + (process.env.CACHE ?? '-32768'));
+    // Checkpoint every ~40 MB of WAL instead of 4 MB: a records page rewritten by several batches
+    // is then copied back once, and the fsyncs of a checkpoint are paid less often.
+    db.pragma('wal_autocheckpoint = 10000');
   } catch (error) {
     throw new DatabaseOpenError(
       `Cannot open the database at ${path}: ${(error as Error).message}. Move the file aside (the app then starts empty) or restore a backup.`,

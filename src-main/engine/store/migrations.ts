@@ -51,4 +51,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE token_usage (day TEXT NOT NULL, agent_id TEXT NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (day, agent_id));
   CREATE TABLE iteration_debug (iteration_id TEXT PRIMARY KEY, captured_at TEXT NOT NULL, capture TEXT NOT NULL);
   `,
+  // 2: the append path, measured (bench/). Nothing reads the log by record (pull and rebuild go by
+  // seq, idempotency by id), and that index cost every append a random B-tree insert. `records`
+  // becomes a rowid table with a unique key index: its rows (~1 KB of JSON) are too large for a
+  // WITHOUT ROWID b-tree, where every update rewrote wide key pages (a third slower). Derived data:
+  // copied as is, same columns and the same index names the runner's INDEXED BY relies on.
+  `
+  DROP INDEX sync_changes_record;
+
+  CREATE TABLE records_next (
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    field_meta TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL
+  );
+  INSERT INTO records_next (app_id, table_name, record_id, data, field_meta, deleted, last_seq)
+    SELECT app_id, table_name, record_id, data, field_meta, deleted, last_seq FROM records ORDER BY app_id, table_name, record_id;
+  DROP TABLE records;
+  ALTER TABLE records_next RENAME TO records;
+  CREATE UNIQUE INDEX records_key ON records (app_id, table_name, record_id);
+  CREATE INDEX records_due_missions ON records (json_extract(data, '$.nextRunAt'))
+    WHERE app_id = 'ai' AND table_name = 'aiMissions' AND deleted = 0 AND json_extract(data, '$.state') = 'active';
+  CREATE INDEX records_proposals_status ON records (json_extract(data, '$.status'))
+    WHERE app_id = 'ai' AND table_name = 'aiProposals';
+  CREATE INDEX records_iterations_mission ON records (json_extract(data, '$.missionId'), json_extract(data, '$.startedAt'))
+    WHERE app_id = 'ai' AND table_name = 'aiIterations';
+  `,
 ];

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type Actor, originOf, type Origin } from '../../../src-shared/domain/actor';
 import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites } from '../../../src-shared/domain/change';
-import { type HybridClock, isStamp } from '../../../src-shared/hlc';
-import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFields } from '../../../src-shared/lww';
+import { type HybridClock, stampSortKey } from '../../../src-shared/hlc';
+import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { type Db, writeTx } from './db';
 
 export const LOCAL_USER_ID = 'local';
@@ -51,20 +51,59 @@ interface RecordRow {
   last_seq: number;
 }
 
-export interface AppendResult {
-  seq: number | null;
-  duplicate: boolean;
+/** Where a snapshot page ends: the key of its last record. */
+export type SnapshotKey = [app: string, table: string, id: string];
+
+/** The opaque `afterKey` of the api, or null when it was not made by `encodeSnapshotKey`. */
+export function decodeSnapshotKey(key: string): SnapshotKey | null {
+  try {
+    const parts = JSON.parse(key) as unknown;
+    return Array.isArray(parts) && parts.length === 3 && parts.every((p) => typeof p === 'string') ? (parts as SnapshotKey) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function encodeSnapshotKey(key: SnapshotKey): string {
+  return JSON.stringify(key);
+}
+
+type LogRow = Pick<ChangeRow, 'seq' | 'app_id' | 'table_name' | 'record_id' | 'op' | 'data' | 'field_meta'>;
+
+/** An appended change waiting to be folded into `records`. */
+interface Projected {
+  app: string;
+  table: string;
+  id: string;
+  writes: Record<string, FieldWrite>;
+  seq: number;
+}
+
+/** A record while a batch is being projected. */
+interface Touched {
+  app: string;
+  table: string;
+  id: string;
+  /** whether a row exists in `records` (UPDATE) or not (INSERT) */
+  stored: boolean;
+  /** parsed from the row (or empty), owned by this batch: merged in place */
+  record: LwwRecord;
+  seq: number;
 }
 
 export class Store {
   private readonly insertChange: Statement;
   private readonly selectRecord: Statement;
-  private readonly upsertRecord: Statement;
+  private readonly selectMergeState: Statement;
+  private readonly insertRecord: Statement;
+  private readonly updateRecord: Statement;
   private readonly selectChanges: Statement;
   private readonly selectMaxSeq: Statement;
   private readonly selectList: Statement;
   private readonly selectListWithDeleted: Statement;
   private readonly insertQuarantine: Statement;
+  private readonly selectSnapshotFirst: Statement;
+  private readonly selectSnapshotAfter: Statement;
 
   constructor(
     readonly db: Db,
@@ -75,16 +114,23 @@ export class Store {
        VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.selectRecord = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
-    this.upsertRecord = db.prepare(
-      `INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (app_id, table_name, record_id) DO UPDATE SET data = excluded.data, field_meta = excluded.field_meta,
-       deleted = excluded.deleted, last_seq = excluded.last_seq`,
+    this.selectMergeState = db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+    this.insertRecord = db.prepare(
+      'INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.updateRecord = db.prepare(
+      'UPDATE records SET data = ?, field_meta = ?, deleted = ?, last_seq = ? WHERE app_id = ? AND table_name = ? AND record_id = ?',
     );
     this.selectChanges = db.prepare('SELECT * FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
     this.selectMaxSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_changes');
     this.selectList = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 LIMIT ?');
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
+    // Keyset paging along the key index: each page is one range scan, however deep.
+    this.selectSnapshotFirst = db.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id LIMIT ?');
+    this.selectSnapshotAfter = db.prepare(
+      'SELECT * FROM records WHERE (app_id, table_name, record_id) > (?, ?, ?) ORDER BY app_id, table_name, record_id LIMIT ?',
+    );
   }
 
   tx<T>(fn: () => T): T {
@@ -94,64 +140,57 @@ export class Store {
   /** Appends a validated batch atomically; events already in the log are counted as duplicates. */
   push(clientId: string, changes: ChangeIn[]): { accepted: number; duplicates: number; seq: number } {
     let accepted = 0;
-    let duplicates = 0;
+    const arrivedAt = new Date().toISOString();
     this.tx(() => {
+      const appended: Projected[] = [];
       for (const change of changes) {
-        const arrivalAt = this.clock.now();
-        const writes = changeToWrites(change, arrivalAt);
-        for (const w of Object.values(writes)) this.clock.observe(w.at);
+        // Values that came without a stamp get this change's arrival stamp (one per change, so
+        // later changes of a batch win over earlier ones).
+        const writes = changeToWrites(change, this.clock.now());
+        for (const field in writes) this.clock.observe(writes[field]!.at);
         const actor = change.actor ?? null;
-        const result = this.append({
-          eventId: change.eventId,
-          app: change.app,
-          table: change.table,
-          id: change.id,
-          op: change.op,
-          writes,
-          clientId,
-          spaceId: change.spaceId ?? null,
-          actor,
-          origin: change.origin ?? originOf(actor ?? undefined),
-        });
-        if (result.duplicate) duplicates++;
-        else accepted++;
+        const seq = this.append(
+          { eventId: change.eventId, app: change.app, table: change.table, id: change.id, op: change.op, writes },
+          { clientId, spaceId: change.spaceId ?? null, actor, origin: change.origin ?? originOf(actor ?? undefined), arrivedAt },
+        );
+        if (seq !== null) appended.push({ app: change.app, table: change.table, id: change.id, writes, seq });
       }
+      accepted = appended.length;
+      this.project(appended);
     });
-    return { accepted, duplicates, seq: this.maxSeq() };
+    return { accepted, duplicates: changes.length - accepted, seq: this.maxSeq() };
   }
 
   /** Appends engine-made changes (inside the caller's transaction when there is one). Returns event ids. */
   appendLocal(changes: LocalChange[], actor: Actor): string[] {
-    const origin = originOf(actor);
-    return this.tx(() =>
-      changes.map((c) => {
+    const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: new Date().toISOString() };
+    return this.tx(() => {
+      const appended: Projected[] = [];
+      const eventIds = changes.map((c) => {
         const at = this.clock.now();
         const writes: Record<string, FieldWrite> = {};
         for (const [field, value] of Object.entries(c.fields)) if (field !== 'id') writes[field] = { value, at };
         if (c.op === 'insert' && !('deletedAt' in writes)) writes.deletedAt = { value: null, at };
         if (c.op === 'delete') writes.deletedAt = { value: c.fields.deletedAt ?? at.slice(0, 24), at };
         const eventId = c.eventId ?? randomUUID();
-        this.append({ eventId, app: c.app, table: c.table, id: c.id, op: c.op, writes, clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin });
+        const seq = this.append({ eventId, app: c.app, table: c.table, id: c.id, op: c.op, writes }, by);
+        if (seq !== null) appended.push({ app: c.app, table: c.table, id: c.id, writes, seq });
         return eventId;
-      }),
-    );
+      });
+      this.project(appended);
+      return eventIds;
+    });
   }
 
-  private append(c: {
-    eventId: string;
-    app: string;
-    table: string;
-    id: string;
-    op: Op;
-    writes: Record<string, FieldWrite>;
-    clientId: string;
-    spaceId: string | null;
-    actor: Actor | null;
-    origin: Origin | string | null;
-  }): AppendResult {
+  /** Inserts one change into the log; its seq, or null when the event id is already there. */
+  private append(
+    c: { eventId: string; app: string; table: string; id: string; op: Op; writes: Record<string, FieldWrite> },
+    by: { clientId: string; spaceId: string | null; actor: Actor | null; origin: Origin | string | null; arrivedAt: string },
+  ): number | null {
     const data: FieldValues = {};
     const meta: FieldStamps = {};
-    for (const [field, w] of Object.entries(c.writes)) {
+    for (const field in c.writes) {
+      const w = c.writes[field]!;
       data[field] = w.value === undefined ? null : w.value;
       meta[field] = w.at;
     }
@@ -160,33 +199,42 @@ export class Store {
       c.app,
       c.table,
       c.id,
-      c.spaceId,
+      by.spaceId,
       c.op,
       JSON.stringify(data),
       JSON.stringify(meta),
-      c.clientId,
-      new Date().toISOString(),
-      c.actor ? JSON.stringify(c.actor) : null,
-      c.origin,
+      by.clientId,
+      by.arrivedAt,
+      by.actor ? JSON.stringify(by.actor) : null,
+      by.origin,
     );
-    if (info.changes === 0) return { seq: null, duplicate: true };
-    const seq = Number(info.lastInsertRowid);
-    this.project(c.app, c.table, c.id, c.writes, seq);
-    return { seq, duplicate: false };
+    return info.changes === 0 ? null : Number(info.lastInsertRowid);
   }
 
-  private project(app: string, table: string, id: string, writes: Record<string, FieldWrite>, seq: number): void {
-    const row = this.selectRecord.get(app, table, id) as RecordRow | undefined;
-    let current: LwwRecord | undefined;
-    if (row) {
-      try {
-        current = { data: JSON.parse(row.data) as FieldValues, meta: JSON.parse(row.field_meta) as FieldStamps };
-      } catch {
-        current = undefined; // a damaged projection row is rebuilt from this change on; rebuildProjection restores it fully
+  /**
+   * Folds appended changes (in seq order) into `records`. Each record a batch touches is read once,
+   * merged in memory and written once: a burst of edits to one record (typing, a run's writes)
+   * costs one row write, not one per change.
+   */
+  private project(changes: readonly Projected[]): void {
+    const touched = new Map<string, Touched>();
+    for (const c of changes) {
+      const key = `${c.app}\u0000${c.table}\u0000${c.id}`;
+      let t = touched.get(key);
+      if (!t) {
+        const row = this.selectMergeState.get(c.app, c.table, c.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
+        t = { app: c.app, table: c.table, id: c.id, stored: row !== undefined, record: (row && parseRecordRow(row)) ?? { data: {}, meta: {} }, seq: 0 };
+        touched.set(key, t);
       }
+      mergeFieldsInto(t.record, c.writes);
+      t.seq = c.seq;
     }
-    const { record } = mergeFields(current, writes);
-    this.upsertRecord.run(app, table, id, JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, seq);
+    for (const t of touched.values()) {
+      const { record } = t;
+      const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, t.seq];
+      if (t.stored) this.updateRecord.run(...values, t.app, t.table, t.id);
+      else this.insertRecord.run(t.app, t.table, t.id, ...values);
+    }
   }
 
   maxSeq(): number {
@@ -209,74 +257,96 @@ export class Store {
     return { changes, seq: last ? last.seq : Math.max(since, 0), hasMore, quarantined };
   }
 
+  /** The wire form of a log row, or null (and the row quarantined) when it cannot be read. */
   private rowToChange(row: ChangeRow): ChangeOut | null {
+    const fields = parseWrites(row.data, row.field_meta, row.op);
+    if (typeof fields === 'string') return this.quarantine(row.seq, fields);
+    let actor: Actor | null;
     try {
-      const data = JSON.parse(row.data) as FieldValues;
-      const meta = JSON.parse(row.field_meta) as FieldStamps;
-      if (!data || typeof data !== 'object' || !meta || typeof meta !== 'object') throw new Error('data or field_meta is not an object');
-      if (row.op !== 'insert' && row.op !== 'update' && row.op !== 'delete') throw new Error(`unknown op ${row.op}`);
-      const fields: ChangeOut['fields'] = {};
-      for (const [field, at] of Object.entries(meta)) {
-        if (typeof at !== 'string') throw new Error(`field_meta.${field} is not a stamp`);
-        fields[field] = { value: data[field] ?? null, at };
-      }
-      const out: ChangeOut = {
-        seq: row.seq,
-        eventId: row.id,
-        app: row.app_id,
-        table: row.table_name,
-        id: row.record_id,
-        op: row.op,
-        fields,
-        actor: row.actor ? (JSON.parse(row.actor) as Actor) : null,
-        origin: row.origin,
-        spaceId: row.space_id,
-        clientId: row.client_id,
-        createdAt: row.created_at,
-      };
-      if (row.op === 'insert') out.data = data;
-      if (row.op === 'delete' && typeof data.deletedAt === 'string') out.deletedAt = data.deletedAt;
-      return out;
+      actor = row.actor ? (JSON.parse(row.actor) as Actor) : null;
     } catch (error) {
-      this.quarantine(row.seq, (error as Error).message);
-      return null;
+      return this.quarantine(row.seq, `actor: ${(error as Error).message}`);
     }
+    const out: ChangeOut = {
+      seq: row.seq,
+      eventId: row.id,
+      app: row.app_id,
+      table: row.table_name,
+      id: row.record_id,
+      op: row.op as Op,
+      fields,
+      actor,
+      origin: row.origin,
+      spaceId: row.space_id,
+      clientId: row.client_id,
+      createdAt: row.created_at,
+    };
+    // Upstream readers take an insert's values from `data` and a delete's tombstone from `deletedAt`.
+    if (row.op === 'insert') out.data = Object.fromEntries(Object.entries(fields).map(([f, w]) => [f, w.value]));
+    const tombstone = fields.deletedAt?.value;
+    if (row.op === 'delete' && typeof tombstone === 'string') out.deletedAt = tombstone;
+    return out;
+  }
+
+  /**
+   * A page of the projection, tombstones included (a replica needs them to refuse older writes),
+   * for a new replica to hydrate from instead of replaying the whole log. `seq` is read in the same
+   * read transaction as the page, so the page reflects exactly the log up to `seq`. A replica keeps
+   * the FIRST page's seq as its pull cursor: later pages may reflect later changes too, and pulling
+   * those again is harmless because the merge is idempotent.
+   */
+  snapshot(afterKey: SnapshotKey | null, limit: number): { records: RecordOut[]; seq: number; nextKey: SnapshotKey | null } {
+    return this.db.transaction(() => {
+      const seq = this.maxSeq();
+      const rows = (afterKey ? this.selectSnapshotAfter.all(...afterKey, limit + 1) : this.selectSnapshotFirst.all(limit + 1)) as RecordRow[];
+      const page = rows.length > limit ? rows.slice(0, limit) : rows;
+      const last = page.at(-1);
+      const nextKey: SnapshotKey | null = rows.length > limit && last ? [last.app_id, last.table_name, last.record_id] : null;
+      return { records: page.map(toRecordOut), seq, nextKey };
+    })();
   }
 
   /**
    * Recomputes `records` from the log (after a crash of the projection, or to check it). Rows that
-   * fail to parse are quarantined and skipped; everything else is folded in seq order.
+   * fail to parse are quarantined and skipped. The log is folded record by record (each record's
+   * changes in seq order, as the incremental projection saw them) so each record is written about
+   * once instead of once per change; only the seqs are sorted in memory (8 bytes per change).
    */
   rebuildProjection(): { changes: number; records: number; quarantined: number } {
-    const PAGE = 10_000;
+    const CHUNK = 10_000;
     let changes = 0;
     let quarantined = 0;
-    const page = this.db.prepare('SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
+    const sorted = this.db.prepare('SELECT seq FROM sync_changes ORDER BY app_id, table_name, record_id, seq').pluck();
+    const chunk = this.db.prepare(
+      'SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq IN (SELECT value FROM json_each(?))',
+    );
     this.tx(() => {
+      const order = sorted.all() as number[];
       this.db.exec('DELETE FROM records');
-      let after = 0;
-      for (;;) {
-        const rows = page.all(after, PAGE) as Pick<ChangeRow, 'seq' | 'app_id' | 'table_name' | 'record_id' | 'op' | 'data' | 'field_meta'>[];
-        if (!rows.length) break;
-        for (const row of rows) {
+      for (let start = 0; start < order.length; start += CHUNK) {
+        const seqs = order.slice(start, start + CHUNK);
+        const bySeq = new Map((chunk.all(JSON.stringify(seqs)) as LogRow[]).map((row) => [row.seq, row]));
+        const readable: Projected[] = [];
+        for (const seq of seqs) {
+          const row = bySeq.get(seq)!;
           const writes = parseWrites(row.data, row.field_meta, row.op);
-          if (typeof writes === 'string') {
-            this.quarantine(row.seq, writes);
-            quarantined++;
-          } else {
-            this.project(row.app_id, row.table_name, row.record_id, writes, row.seq);
-            changes++;
-          }
+          if (typeof writes === 'string') this.quarantine(row.seq, writes);
+          else readable.push({ app: row.app_id, table: row.table_name, id: row.record_id, writes, seq: row.seq });
         }
-        after = rows.at(-1)!.seq;
+        // A record split across two chunks is read back and merged again: the merge is associative.
+        this.project(readable);
+        changes += readable.length;
+        quarantined += seqs.length - readable.length;
       }
     });
     const records = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
     return { changes, records, quarantined };
   }
 
-  quarantine(seq: number, reason: string): void {
+  /** Sets a log row aside (it stays in the log, untouched) so it is reported instead of read. */
+  quarantine(seq: number, reason: string): null {
     this.insertQuarantine.run(seq, reason, new Date().toISOString());
+    return null;
   }
 
   quarantinedCount(): number {
@@ -309,21 +379,42 @@ export class Store {
   }
 }
 
-/** The field writes stored in a log row, or a reason why the row cannot be read. */
+/**
+ * The field writes stored in a log row, or a reason why the row cannot be read. `field_meta` names
+ * every field the change wrote; only the stamps' shape is checked (as `LoggedStamp` does on the
+ * replica), since they were validated strictly when pushed.
+ */
 export function parseWrites(data: string, fieldMeta: string, op: string): Record<string, FieldWrite> | string {
   try {
     if (op !== 'insert' && op !== 'update' && op !== 'delete') return `unknown op ${op}`;
     const values = JSON.parse(data) as unknown;
     const meta = JSON.parse(fieldMeta) as unknown;
-    if (!values || typeof values !== 'object' || !meta || typeof meta !== 'object') return 'data or field_meta is not an object';
+    if (!isObject(values) || !isObject(meta)) return 'data or field_meta is not an object';
     const writes: Record<string, FieldWrite> = {};
-    for (const [field, at] of Object.entries(meta as Record<string, unknown>)) {
-      if (typeof at !== 'string' || !isStamp(at)) return `field_meta.${field} is not a stamp`;
-      writes[field] = { value: (values as FieldValues)[field] ?? null, at };
+    for (const field in meta) {
+      const at = meta[field];
+      if (typeof at !== 'string' || stampSortKey(at) === null) return `field_meta.${field} is not a stamp`;
+      writes[field] = { value: values[field] ?? null, at };
     }
     return writes;
   } catch (error) {
     return (error as Error).message;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The merge state of a projected row. A damaged row (not JSON) counts as empty: the next change
+ * rebuilds it from there on, and rebuildProjection restores it fully.
+ */
+function parseRecordRow(row: Pick<RecordRow, 'data' | 'field_meta'>): LwwRecord | undefined {
+  try {
+    return { data: JSON.parse(row.data) as FieldValues, meta: JSON.parse(row.field_meta) as FieldStamps };
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,190 @@
+/**
+ * Engine benchmarks, side by side with raw better-sqlite3 on the same machine in the same run:
+ * append (Store.push) vs plain-table inserts of the same rows, pull, point reads vs raw SQL,
+ * projection rebuild, and the process RSS after the append. Run by scripts/bench.mjs, which builds
+ * this file and passes `--out <file>` (and `--quick`); results are written there as JSON.
+ */
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { changeToWrites } from '../src-shared/domain/change';
+import { createHybridClock } from '../src-shared/hlc';
+import { openDatabase } from '../src-main/engine/store/db';
+import { Store } from '../src-main/engine/store/store';
+import { tempDataDir } from '../src-main/engine/testing/temp-db';
+import { batches, FULL, prng, QUICK, recordId, type Workload } from './workload';
+
+const PULL_PAGE = 5_000;
+
+export interface EngineResults {
+  workload: Workload;
+  append: { seconds: number; perSec: number };
+  rawInsert: { seconds: number; perSec: number };
+  appendRatio: number;
+  rssMb: number;
+  /** where the RSS goes: V8 heap (used / reserved), memory outside it (SQLite's page cache is in rss only) */
+  memoryMb: { heapUsed: number; heapTotal: number; external: number };
+  dbMb: number;
+  pull: { seconds: number; perSec: number; pages: number };
+  pointRead: { engine: number; raw: number; ratio: number; reads: number };
+  rebuild: { seconds: number; equal: boolean; records: number };
+}
+
+function log(message: string): void {
+  process.stderr.write(`[engine] ${message}\n`);
+}
+
+function perSec(count: number, ms: number): number {
+  return Math.round((count / ms) * 1000);
+}
+
+/** Store.push of every batch; only the pushes are timed, not the workload generation. */
+function append(store: Store, w: Workload): number {
+  let ms = 0;
+  for (const batch of batches(w)) {
+    const started = performance.now();
+    store.push('bench-client', batch);
+    ms += performance.now() - started;
+  }
+  return ms;
+}
+
+/**
+ * The limit: the same rows (as the engine writes them to sync_changes) inserted into a plain table
+ * with no index, same pragmas, same batches. Only the insert transactions are timed.
+ */
+function rawInsert(dir: string, w: Workload): number {
+  const db = new Database(join(dir, 'raw.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE plain (id TEXT, app_id TEXT, table_name TEXT, record_id TEXT, user_id TEXT, space_id TEXT, op TEXT, data TEXT,
+    field_meta TEXT, client_id TEXT, created_at TEXT, schema_version INTEGER, actor TEXT, origin TEXT)`);
+  const insert = db.prepare('INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertAll = db.transaction((rows: unknown[][]) => {
+    for (const row of rows) insert.run(row);
+  });
+  const arrival = new Date().toISOString();
+  let ms = 0;
+  for (const batch of batches(w)) {
+    const rows = batch.map((c) => {
+      const writes = changeToWrites(c, arrival);
+      const data: Record<string, unknown> = {};
+      const meta: Record<string, string> = {};
+      for (const [f, wr] of Object.entries(writes)) {
+        data[f] = wr.value;
+        meta[f] = wr.at;
+      }
+      return [c.eventId, c.app, c.table, c.id, 'local', null, c.op, JSON.stringify(data), JSON.stringify(meta), 'bench-client', arrival, 1, JSON.stringify(c.actor), c.origin];
+    });
+    const started = performance.now();
+    insertAll(rows);
+    ms += performance.now() - started;
+  }
+  db.close();
+  return ms;
+}
+
+function pullAll(store: Store): { ms: number; changes: number; pages: number } {
+  const started = performance.now();
+  let since = 0;
+  let changes = 0;
+  let pages = 0;
+  for (;;) {
+    const page = store.pull(since, PULL_PAGE);
+    changes += page.changes.length;
+    pages++;
+    if (!page.hasMore) break;
+    since = page.seq;
+  }
+  return { ms: performance.now() - started, changes, pages };
+}
+
+function pointReads(store: Store, w: Workload): EngineResults['pointRead'] {
+  const random = prng(7);
+  const ids = Array.from({ length: w.records }, () => recordId(Math.floor(random() * w.records)));
+  const raw = store.db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+  // Warm both paths once so neither pays for cold pages alone.
+  for (const id of ids.slice(0, 1000)) {
+    store.get('todo', 'tasks', id);
+    raw.get('todo', 'tasks', id);
+  }
+  let started = performance.now();
+  for (const id of ids) if (!store.get('todo', 'tasks', id)) throw new Error(`missing ${id}`);
+  const engineMs = performance.now() - started;
+  started = performance.now();
+  for (const id of ids) if (!raw.get('todo', 'tasks', id)) throw new Error(`missing ${id}`);
+  const rawMs = performance.now() - started;
+  const engine = perSec(ids.length, engineMs);
+  const rawPerSec = perSec(ids.length, rawMs);
+  return { engine, raw: rawPerSec, ratio: engine / rawPerSec, reads: ids.length };
+}
+
+/** Rebuilds the projection and checks it equals the incremental one, row for row. */
+function rebuild(store: Store): EngineResults['rebuild'] {
+  store.db.exec('CREATE TEMP TABLE incremental AS SELECT * FROM records');
+  const started = performance.now();
+  const stats = store.rebuildProjection();
+  const ms = performance.now() - started;
+  const diff = store.db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM (SELECT * FROM incremental EXCEPT SELECT * FROM records))
+            + (SELECT COUNT(*) FROM (SELECT * FROM records EXCEPT SELECT * FROM incremental)) AS n`,
+    )
+    .get() as { n: number };
+  store.db.exec('DROP TABLE incremental');
+  return { seconds: ms / 1000, equal: diff.n === 0, records: stats.records };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const w = args.includes('--quick') ? QUICK : FULL;
+  const outIndex = args.indexOf('--out');
+  const out = outIndex >= 0 ? args[outIndex + 1] : undefined;
+  const tmp = tempDataDir('companion-bench-');
+  try {
+    const startMemory = process.memoryUsage();
+    const db = openDatabase(tmp.dir);
+    const store = new Store(db, createHybridClock('00000000000000e1'));
+    log(`append: ${w.changes.toLocaleString('en')} changes over ${w.records.toLocaleString('en')} records, batches of ${w.batch}`);
+    const appendMs = append(store, w);
+    if (store.maxSeq() !== w.changes) throw new Error(`expected ${w.changes} changes in the log, found ${store.maxSeq()}`);
+    const m0 = process.memoryUsage().rss;
+    await new Promise((r) => setTimeout(r, Number(process.env.IDLE ?? 0)));
+    const memory = process.memoryUsage();
+    if (process.env.ONLY_RSS) { console.error('rss', Math.round(memory.rss / 2 ** 20), 'heapTotal', Math.round(memory.heapTotal / 2 ** 20), 'append/s', Math.round(w.changes / appendMs * 1000)); return; }
+    if (process.env.MEMDBG) console.error('rss before idle', Math.round(m0 / 2 ** 20), 'after', Math.round(memory.rss / 2 ** 20), 'heapTotal', Math.round(memory.heapTotal / 2 ** 20));
+    if (process.env.MEMDBG) console.error(JSON.stringify({ start: startMemory, end: memory }));
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const dbMb = (db.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()').get() as { bytes: number }).bytes / 2 ** 20;
+    log('raw better-sqlite3 inserts of the same rows');
+    const rawMs = rawInsert(tmp.dir, w);
+    log(`pull in pages of ${PULL_PAGE}`);
+    const pulled = pullAll(store);
+    if (pulled.changes !== w.changes) throw new Error(`pulled ${pulled.changes} of ${w.changes} changes`);
+    log('point reads');
+    const pointRead = pointReads(store, w);
+    log('projection rebuild');
+    const rebuilt = rebuild(store);
+    db.close();
+    const results: EngineResults = {
+      workload: w,
+      append: { seconds: appendMs / 1000, perSec: perSec(w.changes, appendMs) },
+      rawInsert: { seconds: rawMs / 1000, perSec: perSec(w.changes, rawMs) },
+      appendRatio: rawMs / appendMs,
+      rssMb: memory.rss / 2 ** 20,
+      memoryMb: { heapUsed: mb(memory.heapUsed), heapTotal: mb(memory.heapTotal), external: mb(memory.external) },
+      dbMb,
+      pull: { seconds: pulled.ms / 1000, perSec: perSec(pulled.changes, pulled.ms), pages: pulled.pages },
+      pointRead,
+      rebuild: rebuilt,
+    };
+    const json = JSON.stringify(results, null, 2);
+    if (out) writeFileSync(out, json);
+    else process.stdout.write(`${json}\n`);
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+void main();

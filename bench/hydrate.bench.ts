@@ -1,0 +1,113 @@
+/**
+ * Hydration of a new renderer replica in headless Chromium: an engine holding `records` records
+ * serves `sync.snapshot` over loopback HTTP; the page (hydrate.page.ts, built by scripts/bench.mjs)
+ * pages through it into Dexie. Run by scripts/bench.mjs with `--page <built page.js> --out <file>`.
+ */
+import { chromium } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { createEngine, type Engine } from '../src-main/engine';
+import { MemorySecretStore } from '../src-main/engine/settings';
+import { tempDataDir } from '../src-main/engine/testing/temp-db';
+import type { HydrateResult } from './hydrate.types';
+import { batches, FULL, QUICK } from './workload';
+
+const PAGE_SIZE = 5_000;
+
+export interface HydrateResults {
+  records: number;
+  pageSize: number;
+  perSec: number;
+  seconds: number;
+  breakdown: { fetchWaitMs: number; mergeMs: number; idbMs: number };
+  /** bare IndexedDB puts of the same records in the same page: the browser's limit */
+  rawIdbPerSec: number;
+  ratio: number;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[hydrate] ${message}\n`);
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+}
+
+/** Serves the page and the one api method it needs, through the engine's real validation. */
+function serve(engine: Engine, pageJs: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>');
+    } else if (req.method === 'GET' && req.url === '/page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(pageJs);
+    } else if (req.method === 'POST' && req.url === '/api/sync.snapshot') {
+      readBody(req)
+        .then((input) => engine.call('sync.snapshot', input))
+        .then((out) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out)))
+        .catch((error: unknown) => res.writeHead(500).end(String(error)));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function main(): Promise<void> {
+  const w = process.argv.includes('--quick') ? QUICK : FULL;
+  const pagePath = arg('--page');
+  if (!pagePath) throw new Error('--page <built hydrate page> is required');
+  const tmp = tempDataDir('companion-bench-hydrate-');
+  const engine = createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), autoStart: false });
+  let server: Server | undefined;
+  try {
+    log(`seeding ${w.records.toLocaleString('en')} records`);
+    for (const batch of batches({ ...w, changes: w.records })) engine.store.push('bench-seed', batch);
+    server = await serve(engine, readFileSync(pagePath, 'utf8'));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => 'hydrate' in globalThis);
+      log(`hydrating in pages of ${PAGE_SIZE}`);
+      const r = await page.evaluate(
+        (limit) => (globalThis as unknown as { hydrate: (l: number) => Promise<HydrateResult> }).hydrate(limit),
+        PAGE_SIZE,
+      );
+      if (r.records !== w.records || r.stored !== w.records) throw new Error(`hydrated ${r.records} (stored ${r.stored}) of ${w.records} records`);
+      const results: HydrateResults = {
+        records: r.records,
+        pageSize: PAGE_SIZE,
+        perSec: Math.round((r.records / r.ms) * 1000),
+        seconds: r.ms / 1000,
+        breakdown: { fetchWaitMs: Math.round(r.fetchWaitMs), mergeMs: Math.round(r.mergeMs), idbMs: Math.round(r.idbMs) },
+        rawIdbPerSec: Math.round((r.records / r.rawIdbMs) * 1000),
+        ratio: r.rawIdbMs / r.ms,
+      };
+      const out = arg('--out');
+      const json = JSON.stringify(results, null, 2);
+      if (out) writeFileSync(out, json);
+      else process.stdout.write(`${json}\n`);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server?.close();
+    await engine.close();
+    tmp.cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[hydrate] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

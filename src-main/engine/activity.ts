@@ -1,0 +1,89 @@
+/**
+ * The audit timeline: the change log read newest first, with who made each change. The renderer's
+ * replica keeps only merged records, so "who changed what, when" has to come from the log itself.
+ * Values are previews (long text cut), since the timeline shows what changed, not the whole record.
+ */
+import type { MethodOutput, ParsedInput } from '../../src-shared/api';
+import { Actor } from '../../src-shared/domain/actor';
+import type { Store } from './store/store';
+
+type ActivityPage = MethodOutput<'activity.list'>;
+type ActivityEntry = ActivityPage['entries'][number];
+
+const PREVIEW_CHARS = 240;
+
+interface Row {
+  seq: number;
+  id: string;
+  app_id: string;
+  table_name: string;
+  record_id: string;
+  op: string;
+  data: string;
+  created_at: string;
+  actor: string | null;
+  origin: string | null;
+}
+
+/** A value short enough for a timeline line: long strings and large objects are cut. */
+export function previewValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.length > PREVIEW_CHARS ? `${value.slice(0, PREVIEW_CHARS - 1)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  const json = JSON.stringify(value);
+  return json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS - 1)}…` : value;
+}
+
+function toEntry(row: Row): ActivityEntry {
+  let fields: Record<string, unknown> = {};
+  try {
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    fields = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, previewValue(v)]));
+  } catch {
+    // an unreadable row is still an entry in the timeline (sync.pull quarantines it)
+  }
+  let actor: Actor | null = null;
+  if (row.actor) {
+    try {
+      const parsed = Actor.safeParse(JSON.parse(row.actor));
+      actor = parsed.success ? parsed.data : null;
+    } catch {
+      actor = null;
+    }
+  }
+  return {
+    seq: row.seq,
+    eventId: row.id,
+    app: row.app_id,
+    table: row.table_name,
+    id: row.record_id,
+    op: row.op === 'insert' || row.op === 'delete' ? row.op : 'update',
+    fields,
+    actor,
+    origin: row.origin,
+    createdAt: row.created_at,
+  };
+}
+
+export function listActivity(store: Store, input: ParsedInput<'activity.list'>): ActivityPage {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (input.before !== undefined) {
+    where.push('seq < ?');
+    params.push(input.before);
+  }
+  for (const [column, value] of [
+    ['app_id', input.app],
+    ['table_name', input.table],
+    ['record_id', input.id],
+    ['origin', input.origin],
+  ] as const) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  const sql = `SELECT seq, id, app_id, table_name, record_id, op, data, created_at, actor, origin FROM sync_changes
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+  const rows = store.db.prepare(sql).all(...params, input.limit + 1) as Row[];
+  const page = rows.slice(0, input.limit);
+  return { entries: page.map(toEntry), nextBefore: rows.length > input.limit ? (page.at(-1)?.seq ?? null) : null };
+}

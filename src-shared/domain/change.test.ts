@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ChangeIn, changeToWrites } from './change';
+
+const ARRIVAL = '2026-05-01T00:00:00.000Z-0000-00000000000000aa';
+const base = { eventId: 'e1', app: 'todo', table: 'tasks', id: 't1' } as const;
+const parse = (raw: Record<string, unknown>) => ChangeIn.parse({ ...base, ...raw });
+
+describe('ChangeIn', () => {
+  it('accepts {value, at} and the legacy {value, updatedAt}', () => {
+    expect(ChangeIn.safeParse({ ...base, op: 'update', fields: { title: { value: 'a', at: '2026-01-01T00:00:00Z' } } }).success).toBe(true);
+    expect(ChangeIn.safeParse({ ...base, op: 'update', fields: { title: { value: 'a', updatedAt: '2026-01-01T00:00:00Z' } } }).success).toBe(true);
+  });
+
+  it('rejects a bad stamp, an unknown key, an empty update and a wrong schema version', () => {
+    for (const raw of [
+      { op: 'update', fields: { title: { value: 'a', at: 'tomorrow' } } },
+      { op: 'update', fields: { title: { value: 'a', at: '2026-01-01T00:00:00Z', extra: 1 } } },
+      { op: 'update' },
+      { op: 'upsert', data: {} },
+      { op: 'insert', data: {}, schemaVersion: 2 },
+      { op: 'insert', data: {}, surprise: true },
+    ]) {
+      expect(ChangeIn.safeParse({ ...base, ...raw }).success, JSON.stringify(raw)).toBe(false);
+    }
+  });
+});
+
+describe('changeToWrites', () => {
+  it('keeps the stamps a client supplied, as given', () => {
+    const writes = changeToWrites(parse({ op: 'update', fields: { a: { value: 1, at: '2026-01-01T00:00:00Z' }, b: { value: 2, updatedAt: '2026-01-01T01:00:00+01:00' } } }), ARRIVAL);
+    expect(writes).toEqual({ a: { value: 1, at: '2026-01-01T00:00:00Z' }, b: { value: 2, at: '2026-01-01T01:00:00+01:00' } });
+  });
+
+  it('stamps an insert without per-field stamps with data.updatedAt, else data.createdAt, else arrival', () => {
+    const u = '2026-02-02T00:00:00.000Z';
+    const c = '2026-01-01T00:00:00.000Z';
+    expect(changeToWrites(parse({ op: 'insert', data: { title: 'x', createdAt: c, updatedAt: u } }), ARRIVAL).title!.at).toBe(u);
+    expect(changeToWrites(parse({ op: 'insert', data: { title: 'x', createdAt: c } }), ARRIVAL).title!.at).toBe(c);
+    expect(changeToWrites(parse({ op: 'insert', data: { title: 'x' } }), ARRIVAL).title!.at).toBe(ARRIVAL);
+    // An unparsable updatedAt is not a stamp: the next fallback applies.
+    expect(changeToWrites(parse({ op: 'insert', data: { title: 'x', updatedAt: 'soon', createdAt: c } }), ARRIVAL).title!.at).toBe(c);
+  });
+
+  it('gives an insert an implicit live tombstone at its newest stamp, compared as instants', () => {
+    const writes = changeToWrites(
+      parse({ op: 'insert', fields: { a: { value: 1, at: '2026-01-01T00:00:00Z' }, b: { value: 2, at: '2026-01-01T00:00:00.500Z' } } }),
+      ARRIVAL,
+    );
+    expect(writes.deletedAt).toEqual({ value: null, at: '2026-01-01T00:00:00.500Z' });
+  });
+
+  it('keeps a deletedAt carried in an insert’s data', () => {
+    const writes = changeToWrites(parse({ op: 'insert', data: { title: 'x', deletedAt: '2026-01-03T00:00:00.000Z', updatedAt: '2026-01-03T00:00:00.000Z' } }), ARRIVAL);
+    expect(writes.deletedAt).toEqual({ value: '2026-01-03T00:00:00.000Z', at: '2026-01-03T00:00:00.000Z' });
+  });
+
+  it('never treats the id as a field', () => {
+    expect(changeToWrites(parse({ op: 'insert', data: { id: 't1', title: 'x' } }), ARRIVAL)).not.toHaveProperty('id');
+  });
+
+  it('turns every delete shape into one tombstone write', () => {
+    expect(changeToWrites(parse({ op: 'delete', deletedAt: '2026-01-02T00:00:00Z' }), ARRIVAL)).toEqual({
+      deletedAt: { value: '2026-01-02T00:00:00Z', at: '2026-01-02T00:00:00Z' },
+    });
+    // Fields other than the tombstone are dropped, like the upstream server does.
+    expect(changeToWrites(parse({ op: 'delete', fields: { deletedAt: { value: 'gone', at: '2026-01-02T00:00:00Z' }, title: { value: 'x', at: '2026-01-02T00:00:00Z' } } }), ARRIVAL)).toEqual({
+      deletedAt: { value: 'gone', at: '2026-01-02T00:00:00Z' },
+    });
+    // No stamp at all: arrival time, with a readable instant as the value.
+    expect(changeToWrites(parse({ op: 'delete' }), ARRIVAL)).toEqual({ deletedAt: { value: '2026-05-01T00:00:00.000Z', at: ARRIVAL } });
+    // A stamp with an offset still yields a valid instant.
+    expect(changeToWrites(parse({ op: 'delete', fields: { deletedAt: { value: null, at: '2026-01-02T01:00:00+01:00' } } }), ARRIVAL).deletedAt!.value).toBe(
+      '2026-01-02T00:00:00.000Z',
+    );
+  });
+});
