@@ -6,6 +6,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 import { jsonPlanReply } from './fixtures/llm-server';
+import { createMission, goTo, runNow } from './fixtures/ui';
 
 const callAnna = {
   summary: 'Schedule the call',
@@ -15,16 +16,9 @@ const callAnna = {
 };
 
 async function createMissionAndRun(page: Page, title: string): Promise<void> {
-  await page.getByRole('link', { name: 'Missions' }).click();
-  const form = page.getByRole('form', { name: 'New mission' });
-  await form.getByLabel('Title').fill(title);
-  await form.getByLabel('Objective').fill('Turn my meeting notes into tasks');
-  await form.getByRole('button', { name: 'Create mission' }).click();
+  await createMission(page, { title, objective: 'Turn my meeting notes into tasks' });
   await expect(page.getByText(`Created “${title}”.`)).toBeVisible();
-  await page.getByRole('link', { name: title }).click();
-  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByText(/Run finished: awaiting-review/)).toBeVisible();
+  await runNow(page, /Run finished: awaiting-review/);
 }
 
 test('mission → run now → ghost card → approve → task by the agent → revert', async ({ page, app, llm }) => {
@@ -32,7 +26,7 @@ test('mission → run now → ghost card → approve → task by the agent → r
   await page.goto(app.url);
   await createMissionAndRun(page, 'Weekly planning');
 
-  await page.getByRole('link', { name: 'Todo' }).click();
+  await goTo(page, 'Todo');
   const card = page.getByRole('article', { name: /Proposal: Create task 'Call Anna' due Fri 27 Nov, high priority/ });
   await expect(card).toBeVisible();
   await expect(card).toContainText('Anna asked for a call before Friday.');
@@ -63,7 +57,7 @@ test('rejecting with a reason puts the reason in the next request to the LLM', a
   await page.goto(app.url);
   await createMissionAndRun(page, 'Meeting follow-ups');
 
-  await page.getByRole('link', { name: /Inbox/ }).click();
+  await goTo(page, 'Inbox');
   const card = page.getByRole('article', { name: /Proposal: Create task 'Call Anna'/ });
   await card.getByRole('button', { name: 'Reject' }).click();
   await card.getByLabel('Reason (optional)').fill('Anna is on holiday until May');
@@ -72,10 +66,9 @@ test('rejecting with a reason puts the reason in the next request to the LLM', a
   await expect(page.getByRole('listitem', { name: /Rejected: Create task 'Call Anna'/ })).toBeVisible();
 
   llm.enqueue(jsonPlanReply({ summary: 'Nothing else', steps: [] }));
-  await page.getByRole('link', { name: 'Missions' }).click();
+  await goTo(page, 'Missions');
   await page.getByRole('link', { name: 'Meeting follow-ups' }).click();
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByText(/Run finished: done/)).toBeVisible();
+  await runNow(page, /Run finished: done/);
 
   const lastRequest = JSON.stringify(llm.requests.at(-1)!.body);
   expect(lastRequest).toContain('Anna is on holiday until May');
@@ -87,16 +80,11 @@ test('a failing LLM shows a failed iteration with a readable error and the app k
   await app.api('settings.update', { llm: { plannerMode: 'json' } });
   llm.enqueue({ content: 'Sure! I would call Anna.' }, { content: 'Still no JSON, sorry.' });
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Missions' }).click();
-  const form = page.getByRole('form', { name: 'New mission' });
-  await form.getByLabel('Title').fill('Flaky model');
-  await form.getByRole('button', { name: 'Create mission' }).click();
-  await page.getByRole('link', { name: 'Flaky model' }).click();
-  await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByText(/Run failed|Run finished: failed/)).toBeVisible();
+  await createMission(page, { title: 'Flaky model' });
+  await runNow(page, /Run failed|Run finished: failed/);
   await expect(page.getByRole('listitem', { name: /Iteration started .*: failed/ })).toContainText('no JSON block found');
   // Still usable: the todo page works.
-  await page.getByRole('link', { name: 'Todo' }).click();
+  await goTo(page, 'Todo');
   const add = page.getByRole('form', { name: 'New task' });
   await add.getByLabel('Title').fill('Water the plants');
   await add.getByRole('button', { name: 'Add task' }).click();

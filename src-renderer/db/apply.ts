@@ -1,61 +1,44 @@
 /**
  * Applies what the engine sends (pulled changes, snapshot records) to the replica with the shared
- * LWW rule. A whole page goes through ONE read-write transaction (bulkGet + bulkPut); applying
- * never touches the outbox.
+ * merge of src-shared/replica.ts. A whole page goes through ONE read-write transaction (bulkGet +
+ * bulkPut); applying never touches the outbox. Pulled changes that overwrite a value the user wrote
+ * here are kept as conflicts (Activity lists them) and announced to subscribers (toasts).
  */
-import type { ChangeIn, ChangeOut, RecordOut } from '../../src-shared/domain/change';
-import { changeToWrites } from '../../src-shared/domain/change';
+import { AI_APP, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
-import { isDeleted, mergeFields, type FieldWrite } from '../../src-shared/lww';
-import { db, recordKey, type StoredRecord } from './schema';
+import { applyPulledChanges, applySnapshotRecords, lookupOf, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
+import { db, recordKey, type ConflictEntry } from './schema';
 
-interface Incoming {
-  app: string;
-  table: string;
-  id: string;
-  writes: Record<string, FieldWrite>;
-  seq: number;
-}
+const EXECUTION_EVENT = /^(.*)\/(effect|revert)\/\d+$/;
 
 /**
- * Only `fields` carries the stamps the engine merged with; the top-level `deletedAt` of a pulled
- * delete is the tombstone's value, and passing it on would make changeToWrites use it as the stamp.
+ * Whether the user should hear about an overwrite. Not when the runner updated its bookkeeping
+ * (nextRunAt and the like), nor when the change is the effect or the revert of a proposal the user
+ * decided: they asked for that change. Edits from another device and auto-approved agent writes remain.
  */
-function fromChange(c: ChangeOut): Incoming {
-  const asIn: ChangeIn = { eventId: c.eventId, app: c.app, table: c.table, id: c.id, op: c.op, fields: c.fields };
-  return { app: c.app, table: c.table, id: c.id, writes: changeToWrites(asIn, c.createdAt), seq: c.seq };
-}
-
-function fromRecord(r: RecordOut): Incoming {
-  const writes: Record<string, FieldWrite> = {};
-  for (const [field, at] of Object.entries(r.meta)) writes[field] = { value: r.data[field] ?? null, at };
-  return { app: r.app, table: r.table, id: r.id, writes, seq: r.seq };
-}
-
-async function mergePage(items: readonly Incoming[], clock: HybridClock): Promise<void> {
-  const keys = [...new Set(items.map((c) => recordKey(c.app, c.table, c.id)))];
-  const existing = await db.records.bulkGet(keys);
-  const byKey = new Map<string, StoredRecord>();
-  existing.forEach((r, i) => {
-    if (r) byKey.set(keys[i]!, r);
+async function worthTelling(signals: ConflictSignal[]): Promise<ConflictSignal[]> {
+  const candidates = signals.filter((s) => s.actor?.kind !== 'system');
+  const proposalIds = [...new Set(candidates.map((s) => EXECUTION_EVENT.exec(s.eventId)?.[1]).filter((id): id is string => !!id))];
+  if (proposalIds.length === 0) return candidates;
+  const proposals = await db.records.bulkGet(proposalIds.map((id) => recordKey(AI_APP, TABLES.proposals, id)));
+  const decided = new Set(proposals.filter((p) => p && p.data.decidedBy).map((p) => p!.id));
+  return candidates.filter((s) => {
+    const proposalId = EXECUTION_EVENT.exec(s.eventId)?.[1];
+    return !proposalId || !decided.has(proposalId);
   });
-  for (const item of items) {
-    const key = recordKey(item.app, item.table, item.id);
-    for (const w of Object.values(item.writes)) clock.observe(w.at);
-    const current = byKey.get(key);
-    const merged = mergeFields(current, item.writes).record;
-    byKey.set(key, {
-      key,
-      app: item.app,
-      table: item.table,
-      id: item.id,
-      data: merged.data,
-      meta: merged.meta,
-      deleted: isDeleted(merged) ? 1 : 0,
-      seq: Math.max(current?.seq ?? 0, item.seq),
-    });
-  }
-  if (byKey.size) await db.records.bulkPut(keys.map((k) => byKey.get(k)!));
+}
+
+type ConflictListener = (conflicts: ConflictSignal[]) => void;
+const conflictListeners = new Set<ConflictListener>();
+
+export function subscribeConflicts(listener: ConflictListener): () => void {
+  conflictListeners.add(listener);
+  return () => conflictListeners.delete(listener);
+}
+
+function report(result: ApplyResult, conflicts: ConflictSignal[]): void {
+  if (result.malformed.length) console.warn(`Skipped ${result.malformed.length} unreadable change(s) from the engine`, result.malformed);
+  if (conflicts.length) for (const l of conflictListeners) l(conflicts);
 }
 
 export async function readCursor(): Promise<number> {
@@ -70,17 +53,33 @@ async function advanceCursor(cursor: number): Promise<void> {
 }
 
 /** Merges one page of pulled changes and advances the cursor to `cursor`, all or nothing. */
-export async function applyPulledPage(changes: readonly ChangeOut[], cursor: number, clock: HybridClock): Promise<void> {
-  await db.transaction('rw', [db.records, db.meta], async () => {
-    await mergePage(changes.map(fromChange), clock);
+export async function applyPulledPage(changes: readonly unknown[], cursor: number, clock: HybridClock): Promise<void> {
+  let result: ApplyResult | null = null;
+  let conflicts: ConflictSignal[] = [];
+  await db.transaction('rw', [db.records, db.meta, db.conflicts], async () => {
+    const keys = recordKeysOf(changes);
+    const found = await db.records.bulkGet(keys);
+    result = applyPulledChanges(lookupOf(keys, found), changes, { observe: (at) => clock.observe(at) });
+    if (result.puts.length) await db.records.bulkPut(result.puts);
+    conflicts = await worthTelling(result.conflicts);
+    if (conflicts.length) {
+      const detectedAt = new Date().toISOString();
+      await db.conflicts.bulkAdd(conflicts.map((c): ConflictEntry => ({ ...c, detectedAt })));
+    }
     await advanceCursor(cursor);
   });
+  if (result) report(result, conflicts);
 }
 
 /** Merges one page of snapshot records; the cursor is set once the last page is in (`cursor`). */
-export async function applySnapshotPage(records: readonly RecordOut[], cursor: number | null, clock: HybridClock): Promise<void> {
+export async function applySnapshotPage(records: readonly unknown[], cursor: number | null, clock: HybridClock): Promise<void> {
+  let result: ApplyResult | null = null;
   await db.transaction('rw', [db.records, db.meta], async () => {
-    await mergePage(records.map(fromRecord), clock);
+    const keys = recordKeysOf(records);
+    const found = await db.records.bulkGet(keys);
+    result = applySnapshotRecords(lookupOf(keys, found), records, { observe: (at) => clock.observe(at) });
+    if (result.puts.length) await db.records.bulkPut(result.puts);
     if (cursor !== null) await advanceCursor(cursor);
   });
+  if (result) report(result, []);
 }

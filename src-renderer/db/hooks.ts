@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useSyncExternalStore } from 'react';
 import type { z } from 'zod';
-import { db, type StoredRecord } from './schema';
+import { db, recordKey, type StoredRecord } from './schema';
 import { getSyncState, subscribeSync, type SyncState } from './sync';
 
 /** Live, non-deleted records of one table; undefined while the first read is in flight. */
@@ -15,6 +15,15 @@ export function useRecords(app: string, table: string): StoredRecord[] | undefin
         .toArray(),
     [app, table],
   );
+}
+
+/** One live record (null when missing or deleted, undefined while loading or without an id). */
+export function useRecord(app: string, table: string, id: string | null | undefined): StoredRecord | null | undefined {
+  return useLiveQuery(async () => {
+    if (!id) return undefined;
+    const r = await db.records.get(recordKey(app, table, id));
+    return r && r.deleted === 0 ? r : null;
+  }, [app, table, id]);
 }
 
 const warned = new Set<string>();

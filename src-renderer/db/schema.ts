@@ -1,24 +1,16 @@
 /**
- * The renderer's replica: records with their per-field stamps, the outbox of local changes not yet
- * pushed, and a little key/value state (pull cursor, client id, clock node id).
+ * The renderer's replica: records with their per-field stamps (and who wrote each field here, for
+ * conflict signals), the outbox of local changes not yet pushed, a little key/value state (pull
+ * cursor, client id, clock node id) and the conflicts noticed while applying pulled changes.
  */
 import { Dexie, type EntityTable } from 'dexie';
 import type { ChangeIn } from '../../src-shared/domain/change';
-import type { FieldStamps, FieldValues } from '../../src-shared/lww';
+import type { ConflictSignal, ReplicaRecord } from '../../src-shared/replica';
 
-export interface StoredRecord {
-  /** `${app}/${table}/${id}` */
-  key: string;
-  app: string;
-  table: string;
-  id: string;
-  data: FieldValues;
-  meta: FieldStamps;
-  /** IndexedDB cannot index booleans, hence 0|1 */
-  deleted: 0 | 1;
-  /** seq of the last pulled change applied (0 while only written locally) */
-  seq: number;
-}
+export { recordKey } from '../../src-shared/replica';
+
+/** One shape for the replica everywhere: the one src-shared/replica.ts merges into. */
+export type StoredRecord = ReplicaRecord;
 
 export interface OutboxEntry {
   seq?: number;
@@ -30,10 +22,17 @@ export interface MetaEntry {
   value: string | number;
 }
 
+/** A value the user wrote here that a pulled change overwrote; shown in Activity. */
+export interface ConflictEntry extends ConflictSignal {
+  seqId?: number;
+  detectedAt: string;
+}
+
 export type ReplicaDb = Dexie & {
   records: EntityTable<StoredRecord, 'key'>;
   outbox: EntityTable<OutboxEntry, 'seq'>;
   meta: EntityTable<MetaEntry, 'key'>;
+  conflicts: EntityTable<ConflictEntry, 'seqId'>;
 };
 
 export const DB_NAME = 'mission-companion';
@@ -44,7 +43,6 @@ db.version(1).stores({
   outbox: '++seq',
   meta: 'key',
 });
-
-export function recordKey(app: string, table: string, id: string): string {
-  return `${app}/${table}/${id}`;
-}
+db.version(2).stores({
+  conflicts: '++seqId, detectedAt',
+});

@@ -4,10 +4,11 @@
  */
 import { LOCAL_USER } from '../../src-shared/domain/actor';
 import { ChangeIn, changeToWrites, type Op } from '../../src-shared/domain/change';
-import { isDeleted, mergeFields, type FieldValues } from '../../src-shared/lww';
+import type { FieldValues } from '../../src-shared/lww';
+import { mergeIntoReplica } from '../../src-shared/replica';
 import { newId } from '../lib/ids';
 import { getReplica } from './replica';
-import { db, recordKey, type StoredRecord } from './schema';
+import { db, recordKey } from './schema';
 
 export async function writeRecord(app: string, table: string, id: string, fields: FieldValues, op: Op = 'update'): Promise<void> {
   const { clock } = await getReplica();
@@ -33,18 +34,9 @@ export async function writeRecord(app: string, table: string, id: string, fields
       actor: LOCAL_USER,
       origin: 'user',
     });
-    const merged = mergeFields(current, changeToWrites(change, at)).record;
-    const next: StoredRecord = {
-      key,
-      app,
-      table,
-      id,
-      data: merged.data,
-      meta: merged.meta,
-      deleted: isDeleted(merged) ? 1 : 0,
-      seq: current?.seq ?? 0,
-    };
-    await db.records.put(next);
+    // Marked as the user's, so a pulled change that later overwrites it raises a conflict signal.
+    const { record } = mergeIntoReplica(current, { app, table, id }, changeToWrites(change, at), 'user');
+    await db.records.put(record);
     await db.outbox.add({ change });
   });
 }

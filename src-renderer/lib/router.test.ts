@@ -5,9 +5,19 @@ describe('hash routes', () => {
   it('round-trips every route, including ids that need escaping', () => {
     const routes: Route[] = [
       { page: 'inbox' },
+      { page: 'welcome' },
       { page: 'missions' },
+      { page: 'mission-new' },
+      { page: 'mission-new', template: 'weekly-planning' },
       { page: 'mission', missionId: 'a/b c?d' },
+      { page: 'mission-edit', missionId: 'a/b c?d' },
       { page: 'todo' },
+      { page: 'notes' },
+      { page: 'calendar' },
+      { page: 'goals' },
+      { page: 'agents' },
+      { page: 'agent', agentId: 'agent:default' },
+      { page: 'activity' },
       { page: 'settings' },
     ];
     for (const r of routes) expect(parseRoute(hrefFor(r))).toEqual(r);

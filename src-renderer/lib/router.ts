@@ -4,31 +4,46 @@
  */
 import { useSyncExternalStore } from 'react';
 
+export type ModulePage = 'todo' | 'notes' | 'calendar' | 'goals';
+
 export type Route =
   | { page: 'inbox' }
+  | { page: 'welcome' }
   | { page: 'missions' }
+  | { page: 'mission-new'; template?: string }
   | { page: 'mission'; missionId: string }
-  | { page: 'todo' }
+  | { page: 'mission-edit'; missionId: string }
+  | { page: ModulePage }
+  | { page: 'agents' }
+  | { page: 'agent'; agentId: string }
+  | { page: 'activity' }
   | { page: 'settings' };
+
+const SIMPLE = new Set(['welcome', 'todo', 'notes', 'calendar', 'goals', 'activity', 'settings']);
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  switch (parts[0]) {
-    case 'missions':
-      return parts[1] ? { page: 'mission', missionId: parts[1] } : { page: 'missions' };
-    case 'todo':
-      return { page: 'todo' };
-    case 'settings':
-      return { page: 'settings' };
-    default:
-      return { page: 'inbox' };
+  const [page, id, sub] = parts;
+  if (page === 'missions') {
+    if (id === 'new') return sub ? { page: 'mission-new', template: sub } : { page: 'mission-new' };
+    if (id) return sub === 'edit' ? { page: 'mission-edit', missionId: id } : { page: 'mission', missionId: id };
+    return { page: 'missions' };
   }
+  if (page === 'agents') return id ? { page: 'agent', agentId: id } : { page: 'agents' };
+  if (page && SIMPLE.has(page)) return { page } as Route;
+  return { page: 'inbox' };
 }
 
 export function hrefFor(route: Route): string {
   switch (route.page) {
     case 'mission':
       return `#/missions/${encodeURIComponent(route.missionId)}`;
+    case 'mission-edit':
+      return `#/missions/${encodeURIComponent(route.missionId)}/edit`;
+    case 'mission-new':
+      return route.template ? `#/missions/new/${encodeURIComponent(route.template)}` : '#/missions/new';
+    case 'agent':
+      return `#/agents/${encodeURIComponent(route.agentId)}`;
     default:
       return `#/${route.page}`;
   }
@@ -43,6 +58,13 @@ export function useHash(): string {
   return useSyncExternalStore(subscribe, () => window.location.hash);
 }
 
-export function navigate(route: Route): void {
-  window.location.hash = hrefFor(route);
+/** Goes to a route; `replace` keeps the current entry out of the history (redirects). */
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const href = hrefFor(route);
+  if (options.replace) {
+    window.history.replaceState(window.history.state, '', href);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    window.location.hash = href;
+  }
 }

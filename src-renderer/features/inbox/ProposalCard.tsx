@@ -1,88 +1,120 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import type { Proposal } from '../../../src-shared/domain/ai';
-import { api } from '../../api/client';
-import { requestSync } from '../../db/sync';
-import { useAction } from '../../lib/useAction';
-import { describeProposal } from './describe';
+import { getTool } from '../../../src-shared/tools/catalog';
+import { useRecord } from '../../db/hooks';
+import { formatRelative } from '../../lib/format';
+import { hrefFor } from '../../lib/router';
+import { ErrorText } from '../../ui/ErrorText';
+import { moduleByName, recordTitle } from '../modules/catalog';
+import { describeProposal, diffOf, targetOf } from './describe';
+import { DiffTable } from './DiffTable';
 import { ParamList } from './ParamList';
+import { ParamsForm } from './ParamsForm';
+import { RejectForm } from './RejectForm';
+import { useDecision } from './useDecision';
 
 interface Props {
   proposal: Proposal;
   agentName: string;
-  missionTitle: string;
+  /** null where the mission is obvious (its own page) */
+  missionTitle: string | null;
+  /** play the arrival animation (a card the runner just wrote) */
+  fresh: boolean;
 }
 
-type Decision = 'approved' | 'rejected';
+function Shortcut({ k }: { k: string }) {
+  return (
+    <kbd className="shortcut" aria-hidden="true">
+      {k}
+    </kbd>
+  );
+}
+
+/** The record an update targets, its title, and the before/after of the change. */
+function useTarget(proposal: Proposal) {
+  const target = targetOf(proposal);
+  const record = useRecord(target?.app ?? '', target?.table ?? '', target?.id);
+  const title = record ? recordTitle(record.data, record.id) : null;
+  return { target, record, title, diff: target && record !== undefined ? diffOf(proposal, record?.data) : null };
+}
 
 /** A pending proposal as a dashed "ghost" of the change it would make. */
-export function ProposalCard({ proposal, agentName, missionTitle }: Props) {
-  const line = describeProposal(proposal);
-  const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState('');
-  const reasonId = useId();
-  const decide = useAction(async (decision: Decision) => {
-    if (decision === 'approved') await api().call('proposals.approve', { proposalId: proposal.id });
-    else await api().call('proposals.reject', { proposalId: proposal.id, ...(reason.trim() ? { feedback: reason.trim() } : {}) });
-    // The engine has written the new status; pull it now rather than waiting for the event.
-    requestSync().catch(() => {});
-    return decision;
-  });
+export function ProposalCard({ proposal, agentName, missionTitle, fresh }: Props) {
+  const { target, record, title, diff } = useTarget(proposal);
+  const line = describeProposal(proposal, title);
+  const tool = getTool(proposal.toolName);
+  const [mode, setMode] = useState<'view' | 'edit' | 'reject'>('view');
+  const decide = useDecision(proposal.id);
+  const card = useRef<HTMLElement>(null);
   // Until the pulled status removes this card, it stays visible but can't be decided twice.
   const decided = decide.result;
+  const module = moduleByName(proposal.module);
 
-  function submitReject(e: FormEvent) {
-    e.preventDefault();
-    void decide.run('rejected');
+  function back() {
+    setMode('view');
+    card.current?.focus();
   }
 
   return (
-    <article className="ghost-card" aria-label={`Proposal: ${line}`} aria-busy={decide.busy}>
+    <article
+      ref={card}
+      className={fresh ? 'ghost-card fresh' : 'ghost-card'}
+      aria-label={`Proposal: ${line}`}
+      aria-busy={decide.busy}
+      tabIndex={0}
+      data-review-item=""
+    >
       <header className="card-meta">
+        {module && <span className={`module-tag module-${module.module}`}>{module.label}</span>}
         <span className="agent">{agentName}</span>
-        <span aria-hidden="true"> · </span>
-        <span className="mission">{missionTitle}</span>
+        {missionTitle && (
+          <>
+            <span aria-hidden="true">·</span>
+            <a href={hrefFor({ page: 'mission', missionId: proposal.missionId })} className="mission" tabIndex={-1}>
+              {missionTitle}
+            </a>
+          </>
+        )}
+        <span className="muted when">{formatRelative(proposal.createdAt)}</span>
       </header>
       <p className="plain-words">{line}</p>
-      <ParamList params={proposal.params} />
+      {mode === 'edit' && tool ? (
+        <ParamsForm tool={tool} params={proposal.params} busy={decide.busy} onApprove={(params) => void decide.run('approved', { params })} onCancel={back} />
+      ) : diff ? (
+        <DiffTable rows={diff} />
+      ) : (
+        <ParamList params={proposal.params} />
+      )}
+      {target && record === null && <p className="warn">This {module?.noun ?? 'record'} no longer exists; approving will fail.</p>}
       {proposal.rationale && (
         <p className="rationale">
           <span className="label">Why: </span>
           {proposal.rationale}
         </p>
       )}
-      {decide.error && (
-        <p className="error" role="alert">
-          {decide.error}
-        </p>
-      )}
+      <ErrorText error={decide.error} />
       {decided ? (
         <p className="muted" role="status">
           {decided === 'approved' ? 'Approved' : 'Rejected'} — updating…
         </p>
-      ) : rejecting ? (
-        <form className="reject-form" onSubmit={submitReject}>
-          <label htmlFor={reasonId}>Reason (optional)</label>
-          <textarea id={reasonId} value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
-          <div className="actions">
-            <button type="submit" className="danger" disabled={decide.busy}>
-              Confirm reject
-            </button>
-            <button type="button" onClick={() => setRejecting(false)} disabled={decide.busy}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      ) : (
+      ) : mode === 'reject' ? (
+        <RejectForm busy={decide.busy} onReject={(feedback) => void decide.run('rejected', { feedback })} onCancel={back} />
+      ) : mode === 'view' ? (
         <div className="actions">
-          <button type="button" className="primary" onClick={() => void decide.run('approved')} disabled={decide.busy}>
-            Approve
+          <button type="button" className="primary" data-shortcut="a" aria-keyshortcuts="a" onClick={() => void decide.run('approved')} disabled={decide.busy}>
+            Approve <Shortcut k="a" />
           </button>
-          <button type="button" onClick={() => setRejecting(true)} disabled={decide.busy}>
-            Reject
+          {tool && (
+            <button type="button" data-shortcut="e" aria-keyshortcuts="e" onClick={() => setMode('edit')} disabled={decide.busy}>
+              Edit <Shortcut k="e" />
+            </button>
+          )}
+          <button type="button" data-shortcut="r" aria-keyshortcuts="r" onClick={() => setMode('reject')} disabled={decide.busy}>
+            Reject <Shortcut k="r" />
           </button>
           {decide.busy && <span className="muted">Working…</span>}
         </div>
-      )}
+      ) : null}
     </article>
   );
 }

@@ -1,65 +1,148 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
 import type { Proposal } from '../../../src-shared/domain/ai';
-import { useDisplayNames, useProposals } from './data';
+import { EmptyState } from '../../ui/EmptyState';
+import { useDisplayNames, useProposals, type ProposalFilter } from './data';
 import { DecidedList } from './DecidedList';
+import { IterationGroup } from './IterationGroup';
 import { ProposalCard } from './ProposalCard';
+import { useReviewKeys } from './useReviewKeys';
 
-const DECIDED_SHOWN = 20;
 const DECIDED: ReadonlySet<Proposal['status']> = new Set(['approved', 'rejected', 'failed', 'reverted']);
+export const DAY_MS = 86_400_000;
+/** Cards younger than this animate in: the runner just wrote them. */
+const FRESH_MS = 20_000;
+/** Each card animates once per session, not on every visit of the page. */
+const animated = new Set<string>();
 
 interface Props {
-  /** only this module's proposals; all modules when absent */
-  module?: string;
+  filter?: ProposalFilter;
   /** heading of the pending list */
   title: string;
   headingLevel?: 2 | 3;
+  /** what to say when nothing is pending; a string is shown as one quiet line (module pages) */
+  empty?: ReactNode;
+  /** how many recent decisions to list (module pages keep it short so their records stay in view) */
+  decidedLimit?: number;
+  /** list only decisions younger than this (module pages: the last day) */
+  decidedWithinMs?: number;
+  /** name each plan's mission (off on a mission's own page) */
+  showMission?: boolean;
 }
 
-export function ProposalInbox({ module, title, headingLevel = 2 }: Props) {
-  const proposals = useProposals(module);
+interface Group {
+  iterationId: string;
+  proposals: Proposal[];
+}
+
+function groupByIteration(pending: Proposal[]): Group[] {
+  const groups = new Map<string, Proposal[]>();
+  for (const p of pending) {
+    const list = groups.get(p.iterationId);
+    if (list) list.push(p);
+    else groups.set(p.iterationId, [p]);
+  }
+  return [...groups].map(([iterationId, proposals]) => ({ iterationId, proposals }));
+}
+
+function isFresh(p: Proposal): boolean {
+  return !animated.has(p.id) && Date.now() - Date.parse(p.createdAt) < FRESH_MS;
+}
+
+export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedLimit = 20, decidedWithinMs, showMission = true }: Props) {
+  const proposals = useProposals(filter);
   const names = useDisplayNames();
   const pendingId = useId();
   const decidedId = useId();
+  const container = useRef<HTMLDivElement>(null);
+  useReviewKeys(container);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
-  const { pending, decided } = useMemo(() => {
+  const { groups, decided, pendingCount } = useMemo(() => {
     const all = proposals ?? [];
+    const since = decidedWithinMs ? new Date(Date.now() - decidedWithinMs).toISOString() : '';
+    const pending = all.filter((p) => p.status === 'pending').sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id, undefined, { numeric: true }));
     return {
-      pending: all.filter((p) => p.status === 'pending').sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      groups: groupByIteration(pending),
+      pendingCount: pending.length,
       decided: all
-        .filter((p) => DECIDED.has(p.status))
+        .filter((p) => DECIDED.has(p.status) && (p.revertedAt ?? p.decidedAt ?? p.createdAt) >= since)
         .sort((a, b) => (b.revertedAt ?? b.decidedAt ?? b.createdAt).localeCompare(a.revertedAt ?? a.decidedAt ?? a.createdAt))
-        .slice(0, DECIDED_SHOWN),
+        .slice(0, decidedLimit),
     };
-  }, [proposals]);
+  }, [proposals, decidedLimit, decidedWithinMs]);
 
-  if (!proposals) return <p className="muted">Loading…</p>;
+  // Decided once per card, so it keeps its "fresh" flag across re-renders of this inbox.
+  const freshness = useRef(new Map<string, boolean>());
+  for (const p of groups.flatMap((g) => g.proposals)) {
+    if (!freshness.current.has(p.id)) freshness.current.set(p.id, isFresh(p));
+  }
+  useEffect(() => {
+    for (const id of freshness.current.keys()) animated.add(id);
+  });
+
+  // The same root element while loading, so the keyboard hook is attached from the first render.
+  if (!proposals)
+    return (
+      <div className="inbox" ref={container}>
+        <p className="muted">Loading…</p>
+      </div>
+    );
+  const missionTitle = (p: Proposal) => p.missionTitle ?? names.missions.get(p.missionId) ?? 'Unknown mission';
+  const agentName = (p: Proposal) => p.agentName ?? names.agents.get(p.agentId) ?? p.agentId;
 
   return (
-    <div className="inbox">
+    <div className="inbox" ref={container}>
       <section aria-labelledby={pendingId}>
-        <Heading id={pendingId}>
-          {title} <span className="count">({pending.length})</span>
-        </Heading>
-        {pending.length === 0 ? (
-          <p className="muted">Nothing to review.</p>
+        <div className="section-head">
+          <Heading id={pendingId}>
+            {title} <span className="count">({pendingCount})</span>
+          </Heading>
+          {pendingCount > 0 && (
+            <p className="keys-hint muted small" aria-hidden="true">
+              <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> approve · <kbd>e</kbd> edit · <kbd>r</kbd> reject · <kbd>u</kbd> revert
+            </p>
+          )}
+        </div>
+        {pendingCount === 0 ? (
+          typeof empty === 'string' ? (
+            <p className="muted inbox-empty">{empty}</p>
+          ) : (
+            (empty ?? <EmptyState title="Nothing to review.">New proposals appear here when a mission runs.</EmptyState>)
+          )
         ) : (
-          <div className="card-list">
-            {pending.map((p) => (
-              <ProposalCard
-                key={p.id}
-                proposal={p}
-                agentName={p.agentName ?? names.agents.get(p.agentId) ?? p.agentId}
-                missionTitle={p.missionTitle ?? names.missions.get(p.missionId) ?? 'Unknown mission'}
-              />
-            ))}
-          </div>
+          groups.map((g) => {
+            const first = g.proposals[0]!;
+            return (
+              <IterationGroup
+                key={g.iterationId}
+                iterationId={g.iterationId}
+                missionId={first.missionId}
+                missionTitle={missionTitle(first)}
+                agentName={agentName(first)}
+                createdAt={first.createdAt}
+                count={g.proposals.length}
+                showMission={showMission}
+              >
+                {g.proposals.map((p) => (
+                  <ProposalCard
+                    key={p.id}
+                    proposal={p}
+                    agentName={agentName(p)}
+                    missionTitle={showMission ? missionTitle(p) : null}
+                    fresh={freshness.current.get(p.id) ?? false}
+                  />
+                ))}
+              </IterationGroup>
+            );
+          })
         )}
       </section>
-      <section aria-labelledby={decidedId}>
-        <Heading id={decidedId}>Recently decided</Heading>
-        <DecidedList proposals={decided} />
-      </section>
+      {(decided.length > 0 || decidedLimit >= 20) && (
+        <section aria-labelledby={decidedId}>
+          <Heading id={decidedId}>Recently decided</Heading>
+          <DecidedList proposals={decided} missionTitle={missionTitle} />
+        </section>
+      )}
     </div>
   );
 }

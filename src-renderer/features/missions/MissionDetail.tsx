@@ -1,80 +1,40 @@
-import type { ReactNode } from 'react';
-import { describeCadence, nextRunAfter } from '../../../src-shared/cadence';
-import { AI_APP, TABLES, type Mission } from '../../../src-shared/domain/ai';
-import { api } from '../../api/client';
-import { flushOutbox, requestSync } from '../../db/sync';
-import { writeRecord } from '../../db/write';
+import { useMemo } from 'react';
+import { describeCadence, nextRuns } from '../../../src-shared/cadence';
+import { DEFAULT_AGENT_ID, type Mission } from '../../../src-shared/domain/ai';
 import { formatDateTime } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
-import { useAction } from '../../lib/useAction';
-import { runnerTimeZone } from '../settings/timeZone';
-import { useRunnerStatus } from '../status/runnerStatus';
-import { useMission } from './data';
-import { IterationList } from './IterationList';
+import { EmptyState } from '../../ui/EmptyState';
+import { Markdown } from '../../ui/Markdown';
+import { useAgent } from '../agents/data';
+import { ProposalInbox } from '../inbox/ProposalInbox';
+import { useRunnerTimeZone } from '../settings/timeZone';
+import { STATE_TEXT, useMission } from './data';
+import { IterationTimeline } from './IterationTimeline';
+import { RunNow } from './RunNow';
+import { StateControls } from './StateControls';
+import { usePickableRecords } from './useModuleRecords';
 
-function RunNow({ missionId, children }: { missionId: string; children?: ReactNode }) {
-  const { status } = useRunnerStatus();
-  const live = status?.running.find((r) => r.missionId === missionId);
-  const run = useAction(async () => {
-    // The engine can only run a mission it has: push a just-created one first.
-    await flushOutbox();
-    const result = await api().call('missions.runNow', { missionId });
-    requestSync().catch(() => {});
-    return result;
-  });
-  const result = run.result;
+function InputsList({ mission }: { mission: Mission }) {
+  const all = usePickableRecords();
+  if (mission.inputs.length === 0) return <>None — the agent looks things up with its read tools.</>;
   return (
-    <div className="run-now">
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => void run.run()} disabled={run.busy} aria-busy={run.busy}>
-          Run now
-        </button>
-        {children}
-        {(run.busy || live) && (
-          <span className="muted" role="status">
-            Running{live ? ` (${live.phase.replace(/-/g, ' ')})` : ''}…
-          </span>
-        )}
-      </div>
-      {run.error && (
-        <p className="error" role="alert">
-          Run failed: {run.error}
-        </p>
-      )}
-      {result && !run.busy && (
-        <p className={result.error ? 'error' : 'muted'} role={result.error ? 'alert' : 'status'}>
-          {result.error ? `Run ${result.status}: ${result.error}` : `Run finished: ${result.status}`}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function PauseResume({ mission }: { mission: Mission }) {
-  const toggle = useAction(async () => {
-    if (mission.state === 'active') {
-      await writeRecord(AI_APP, TABLES.missions, mission.id, { state: 'paused' });
-    } else {
-      const next = nextRunAfter(mission.cadence, new Date(), await runnerTimeZone());
-      await writeRecord(AI_APP, TABLES.missions, mission.id, { state: 'active', nextRunAt: next?.toISOString() ?? null });
-    }
-  });
-  if (mission.state !== 'active' && mission.state !== 'paused') return null;
-  return (
-    <>
-      <button type="button" onClick={() => void toggle.run()} disabled={toggle.busy}>
-        {mission.state === 'active' ? 'Pause mission' : 'Resume mission'}
-      </button>
-      {toggle.error && (
-        <span className="error" role="alert">
-          {toggle.error}
-        </span>
-      )}
-    </>
+    <ul className="plain-list">
+      {mission.inputs.map((ref) => {
+        const r = all?.find((x) => x.module === ref.module && x.id === ref.id);
+        return (
+          <li key={`${ref.module}/${ref.id}`}>
+            <span className="chip-module">{r?.moduleLabel ?? ref.module}</span> {r?.title ?? `${ref.id} (missing)`}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
 function MissionFacts({ mission }: { mission: Mission }) {
+  const agent = useAgent(mission.agentId ?? DEFAULT_AGENT_ID);
+  const zone = useRunnerTimeZone();
+  const upcoming = useMemo(() => (mission.state === 'active' ? nextRuns(mission.cadence, new Date(), 3, zone) : []), [mission.state, mission.cadence, zone]);
   return (
     <dl className="facts">
       <div>
@@ -83,13 +43,9 @@ function MissionFacts({ mission }: { mission: Mission }) {
       </div>
       <div>
         <dt>Cadence</dt>
-        <dd>{describeCadence(mission.cadence)}</dd>
-      </div>
-      <div>
-        <dt>State</dt>
         <dd>
-          {mission.state}
-          {mission.failureStreak > 0 && ` (${mission.failureStreak} failed in a row)`}
+          {describeCadence(mission.cadence)}
+          {upcoming.length > 1 && <span className="muted small block">then {upcoming.slice(1).map((d) => formatDateTime(d.toISOString())).join(', ')}</span>}
         </dd>
       </div>
       <div>
@@ -100,12 +56,16 @@ function MissionFacts({ mission }: { mission: Mission }) {
         <dt>Last run</dt>
         <dd>{formatDateTime(mission.lastRunAt)}</dd>
       </div>
-      {mission.conceptMarkdown && (
-        <div className="wide">
-          <dt>Concept</dt>
-          <dd className="prewrap">{mission.conceptMarkdown}</dd>
-        </div>
-      )}
+      <div>
+        <dt>Agent</dt>
+        <dd>{agent ? <a href={hrefFor({ page: 'agent', agentId: agent.id })}>{agent.name}</a> : (mission.agentId ?? '—')}</dd>
+      </div>
+      <div>
+        <dt>Inputs</dt>
+        <dd>
+          <InputsList mission={mission} />
+        </dd>
+      </div>
     </dl>
   );
 }
@@ -113,7 +73,7 @@ function MissionFacts({ mission }: { mission: Mission }) {
 export function MissionDetail({ missionId }: { missionId: string }) {
   const mission = useMission(missionId);
   const back = (
-    <p>
+    <p className="back">
       <a href={hrefFor({ page: 'missions' })}>← Back</a>
     </p>
   );
@@ -129,16 +89,43 @@ export function MissionDetail({ missionId }: { missionId: string }) {
   return (
     <>
       {back}
-      <h1>{mission.title}</h1>
-      {mission.needsAttention && <p className="error">This mission needs attention: its recent runs failed.</p>}
-      <RunNow missionId={mission.id}>
-        <PauseResume mission={mission} />
+      <div className="title-row">
+        <h1>{mission.title}</h1>
+        <span className={`badge state-${mission.state}`}>{STATE_TEXT[mission.state]}</span>
+      </div>
+      {mission.needsAttention && (
+        <p className="error callout">
+          This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last iteration below, then
+          Resume or Run now.
+        </p>
+      )}
+      <RunNow missionId={mission.id} disabled={mission.state !== 'active'}>
+        <StateControls mission={mission} />
       </RunNow>
-      <MissionFacts mission={mission} />
-      <section aria-labelledby="iterations-heading">
-        <h2 id="iterations-heading">Iterations</h2>
-        <IterationList missionId={mission.id} />
-      </section>
+      <div className="detail-columns">
+        <div className="detail-main">
+          <ProposalInbox
+            filter={{ missionId: mission.id }}
+            title="Proposals of this mission"
+            showMission={false}
+            decidedLimit={5}
+            empty={<EmptyState title="Nothing to review from this mission.">Its next plan’s write steps will appear here as cards.</EmptyState>}
+          />
+          <section aria-labelledby="iterations-heading">
+            <h2 id="iterations-heading">Iterations</h2>
+            <IterationTimeline missionId={mission.id} />
+          </section>
+        </div>
+        <aside className="detail-side panel" aria-label="About this mission">
+          <MissionFacts mission={mission} />
+          {mission.conceptMarkdown.trim() && (
+            <section aria-labelledby="concept-heading">
+              <h2 id="concept-heading">Concept</h2>
+              <Markdown text={mission.conceptMarkdown} />
+            </section>
+          )}
+        </aside>
+      </div>
     </>
   );
 }

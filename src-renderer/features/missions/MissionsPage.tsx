@@ -1,34 +1,49 @@
 import { describeCadence } from '../../../src-shared/cadence';
+import type { Mission } from '../../../src-shared/domain/ai';
 import { formatDateTime } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
-import { useMissions } from './data';
-import { NewMissionForm } from './NewMissionForm';
+import { usePendingCounts } from '../inbox/data';
+import { ITERATION_STATUS_TEXT, STATE_TEXT, useIterations, useMissions } from './data';
+import { TemplateCards } from './TemplateCards';
 
-function MissionTable() {
-  const missions = useMissions();
-  if (!missions) return <p className="muted">Loading…</p>;
-  if (missions.length === 0) return <p className="muted">No missions yet. Create one to get started.</p>;
+function MissionRow({ mission, pending, last }: { mission: Mission; pending: number; last: string | undefined }) {
+  return (
+    <tr>
+      <td>
+        <a href={hrefFor({ page: 'mission', missionId: mission.id })}>{mission.title}</a>
+        {mission.needsAttention && <span className="badge status-failed">Needs attention</span>}
+      </td>
+      <td>
+        <span className={`badge state-${mission.state}`}>{STATE_TEXT[mission.state]}</span>
+      </td>
+      <td>{describeCadence(mission.cadence)}</td>
+      <td>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</td>
+      <td>{last ?? '—'}</td>
+      <td>{pending > 0 ? <span className="badge status-pending">{pending} to review</span> : '—'}</td>
+    </tr>
+  );
+}
+
+function MissionTable({ missions }: { missions: Mission[] }) {
+  const counts = usePendingCounts();
+  const iterations = useIterations();
+  const lastStatus = new Map<string, string>();
+  for (const it of iterations ?? []) if (!lastStatus.has(it.missionId)) lastStatus.set(it.missionId, ITERATION_STATUS_TEXT[it.status]);
   return (
     <table className="table">
       <thead>
         <tr>
           <th scope="col">Title</th>
-          <th scope="col">Cadence</th>
           <th scope="col">State</th>
+          <th scope="col">Cadence</th>
           <th scope="col">Next run</th>
+          <th scope="col">Last run</th>
+          <th scope="col">Review</th>
         </tr>
       </thead>
       <tbody>
         {missions.map((m) => (
-          <tr key={m.id}>
-            <td>
-              <a href={hrefFor({ page: 'mission', missionId: m.id })}>{m.title}</a>
-              {m.needsAttention && <span className="badge status-failed">Needs attention</span>}
-            </td>
-            <td>{describeCadence(m.cadence)}</td>
-            <td>{m.state}</td>
-            <td>{m.state === 'active' ? formatDateTime(m.nextRunAt) : '—'}</td>
-          </tr>
+          <MissionRow key={m.id} mission={m} pending={counts.byMission[m.id] ?? 0} last={lastStatus.get(m.id)} />
         ))}
       </tbody>
     </table>
@@ -36,19 +51,35 @@ function MissionTable() {
 }
 
 export function MissionsPage() {
+  const missions = useMissions();
+  const open = missions?.filter((m) => m.state !== 'archived') ?? [];
+  const archived = missions?.filter((m) => m.state === 'archived') ?? [];
   return (
     <>
-      <h1>Missions</h1>
-      <div className="two-columns">
-        <section aria-labelledby="missions-list-heading">
-          <h2 id="missions-list-heading">Your missions</h2>
-          <MissionTable />
-        </section>
-        <section aria-labelledby="new-mission-heading" className="panel">
-          <h2 id="new-mission-heading">New mission</h2>
-          <NewMissionForm />
-        </section>
+      <div className="title-row">
+        <h1>Missions</h1>
+        <a className="button primary" href={hrefFor({ page: 'mission-new' })}>
+          New mission
+        </a>
       </div>
+      <p className="lede">Long-lived objectives your agents plan on a cadence. Every change they want to make comes to your inbox first.</p>
+      {!missions ? (
+        <p className="muted">Loading…</p>
+      ) : missions.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">No missions yet.</p>
+          <p className="empty-body">Pick a template below to get going in a minute, or start from a blank mission.</p>
+        </div>
+      ) : (
+        <MissionTable missions={open} />
+      )}
+      {archived.length > 0 && (
+        <details className="archived">
+          <summary>Archived ({archived.length})</summary>
+          <MissionTable missions={archived} />
+        </details>
+      )}
+      <TemplateCards />
     </>
   );
 }

@@ -20,3 +20,22 @@ describe('cadenceFromDraft', () => {
     expect(typeof cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'daily', time: '' })).toBe('string');
   });
 });
+
+describe('cron and existing cadences', () => {
+  it('accepts a valid cron expression and explains an invalid one', () => {
+    expect(cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'cron', expression: ' 0 9 * * 1-5 ' })).toEqual({ kind: 'cron', expression: '0 9 * * 1-5' });
+    expect(cadenceFromDraft({ ...EMPTY_CADENCE, kind: 'cron', expression: 'every day' })).toMatch(/Not a valid cron expression/);
+  });
+
+  it('round-trips every cadence through a draft', async () => {
+    const { draftFromCadence } = await import('./cadence');
+    const cadences = [
+      { kind: 'manual' },
+      { kind: 'interval', everyMinutes: 45 },
+      { kind: 'daily', atHour: 7, atMinute: 5 },
+      { kind: 'weekly', dayOfWeek: 1, atHour: 8, atMinute: 0 },
+      { kind: 'cron', expression: '*/15 * * * *' },
+    ] as const;
+    for (const c of cadences) expect(cadenceFromDraft(draftFromCadence(c))).toEqual(c);
+  });
+});

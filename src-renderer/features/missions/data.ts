@@ -13,14 +13,30 @@ export function useMission(id: string): Mission | null | undefined {
   return missions && (missions.find((m) => m.id === id) ?? null);
 }
 
-export function useIterations(missionId: string): Iteration[] | undefined {
+/** Iterations newest first, of one mission or (without an id) of all. */
+export function useIterations(missionId?: string): Iteration[] | undefined {
   const records = useRecords(AI_APP, TABLES.iterations);
   return useMemo(
     () =>
       parseRecords(
-        records?.filter((r) => r.data.missionId === missionId),
+        missionId ? records?.filter((r) => r.data.missionId === missionId) : records,
         Iteration,
       )?.sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
     [records, missionId],
   );
 }
+
+export const STATE_TEXT: Record<Mission['state'], string> = {
+  active: 'Active',
+  paused: 'Paused',
+  done: 'Completed',
+  archived: 'Archived',
+};
+
+export const ITERATION_STATUS_TEXT: Record<Iteration['status'], string> = {
+  running: 'Running',
+  'awaiting-review': 'Awaiting review',
+  done: 'Done',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};

@@ -1,9 +1,10 @@
 /**
- * Runner status, kept current from `runner.status` (at start and on reconnect) and the
- * `runner.status` events the engine pushes.
+ * Runner status, kept current from `runner.status` (at start and on reconnect), the coalesced
+ * `runner.status` events, and `runner.phase` events, which arrive at every phase change so a
+ * running mission's progress is live between two status events.
  */
 import { useSyncExternalStore } from 'react';
-import type { RunnerStatus } from '../../../src-shared/api';
+import type { RunnerStatus, RunningIteration } from '../../../src-shared/api';
 import { api } from '../../api/client';
 import { errorText } from '../../lib/format';
 
@@ -12,14 +13,10 @@ interface Snapshot {
   error: string | null;
 }
 
-let status: RunnerStatus | null = null;
-let error: string | null = null;
 const listeners = new Set<() => void>();
-let snapshot: Snapshot = { status, error };
+let snapshot: Snapshot = { status: null, error: null };
 
-function set(next: RunnerStatus | null, err: string | null): void {
-  status = next;
-  error = err;
+function set(status: RunnerStatus | null, error: string | null): void {
   snapshot = { status, error };
   for (const l of listeners) l();
 }
@@ -28,7 +25,14 @@ export function refreshRunnerStatus(): void {
   api()
     .call('runner.status')
     .then((s) => set(s, null))
-    .catch((e: unknown) => set(status, errorText(e)));
+    .catch((e: unknown) => set(snapshot.status, errorText(e)));
+}
+
+function applyPhase(phase: RunningIteration): void {
+  const status = snapshot.status;
+  if (!status) return;
+  const others = status.running.filter((r) => r.iterationId !== phase.iterationId);
+  set({ ...status, running: [...others, phase] }, null);
 }
 
 let started = false;
@@ -36,6 +40,7 @@ function start(): void {
   if (started) return;
   started = true;
   api().on('runner.status', (s) => set(s, null));
+  api().on('runner.phase', applyPhase);
   api().onReconnect(refreshRunnerStatus);
   refreshRunnerStatus();
 }
@@ -53,4 +58,8 @@ function subscribe(listener: () => void): () => void {
 
 export function useRunnerStatus(): Snapshot {
   return useSyncExternalStore(subscribe, () => snapshot);
+}
+
+export function phaseText(phase: RunningIteration['phase']): string {
+  return phase.replace(/-/g, ' ');
 }

@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { TASKS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
 import { useAction } from '../../lib/useAction';
-import { PRIORITIES, TASKS_TABLE, TODO_APP } from './data';
+import { ErrorText } from '../../ui/ErrorText';
+import { PRIORITIES } from './data';
 
 export function AddTaskForm() {
   const [title, setTitle] = useState('');
@@ -10,17 +12,10 @@ export function AddTaskForm() {
   const [priority, setPriority] = useState<string>('medium');
   const add = useAction(async () => {
     await writeRecord(
-      TODO_APP,
-      TASKS_TABLE,
+      TASKS.app,
+      TASKS.table,
       newId(),
-      {
-        title: title.trim(),
-        dueDate: dueDate || null,
-        priority,
-        done: false,
-        completedAt: null,
-        createdAt: new Date().toISOString(),
-      },
+      { title: title.trim(), dueDate: dueDate || null, priority, done: false, completedAt: null, createdAt: new Date().toISOString() },
       'insert',
     );
     setTitle('');
@@ -37,7 +32,7 @@ export function AddTaskForm() {
     <form className="inline-form" onSubmit={submit} aria-label="New task">
       <label className="grow">
         Title
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} />
+        <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} placeholder="What needs doing?" />
       </label>
       <label>
         Due date
@@ -56,11 +51,7 @@ export function AddTaskForm() {
       <button type="submit" className="primary" disabled={add.busy || !title.trim()}>
         Add task
       </button>
-      {add.error && (
-        <p className="error" role="alert">
-          {add.error}
-        </p>
-      )}
+      <ErrorText error={add.error} />
     </form>
   );
 }

@@ -1,26 +1,44 @@
 import { useEffect, useState } from 'react';
-import { writeRecord } from '../../db/write';
-import { formatDate, formatDateTime } from '../../lib/format';
+import { TASKS } from '../../../src-shared/tools/modules';
+import { deleteRecord, writeRecord } from '../../db/write';
+import { formatDate, formatDateTime, localDay } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
-import { TASKS_TABLE, TODO_APP, useTasks, type Task } from './data';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorText } from '../../ui/ErrorText';
+import { showToast } from '../../ui/toasts';
+import { useTasks, type Task } from './data';
+import { EditTaskForm } from './EditTaskForm';
+
+type Filter = 'open' | 'done' | 'all';
 
 function TaskItem({ task }: { task: Task }) {
+  const [editing, setEditing] = useState(false);
   // The box follows the click at once; the replica catches up a moment later.
   const [optimistic, setOptimistic] = useState<boolean | null>(null);
   const toggle = useAction(async (done: boolean) => {
     setOptimistic(done);
     try {
-      await writeRecord(TODO_APP, TASKS_TABLE, task.id, { done, completedAt: done ? new Date().toISOString() : null });
+      await writeRecord(TASKS.app, TASKS.table, task.id, { done, completedAt: done ? new Date().toISOString() : null });
     } catch (e) {
       setOptimistic(null);
       throw e;
     }
   });
+  const remove = useAction(async () => {
+    await deleteRecord(TASKS.app, TASKS.table, task.id);
+    showToast({ kind: 'info', title: `Deleted task “${task.title}”.` });
+  });
   useEffect(() => {
     if (optimistic !== null && optimistic === task.done) setOptimistic(null);
   }, [optimistic, task.done]);
   const checked = optimistic ?? task.done;
-  const overdue = !task.done && !!task.dueDate && task.dueDate.slice(0, 10) < new Date().toLocaleDateString('sv');
+  const overdue = !task.done && !!task.dueDate && task.dueDate.slice(0, 10) < localDay(Date.now());
+  if (editing)
+    return (
+      <li className="task editing">
+        <EditTaskForm task={task} onDone={() => setEditing(false)} />
+      </li>
+    );
   return (
     <li className={checked ? 'task done' : 'task'}>
       <label className="task-check">
@@ -28,30 +46,53 @@ function TaskItem({ task }: { task: Task }) {
         <span className="task-title">{task.title}</span>
       </label>
       <span className="task-meta">
-        {task.dueDate && <span className={overdue ? 'error' : 'muted'}>Due {formatDate(task.dueDate)}</span>}
+        {task.dueDate && <span className={overdue ? 'error' : 'muted'}>{overdue ? 'Overdue: ' : 'Due '}{formatDate(task.dueDate)}</span>}
         {task.priority && <span className={`badge priority-${task.priority}`}>{task.priority}</span>}
         {task.done && task.completedAt && <span className="muted">Done {formatDateTime(task.completedAt)}</span>}
-        {task.createdBy?.kind === 'ai' && <span className="badge agent">by {task.createdBy.displayName ?? 'an agent'}</span>}
+        {task.createdBy?.kind === 'ai' && (
+<span className="badge agent">by {task.createdBy.displayName ?? 'an agent'}</span>
+        )}
+      </span>
+      <span className="row-actions">
+        <button type="button" className="small" onClick={() => setEditing(true)}>
+          Edit
+        </button>
+        <button type="button" className="small danger-outline" onClick={() => void remove.run()} disabled={remove.busy}>
+          Delete
+        </button>
       </span>
       {task.description && <p className="muted prewrap">{task.description}</p>}
-      {toggle.error && (
-        <p className="error" role="alert">
-          {toggle.error}
-        </p>
-      )}
+      <ErrorText error={toggle.error ?? remove.error} />
     </li>
   );
 }
 
 export function TaskList() {
   const tasks = useTasks();
+  const [filter, setFilter] = useState<Filter>('open');
   if (!tasks) return <p className="muted">Loading…</p>;
-  if (tasks.length === 0) return <p className="muted">No tasks yet.</p>;
+  const shown = tasks.filter((t) => filter === 'all' || (filter === 'done' ? t.done : !t.done));
+  const count = (f: Filter) => tasks.filter((t) => f === 'all' || (f === 'done' ? t.done : !t.done)).length;
   return (
-    <ul className="tasks">
-      {tasks.map((t) => (
-        <TaskItem key={t.id} task={t} />
-      ))}
-    </ul>
+    <>
+      <div className="segmented" role="group" aria-label="Show tasks">
+        {(['open', 'done', 'all'] as const).map((f) => (
+          <button key={f} type="button" aria-pressed={filter === f} onClick={() => setFilter(f)}>
+            {f === 'open' ? 'Open' : f === 'done' ? 'Done' : 'All'} ({count(f)})
+          </button>
+        ))}
+      </div>
+      {shown.length === 0 ? (
+        <EmptyState title={tasks.length === 0 ? 'No tasks yet.' : filter === 'open' ? 'Nothing open — well done.' : 'Nothing here.'}>
+          {tasks.length === 0 && 'Add one above, or let a mission such as “Weekly planning from my notes” propose them.'}
+        </EmptyState>
+      ) : (
+        <ul className="tasks">
+          {shown.map((t) => (
+            <TaskItem key={t.id} task={t} />
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { ProposalInbox } from '../inbox/ProposalInbox';
+import { ModuleInbox } from '../inbox/ModuleInbox';
 import { AddTaskForm } from './AddTaskForm';
 import { TaskList } from './TaskList';
 
@@ -6,7 +6,7 @@ export function TodoPage() {
   return (
     <>
       <h1>Todo</h1>
-      <ProposalInbox module="todo" title="Proposed changes" />
+      <ModuleInbox module="todo" noun="task" />
       <section aria-labelledby="tasks-heading">
         <h2 id="tasks-heading">Tasks</h2>
         <AddTaskForm />

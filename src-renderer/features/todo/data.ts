@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { z } from 'zod';
 import { Attribution } from '../../../src-shared/domain/actor';
+import { TASKS } from '../../../src-shared/tools/modules';
 import { parseRecords, useRecords } from '../../db/hooks';
 
-export const TODO_APP = 'todo';
-export const TASKS_TABLE = 'tasks';
 export const PRIORITIES = ['low', 'medium', 'high'] as const;
 
 /** Tasks are written by this UI and by approved `create_task` proposals; read them leniently. */
@@ -34,6 +33,6 @@ function compareTasks(a: Task, b: Task): number {
 }
 
 export function useTasks(): Task[] | undefined {
-  const records = useRecords(TODO_APP, TASKS_TABLE);
+  const records = useRecords(TASKS.app, TASKS.table);
   return useMemo(() => parseRecords(records, Task)?.sort(compareTasks), [records]);
 }

@@ -1,0 +1,113 @@
+/**
+ * Charts of what the runner and the user did over the last two weeks, from the replica. Colours
+ * come from CSS variables, so the charts follow the light/dark theme.
+ */
+import { useMemo, type ReactNode } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatNumber } from '../../lib/format';
+import { useDisplayNames, useProposals } from '../inbox/data';
+import { useIterations } from '../missions/data';
+import { approvalRateByTool, DAYS_SHOWN, ITERATION_OUTCOMES, iterationsPerDay, lastDays, PROPOSAL_OUTCOMES, proposalsPerDay, tokensPerDayPerAgent, type DayRow, type ToolRate } from './stats';
+
+const OUTCOME_COLOR: Record<string, string> = {
+  done: 'var(--c-ok)',
+  approved: 'var(--c-ok)',
+  'awaiting-review': 'var(--c-accent)',
+  pending: 'var(--c-accent)',
+  failed: 'var(--c-danger)',
+  rejected: 'var(--c-danger-2)',
+  skipped: 'var(--c-muted)',
+  reverted: 'var(--c-muted)',
+  expired: 'var(--c-warn)',
+};
+const SERIES = ['var(--c-series-1)', 'var(--c-series-2)', 'var(--c-series-3)', 'var(--c-series-4)', 'var(--c-series-5)'];
+
+const axis = { stroke: 'var(--border)', tick: { fill: 'var(--muted)', fontSize: 12 } };
+const tooltipStyle = { contentStyle: { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' } };
+const dayLabel = (day: string) => day.slice(5).replace('-', '/');
+const compact = (n: number) => (Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n));
+
+function ChartCard({ title, summary, children }: { title: string; summary: string; children: ReactNode }) {
+  return (
+    <figure className="chart-card panel" aria-label={title}>
+      <figcaption>
+        <h3>{title}</h3>
+        <p className="muted small">{summary}</p>
+      </figcaption>
+      <div className="chart-body" aria-hidden="true">
+        {children}
+      </div>
+    </figure>
+  );
+}
+
+function StackedByDay({ rows, keys, colors, label }: { rows: DayRow[]; keys: readonly string[]; colors: (key: string, i: number) => string; label: (k: string) => string }) {
+  return (
+    <ResponsiveContainer width="100%" height={210}>
+      <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
+        <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
+        <XAxis dataKey="day" tickFormatter={dayLabel} {...axis} interval="preserveStartEnd" />
+        <YAxis allowDecimals={false} {...axis} width={48} tickFormatter={compact} />
+        <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} formatter={(v: string) => label(v)} />
+        {keys.map((k, i) => (
+          <Bar key={k} dataKey={k} name={k} stackId="a" fill={colors(k, i)} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+const total = (rows: DayRow[], key: string) => rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
+const overall = (rates: ToolRate[]) => {
+  const approved = rates.reduce((n, r) => n + r.approved, 0);
+  const decided = rates.reduce((n, r) => n + r.approved + r.rejected, 0);
+  return decided ? Math.round((approved / decided) * 100) : 0;
+};
+const words = (k: string) => k.replace(/-/g, ' ');
+
+export function ActivityCharts() {
+  const iterations = useIterations();
+  const proposals = useProposals();
+  const names = useDisplayNames();
+  const days = useMemo(() => lastDays(DAYS_SHOWN), []);
+  const data = useMemo(() => {
+    if (!iterations || !proposals) return null;
+    const its = iterationsPerDay(iterations, days);
+    const ps = proposalsPerDay(proposals, days);
+    const tokens = tokensPerDayPerAgent(iterations, days, (id) => names.agents.get(id) ?? id);
+    return { its, ps, tokens, rates: approvalRateByTool(proposals) };
+  }, [iterations, proposals, days, names]);
+  if (!data) return <p className="muted">Loading…</p>;
+  const { its, ps, tokens, rates } = data;
+  const usedIt = ITERATION_OUTCOMES.filter((k) => total(its, k) > 0);
+  const usedPs = PROPOSAL_OUTCOMES.filter((k) => total(ps, k) > 0);
+  const tokenTotal = tokens.agents.reduce((n, a) => n + total(tokens.rows, a), 0);
+  return (
+    <div className="chart-grid">
+      <ChartCard title="Runs per day" summary={usedIt.length ? usedIt.map((k) => `${total(its, k)} ${words(k)}`).join(', ') : 'No runs in the last two weeks.'}>
+        <StackedByDay rows={its} keys={usedIt} colors={(k) => OUTCOME_COLOR[k] ?? 'var(--c-muted)'} label={words} />
+      </ChartCard>
+      <ChartCard title="Proposals per day" summary={usedPs.length ? usedPs.map((k) => `${total(ps, k)} ${k}`).join(', ') : 'No proposals in the last two weeks.'}>
+        <StackedByDay rows={ps} keys={usedPs} colors={(k) => OUTCOME_COLOR[k] ?? 'var(--c-muted)'} label={words} />
+      </ChartCard>
+      <ChartCard title="Tokens per day" summary={tokenTotal ? `${formatNumber(tokenTotal)} tokens by ${tokens.agents.join(', ')}` : 'No tokens used in the last two weeks.'}>
+        <StackedByDay rows={tokens.rows} keys={tokens.agents} colors={(_, i) => SERIES[i % SERIES.length]!} label={(k) => k} />
+      </ChartCard>
+      <ChartCard
+        title="Approval rate per tool"
+        summary={rates.length ? `${overall(rates)}% of ${rates.reduce((n, r) => n + r.approved + r.rejected, 0)} decisions approved, across ${rates.length} tools` : 'Nothing decided yet.'}
+      >
+        <ResponsiveContainer width="100%" height={210}>
+          <BarChart data={rates} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }} accessibilityLayer={false}>
+            <CartesianGrid horizontal={false} stroke="var(--border)" strokeDasharray="3 3" />
+            <XAxis type="number" domain={[0, 100]} unit="%" {...axis} />
+            <YAxis type="category" dataKey="tool" width={130} {...axis} />
+            <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} formatter={(v) => [`${String(v)}%`, 'approved']} />
+            <Bar dataKey="rate" name="approved" fill="var(--c-ok)" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartCard>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * The pending proposals of one iteration (one plan), with "approve all / reject all" for plans
+ * whose steps belong together.
+ */
+import { useState, type ReactNode } from 'react';
+import { api } from '../../api/client';
+import { requestSync } from '../../db/sync';
+import { formatRelative } from '../../lib/format';
+import { hrefFor } from '../../lib/router';
+import { useAction } from '../../lib/useAction';
+import { ErrorText } from '../../ui/ErrorText';
+import { RejectForm } from './RejectForm';
+
+interface Props {
+  iterationId: string;
+  missionId: string;
+  missionTitle: string;
+  agentName: string;
+  createdAt: string;
+  count: number;
+  /** false on the mission's own page, where its title would only repeat the heading */
+  showMission: boolean;
+  children: ReactNode;
+}
+
+export function IterationGroup({ iterationId, missionId, missionTitle, agentName, createdAt, count, showMission, children }: Props) {
+  const [rejecting, setRejecting] = useState(false);
+  const batch = useAction(async (decision: 'approve' | 'reject', feedback?: string) => {
+    const { results } = await api().call('proposals.decideAll', { iterationId, decision, ...(feedback?.trim() ? { feedback: feedback.trim() } : {}) });
+    requestSync().catch(() => {});
+    const failed = results.filter((r) => r.error);
+    if (failed.length) throw new Error(`${failed.length} of ${results.length} could not be ${decision === 'approve' ? 'approved' : 'rejected'}: ${failed[0]!.error}`);
+    return results.length;
+  });
+  const label = showMission ? `Plan from ${missionTitle}` : `Plan of ${formatRelative(createdAt)}`;
+  return (
+    <section className="iteration-group" aria-label={label}>
+      <header className="group-head">
+        <div>
+          {showMission ? (
+            <a href={hrefFor({ page: 'mission', missionId })} className="group-title">
+              {missionTitle}
+            </a>
+          ) : (
+            <span className="group-title">Plan</span>
+          )}
+          <span className="muted small">
+            {' '}
+            · {agentName} · planned {formatRelative(createdAt)} · {count} proposal{count === 1 ? '' : 's'}
+          </span>
+        </div>
+        {count > 1 && !rejecting && (
+          <div className="actions">
+            <button type="button" className="small" onClick={() => void batch.run('approve')} disabled={batch.busy}>
+              Approve all {count}
+            </button>
+            <button type="button" className="small" onClick={() => setRejecting(true)} disabled={batch.busy}>
+              Reject all
+            </button>
+          </div>
+        )}
+      </header>
+      {rejecting && (
+        <RejectForm
+          busy={batch.busy}
+          confirmLabel={`Reject all ${count}`}
+          onReject={(reason) => void batch.run('reject', reason).then(() => setRejecting(false))}
+          onCancel={() => setRejecting(false)}
+        />
+      )}
+      <ErrorText error={batch.error} />
+      <div className="card-list">{children}</div>
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+/** The runs of a mission, newest first: outcome, summary, each step with its proposal, cost and timing. */
+import { useMemo, useState } from 'react';
+import type { Iteration, IterationStep, Proposal } from '../../../src-shared/domain/ai';
+import { formatDateTime, formatDuration, formatNumber } from '../../lib/format';
+import { EmptyState } from '../../ui/EmptyState';
+import { STATUS_TEXT, useProposals } from '../inbox/data';
+import { describeProposal } from '../inbox/describe';
+import { DebugView } from './DebugView';
+import { ITERATION_STATUS_TEXT, useIterations } from './data';
+
+function stepOutcome(step: IterationStep, proposal: Proposal | undefined): { text: string; tone: string } {
+  if (step.error) return { text: step.policy === 'deny' ? 'Denied' : 'Error', tone: 'failed' };
+  if (step.proposalId) return proposal ? { text: STATUS_TEXT[proposal.status], tone: proposal.status } : { text: 'Proposal not synced yet', tone: 'pending' };
+  if (step.kind === 'read') return { text: 'Read', tone: 'skipped' };
+  return { text: 'Done automatically', tone: 'done' };
+}
+
+function Step({ step, proposal }: { step: IterationStep; proposal: Proposal | undefined }) {
+  const outcome = stepOutcome(step, proposal);
+  return (
+    <li className="step">
+      <div className="step-head">
+        <span className={`badge status-${outcome.tone}`}>{outcome.text}</span>
+        <span className="plain-words">{describeProposal(step)}</span>
+        <code className="muted small">{step.toolName}</code>
+      </div>
+      {step.rationale && (
+        <p className="rationale">
+          <span className="label">Why: </span>
+          {step.rationale}
+        </p>
+      )}
+      {step.error && <p className="error">{step.error}</p>}
+    </li>
+  );
+}
+
+function IterationItem({ iteration, proposals }: { iteration: Iteration; proposals: Map<string, Proposal> }) {
+  const [debug, setDebug] = useState(false);
+  const usage = iteration.usage;
+  const duration = iteration.finishedAt ? Date.parse(iteration.finishedAt) - Date.parse(iteration.startedAt) : null;
+  return (
+    <li className={`iteration iteration-${iteration.status}`} aria-label={`Iteration started ${formatDateTime(iteration.startedAt)}: ${iteration.status}`}>
+      <div className="iteration-head">
+        <span className={`badge status-${iteration.status}`}>{ITERATION_STATUS_TEXT[iteration.status]}</span>
+        <span>{formatDateTime(iteration.startedAt)}</span>
+        <dl className="inline-facts">
+          {duration !== null && (
+            <div>
+              <dt>took</dt>
+              <dd>{formatDuration(duration)}</dd>
+            </div>
+          )}
+          {iteration.latencyMs != null && (
+            <div>
+              <dt>LLM</dt>
+              <dd>{formatDuration(iteration.latencyMs)}</dd>
+            </div>
+          )}
+          {usage && (
+            <div>
+              <dt>tokens</dt>
+              <dd title={`${usage.promptTokens} prompt + ${usage.completionTokens} completion`}>{formatNumber(usage.totalTokens)}</dd>
+            </div>
+          )}
+          {iteration.model && (
+            <div>
+              <dt>model</dt>
+              <dd>{iteration.model}</dd>
+            </div>
+          )}
+          {iteration.plannerMode && (
+            <div>
+              <dt>mode</dt>
+              <dd>{iteration.plannerMode}</dd>
+            </div>
+          )}
+        </dl>
+      </div>
+      {iteration.summary && <p className="iteration-summary">{iteration.summary}</p>}
+      {iteration.error && <p className="error">{iteration.error}</p>}
+      {iteration.steps.length > 0 && (
+        <ol className="steps">
+          {iteration.steps.map((s) => (
+            <Step key={s.index} step={s} proposal={s.proposalId ? proposals.get(s.proposalId) : undefined} />
+          ))}
+        </ol>
+      )}
+      <button type="button" className="link-button" aria-expanded={debug} onClick={() => setDebug(!debug)}>
+        {debug ? 'Hide debug view' : 'Show debug view (prompt and raw response)'}
+      </button>
+      {debug && <DebugView iterationId={iteration.id} />}
+    </li>
+  );
+}
+
+export function IterationTimeline({ missionId }: { missionId: string }) {
+  const iterations = useIterations(missionId);
+  const proposals = useProposals({ missionId });
+  const byId = useMemo(() => new Map((proposals ?? []).map((p) => [p.id, p])), [proposals]);
+  if (!iterations) return <p className="muted">Loading…</p>;
+  if (iterations.length === 0) return <EmptyState title="No runs yet.">Press “Run now” to plan this mission now, or wait for its cadence.</EmptyState>;
+  return (
+    <ol className="iterations">
+      {iterations.map((it) => (
+        <IterationItem key={it.id} iteration={it} proposals={byId} />
+      ))}
+    </ol>
+  );
+}
