@@ -32,6 +32,8 @@ export default defineConfig({
   renderer: {
     root: resolve('src-renderer'),
     build: {
+      // The renderer ships to every window and browser tab: minify it (main and preload stay readable).
+      minify: true,
       rolldownOptions: { input: resolve('src-renderer/index.html') },
     },
     plugins: [react(), rendererCsp()],
