@@ -60,6 +60,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
   const store = new Store(db, clock);
+  store.quarantineUnreadableRows();
   const listeners = new Set<EngineListener>();
   const emit = (event: string, payload: unknown) => {
     for (const l of listeners) {

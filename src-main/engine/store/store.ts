@@ -349,6 +349,21 @@ export class Store {
     return null;
   }
 
+  /**
+   * Sets aside log rows whose JSON no longer parses (a hand-edited file, a disk fault), found with
+   * one SQL scan at open so the UI can report them at once. Returns how many are quarantined in all.
+   */
+  quarantineUnreadableRows(): number {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
+         SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
+         WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
+      )
+      .run(new Date().toISOString());
+    return this.quarantinedCount();
+  }
+
   quarantinedCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n;
   }

@@ -60,6 +60,11 @@ export function StatusBar() {
       </span>
       {status && !status.paused && status.nextTickAt && <span className="muted">Next tick {formatRelative(status.nextTickAt, now)}</span>}
       {status && <span className="muted">{tickText(status.lastTick, now)}</span>}
+      {status && status.quarantined > 0 && (
+        <span className="warn" role="status" title="Rows of the change log that could not be read were set aside (table quarantine in companion.sqlite); everything else is intact.">
+          {status.quarantined} unreadable change{status.quarantined === 1 ? '' : 's'} set aside
+        </span>
+      )}
       {llm && (
         <a href={hrefFor({ page: 'settings' })} className={`status-link ${llm.tone}`}>
           {llm.text}

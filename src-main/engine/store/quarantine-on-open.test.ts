@@ -1,0 +1,30 @@
+import { afterEach, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../index';
+import { MemorySecretStore } from '../settings';
+import { tempDataDir } from '../testing/temp-db';
+
+let engine: Engine | undefined;
+let cleanup = () => {};
+afterEach(async () => {
+  await engine?.close();
+  cleanup();
+});
+
+it('reports a hand-corrupted log row in runner.status at the next start, and keeps the rest', async () => {
+  const tmp = tempDataDir();
+  cleanup = tmp.cleanup;
+  const open = () => createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), autoStart: false });
+  engine = open();
+  await engine.call('sync.push', {
+    clientId: 'c',
+    changes: ['a', 'b'].map((id) => ({ eventId: id, app: 'todo', table: 'tasks', id, op: 'insert' as const, data: { title: id } })),
+  });
+  engine.store.db.prepare("UPDATE sync_changes SET data = '{\"title\": broken' WHERE record_id = 'a'").run();
+  await engine.close();
+
+  engine = open();
+  expect((await engine.call('runner.status', {})).quarantined).toBe(1);
+  const pulled = await engine.call('sync.pull', { since: 0, limit: 100 });
+  expect(pulled.changes.map((c) => c.id)).toEqual(['b']);
+  expect((await engine.call('records.get', { app: 'todo', table: 'tasks', id: 'b' })).record?.data.title).toBe('b');
+});
