@@ -160,3 +160,15 @@ describe('engine: mission → plan → proposal → approve → task', () => {
     expect(engine.store.maxSeq()).toBe(0);
   });
 });
+
+describe('llm.test', () => {
+  it('updates the LLM health that runner.status reports', async () => {
+    llm.enqueue({ status: 401, body: JSON.stringify({ error: { message: 'invalid api key' } }) });
+    const failed = await engine.call('llm.test', {});
+    expect(failed).toMatchObject({ ok: false, error: expect.stringContaining('Check the API key') });
+    expect((await engine.call('runner.status', {})).llm.lastError).toContain('invalid api key');
+    const ok = await engine.call('llm.test', {});
+    expect(ok.ok).toBe(true);
+    expect((await engine.call('runner.status', {})).llm).toMatchObject({ lastError: null, lastOkAt: expect.any(String) });
+  });
+});

@@ -93,8 +93,10 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
       const started = Date.now();
       try {
         const answer = await llm.chat({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }] });
+        runner.recordLlmHealth(null);
         return { ok: true, latencyMs: Date.now() - started, model: answer.model ?? llm.currentConfig().model, error: null };
       } catch (error) {
+        runner.recordLlmHealth((error as Error).message);
         return { ok: false, latencyMs: Date.now() - started, model: null, error: (error as Error).message };
       }
     },

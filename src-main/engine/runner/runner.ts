@@ -399,13 +399,13 @@ export class Runner {
         runRead: (name, params) => runTool(this.deps.store, name, params, { actor: MISSION_RUNNER, now: this.now(), timeZone }).result,
         onPhase: (phase, round) => this.setPhase(ctx, phase, round),
       });
-      this.llmHealth = { lastError: null, lastOkAt: this.now().toISOString() };
+      this.recordLlmHealth(null);
       // Paused or deleted while the answer was on its way: the plan is no longer wanted.
       if (signal.aborted) throw new Aborted('aborted');
     } catch (error) {
       if (!(error instanceof PlanError)) throw error; // Aborted included
       if (error.kind === 'aborted' || signal.aborted) throw new Aborted('aborted');
-      if (error.kind === 'llm') this.llmHealth = { ...this.llmHealth, lastError: error.message };
+      if (error.kind === 'llm') this.recordLlmHealth(error.message);
       this.setPhase(ctx, 'writing');
       const written = this.writer.failure(ctx, error);
       this.afterWrite(ctx, written, error.message);
@@ -497,6 +497,12 @@ export class Runner {
 
   pendingProposals(): number {
     return (this.sql.pending.get() as { n: number }).n;
+  }
+
+  /** What the status bar says about the endpoint: the last call's outcome, from a run or a connection test. */
+  recordLlmHealth(error: string | null): void {
+    this.llmHealth = error === null ? { lastError: null, lastOkAt: this.now().toISOString() } : { ...this.llmHealth, lastError: error };
+    this.emitStatus();
   }
 
   status(): RunnerStatus {
