@@ -1,14 +1,14 @@
 /**
  * Engine benchmarks, side by side with raw better-sqlite3 on the same machine in the same run:
- * append (Store.push) vs plain-table inserts of the same rows, pull, point reads vs raw SQL,
- * projection rebuild, and the process RSS after the append. Run by scripts/bench.mjs, which builds
+ * append (Store.push) vs plain-table inserts of the same rows (batch by batch, interleaved), pull,
+ * point reads vs raw SQL (interleaved too), projection rebuild, and the process RSS after the append. Run by scripts/bench.mjs, which builds
  * this file and passes `--out <file>` (and `--quick`); results are written there as JSON.
  */
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { changeToWrites } from '../src-shared/domain/change';
+import { type ChangeIn, changeToWrites } from '../src-shared/domain/change';
 import { createHybridClock } from '../src-shared/hlc';
 import { openDatabase } from '../src-main/engine/store/db';
 import { Store } from '../src-main/engine/store/store';
@@ -39,50 +39,67 @@ function perSec(count: number, ms: number): number {
   return Math.round((count / ms) * 1000);
 }
 
-/** Store.push of every batch; only the pushes are timed, not the workload generation. */
-function append(store: Store, w: Workload): number {
-  let ms = 0;
-  for (const batch of batches(w)) {
-    const started = performance.now();
-    store.push('bench-client', batch);
-    ms += performance.now() - started;
-  }
-  return ms;
-}
-
 /**
- * The limit: the same rows (as the engine writes them to sync_changes) inserted into a plain table
- * with no index, same pragmas, same batches. Only the insert transactions are timed.
+ * The limit: a plain table with no index (same pragmas) taking the same rows the engine writes to
+ * sync_changes, in the same batches. Only its insert transactions are timed, not building the rows.
  */
-function rawInsert(dir: string, w: Workload): number {
-  const db = new Database(join(dir, 'raw.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE TABLE plain (id TEXT, app_id TEXT, table_name TEXT, record_id TEXT, user_id TEXT, space_id TEXT, op TEXT, data TEXT,
-    field_meta TEXT, client_id TEXT, created_at TEXT, schema_version INTEGER, actor TEXT, origin TEXT)`);
-  const insert = db.prepare('INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const insertAll = db.transaction((rows: unknown[][]) => {
-    for (const row of rows) insert.run(row);
-  });
-  const arrival = new Date().toISOString();
-  let ms = 0;
-  for (const batch of batches(w)) {
+class RawTable {
+  private readonly db: Database.Database;
+  private readonly insertAll: (rows: unknown[][]) => void;
+  private readonly arrival = new Date().toISOString();
+
+  constructor(dir: string) {
+    this.db = new Database(join(dir, 'raw.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`CREATE TABLE plain (id TEXT, app_id TEXT, table_name TEXT, record_id TEXT, user_id TEXT, space_id TEXT, op TEXT, data TEXT,
+      field_meta TEXT, client_id TEXT, created_at TEXT, schema_version INTEGER, actor TEXT, origin TEXT)`);
+    const insert = this.db.prepare('INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertAll = this.db.transaction((rows: unknown[][]) => {
+      for (const row of rows) insert.run(row);
+    });
+  }
+
+  /** Inserts a batch's rows; returns the ms spent inserting. */
+  insert(batch: ChangeIn[]): number {
     const rows = batch.map((c) => {
-      const writes = changeToWrites(c, arrival);
       const data: Record<string, unknown> = {};
       const meta: Record<string, string> = {};
-      for (const [f, wr] of Object.entries(writes)) {
+      for (const [f, wr] of Object.entries(changeToWrites(c, this.arrival))) {
         data[f] = wr.value;
         meta[f] = wr.at;
       }
-      return [c.eventId, c.app, c.table, c.id, 'local', null, c.op, JSON.stringify(data), JSON.stringify(meta), 'bench-client', arrival, 1, JSON.stringify(c.actor), c.origin];
+      return [c.eventId, c.app, c.table, c.id, 'local', null, c.op, JSON.stringify(data), JSON.stringify(meta), 'bench-client', this.arrival, 1, JSON.stringify(c.actor), c.origin];
     });
     const started = performance.now();
-    insertAll(rows);
-    ms += performance.now() - started;
+    this.insertAll(rows);
+    return performance.now() - started;
   }
-  db.close();
-  return ms;
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * Store.push of every batch, and the raw inserts of the same batch right after it: interleaved, so
+ * both see the same machine (other load comes and goes within seconds). Only the writes are timed.
+ */
+function append(store: Store, dir: string, w: Workload): { engineMs: number; rawMs: number } {
+  const raw = new RawTable(dir);
+  let engineMs = 0;
+  let rawMs = 0;
+  try {
+    for (const batch of batches(w)) {
+      const started = performance.now();
+      store.push('bench-client', batch);
+      engineMs += performance.now() - started;
+      rawMs += raw.insert(batch);
+    }
+  } finally {
+    raw.close();
+  }
+  return { engineMs, rawMs };
 }
 
 function pullAll(store: Store): { ms: number; changes: number; pages: number } {
@@ -109,12 +126,18 @@ function pointReads(store: Store, w: Workload): EngineResults['pointRead'] {
     store.get('todo', 'tasks', id);
     raw.get('todo', 'tasks', id);
   }
-  let started = performance.now();
-  for (const id of ids) if (!store.get('todo', 'tasks', id)) throw new Error(`missing ${id}`);
-  const engineMs = performance.now() - started;
-  started = performance.now();
-  for (const id of ids) if (!raw.get('todo', 'tasks', id)) throw new Error(`missing ${id}`);
-  const rawMs = performance.now() - started;
+  // Interleaved by thousands, so both see the same machine.
+  let engineMs = 0;
+  let rawMs = 0;
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    let started = performance.now();
+    for (const id of chunk) if (!store.get('todo', 'tasks', id)) throw new Error(`missing ${id}`);
+    engineMs += performance.now() - started;
+    started = performance.now();
+    for (const id of chunk) if (!raw.get('todo', 'tasks', id)) throw new Error(`missing ${id}`);
+    rawMs += performance.now() - started;
+  }
   const engine = perSec(ids.length, engineMs);
   const rawPerSec = perSec(ids.length, rawMs);
   return { engine, raw: rawPerSec, ratio: engine / rawPerSec, reads: ids.length };
@@ -136,29 +159,21 @@ function rebuild(store: Store): EngineResults['rebuild'] {
   return { seconds: ms / 1000, equal: diff.n === 0, records: stats.records };
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const args = process.argv.slice(2);
   const w = args.includes('--quick') ? QUICK : FULL;
   const outIndex = args.indexOf('--out');
   const out = outIndex >= 0 ? args[outIndex + 1] : undefined;
   const tmp = tempDataDir('companion-bench-');
   try {
-    const startMemory = process.memoryUsage();
     const db = openDatabase(tmp.dir);
     const store = new Store(db, createHybridClock('00000000000000e1'));
-    log(`append: ${w.changes.toLocaleString('en')} changes over ${w.records.toLocaleString('en')} records, batches of ${w.batch}`);
-    const appendMs = append(store, w);
+    log(`append: ${w.changes.toLocaleString('en')} changes over ${w.records.toLocaleString('en')} records, batches of ${w.batch}, each batch also into a raw table`);
+    const { engineMs: appendMs, rawMs } = append(store, tmp.dir, w);
     if (store.maxSeq() !== w.changes) throw new Error(`expected ${w.changes} changes in the log, found ${store.maxSeq()}`);
-    const m0 = process.memoryUsage().rss;
-    await new Promise((r) => setTimeout(r, Number(process.env.IDLE ?? 0)));
     const memory = process.memoryUsage();
-    if (process.env.ONLY_RSS) { console.error('rss', Math.round(memory.rss / 2 ** 20), 'heapTotal', Math.round(memory.heapTotal / 2 ** 20), 'append/s', Math.round(w.changes / appendMs * 1000)); return; }
-    if (process.env.MEMDBG) console.error('rss before idle', Math.round(m0 / 2 ** 20), 'after', Math.round(memory.rss / 2 ** 20), 'heapTotal', Math.round(memory.heapTotal / 2 ** 20));
-    if (process.env.MEMDBG) console.error(JSON.stringify({ start: startMemory, end: memory }));
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     const dbMb = (db.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()').get() as { bytes: number }).bytes / 2 ** 20;
-    log('raw better-sqlite3 inserts of the same rows');
-    const rawMs = rawInsert(tmp.dir, w);
     log(`pull in pages of ${PULL_PAGE}`);
     const pulled = pullAll(store);
     if (pulled.changes !== w.changes) throw new Error(`pulled ${pulled.changes} of ${w.changes} changes`);
@@ -187,4 +202,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main();

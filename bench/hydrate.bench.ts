@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHROMIUM_ARGS } from '../playwright.config';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { createEngine, type Engine } from '../src-main/engine';
 import { MemorySecretStore } from '../src-main/engine/settings';
 import { tempDataDir } from '../src-main/engine/testing/temp-db';
@@ -24,6 +24,8 @@ export interface HydrateResults {
   breakdown: { fetchWaitMs: number; mergeMs: number; idbMs: number };
   /** bare IndexedDB puts of the same records in the same page: the browser's limit */
   rawIdbPerSec: number;
+  /** the same into a store without the replica's secondary indexes */
+  rawIdbNoIndexPerSec: number;
   ratio: number;
 }
 
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
     for (const batch of batches({ ...w, changes: w.records })) engine.store.push('bench-seed', batch);
     server = await serve(engine, readFileSync(pagePath, 'utf8'));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const executablePath = findChromium();
+    if (!executablePath) throw new Error('no Chromium found (set CHROMIUM_PATH)');
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage();
       await page.goto(url);
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
         seconds: r.ms / 1000,
         breakdown: { fetchWaitMs: Math.round(r.fetchWaitMs), mergeMs: Math.round(r.mergeMs), idbMs: Math.round(r.idbMs) },
         rawIdbPerSec: Math.round((r.records / r.rawIdbMs) * 1000),
+        rawIdbNoIndexPerSec: Math.round((r.records / r.rawIdbNoIndexMs) * 1000),
         ratio: r.rawIdbMs / r.ms,
       };
       const out = arg('--out');

@@ -8,6 +8,7 @@ export interface HydrateResult {
   mergeMs: number;
   idbMs: number;
   stored: number;
-  /** bare IndexedDB puts of the same records, same pages */
+  /** bare IndexedDB puts of the same records, same pages (store with the replica's indexes / key only) */
   rawIdbMs: number;
+  rawIdbNoIndexMs: number;
 }

@@ -4,16 +4,17 @@
 // prints one table with absolute figures, ratios to raw SQLite measured in the same run, and the
 // targets, and writes bench/results.json. --quick runs a 10x smaller workload (under a minute).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { findChromium } from './chromium.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromium = findChromium();
 
 const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300 };
 
@@ -84,7 +85,7 @@ function rows(engine, hydrate) {
       ? {
           bench: `hydrate a new replica: ${int(hydrate.records)} records, Chromium + Dexie`,
           result: `${int(hydrate.perSec)} records/s (${hydrate.seconds.toFixed(1)} s)`,
-          reference: `bare IndexedDB puts of the same records: ${int(hydrate.rawIdbPerSec)} records/s`,
+          reference: `bare IndexedDB puts of the same records: ${int(hydrate.rawIdbPerSec)} records/s (${int(hydrate.rawIdbNoIndexPerSec)} without secondary indexes)`,
           ratio: hydrate.ratio.toFixed(2),
           target: `>= ${int(TARGETS.hydratePerSec)} records/s`,
           met: yesNo(hydrate.perSec >= TARGETS.hydratePerSec),
@@ -111,7 +112,7 @@ function rows(engine, hydrate) {
     {
       bench: `engine RSS after ${int(w.changes)} changes`,
       result: `${int(engine.rssMb)} MB`,
-      reference: `database file ${int(engine.dbMb)} MB`,
+      reference: `of which V8 heap ${int(engine.memoryMb.heapTotal)} MB (${int(engine.memoryMb.heapUsed)} MB in use); database ${int(engine.dbMb)} MB`,
       ratio: '',
       target: `< ${TARGETS.rssMb} MB`,
       met: yesNo(engine.rssMb < TARGETS.rssMb),
@@ -167,8 +168,8 @@ async function main() {
   const engine = await run('engine');
   const runner = await run('runner');
   let hydrate = null;
-  if (existsSync(chromium)) hydrate = await run('hydrate', ['--page', join(outDir, 'page', 'page.js')]);
-  else console.error(`[bench] no Chromium at ${chromium} (set CHROMIUM_PATH): the hydrate bench is skipped.`);
+  if (chromium) hydrate = await run('hydrate', ['--page', join(outDir, 'page', 'page.js')]);
+  else console.error('[bench] no Chromium found (set CHROMIUM_PATH): the hydrate bench is skipped.');
   const table = [...rows(engine, hydrate), ...runnerRows(runner)];
   console.log(`\nMission Companion benchmarks${quick ? ' (--quick: 10x smaller)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${int(totalmem() / 2 ** 30)} GB, Node ${process.version}\n`);
   printTable(table);

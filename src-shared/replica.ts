@@ -121,7 +121,7 @@ export interface ApplyOptions {
   observe?: (at: string) => void;
 }
 
-export interface LocalMerge {
+export interface ReplicaMerge {
   record: ReplicaRecord;
   /** fields whose value or stamp changed */
   applied: string[];
@@ -137,7 +137,7 @@ export function mergeIntoReplica(
   writes: Record<string, FieldWrite>,
   origin: Origin,
   seq = 0,
-): LocalMerge {
+): ReplicaMerge {
   const { record, applied } = mergeFields(current, writes);
   const origins = { ...current?.origins };
   for (const field of applied) origins[field] = origin;

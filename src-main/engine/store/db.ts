@@ -34,7 +34,7 @@ export function openDatabase(dataDir: string, options: { file?: string; checkInt
     // `records` is read and rewritten at random by every append; with the 2 MB default those pages
     // round-trip through the OS. 32 MB holds the hot part of a large projection (bench/: append
     // throughput) while the engine stays under its memory budget (bench/: RSS after 1M changes).
-    db.pragma('cache_size = ' + (process.env.CACHE ?? '-32768'));
+    db.pragma('cache_size = -32768');
     // Checkpoint every ~40 MB of WAL instead of 4 MB: a records page rewritten by several batches
     // is then copied back once, and the fsyncs of a checkpoint are paid less often.
     db.pragma('wal_autocheckpoint = 10000');
