@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeIn } from '../../../src-shared/domain/change';
 import { applyPulledChanges, applySnapshotRecords, type RecordLookup, type ReplicaRecord } from '../../../src-shared/replica';
 import { tempStore } from '../testing/temp-db';
+
+/** Each property opens a few hundred real database files: generous, for a busy CI machine. */
+const PROPERTY_TIMEOUT = 60_000;
 import { decodeSnapshotKey, encodeSnapshotKey, type Store } from './store';
 
 const NODES = ['00000000000000c1', '00000000000000c2', '00000000000000c3'];
@@ -131,7 +134,7 @@ describe('convergence of the SQLite projection (property)', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 });
 
 describe('the replica equals the engine (property)', () => {
@@ -154,7 +157,7 @@ describe('the replica equals the engine (property)', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('hydrating from a snapshot taken mid-history, then pulling from its seq, gives the engine’s records', () => {
     fc.assert(
@@ -192,5 +195,5 @@ describe('the replica equals the engine (property)', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 });
