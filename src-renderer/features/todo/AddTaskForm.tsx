@@ -1,10 +1,10 @@
+import { TaskScheduleFields } from './TaskScheduleFields';
 import { useState, type FormEvent } from 'react';
 import { TASKS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
-import { PRIORITIES } from './data';
 
 export function AddTaskForm() {
   const [title, setTitle] = useState('');
@@ -34,20 +34,7 @@ export function AddTaskForm() {
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} placeholder="What needs doing?" />
       </label>
-      <label>
-        Due date
-        <input type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
-      </label>
-      <label>
-        Priority
-        <select value={priority} onChange={(e) => setPriority(e.target.value)}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TaskScheduleFields dueDate={dueDate} priority={priority} onDueDate={setDueDate} onPriority={setPriority} />
       <button type="submit" className="primary" disabled={add.busy || !title.trim()}>
         Add task
       </button>

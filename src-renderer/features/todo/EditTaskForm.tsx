@@ -1,9 +1,10 @@
+import { TaskScheduleFields } from './TaskScheduleFields';
 import { useState, type FormEvent } from 'react';
 import { TASKS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
-import { PRIORITIES, type Task } from './data';
+import type { Task } from './data';
 
 export function EditTaskForm({ task, onDone }: { task: Task; onDone: () => void }) {
   const [title, setTitle] = useState(task.title);
@@ -32,20 +33,7 @@ export function EditTaskForm({ task, onDone }: { task: Task; onDone: () => void 
         <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={10_000} />
       </label>
       <div className="row">
-        <label>
-          Due date
-          <input type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
-        </label>
-        <label>
-          Priority
-          <select value={priority} onChange={(e) => setPriority(e.target.value)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TaskScheduleFields dueDate={dueDate} priority={priority} onDueDate={setDueDate} onPriority={setPriority} />
       </div>
       <ErrorText error={save.error} />
       <div className="actions">
