@@ -1,7 +1,8 @@
 /**
  * Hydration of a new renderer replica in headless Chromium: an engine holding `records` records
  * serves `sync.snapshot` over loopback HTTP; the page (hydrate.page.ts, built by scripts/bench.mjs)
- * pages through it into Dexie. Run by scripts/bench.mjs with `--page <built page.js> --out <file>`.
+ * runs the renderer's own hydration into Dexie. Run by scripts/bench.mjs with
+ * `--page <built page.js> --out <file>`.
  */
 import { chromium } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,18 +15,20 @@ import { tempDataDir } from '../src-main/engine/testing/temp-db';
 import type { HydrateResult } from './hydrate.types';
 import { batches, FULL, QUICK } from './workload';
 
-const PAGE_SIZE = 5_000;
-
 export interface HydrateResults {
   records: number;
   pageSize: number;
   perSec: number;
   seconds: number;
-  breakdown: { fetchWaitMs: number; mergeMs: number; idbMs: number };
-  /** bare IndexedDB puts of the same records in the same page: the browser's limit */
+  /** chunk rows written; records with an overlay row of their own; fetching the pages alone */
+  breakdown: { chunks: number; overlayRows: number; fetchOnlyMs: number };
+  /** bare IndexedDB puts of the same records, one row each, in the same pages */
   rawIdbPerSec: number;
-  /** the same into a store without the replica's secondary indexes */
+  /** the same into a store without the overlay's secondary index */
   rawIdbNoIndexPerSec: number;
+  /** bare IndexedDB puts of the same chunk rows: the limit of the chunked layout */
+  rawIdbChunksPerSec: number;
+  /** hydration's speed over rawIdbPerSec */
   ratio: number;
 }
 
@@ -82,20 +85,19 @@ async function main(): Promise<void> {
       const page = await browser.newPage();
       await page.goto(url);
       await page.waitForFunction(() => 'hydrate' in globalThis);
-      log(`hydrating in pages of ${PAGE_SIZE}`);
-      const r = await page.evaluate(
-        (limit) => (globalThis as unknown as { hydrate: (l: number) => Promise<HydrateResult> }).hydrate(limit),
-        PAGE_SIZE,
-      );
-      if (r.records !== w.records || r.stored !== w.records) throw new Error(`hydrated ${r.records} (stored ${r.stored}) of ${w.records} records`);
+      log('hydrating');
+      const r = await page.evaluate(() => (globalThis as unknown as { hydrate: () => Promise<HydrateResult> }).hydrate());
+      if (r.stored !== w.records) throw new Error(`hydrated ${r.stored} of ${w.records} records`);
+      const perSec = (ms: number) => Math.round((w.records / ms) * 1000);
       const results: HydrateResults = {
-        records: r.records,
-        pageSize: PAGE_SIZE,
-        perSec: Math.round((r.records / r.ms) * 1000),
+        records: w.records,
+        pageSize: r.pageSize,
+        perSec: perSec(r.ms),
         seconds: r.ms / 1000,
-        breakdown: { fetchWaitMs: Math.round(r.fetchWaitMs), mergeMs: Math.round(r.mergeMs), idbMs: Math.round(r.idbMs) },
-        rawIdbPerSec: Math.round((r.records / r.rawIdbMs) * 1000),
-        rawIdbNoIndexPerSec: Math.round((r.records / r.rawIdbNoIndexMs) * 1000),
+        breakdown: { chunks: r.chunks, overlayRows: r.overlayRows, fetchOnlyMs: Math.round(r.fetchOnlyMs) },
+        rawIdbPerSec: perSec(r.rawIdbMs),
+        rawIdbNoIndexPerSec: perSec(r.rawIdbNoIndexMs),
+        rawIdbChunksPerSec: perSec(r.rawIdbChunksMs),
         ratio: r.rawIdbMs / r.ms,
       };
       const out = arg('--out');

@@ -1,14 +1,19 @@
 /** What the hydrate page (browser) reports to hydrate.bench.ts (Node). */
 export interface HydrateResult {
-  records: number;
-  pages: number;
-  ms: number;
-  /** waiting for a page (not overlapped with writing), merging, and IndexedDB (reads + bulkPut) */
-  fetchWaitMs: number;
-  mergeMs: number;
-  idbMs: number;
+  /** records read back through the replica's read layer after hydrating */
   stored: number;
-  /** bare IndexedDB puts of the same records, same pages (store with the replica's indexes / key only) */
+  /** records per `sync.snapshot` page (the renderer's SNAPSHOT_LIMIT) */
+  pageSize: number;
+  /** chunk rows written, and records that got a row of their own in the overlay instead */
+  chunks: number;
+  overlayRows: number;
+  /** the renderer's hydrate, first request to last commit */
+  ms: number;
+  /** fetching the same pages without writing them: the engine's and HTTP's share */
+  fetchOnlyMs: number;
+  /** bare IndexedDB puts of the same records, same pages (store with the overlay's indexes / key only) */
   rawIdbMs: number;
   rawIdbNoIndexMs: number;
+  /** bare IndexedDB puts of the same chunk rows, about as many per transaction as hydration wrote */
+  rawIdbChunksMs: number;
 }

@@ -1,12 +1,16 @@
 /**
  * Applies what the engine sends (pulled changes, snapshot records) to the replica with the shared
- * merge of src-shared/replica.ts. A whole page goes through ONE read-write transaction (bulkGet +
- * bulkPut); applying never touches the outbox. Pulled changes that overwrite a value the user wrote
- * here are kept as conflicts (Activity lists them) and announced to subscribers (toasts).
+ * merge of src-shared/replica.ts. A whole page goes through ONE read-write transaction (read the
+ * records it touches through records.ts, merge, write); applying never touches the outbox. Merged
+ * records go to the overlay complete; snapshot records new to the replica go into chunks. Pulled
+ * changes that overwrite a value the user wrote here are kept as conflicts (Activity lists them)
+ * and announced to subscribers (toasts).
  */
 import { AI_APP, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
-import { applyPulledChanges, applySnapshotRecords, lookupOf, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
+import { applyPulledChanges, applySnapshotRecords, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
+import { CHUNK_SIZE, splitIntoChunks } from './chunks';
+import { getRecords, getRecordsInSpan } from './records';
 import { db, recordKey, type ConflictEntry } from './schema';
 
 const EXECUTION_EVENT = /^(.*)\/(effect|revert)\/\d+$/;
@@ -20,8 +24,8 @@ async function worthTelling(signals: ConflictSignal[]): Promise<ConflictSignal[]
   const candidates = signals.filter((s) => s.actor?.kind !== 'system');
   const proposalIds = [...new Set(candidates.map((s) => EXECUTION_EVENT.exec(s.eventId)?.[1]).filter((id): id is string => !!id))];
   if (proposalIds.length === 0) return candidates;
-  const proposals = await db.records.bulkGet(proposalIds.map((id) => recordKey(AI_APP, TABLES.proposals, id)));
-  const decided = new Set(proposals.filter((p) => p && p.data.decidedBy).map((p) => p!.id));
+  const proposals = await getRecords(proposalIds.map((id) => recordKey(AI_APP, TABLES.proposals, id)));
+  const decided = new Set([...proposals.values()].filter((p) => p.data.decidedBy).map((p) => p.id));
   return candidates.filter((s) => {
     const proposalId = EXECUTION_EVENT.exec(s.eventId)?.[1];
     return !proposalId || !decided.has(proposalId);
@@ -56,10 +60,9 @@ async function advanceCursor(cursor: number): Promise<void> {
 export async function applyPulledPage(changes: readonly unknown[], cursor: number, clock: HybridClock): Promise<void> {
   let result: ApplyResult | null = null;
   let conflicts: ConflictSignal[] = [];
-  await db.transaction('rw', [db.records, db.meta, db.conflicts], async () => {
-    const keys = recordKeysOf(changes);
-    const found = await db.records.bulkGet(keys);
-    result = applyPulledChanges(lookupOf(keys, found), changes, { observe: (at) => clock.observe(at) });
+  await db.transaction('rw', [db.records, db.chunks, db.meta, db.conflicts], async () => {
+    const found = await getRecords(recordKeysOf(changes));
+    result = applyPulledChanges(found, changes, { observe: (at) => clock.observe(at) });
     if (result.puts.length) await db.records.bulkPut(result.puts);
     conflicts = await worthTelling(result.conflicts);
     if (conflicts.length) {
@@ -71,15 +74,36 @@ export async function applyPulledPage(changes: readonly unknown[], cursor: numbe
   if (result) report(result, conflicts);
 }
 
-/** Merges one page of snapshot records; the cursor is set once the last page is in (`cursor`). */
-export async function applySnapshotPage(records: readonly unknown[], cursor: number | null, clock: HybridClock): Promise<void> {
+export interface SnapshotPagePosition {
+  /** the first page of a hydration: the chunks of an earlier, interrupted one are dropped */
+  first: boolean;
+  /** the pull cursor to set once this, the last page, is in; null before the last page */
+  cursor: number | null;
+  /** records per chunk (tests make it small, so that a few records make several chunks) */
+  chunkSize?: number;
+}
+
+/**
+ * Merges one page of snapshot records. Records the replica already has (a local write made before
+ * hydration) merge as usual into the overlay; the others go into chunks, or the overlay for the few
+ * that cannot (see splitIntoChunks). Chunks hold engine snapshot data only: a hydration starts
+ * with none, so an interrupted one starts over and chunks of one table never overlap.
+ */
+export async function applySnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): Promise<void> {
   let result: ApplyResult | null = null;
-  await db.transaction('rw', [db.records, db.meta], async () => {
-    const keys = recordKeysOf(records);
-    const found = await db.records.bulkGet(keys);
-    result = applySnapshotRecords(lookupOf(keys, found), records, { observe: (at) => clock.observe(at) });
-    if (result.puts.length) await db.records.bulkPut(result.puts);
-    if (cursor !== null) await advanceCursor(cursor);
+  await db.transaction('rw', [db.records, db.chunks, db.meta], async () => {
+    if (position.first) await db.chunks.clear();
+    const found = await getRecordsInSpan(recordKeysOf(records));
+    const applied = applySnapshotRecords(found, records, { observe: (at) => clock.observe(at) });
+    const { chunks, rest } = splitIntoChunks(
+      applied.puts.filter((r) => !found.has(r.key)),
+      position.chunkSize ?? CHUNK_SIZE,
+    );
+    const overlay = [...applied.puts.filter((r) => found.has(r.key)), ...rest];
+    if (chunks.length) await db.chunks.bulkAdd(chunks);
+    if (overlay.length) await db.records.bulkPut(overlay);
+    if (position.cursor !== null) await advanceCursor(position.cursor);
+    result = applied;
   });
   if (result) report(result, []);
 }

@@ -1,27 +1,20 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useSyncExternalStore } from 'react';
 import type { z } from 'zod';
-import { db, recordKey, type StoredRecord } from './schema';
+import { getRecord, tableRecords } from './records';
+import { recordKey, type StoredRecord } from './schema';
 import { getSyncState, subscribeSync, type SyncState } from './sync';
 
 /** Live, non-deleted records of one table; undefined while the first read is in flight. */
 export function useRecords(app: string, table: string): StoredRecord[] | undefined {
-  return useLiveQuery(
-    () =>
-      db.records
-        .where('[app+table]')
-        .equals([app, table])
-        .filter((r) => r.deleted === 0)
-        .toArray(),
-    [app, table],
-  );
+  return useLiveQuery(async () => (await tableRecords(app, table)).filter((r) => r.deleted === 0), [app, table]);
 }
 
 /** One live record (null when missing or deleted, undefined while loading or without an id). */
 export function useRecord(app: string, table: string, id: string | null | undefined): StoredRecord | null | undefined {
   return useLiveQuery(async () => {
     if (!id) return undefined;
-    const r = await db.records.get(recordKey(app, table, id));
+    const r = await getRecord(recordKey(app, table, id));
     return r && r.deleted === 0 ? r : null;
   }, [app, table, id]);
 }

@@ -1,11 +1,13 @@
 /**
  * The renderer's replica: records with their per-field stamps (and who wrote each field here, for
- * conflict signals), the outbox of local changes not yet pushed, a little key/value state (pull
+ * conflict signals) as snapshot chunks from hydration plus an overlay of one row per record written
+ * since (read them through records.ts, which merges the two), the outbox of local changes not yet pushed, a little key/value state (pull
  * cursor, client id, clock node id) and the conflicts noticed while applying pulled changes.
  */
 import { Dexie, type EntityTable } from 'dexie';
 import type { ChangeIn } from '../../src-shared/domain/change';
 import type { ConflictSignal, ReplicaRecord } from '../../src-shared/replica';
+import type { RecordChunk } from './chunks';
 
 export { recordKey } from '../../src-shared/replica';
 
@@ -29,7 +31,9 @@ export interface ConflictEntry extends ConflictSignal {
 }
 
 export type ReplicaDb = Dexie & {
+  /** the overlay: complete records written after hydration, shadowing their chunk copies */
   records: EntityTable<StoredRecord, 'key'>;
+  chunks: EntityTable<RecordChunk, 'lastKey'>;
   outbox: EntityTable<OutboxEntry, 'seq'>;
   meta: EntityTable<MetaEntry, 'key'>;
   conflicts: EntityTable<ConflictEntry, 'seqId'>;
@@ -45,4 +49,7 @@ db.version(1).stores({
 });
 db.version(2).stores({
   conflicts: '++seqId, detectedAt',
+});
+db.version(3).stores({
+  chunks: 'lastKey, [app+table]',
 });

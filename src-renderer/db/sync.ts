@@ -15,7 +15,8 @@ import { db } from './schema';
 
 export const PUSH_BATCH = 500;
 export const PULL_LIMIT = 1000;
-export const SNAPSHOT_LIMIT = 1000;
+/** Larger than a pull page: each snapshot page is one request and one transaction, the fixed costs of hydrating. */
+export const SNAPSHOT_LIMIT = 5000;
 const SAFETY_NET_MS = 30_000;
 const RETRY_MIN_MS = 2_000;
 
@@ -68,16 +69,22 @@ async function push(clientId: string): Promise<void> {
  * A replica that never pulled starts from the engine's projection instead of replaying the whole
  * log. The cursor is the FIRST page's seq, set only after the last page, so an interrupted
  * hydration simply starts over and later changes are pulled (again, harmlessly) afterwards.
+ * Exported for the hydrate bench (bench/hydrate.page.ts), which measures exactly this.
  */
-async function hydrate(clock: HybridClock): Promise<void> {
-  let afterKey: string | null = null;
+export async function hydrate(clock: HybridClock): Promise<void> {
+  const fetchPage = (afterKey: string | null) => api().call('sync.snapshot', { afterKey, limit: SNAPSHOT_LIMIT });
+  let next: Promise<MethodOutput<'sync.snapshot'>> | null = fetchPage(null);
   let firstSeq: number | null = null;
-  do {
-    const page: MethodOutput<'sync.snapshot'> = await api().call('sync.snapshot', { afterKey, limit: SNAPSHOT_LIMIT });
+  while (next) {
+    const page: MethodOutput<'sync.snapshot'> = await next;
+    // The engine reads the next page while this one is written.
+    next = page.nextKey === null ? null : fetchPage(page.nextKey);
+    // Dropped if writing this page fails: that failure is the one to report.
+    next?.catch(() => undefined);
+    const first = firstSeq === null;
     firstSeq ??= page.seq;
-    afterKey = page.nextKey;
-    await applySnapshotPage(page.records, afterKey === null ? firstSeq : null, clock);
-  } while (afterKey !== null);
+    await applySnapshotPage(page.records, { first, cursor: next === null ? firstSeq : null }, clock);
+  }
 }
 
 async function pull(): Promise<void> {

@@ -1,20 +1,22 @@
 /**
  * Local writes. The record and its outbox entry are written in ONE Dexie transaction, so a write
- * is either fully queued for push or not made at all, even if the window closes mid-write.
+ * is either fully queued for push or not made at all, even if the window closes mid-write. The
+ * record goes to the overlay complete (merged with its chunk copy, if any), shadowing that copy.
  */
 import { LOCAL_USER } from '../../src-shared/domain/actor';
 import { ChangeIn, changeToWrites, type Op } from '../../src-shared/domain/change';
 import type { FieldValues } from '../../src-shared/lww';
 import { mergeIntoReplica } from '../../src-shared/replica';
 import { newId } from '../lib/ids';
+import { getRecord } from './records';
 import { getReplica } from './replica';
 import { db, recordKey } from './schema';
 
 export async function writeRecord(app: string, table: string, id: string, fields: FieldValues, op: Op = 'update'): Promise<void> {
   const { clock } = await getReplica();
   const key = recordKey(app, table, id);
-  await db.transaction('rw', [db.records, db.outbox], async () => {
-    const current = await db.records.get(key);
+  await db.transaction('rw', [db.records, db.chunks, db.outbox], async () => {
+    const current = await getRecord(key);
     // Following the stamps already on the record makes this write win over everything the user
     // saw, even when another tab sharing this replica stamped it a moment ago.
     for (const at of Object.values(current?.meta ?? {})) clock.observe(at);

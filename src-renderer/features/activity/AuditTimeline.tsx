@@ -4,7 +4,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ActivityEntry, MethodInput } from '../../../src-shared/api';
 import { AI_APP, TABLES } from '../../../src-shared/domain/ai';
 import { api } from '../../api/client';
-import { db, recordKey } from '../../db/schema';
+import { getRecords } from '../../db/records';
+import { recordKey } from '../../db/schema';
 import { errorText, formatDate, formatTime, localDay } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
 import { EmptyState } from '../../ui/EmptyState';
@@ -78,11 +79,11 @@ export function AuditTimeline() {
   // The records the entries are about, and the targets of proposals, to name them by title.
   const byKey = useLiveQuery(async () => {
     const keys = [...new Set((entries ?? []).map((e) => recordKey(e.app, e.table, e.id)))];
-    const found = new Map((await db.records.bulkGet(keys)).filter((r) => r).map((r) => [r!.key, r!]));
+    const found = await getRecords(keys);
     const targets = (entries ?? [])
       .map((e) => proposalTargetKey({ ...found.get(recordKey(e.app, e.table, e.id))?.data, ...e.fields }))
       .filter((k): k is string => !!k && !found.has(k));
-    for (const r of await db.records.bulkGet([...new Set(targets)])) if (r) found.set(r.key, r);
+    for (const [key, r] of await getRecords([...new Set(targets)])) found.set(key, r);
     return found;
   }, [entries]);
   const lookup = useCallback((key: string) => byKey?.get(key), [byKey]);

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { InputRef } from '../../../src-shared/domain/ai';
-import { db } from '../../db/schema';
+import { tablesRecords } from '../../db/records';
 import { recordTitle, UI_MODULES, type UiModule } from '../modules/catalog';
 
 export interface PickableRecord extends InputRef {
@@ -33,7 +33,7 @@ function detailOf(m: UiModule, data: Record<string, unknown>): string {
 
 /** Every record a mission can use as an input, newest first, across the modules. */
 export function usePickableRecords(): PickableRecord[] | undefined {
-  const records = useLiveQuery(() => db.records.where('[app+table]').anyOf(UI_MODULES.map((m) => [m.app, m.table])).filter((r) => r.deleted === 0).toArray(), []);
+  const records = useLiveQuery(async () => (await tablesRecords(UI_MODULES)).filter((r) => r.deleted === 0), []);
   return useMemo(() => {
     if (!records) return undefined;
     return records
