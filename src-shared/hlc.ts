@@ -79,6 +79,13 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
   let counter = 0;
   // The fields of one change usually share a stamp: seeing it again needs no parsing.
   let lastObserved = '';
+  // Instant and counter of the clock as a stamp prefix: an HLC stamp that sorts at or below it
+  // cannot move the clock, and most observed stamps (anything older) are decided by one comparison.
+  let position = '';
+  const track = () => {
+    position = `${new Date(lastMs).toISOString()}-${counter.toString(16).padStart(4, '0')}`;
+    return position;
+  };
   return {
     nodeId,
     now() {
@@ -94,10 +101,11 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
           counter = 0;
         }
       }
-      return `${new Date(lastMs).toISOString()}-${counter.toString(16).padStart(4, '0')}-${nodeId}`;
+      return `${track()}-${nodeId}`;
     },
     observe(at) {
       if (at === lastObserved) return;
+      if (at.length === 46 && at.slice(0, 29) <= position) return;
       const ms = stampMillis(at);
       if (Number.isNaN(ms) || ms > wallClock() + MAX_DRIFT_MS) return;
       lastObserved = at;
@@ -110,6 +118,7 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
       } else if (ms === lastMs) {
         counter = Math.max(counter, seenCounter);
       }
+      track();
     },
   };
 }

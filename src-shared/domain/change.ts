@@ -102,14 +102,16 @@ function latest(stamps: string[]): string | undefined {
 }
 
 /**
- * The field writes a change stands for. `arrivalAt` stamps values that came without a stamp.
- * The record id is never a field.
+ * The field writes a change stands for. `arrivalAt` stamps values that came without a stamp (a
+ * function is called only then, so stamped changes cost no clock tick). The record id is never a field.
  */
-export function changeToWrites(change: ChangeIn, arrivalAt: string): Record<string, FieldWrite> {
+export function changeToWrites(change: ChangeIn, arrivalAt: string | (() => string)): Record<string, FieldWrite> {
+  let arrivalStamp = typeof arrivalAt === 'string' ? arrivalAt : undefined;
+  const arrival = () => (arrivalStamp ??= (arrivalAt as () => string)());
   const writes: Record<string, FieldWrite> = {};
   if (change.op === 'delete') {
     const fromFields = change.fields?.deletedAt;
-    const at = change.deletedAt ?? (fromFields ? stampOfField(fromFields) : undefined) ?? stampOf(change.data?.deletedAt) ?? arrivalAt;
+    const at = change.deletedAt ?? (fromFields ? stampOfField(fromFields) : undefined) ?? stampOf(change.data?.deletedAt) ?? arrival();
     const value = change.deletedAt ?? fromFields?.value ?? change.data?.deletedAt ?? new Date(stampMillis(at)).toISOString();
     writes.deletedAt = { value, at };
     return writes;
@@ -121,7 +123,7 @@ export function changeToWrites(change: ChangeIn, arrivalAt: string): Record<stri
     }
   } else if (change.data) {
     const at =
-      change.op === 'insert' ? (stampOf(change.data.updatedAt) ?? stampOf(change.data.createdAt) ?? arrivalAt) : arrivalAt;
+      change.op === 'insert' ? (stampOf(change.data.updatedAt) ?? stampOf(change.data.createdAt) ?? arrival()) : arrival();
     for (const [field, value] of Object.entries(change.data)) {
       if (field === 'id') continue;
       writes[field] = { value, at };
@@ -129,7 +131,7 @@ export function changeToWrites(change: ChangeIn, arrivalAt: string): Record<stri
   }
   if (change.deletedAt && !writes.deletedAt) writes.deletedAt = { value: change.deletedAt, at: change.deletedAt };
   if (change.op === 'insert' && !writes.deletedAt) {
-    writes.deletedAt = { value: null, at: latest(Object.values(writes).map((w) => w.at)) ?? arrivalAt };
+    writes.deletedAt = { value: null, at: latest(Object.values(writes).map((w) => w.at)) ?? arrival() };
   }
   return writes;
 }

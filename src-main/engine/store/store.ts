@@ -146,7 +146,7 @@ export class Store {
       for (const change of changes) {
         // Values that came without a stamp get this change's arrival stamp (one per change, so
         // later changes of a batch win over earlier ones).
-        const writes = changeToWrites(change, this.clock.now());
+        const writes = changeToWrites(change, () => this.clock.now());
         for (const field in writes) this.clock.observe(writes[field]!.at);
         const actor = change.actor ?? null;
         const seq = this.append(
