@@ -162,6 +162,20 @@ describe('hybrid clock', () => {
     );
   });
 
+  it('issues stamps after every HLC stamp it observed from another node (property)', () => {
+    const seen = fc.record({ delta: fc.integer({ min: -50, max: 50 }), counter: fc.integer({ min: 0, max: 0xffff }) });
+    fc.assert(
+      fc.property(fc.array(seen, { maxLength: 100 }), (observed) => {
+        const { clock } = manualClock();
+        for (const o of observed) {
+          const at = `${new Date(T0 + o.delta).toISOString()}-${o.counter.toString(16).padStart(4, '0')}-${NODE_B}`;
+          clock.observe(at);
+          expect(compareStamps(clock.now(), at)).toBe(1);
+        }
+      }),
+    );
+  });
+
   it('two clocks never issue the same stamp', () => {
     const a = manualClock(NODE_A).clock;
     const b = manualClock(NODE_B).clock;
