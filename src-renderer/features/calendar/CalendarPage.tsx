@@ -4,6 +4,7 @@ import { deleteRecord } from '../../db/write';
 import { formatDate, formatTime, localDay } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
+import { AgentBadge, RowActions } from '../../ui/RecordRow';
 import { ModuleInbox } from '../inbox/ModuleInbox';
 import { addDays, daysOf, eventsOn, useEvents, type CalendarEvent } from './data';
 import { EventForm } from './EventForm';
@@ -20,17 +21,10 @@ function EventItem({ event, onEdit }: { event: CalendarEvent; onEdit: () => void
       <span className="event-main">
         <span className="event-title">{event.title}</span>
         {event.location && <span className="muted small"> · {event.location}</span>}
-        {event.createdBy?.kind === 'ai' && <span className="badge agent">by {event.createdBy.displayName ?? 'an agent'}</span>}
+        <AgentBadge createdBy={event.createdBy} />
         {event.description && <span className="muted small block prewrap">{event.description}</span>}
       </span>
-      <span className="row-actions">
-        <button type="button" className="small" onClick={onEdit}>
-          Edit
-        </button>
-        <button type="button" className="small danger-outline" onClick={() => void remove.run()} disabled={remove.busy}>
-          Delete
-        </button>
-      </span>
+      <RowActions onEdit={onEdit} onDelete={() => void remove.run()} deleting={remove.busy} />
       <ErrorText error={remove.error} />
     </li>
   );

@@ -5,6 +5,7 @@ import { formatNumber } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorText } from '../../ui/ErrorText';
+import { AgentBadge, RowActions } from '../../ui/RecordRow';
 import { ModuleInbox } from '../inbox/ModuleInbox';
 import { percentOf, useGoals, type Goal } from './data';
 import { GoalForm } from './GoalForm';
@@ -25,15 +26,8 @@ function GoalCard({ goal }: { goal: Goal }) {
     <li className="goal-card" aria-label={`Goal: ${goal.title}`}>
       <div className="title-row">
         <h3>{goal.title}</h3>
-        {goal.createdBy?.kind === 'ai' && <span className="badge agent">by {goal.createdBy.displayName ?? 'an agent'}</span>}
-        <span className="row-actions">
-          <button type="button" className="small" onClick={() => setEditing(true)}>
-            Edit
-          </button>
-          <button type="button" className="small danger-outline" onClick={() => void remove.run()} disabled={remove.busy}>
-            Delete
-          </button>
-        </span>
+        <AgentBadge createdBy={goal.createdBy} />
+        <RowActions onEdit={() => setEditing(true)} onDelete={() => void remove.run()} deleting={remove.busy} />
       </div>
       <p className="goal-numbers">
         <strong>{formatNumber(goal.currentValue)}</strong>

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, localDay } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorText } from '../../ui/ErrorText';
+import { AgentBadge, RowActions } from '../../ui/RecordRow';
 import { showToast } from '../../ui/toasts';
 import { useTasks, type Task } from './data';
 import { EditTaskForm } from './EditTaskForm';
@@ -49,18 +50,9 @@ function TaskItem({ task }: { task: Task }) {
         {task.dueDate && <span className={overdue ? 'error' : 'muted'}>{overdue ? 'Overdue: ' : 'Due '}{formatDate(task.dueDate)}</span>}
         {task.priority && <span className={`badge priority-${task.priority}`}>{task.priority}</span>}
         {task.done && task.completedAt && <span className="muted">Done {formatDateTime(task.completedAt)}</span>}
-        {task.createdBy?.kind === 'ai' && (
-<span className="badge agent">by {task.createdBy.displayName ?? 'an agent'}</span>
-        )}
+        <AgentBadge createdBy={task.createdBy} />
       </span>
-      <span className="row-actions">
-        <button type="button" className="small" onClick={() => setEditing(true)}>
-          Edit
-        </button>
-        <button type="button" className="small danger-outline" onClick={() => void remove.run()} disabled={remove.busy}>
-          Delete
-        </button>
-      </span>
+      <RowActions onEdit={() => setEditing(true)} onDelete={() => void remove.run()} deleting={remove.busy} />
       {task.description && <p className="muted prewrap">{task.description}</p>}
       <ErrorText error={toggle.error ?? remove.error} />
     </li>
