@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { startScriptedLlm } from '../e2e/fixtures/llm-server';
 import { planText } from './engine/testing/fake-llm';
 import { fakeEvent, sharedFakeElectron, type FakeElectron, type MenuTemplateItem } from './testing/fake-electron';
+import { missionInsert } from './engine/testing/changes';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'companion-shell-'));
 const configHome = mkdtempSync(join(tmpdir(), 'companion-xdg-'));
@@ -128,19 +129,7 @@ describe('the Electron shell (fake electron, real engine)', () => {
     const llm = await startScriptedLlm();
     try {
       await ipc('settings.update', { llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json' } });
-      const pushed = await ipc('sync.push', {
-        clientId: 'test',
-        changes: [
-          {
-            eventId: 'create-m1',
-            app: 'ai',
-            table: 'aiMissions',
-            id: 'm1',
-            op: 'insert',
-            data: { title: 'Plan week', objective: 'Turn notes into tasks', cadence: { kind: 'manual' }, state: 'active', failureStreak: 0 },
-          },
-        ],
-      });
+      const pushed = await ipc('sync.push', { clientId: 'test', changes: [missionInsert('m1', { title: 'Plan week' })] });
       expect(pushed.ok).toBe(true);
       llm.enqueue({ content: planText([{ summary: 'add task', toolName: 'create_task', params: { title: 'Call Anna' }, rationale: 'Anna asked' }]) });
       const before = fake.notifications.length;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor } from './domain/actor';
-import { ChangeIn, ChangeOut, Op, RecordOut } from './domain/change';
+import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { PublicSettings, SettingsPatch } from './domain/settings';
 
@@ -72,17 +72,8 @@ export const ShellPreferences = z.object({
 export type ShellPreferences = z.infer<typeof ShellPreferences>;
 
 /** One change of the log as the audit timeline shows it: values are previews, long text cut. */
-export const ActivityEntry = z.object({
-  seq: z.number().int(),
-  eventId: z.string(),
-  app: z.string(),
-  table: z.string(),
-  id: z.string(),
-  op: Op,
+export const ActivityEntry = ChangeOut.pick({ seq: true, eventId: true, app: true, table: true, id: true, op: true, actor: true, origin: true, createdAt: true }).extend({
   fields: z.record(z.string(), z.unknown()),
-  actor: Actor.nullable(),
-  origin: z.string().nullable(),
-  createdAt: z.string(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 

@@ -3,6 +3,7 @@ import { createEngine, type Engine } from './index';
 import { MemorySecretStore } from './settings';
 import { fakeLlm, planText } from './testing/fake-llm';
 import { tempDataDir } from './testing/temp-db';
+import { missionInsert } from './testing/changes';
 
 let engine: Engine;
 let llm: ReturnType<typeof fakeLlm>;
@@ -26,20 +27,7 @@ afterEach(async () => {
 });
 
 async function createMission(id = 'm1', extra: Record<string, unknown> = {}) {
-  await engine.call('sync.push', {
-    clientId: 'renderer-1',
-    changes: [
-      {
-        eventId: `create-${id}`,
-        app: 'ai',
-        table: 'aiMissions',
-        id,
-        op: 'insert',
-        data: { title: 'Plan my week', objective: 'Turn notes into tasks', cadence: { kind: 'manual' }, state: 'active', failureStreak: 0, ...extra },
-        actor: { kind: 'user', principalId: 'user:local' },
-      },
-    ],
-  });
+  await engine.call('sync.push', { clientId: 'renderer-1', changes: [missionInsert(id, extra, { actor: { kind: 'user', principalId: 'user:local' } })] });
 }
 
 const createTaskStep = { summary: 'add task', toolName: 'create_task', params: { title: 'Call Anna', priority: 'high' }, rationale: 'Anna asked for a call' };

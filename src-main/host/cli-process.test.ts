@@ -12,6 +12,7 @@ import { DB_FILE } from '../engine/store/db';
 import { tempDataDir } from '../engine/testing/temp-db';
 import { LOG_DIR, LOG_FILE } from '../shell/log-file';
 import { ensureBuilt, OUT, ROOT } from '../testing/built';
+import { missionInsert } from '../engine/testing/changes';
 
 const CLI = OUT.cli;
 const TOKEN = 'cli-test-token-0123456789';
@@ -94,19 +95,7 @@ describe('cli serve: SIGTERM', () => {
     const call = (method: string, body: unknown) =>
       fetch(`${base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-    const pushed = await call('sync.push', {
-      clientId: 'test',
-      changes: [
-        {
-          eventId: 'create-m1',
-          app: 'ai',
-          table: 'aiMissions',
-          id: 'm1',
-          op: 'insert',
-          data: { title: 'Plan my week', objective: 'Turn notes into tasks', cadence: { kind: 'manual' }, state: 'active', failureStreak: 0 },
-        },
-      ],
-    });
+    const pushed = await call('sync.push', { clientId: 'test', changes: [missionInsert()] });
     expect(pushed.status).toBe(200);
     llm.enqueue({ hang: true });
     const pending = call('missions.runNow', { missionId: 'm1' }).catch((e: unknown) => e);

@@ -11,6 +11,7 @@ import { MemorySecretStore } from '../engine/settings';
 import { DB_FILE } from '../engine/store/db';
 import { tempDataDir } from '../engine/testing/temp-db';
 import { startHttpHost, tokenMatches, type HttpHost } from './http';
+import { missionInsert } from '../engine/testing/changes';
 
 const TOKEN = 'a-long-test-token-0123456789';
 let llm: ScriptedLlm;
@@ -51,19 +52,7 @@ function corsHeaders(res: Response): string[] {
 }
 
 async function createMission(id = 'm1'): Promise<void> {
-  const res = await post('sync.push', {
-    clientId: 'test',
-    changes: [
-      {
-        eventId: `create-${id}`,
-        app: 'ai',
-        table: 'aiMissions',
-        id,
-        op: 'insert',
-        data: { title: 'Plan my week', objective: 'Turn notes into tasks', cadence: { kind: 'manual' }, state: 'active', failureStreak: 0 },
-      },
-    ],
-  });
+  const res = await post('sync.push', { clientId: 'test', changes: [missionInsert(id)] });
   expect(res.status).toBe(200);
 }
 

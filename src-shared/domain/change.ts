@@ -106,8 +106,8 @@ function latest(stamps: string[]): string | undefined {
  * function is called only then, so stamped changes cost no clock tick). The record id is never a field.
  */
 export function changeToWrites(change: ChangeIn, arrivalAt: string | (() => string)): Record<string, FieldWrite> {
-  let arrivalStamp = typeof arrivalAt === 'string' ? arrivalAt : undefined;
-  const arrival = () => (arrivalStamp ??= (arrivalAt as () => string)());
+  let arrivalStamp: string | undefined;
+  const arrival = () => (arrivalStamp ??= typeof arrivalAt === 'string' ? arrivalAt : arrivalAt());
   const writes: Record<string, FieldWrite> = {};
   if (change.op === 'delete') {
     const fromFields = change.fields?.deletedAt;

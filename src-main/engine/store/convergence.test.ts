@@ -13,7 +13,7 @@ import { tempStore } from '../testing/temp-db';
 
 /** Each property opens a few hundred real database files: generous, for a busy CI machine. */
 const PROPERTY_TIMEOUT = 60_000;
-import { decodeSnapshotKey, encodeSnapshotKey, type Store } from './store';
+import { decodeSnapshotKey, encodeSnapshotKey, type RecordRow, type Store } from './store';
 
 const NODES = ['00000000000000c1', '00000000000000c2', '00000000000000c3'];
 const FIELDS = ['title', 'priority', 'notes'];
@@ -74,18 +74,8 @@ function delivery(changes: ChangeIn[]): fc.Arbitrary<ChangeIn[][]> {
     );
 }
 
-interface Row {
-  app_id: string;
-  table_name: string;
-  record_id: string;
-  data: string;
-  field_meta: string;
-  deleted: number;
-  last_seq: number;
-}
-
-function rows(store: Store): Row[] {
-  return store.db.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id').all() as Row[];
+function rows(store: Store): RecordRow[] {
+  return store.db.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id').all() as RecordRow[];
 }
 
 /** The replica-independent content of the projection (seqs are local to each store). */

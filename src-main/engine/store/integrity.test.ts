@@ -10,7 +10,7 @@ import type { ChangeIn } from '../../../src-shared/domain/change';
 import { createHybridClock } from '../../../src-shared/hlc';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
-import { tempDataDir, tempStore } from '../testing/temp-db';
+import { tempDataDir, tempEngine, tempStore } from '../testing/temp-db';
 import { DatabaseOpenError, DB_FILE, openDatabase } from './db';
 import { Store } from './store';
 
@@ -94,16 +94,9 @@ describe('opening the database', () => {
 
 describe('bad input through the api', () => {
   let engine: Engine;
-  let cleanup: () => void;
-  beforeEach(() => {
-    const tmp = tempDataDir();
-    cleanup = tmp.cleanup;
-    engine = createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), autoStart: false });
-  });
-  afterEach(async () => {
-    await engine.close();
-    cleanup();
-  });
+  let cleanup: () => Promise<void>;
+  beforeEach(() => ({ engine, cleanup } = tempEngine()));
+  afterEach(() => cleanup());
 
   it('rejects a push whole, with per-index issues, when any change is invalid', async () => {
     const error = await engine

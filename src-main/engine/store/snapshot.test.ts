@@ -1,21 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '../../../src-shared/api';
 import type { ChangeIn } from '../../../src-shared/domain/change';
-import { createEngine, type Engine } from '../index';
-import { MemorySecretStore } from '../settings';
-import { tempDataDir } from '../testing/temp-db';
+import type { Engine } from '../index';
+import { tempEngine } from '../testing/temp-db';
 
 let engine: Engine;
-let cleanup: () => void;
-beforeEach(() => {
-  const tmp = tempDataDir();
-  cleanup = tmp.cleanup;
-  engine = createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), autoStart: false });
-});
-afterEach(async () => {
-  await engine.close();
-  cleanup();
-});
+let cleanup: () => Promise<void>;
+beforeEach(() => ({ engine, cleanup } = tempEngine()));
+afterEach(() => cleanup());
 
 const insert = (app: string, table: string, id: string): ChangeIn => ({ eventId: `e-${app}-${table}-${id}`, app, table, id, op: 'insert', data: { title: id } });
 

@@ -41,7 +41,8 @@ interface ChangeRow {
   origin: string | null;
 }
 
-interface RecordRow {
+/** A row of `records` as SQLite returns it. */
+export interface RecordRow {
   app_id: string;
   table_name: string;
   record_id: string;
