@@ -56,6 +56,7 @@ test('create from a template with inputs and a cadence, then edit it', async ({ 
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Friday goal check-in' })).toBeVisible();
   await expect(about).toContainText('Daily at 18:15');
+  await expect.poll(async () => (await app.api('records.list', { app: 'ai', table: 'aiMissions' })).records[0]?.data.title).toBe('Friday goal check-in');
   const [mission] = (await app.api('records.list', { app: 'ai', table: 'aiMissions' })).records;
   expect(mission!.data).toMatchObject({ title: 'Friday goal check-in', cadence: { kind: 'daily', atHour: 18, atMinute: 15 }, inputs: [{ module: 'notes', id: 'note-plan' }] });
   console.expectNone();

@@ -122,6 +122,8 @@ test('calendar: add an event, see it in the week and the day, edit, delete', asy
   await page.getByRole('button', { name: 'Save event' }).click();
   const renamed = page.getByRole('listitem', { name: /^Dentist check-up/ });
   await expect(renamed).toBeVisible();
+  // The edit shows from the replica at once; the engine has it once the outbox is pushed.
+  await expect.poll(async () => (await app.api('records.list', { app: 'calendar', table: 'events' })).records[0]?.data.title).toBe('Dentist check-up');
   const [stored] = (await app.api('records.list', { app: 'calendar', table: 'events' })).records;
   expect(stored!.data.title).toBe('Dentist check-up');
   expect(new Date(String(stored!.data.startTime)).getTime()).toBe(await page.evaluate((d) => new Date(`${d}T10:00`).getTime(), today));
