@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { findChromium } from './chromium.mjs';
+import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
@@ -49,7 +50,7 @@ async function buildBenches() {
 /** Runs one bench file in a fresh Node process; its JSON result comes back through a file. */
 function run(name, extraArgs = []) {
   const out = join(outDir, `${name}.result.json`);
-  const args = [join(outDir, 'node', `${name}.mjs`), '--out', out, ...(quick ? ['--quick'] : []), ...extraArgs];
+  const args = [...ENGINE_NODE_FLAGS, join(outDir, 'node', `${name}.mjs`), '--out', out, ...(quick ? ['--quick'] : []), ...extraArgs];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
@@ -171,12 +172,12 @@ async function main() {
   if (chromium) hydrate = await run('hydrate', ['--page', join(outDir, 'page', 'page.js')]);
   else console.error('[bench] no Chromium found (set CHROMIUM_PATH): the hydrate bench is skipped.');
   const table = [...rows(engine, hydrate), ...runnerRows(runner)];
-  console.log(`\nMission Companion benchmarks${quick ? ' (--quick: 10x smaller)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${int(totalmem() / 2 ** 30)} GB, Node ${process.version}\n`);
+  console.log(`\nMission Companion benchmarks${quick ? ' (--quick: 10x smaller)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${int(totalmem() / 2 ** 30)} GB, Node ${process.version} (engine flags: ${ENGINE_NODE_FLAGS.join(' ')})\n`);
   printTable(table);
   const results = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, engineFlags: ENGINE_NODE_FLAGS },
     targets: TARGETS,
     engine,
     hydrate,

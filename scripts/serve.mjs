@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -15,7 +16,7 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 
-const child = spawn(process.execPath, [join(root, 'out', 'main', 'cli.js'), ...(commandGiven ? [] : ['serve']), ...args], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(root, 'out', 'main', 'cli.js'), ...(commandGiven ? [] : ['serve']), ...args], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   if (signal) process.kill(process.pid, signal);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronBinary as findElectronBinary, electronDir as electronPackageDir } from './electron-binary.mjs';
+import { ELECTRON_JS_FLAGS, ENGINE_NODE_FLAGS } from './engine-flags.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -90,7 +91,7 @@ async function startHeadless(reason) {
     console.error(`The headless host is not built (${cli} is missing).`);
     process.exit(1);
   }
-  exitLike(await runChild(process.execPath, [cli, 'serve', ...args]));
+  exitLike(await runChild(process.execPath, [...ENGINE_NODE_FLAGS, cli, 'serve', ...args]));
 }
 
 const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
@@ -108,7 +109,7 @@ if (reason) {
 } else {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  const result = await runChild(electronBinary(), [root, ...args], { env, onEarlyExit: true });
+  const result = await runChild(electronBinary(), [ELECTRON_JS_FLAGS, root, ...args], { env, onEarlyExit: true });
   if (result.early) {
     const why = result.error ? result.error.message : `it exited with code ${result.code} right after starting`;
     await startHeadless(why);
