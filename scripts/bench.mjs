@@ -2,7 +2,8 @@
 // `npm run bench [-- --quick]`: builds the benchmarks in bench/ (TypeScript, bundled by vite into
 // out/bench/), runs each in its own Node process (so the engine's RSS is its own) and Chromium,
 // prints one table with absolute figures, ratios to raw SQLite measured in the same run, and the
-// targets, and writes bench/results.json. --quick runs a 10x smaller workload (under a minute).
+// targets, and writes bench/results.json. --quick runs a 10x smaller workload (under a minute);
+// --only <name> runs one bench and prints its figures without touching results.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +16,13 @@ import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
+// `--only engine|runner|hydrate`: build all, run one, print its JSON.
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
+if (only !== null && !['engine', 'runner', 'hydrate'].includes(only)) {
+  console.error('bench: --only takes engine, runner or hydrate');
+  process.exit(2);
+}
 const chromium = findChromium();
 
 const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300 };
@@ -166,6 +174,12 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   await buildBenches();
+  if (only) {
+    // One bench while working on it: its raw figures, results.json untouched (it holds a whole run).
+    const result = await run(only, only === 'hydrate' ? ['--page', join(outDir, 'page', 'page.js')] : []);
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
   const engine = await run('engine');
   const runner = await run('runner');
   let hydrate = null;

@@ -176,6 +176,34 @@ describe('hybrid clock', () => {
     );
   });
 
+  it('observing stamps all at once leaves it where observing them one by one does (property)', () => {
+    // HLC stamps of another node, plain instants (with sub-millisecond digits too), some implausibly far ahead.
+    const stamp = fc.oneof(
+      fc
+        // few milliseconds, so that several stamps of one page share the latest one
+        .record({ delta: fc.integer({ min: -3, max: 3 }), counter: fc.integer({ min: 0, max: 0xffff }) })
+        .map((o) => `${new Date(T0 + o.delta).toISOString()}-${o.counter.toString(16).padStart(4, '0')}-${NODE_B}`),
+      fc.integer({ min: -3, max: 3 }).map((delta) => new Date(T0 + delta).toISOString()),
+      fc.integer({ min: -3, max: 3 }).map((delta) => new Date(T0 + delta).toISOString().replace('Z', '123Z')),
+      fc.integer({ min: MAX_DRIFT_MS - 2, max: MAX_DRIFT_MS + 2 }).map((delta) => new Date(T0 + delta).toISOString()),
+      fc.constant('garbage'),
+    );
+    fc.assert(
+      fc.property(fc.array(stamp, { maxLength: 30 }), fc.array(stamp, { maxLength: 30 }), (before, page) => {
+        const one = manualClock().clock;
+        const all = manualClock().clock;
+        for (const at of before) {
+          one.observe(at);
+          all.observe(at);
+        }
+        for (const at of page) one.observe(at);
+        all.observeAll(page);
+        expect(all.now()).toBe(one.now());
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it('two clocks never issue the same stamp', () => {
     const a = manualClock(NODE_A).clock;
     const b = manualClock(NODE_B).clock;

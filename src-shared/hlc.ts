@@ -71,6 +71,12 @@ export interface HybridClock {
   now(): string;
   /** Moves the clock past a stamp seen from elsewhere (ignored when implausibly far ahead). */
   observe(at: string): void;
+  /**
+   * The same as observing each stamp, in one step: only the latest plausible one can move the
+   * clock, and finding it takes one string comparison per stamp instead of a parse (hydration
+   * observes every stamp of 100k records).
+   */
+  observeAll(stamps: Iterable<string>): void;
 }
 
 export function createHybridClock(nodeId: string = randomNodeId(), wallClock: () => number = Date.now): HybridClock {
@@ -119,6 +125,24 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
         counter = Math.max(counter, seenCounter);
       }
       track();
+    },
+    observeAll(stamps) {
+      // Sort keys start with the canonical ISO instant, so "not implausibly far" is a string comparison too.
+      const horizon = new Date(wallClock() + MAX_DRIFT_MS).toISOString();
+      let latest: string | undefined;
+      let latestPosition = '';
+      for (const at of stamps) {
+        if (at === latest) continue;
+        const key = stampSortKey(at);
+        if (key === null || key.slice(0, 24) > horizon) continue;
+        // What the clock keeps of a stamp: its millisecond and counter (a plain instant's is 0;
+        // sub-millisecond digits do not count), in the form of `position`.
+        const position = key.length === 46 ? key.slice(0, 29) : `${key.slice(0, 24)}-0000`;
+        if (position <= latestPosition) continue;
+        latest = at;
+        latestPosition = position;
+      }
+      if (latest !== undefined) this.observe(latest);
     },
   };
 }

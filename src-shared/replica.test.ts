@@ -93,7 +93,7 @@ describe('applyPulledChanges', () => {
   it('ignores an `id` field and reports the highest seq and every stamp it merged', () => {
     const seen: string[] = [];
     const c = pulled('update', { id: f('evil', 9), title: f('a', 1) });
-    const r = applyPulledChanges(new Map(), [c], { observe: (s) => seen.push(s) });
+    const r = applyPulledChanges(new Map(), [c], { observe: (s) => seen.push(...s) });
     expect(r.puts[0]!.data).toEqual({ title: 'a' });
     expect(r.maxSeq).toBe(c.seq);
     expect(seen).toEqual([at(1)]);
@@ -171,6 +171,24 @@ describe('applySnapshotRecords', () => {
   it('keeps tombstones', () => {
     const snapshot: RecordOut = { app: 'todo', table: 'tasks', id: 't1', data: { deletedAt: at(3) }, meta: { deletedAt: at(3) }, deleted: true, seq: 3 };
     expect(applySnapshotRecords(new Map(), [snapshot]).puts[0]!.deleted).toBe(1);
+  });
+
+  it('reports records whose fields or stamps are not what the engine sends, naming the field', () => {
+    const good: RecordOut = { app: 'todo', table: 'tasks', id: 't1', data: { title: 'a' }, meta: { title: at(1) }, deleted: false, seq: 1 };
+    const r = applySnapshotRecords(new Map(), [
+      { ...good, meta: { title: at(1), done: 'yesterday' } },
+      { ...good, meta: { title: 5 } },
+      { ...good, meta: [at(1)] },
+      { ...good, data: ['a'] },
+      { ...good, data: null },
+      good,
+    ]);
+    expect(r.malformed.map((m) => m.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(r.malformed[0]!.issues).toEqual([expect.objectContaining({ path: ['meta', 'done'], message: 'not a stamp' })]);
+    expect(r.malformed[1]!.issues).toEqual([expect.objectContaining({ path: ['meta', 'title'] })]);
+    expect(r.malformed[2]!.issues).toEqual([expect.objectContaining({ path: ['meta'] })]);
+    expect(r.malformed[3]!.issues).toEqual([expect.objectContaining({ path: ['data'] })]);
+    expect(r.applied).toBe(1);
   });
 });
 

@@ -6,7 +6,7 @@
  *   await db.transaction('rw', [db.records, db.meta], async () => {
  *     const keys = recordKeysOf(page.changes);
  *     const found = await db.records.bulkGet(keys); // or a keySpan range read for big pages
- *     const result = applyPulledChanges(lookupOf(keys, found), page.changes, { hydrating, observe: (at) => clock.observe(at) });
+ *     const result = applyPulledChanges(lookupOf(keys, found), page.changes, { hydrating, observe: (stamps) => clock.observeAll(stamps) });
  *     await db.records.bulkPut(result.puts);
  *     // cursor; then, after the transaction commits, report result.conflicts / result.malformed
  *   });
@@ -117,8 +117,8 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** a new replica filling up: merges as usual but raises no conflict signal */
   hydrating?: boolean;
-  /** sees every merged stamp, e.g. `(at) => clock.observe(at)` */
-  observe?: (at: string) => void;
+  /** sees every merged stamp of the page at once, e.g. `(stamps) => clock.observeAll(stamps)` */
+  observe?: (stamps: string[]) => void;
 }
 
 export interface ReplicaMerge {
@@ -211,6 +211,7 @@ function applyPage<S extends z.ZodType>(
   const lookup = typeof records === 'function' ? records : (key: string) => records.get(key);
   const touched = new Map<string, ReplicaRecord>();
   const result: ApplyResult = { puts: [], conflicts: [], malformed: [], applied: 0, maxSeq: 0 };
+  const stamps: string[] = [];
   entries.forEach((entry, index) => {
     const parsed = schema.safeParse(entry);
     if (!parsed.success) {
@@ -220,7 +221,11 @@ function applyPage<S extends z.ZodType>(
     const { ref, writes, seq, source } = toWrites(parsed.data);
     const key = recordKey(ref.app, ref.table, ref.id);
     const current = touched.get(key) ?? lookup(key);
-    if (options.observe) for (const w of Object.values(writes)) options.observe(w.at);
+    for (const field in writes) {
+      const at = writes[field]!.at;
+      // Fields of one change usually share their stamp: it is listed once.
+      if (at !== stamps.at(-1)) stamps.push(at);
+    }
     const { record, applied } = mergeIntoReplica(current, ref, writes, 'server-replay', seq);
     if (source && current && !options.hydrating) collectConflicts(result.conflicts, current, record, applied, source);
     touched.set(key, record);
@@ -228,6 +233,7 @@ function applyPage<S extends z.ZodType>(
     result.maxSeq = Math.max(result.maxSeq, seq);
   });
   result.puts = [...touched.values()];
+  options.observe?.(stamps);
   return result;
 }
 

@@ -62,7 +62,7 @@ export async function applyPulledPage(changes: readonly unknown[], cursor: numbe
   let conflicts: ConflictSignal[] = [];
   await db.transaction('rw', [db.records, db.chunks, db.meta, db.conflicts], async () => {
     const found = await getRecords(recordKeysOf(changes));
-    result = applyPulledChanges(found, changes, { observe: (at) => clock.observe(at) });
+    result = applyPulledChanges(found, changes, { observe: (stamps) => clock.observeAll(stamps) });
     if (result.puts.length) await db.records.bulkPut(result.puts);
     conflicts = await worthTelling(result.conflicts);
     if (conflicts.length) {
@@ -94,7 +94,7 @@ export async function applySnapshotPage(records: readonly unknown[], position: S
   await db.transaction('rw', [db.records, db.chunks, db.meta], async () => {
     if (position.first) await db.chunks.clear();
     const found = await getRecordsInSpan(recordKeysOf(records));
-    const applied = applySnapshotRecords(found, records, { observe: (at) => clock.observe(at) });
+    const applied = applySnapshotRecords(found, records, { observe: (stamps) => clock.observeAll(stamps) });
     const { chunks, rest } = splitIntoChunks(
       applied.puts.filter((r) => !found.has(r.key)),
       position.chunkSize ?? CHUNK_SIZE,

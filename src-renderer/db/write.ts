@@ -19,7 +19,7 @@ export async function writeRecord(app: string, table: string, id: string, fields
     const current = await getRecord(key);
     // Following the stamps already on the record makes this write win over everything the user
     // saw, even when another tab sharing this replica stamped it a moment ago.
-    for (const at of Object.values(current?.meta ?? {})) clock.observe(at);
+    clock.observeAll(Object.values(current?.meta ?? {}));
     const at = clock.now();
     const stamped =
       op === 'delete'

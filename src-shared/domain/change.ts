@@ -20,6 +20,33 @@ export const Stamp = z
  */
 export const LoggedStamp = z.string().refine((at) => stampSortKey(at) !== null, { message: 'not a stamp' });
 
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A record's fields as the engine sends them: any JSON object, taken as is. Hydration reads 100k
+ * records at a time, and `z.record(z.string(), z.unknown())` copied every one entry by entry to
+ * check nothing (JSON keys are strings).
+ */
+export const FieldValuesOut = z.custom<Record<string, unknown>>(isPlainObject, { message: 'expected an object of field values' });
+
+/**
+ * A record's field stamps as the engine sends them (`LoggedStamp` for each field), checked in one
+ * loop: as a `z.record` of refined strings this was about half of the replica's cost per record
+ * when hydrating. Issues name the field, as the record schema's did.
+ */
+export const LoggedStamps = z.custom<Record<string, string>>().superRefine((value, ctx) => {
+  if (!isPlainObject(value)) {
+    ctx.addIssue({ code: 'custom', message: 'expected an object of field stamps' });
+    return;
+  }
+  for (const field in value) {
+    const at = value[field];
+    if (typeof at !== 'string' || stampSortKey(at) === null) ctx.addIssue({ code: 'custom', path: [field], message: 'not a stamp' });
+  }
+});
+
 const Name = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
 const RecordId = z.string().min(1).max(200);
 
@@ -80,8 +107,8 @@ export const RecordOut = z.object({
   app: z.string(),
   table: z.string(),
   id: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  meta: z.record(z.string(), LoggedStamp),
+  data: FieldValuesOut,
+  meta: LoggedStamps,
   deleted: z.boolean(),
   seq: z.number().int(),
 });

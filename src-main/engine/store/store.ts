@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type Actor, originOf, type Origin } from '../../../src-shared/domain/actor';
-import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites } from '../../../src-shared/domain/change';
+import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites, isPlainObject } from '../../../src-shared/domain/change';
 import { type HybridClock, stampSortKey } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { type Db, writeTx } from './db';
@@ -405,7 +405,7 @@ export function parseWrites(data: string, fieldMeta: string, op: string): Record
     if (op !== 'insert' && op !== 'update' && op !== 'delete') return `unknown op ${op}`;
     const values = JSON.parse(data) as unknown;
     const meta = JSON.parse(fieldMeta) as unknown;
-    if (!isObject(values) || !isObject(meta)) return 'data or field_meta is not an object';
+    if (!isPlainObject(values) || !isPlainObject(meta)) return 'data or field_meta is not an object';
     const writes: Record<string, FieldWrite> = {};
     for (const field in meta) {
       const at = meta[field];
@@ -416,10 +416,6 @@ export function parseWrites(data: string, fieldMeta: string, op: string): Record
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
