@@ -47,7 +47,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
-/** Serves the page and the one api method it needs, through the engine's real validation. */
+/** Serves the page and the one api method it needs, answered as the HTTP host answers it (engine.callJson). */
 function serve(engine: Engine, pageJs: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/') {
@@ -56,8 +56,8 @@ function serve(engine: Engine, pageJs: string): Promise<Server> {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(pageJs);
     } else if (req.method === 'POST' && req.url === '/api/sync.snapshot') {
       readBody(req)
-        .then((input) => engine.call('sync.snapshot', input))
-        .then((out) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out)))
+        .then((input) => engine.callJson('sync.snapshot', input))
+        .then((text) => res.writeHead(200, { 'content-type': 'application/json' }).end(text))
         .catch((error: unknown) => res.writeHead(500).end(String(error)));
     } else {
       res.writeHead(404).end();

@@ -6,7 +6,7 @@ import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
 import type { Runner } from './runner/runner';
 import type { Settings } from './settings';
-import { decodeSnapshotKey, encodeSnapshotKey, type Store } from './store/store';
+import { decodeSnapshotKey, encodeSnapshotKey, type SnapshotKey, type Store } from './store/store';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 
@@ -32,6 +32,31 @@ export const NO_DESKTOP_SHELL: ShellPreferences = {
 /** A single record above this size is refused (the log is not a file store). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
+function snapshotStart(afterKey: string | null): SnapshotKey | null {
+  const after = afterKey === null ? null : decodeSnapshotKey(afterKey);
+  if (afterKey !== null && !after) {
+    throw new ApiError('BAD_INPUT', 'afterKey must be a nextKey returned by sync.snapshot.', [{ path: ['afterKey'], message: 'not a snapshot key' }]);
+  }
+  return after;
+}
+
+/**
+ * Methods whose answer can be written as JSON text without building it as objects first (for the
+ * HTTP host): the handler's answer, serialised. Null means "use the handler".
+ */
+export type JsonHandlers = { [M in MethodName]?: (input: ParsedInput<M>) => string | null };
+
+export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonHandlers {
+  return {
+    'sync.snapshot': ({ afterKey, limit }) => {
+      const page = store.snapshotRecordsJson(snapshotStart(afterKey), limit);
+      if (!page) return null;
+      const nextKey = page.nextKey && encodeSnapshotKey(page.nextKey);
+      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)}}`;
+    },
+  };
+}
+
 export function createHandlers({ store, settings, runner, proposals, llm, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
@@ -49,11 +74,7 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
     },
     'sync.pull': ({ since, limit }) => store.pull(since, limit),
     'sync.snapshot': ({ afterKey, limit }) => {
-      const after = afterKey === null ? null : decodeSnapshotKey(afterKey);
-      if (afterKey !== null && !after) {
-        throw new ApiError('BAD_INPUT', 'afterKey must be a nextKey returned by sync.snapshot.', [{ path: ['afterKey'], message: 'not a snapshot key' }]);
-      }
-      const page = store.snapshot(after, limit);
+      const page = store.snapshot(snapshotStart(afterKey), limit);
       return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey) };
     },
     'records.list': ({ app, table, limit, includeDeleted }) => ({ records: store.list(app, table, { limit, includeDeleted }) }),

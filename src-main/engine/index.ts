@@ -11,7 +11,7 @@ import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
 import { Store } from './store/store';
-import { createHandlers, type Handlers } from './handlers';
+import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
 export { DatabaseOpenError } from './store/db';
 export type { SecretStore } from './settings';
@@ -37,6 +37,8 @@ export interface Engine {
   readonly runner: Runner;
   readonly settings: Settings;
   call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>>;
+  /** The same answer as `call`, as JSON text (what the HTTP host sends; some methods skip building objects). */
+  callJson(method: MethodName, input: unknown): Promise<string>;
   on(listener: EngineListener): () => void;
   close(): Promise<void>;
 }
@@ -82,6 +84,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
   const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, changed });
+  const jsonHandlers = createJsonHandlers({ store });
   if (options.autoStart !== false) runner.start();
   let closed = false;
 
@@ -95,6 +98,15 @@ function assemble(db: Db, options: EngineOptions): Engine {
       const parsed = parseInput(method, input);
       const handler = handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
       return handler(parsed);
+    },
+    async callJson(method, input) {
+      if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
+      const parsed = parseInput(method, input);
+      const direct = jsonHandlers[method] as ((i: typeof parsed) => string | null) | undefined;
+      const text = direct?.(parsed);
+      if (text != null) return text;
+      const handler = handlers[method] as (i: typeof parsed) => unknown;
+      return JSON.stringify(await handler(parsed));
     },
     on(listener) {
       listeners.add(listener);

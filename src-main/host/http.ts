@@ -78,7 +78,10 @@ function bearer(req: IncomingMessage): string | null {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
   res.end(text);
 }
@@ -166,7 +169,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         throw new ApiError('BAD_INPUT', `The request body is not valid JSON: ${(error as Error).message}`);
       }
     }
-    sendJson(res, 200, await engine.call(method, input));
+    sendJsonText(res, 200, await engine.callJson(method, input));
   }
 
   async function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -59,6 +59,42 @@ describe('sync.snapshot', () => {
     expect(first.seq).toBeLessThan(second.seq);
   });
 
+  it('answers the HTTP host (callJson) with exactly what call answers, page by page', async () => {
+    const tricky = ['quote"d', 'back\\slash', 'new\nline', 'ümlaut', '日本', 'emoji 🙂', '\u2028sep', 'tab\t'];
+    await engine.call('sync.push', {
+      clientId: 'r',
+      changes: [
+        ...tricky.map((id, i) => ({ ...insert('todo', 'tasks', id), data: { title: `${id} ${i}`, nested: { list: [1, 'two', null], flag: i % 2 === 0 } } })),
+        insert('ai', 'agents', 'z'),
+      ],
+    });
+    await engine.call('sync.push', { clientId: 'r', changes: [{ eventId: 'del', app: 'todo', table: 'tasks', id: tricky[0]!, op: 'delete' }] });
+    let afterKey: string | null = null;
+    let pages = 0;
+    do {
+      const input = { afterKey, limit: 3 };
+      const expected: MethodOutput<'sync.snapshot'> = await engine.call('sync.snapshot', input);
+      expect(JSON.parse(await engine.callJson('sync.snapshot', input))).toEqual(expected);
+      afterKey = expected.nextKey;
+      pages++;
+    } while (afterKey !== null);
+    expect(pages).toBe(3);
+    // Methods without a direct serialiser answer through their handler.
+    expect(JSON.parse(await engine.callJson('records.get', { app: 'ai', table: 'agents', id: 'z' }))).toEqual(
+      await engine.call('records.get', { app: 'ai', table: 'agents', id: 'z' }),
+    );
+    await expect(engine.callJson('sync.snapshot', { afterKey: 'page-2' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
+  it('never sends a damaged projection row as JSON text: callJson fails as call does', async () => {
+    await engine.call('sync.push', { clientId: 'r', changes: [insert('todo', 'tasks', 'a'), insert('todo', 'tasks', 'b')] });
+    engine.store.db.prepare("UPDATE records SET data = '{\"title\": \"a' WHERE record_id = 'a'").run();
+    const viaCall = await engine.call('sync.snapshot', {}).then(() => 'answered', (e: unknown) => String(e));
+    const viaJson = await engine.callJson('sync.snapshot', {}).then(() => 'answered', (e: unknown) => String(e));
+    expect(viaCall).not.toBe('answered');
+    expect(viaJson).toBe(viaCall);
+  });
+
   it('rejects an afterKey it did not make', async () => {
     await expect(engine.call('sync.snapshot', { afterKey: 'page-2' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await expect(engine.call('sync.snapshot', { afterKey: '["a", 1]' })).rejects.toMatchObject({ code: 'BAD_INPUT' });

@@ -52,6 +52,9 @@ export interface RecordRow {
   last_seq: number;
 }
 
+/** A row of a snapshot page: 1 in `valid` when its data and field_meta are well-formed JSON. */
+type SnapshotRow = RecordRow & { valid: number };
+
 /** Where a snapshot page ends: the key of its last record. */
 export type SnapshotKey = [app: string, table: string, id: string];
 
@@ -128,9 +131,11 @@ export class Store {
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
     // Keyset paging along the key index: each page is one range scan, however deep.
-    this.selectSnapshotFirst = db.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id LIMIT ?');
+    // `valid`: whether the stored JSON can be sent as it is (snapshotRecordsJson).
+    const snapshotColumns = '*, json_valid(data) AND json_valid(field_meta) AS valid';
+    this.selectSnapshotFirst = db.prepare(`SELECT ${snapshotColumns} FROM records ORDER BY app_id, table_name, record_id LIMIT ?`);
     this.selectSnapshotAfter = db.prepare(
-      'SELECT * FROM records WHERE (app_id, table_name, record_id) > (?, ?, ?) ORDER BY app_id, table_name, record_id LIMIT ?',
+      `SELECT ${snapshotColumns} FROM records WHERE (app_id, table_name, record_id) > (?, ?, ?) ORDER BY app_id, table_name, record_id LIMIT ?`,
     );
   }
 
@@ -297,13 +302,36 @@ export class Store {
    * those again is harmless because the merge is idempotent.
    */
   snapshot(afterKey: SnapshotKey | null, limit: number): { records: RecordOut[]; seq: number; nextKey: SnapshotKey | null } {
+    const { rows, seq, nextKey } = this.snapshotRows(afterKey, limit);
+    return { records: rows.map(toRecordOut), seq, nextKey };
+  }
+
+  /**
+   * The same page as `snapshot`, as the JSON text of its `records` array, made from the stored
+   * JSON without parsing it: the HTTP host sends this (hydrating parsed and re-serialised every
+   * record otherwise, the engine's main cost of a page). Null when a row's JSON is damaged; then
+   * `snapshot` reports it.
+   */
+  snapshotRecordsJson(afterKey: SnapshotKey | null, limit: number): { recordsJson: string; seq: number; nextKey: SnapshotKey | null } | null {
+    const { rows, seq, nextKey } = this.snapshotRows(afterKey, limit);
+    const parts: string[] = [];
+    for (const row of rows) {
+      if (row.valid !== 1) return null;
+      parts.push(
+        `{"app":${JSON.stringify(row.app_id)},"table":${JSON.stringify(row.table_name)},"id":${JSON.stringify(row.record_id)},"data":${row.data},"meta":${row.field_meta},"deleted":${row.deleted === 1},"seq":${row.last_seq}}`,
+      );
+    }
+    return { recordsJson: `[${parts.join(',')}]`, seq, nextKey };
+  }
+
+  private snapshotRows(afterKey: SnapshotKey | null, limit: number): { rows: SnapshotRow[]; seq: number; nextKey: SnapshotKey | null } {
     return this.db.transaction(() => {
       const seq = this.maxSeq();
-      const rows = (afterKey ? this.selectSnapshotAfter.all(...afterKey, limit + 1) : this.selectSnapshotFirst.all(limit + 1)) as RecordRow[];
+      const rows = (afterKey ? this.selectSnapshotAfter.all(...afterKey, limit + 1) : this.selectSnapshotFirst.all(limit + 1)) as SnapshotRow[];
       const page = rows.length > limit ? rows.slice(0, limit) : rows;
       const last = page.at(-1);
       const nextKey: SnapshotKey | null = rows.length > limit && last ? [last.app_id, last.table_name, last.record_id] : null;
-      return { records: page.map(toRecordOut), seq, nextKey };
+      return { rows: page, seq, nextKey };
     })();
   }
 
