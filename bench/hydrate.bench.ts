@@ -18,8 +18,11 @@ import { batches, FULL, QUICK } from './workload';
 export interface HydrateResults {
   records: number;
   pageSize: number;
+  /** of the median hydration */
   perSec: number;
   seconds: number;
+  /** every hydration timed (a new replica each time) */
+  runsSeconds: number[];
   /** chunk rows written; records with an overlay row of their own; fetching the pages alone */
   breakdown: { chunks: number; overlayRows: number; fetchOnlyMs: number };
   /** bare IndexedDB puts of the same records, one row each, in the same pages */
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
         pageSize: r.pageSize,
         perSec: perSec(r.ms),
         seconds: r.ms / 1000,
+        runsSeconds: r.runsMs.map((ms) => Math.round(ms) / 1000),
         breakdown: { chunks: r.chunks, overlayRows: r.overlayRows, fetchOnlyMs: Math.round(r.fetchOnlyMs) },
         rawIdbPerSec: perSec(r.rawIdbMs),
         rawIdbNoIndexPerSec: perSec(r.rawIdbNoIndexMs),

@@ -7,8 +7,10 @@ export interface HydrateResult {
   /** chunk rows written, and records that got a row of their own in the overlay instead */
   chunks: number;
   overlayRows: number;
-  /** the renderer's hydrate, first request to last commit */
+  /** the renderer's hydrate, first request to last commit: the median of `runsMs` */
   ms: number;
+  /** each hydration of a new replica, in order */
+  runsMs: number[];
   /** fetching the same pages without writing them: the engine's and HTTP's share */
   fetchOnlyMs: number;
   /** bare IndexedDB puts of the same records, same pages (store with the overlay's indexes / key only) */
