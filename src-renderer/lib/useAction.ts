@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { errorText } from './format';
 
 export interface Action<A extends unknown[], R> {
@@ -44,4 +44,12 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
     setResult(undefined);
   }, []);
   return { run, busy, error, result, reset };
+}
+
+/** A form's onSubmit that runs `action` (errors land in `action.error`) instead of navigating. */
+export function submitTo(action: Pick<Action<[], unknown>, 'run'>): (e: FormEvent) => void {
+  return (e) => {
+    e.preventDefault();
+    void action.run();
+  };
 }

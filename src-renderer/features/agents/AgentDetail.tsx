@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { AI_APP, DEFAULT_AGENT_ID, TABLES, type Agent } from '../../../src-shared/domain/ai';
 import { deleteRecord, writeRecord } from '../../db/write';
 import { hrefFor, navigate } from '../../lib/router';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorText } from '../../ui/ErrorText';
 import { Field } from '../../ui/Field';
@@ -59,12 +59,8 @@ function AgentForm({ agent }: { agent: Agent }) {
     });
     return true;
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="agent-form" onSubmit={submit} aria-label="Agent">
+    <form className="agent-form" onSubmit={submitTo(save)} aria-label="Agent">
       <div className="two-columns">
         <div className="stack">
           <label>

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { EVENTS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { toLocalInput, type CalendarEvent } from './data';
 
@@ -35,12 +35,8 @@ export function EventForm({ event, day, onDone }: Props) {
     else await writeRecord(EVENTS.app, EVENTS.table, newId(), { ...fields, createdAt: new Date().toISOString() }, 'insert');
     onDone();
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="event-form stack panel-inner" onSubmit={submit} aria-label={event ? `Edit event ${event.title}` : 'New event'} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+    <form className="event-form stack panel-inner" onSubmit={submitTo(save)} aria-label={event ? `Edit event ${event.title}` : 'New event'} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <label>
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} autoFocus />

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { GOALS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { PERIODS, type Goal } from './data';
 
@@ -23,12 +23,8 @@ export function GoalForm({ goal, onDone }: { goal?: Goal; onDone: () => void }) 
     }
     onDone();
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="inline-form" onSubmit={submit} aria-label={goal ? `Edit goal ${goal.title}` : 'New goal'} onKeyDown={(e) => e.key === 'Escape' && goal && onDone()}>
+    <form className="inline-form" onSubmit={submitTo(save)} aria-label={goal ? `Edit goal ${goal.title}` : 'New goal'} onKeyDown={(e) => e.key === 'Escape' && goal && onDone()}>
       <label className="grow">
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} placeholder="e.g. Work out" autoFocus={!!goal} />

@@ -2,9 +2,9 @@
  * The mission editor: title, objective, concept (Markdown, with a preview), inputs, cadence and
  * agent. Creating and editing share it; the caller decides what saving writes.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import type { Cadence, InputRef } from '../../../src-shared/domain/ai';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
 import { useAgents } from '../agents/data';
@@ -66,12 +66,8 @@ export function MissionForm({ initial, submitLabel, onSubmit, onCancel }: Props)
     if (typeof cadence === 'string') throw new Error(cadence);
     await onSubmit({ ...draft, title: draft.title.trim(), objective: draft.objective.trim(), cadence });
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="mission-form" onSubmit={submit} aria-label="Mission">
+    <form className="mission-form" onSubmit={submitTo(save)} aria-label="Mission">
       <div className="form-main stack">
         <label>
           Title

@@ -1,8 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { NOTES } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
 import { parseTags, type Note } from './data';
@@ -32,12 +32,8 @@ export function NoteEditor({ note, onDone }: Props) {
       onDone(id);
     }
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="note-editor stack" onSubmit={submit} aria-label={note ? 'Edit note' : 'New note'}>
+    <form className="note-editor stack" onSubmit={submitTo(save)} aria-label={note ? 'Edit note' : 'New note'}>
       <label>
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={500} autoFocus placeholder="Untitled" />

@@ -1,10 +1,10 @@
 /** Onboarding step 1: point the app at a language model and prove it answers. */
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
 import { PROVIDER_PRESETS } from '../../../src-shared/domain/settings';
 import { api } from '../../api/client';
 import { formatDuration } from '../../lib/format';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { refreshRunnerStatus } from '../status/runnerStatus';
 import { forgetRunnerTimeZone } from '../settings/timeZone';
@@ -45,12 +45,8 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
     await api().call('settings.update', patch);
     forgetRunnerTimeZone();
   }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void test.run();
-  }
   return (
-    <form className="stack" onSubmit={submit} aria-label="Connect a language model">
+    <form className="stack" onSubmit={submitTo(test)} aria-label="Connect a language model">
       <div className="row">
         <label>
           Provider

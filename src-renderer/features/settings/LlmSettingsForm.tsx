@@ -3,11 +3,11 @@
  * text allowed), API key (write-only: the renderer never sees a stored key), temperature, timeout
  * and planner mode; then a connection test with its latency or the error in plain words.
  */
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { PlannerMode, PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
 import { PROVIDER_PRESETS } from '../../../src-shared/domain/settings';
 import { api } from '../../api/client';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Field } from '../../ui/Field';
 import { TestConnection } from './TestConnection';
@@ -102,14 +102,9 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
     save.reset();
     setDraft((d) => ({ ...d, ...patch }));
   };
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
-
   const { secrets } = saved;
   return (
-    <form className="stack settings" onSubmit={submit} aria-label="Language model">
+    <form className="stack settings" onSubmit={submitTo(save)} aria-label="Language model">
       <label>
         Provider
         <select

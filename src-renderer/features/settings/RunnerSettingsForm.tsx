@@ -1,9 +1,9 @@
 /** The runner: how often it ticks, how many LLM calls at once, its time zone, and pause. */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { isValidTimeZone } from '../../../src-shared/cadence';
 import type { PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
 import { api } from '../../api/client';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Field } from '../../ui/Field';
 
@@ -46,12 +46,8 @@ export function RunnerSettingsForm({ initial, onSaved }: { initial: PublicSettin
     setDraft(draftOf(next));
     return true;
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="stack settings" onSubmit={submit} aria-label="Runner">
+    <form className="stack settings" onSubmit={submitTo(save)} aria-label="Runner">
       <div className="row">
         <Field label="Tick interval (seconds)" hint="A safety net: due missions also wake the runner exactly on time.">
           {(control) => <input {...control} type="number" min={1} step={1} value={draft.tickSeconds} onChange={(e) => set({ tickSeconds: e.target.value })} />}

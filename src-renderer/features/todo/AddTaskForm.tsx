@@ -1,9 +1,9 @@
 import { TaskScheduleFields } from './TaskScheduleFields';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { TASKS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 
 export function AddTaskForm() {
@@ -23,13 +23,8 @@ export function AddTaskForm() {
     setPriority('medium');
   });
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void add.run();
-  }
-
   return (
-    <form className="inline-form" onSubmit={submit} aria-label="New task">
+    <form className="inline-form" onSubmit={submitTo(add)} aria-label="New task">
       <label className="grow">
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} placeholder="What needs doing?" />

@@ -1,8 +1,8 @@
 import { TaskScheduleFields } from './TaskScheduleFields';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { TASKS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
-import { useAction } from '../../lib/useAction';
+import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import type { Task } from './data';
 
@@ -18,12 +18,8 @@ export function EditTaskForm({ task, onDone }: { task: Task; onDone: () => void 
     if (Object.keys(changed).length) await writeRecord(TASKS.app, TASKS.table, task.id, changed);
     onDone();
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    void save.run();
-  }
   return (
-    <form className="edit-form stack" onSubmit={submit} aria-label={`Edit task ${task.title}`} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+    <form className="edit-form stack" onSubmit={submitTo(save)} aria-label={`Edit task ${task.title}`} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <label>
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} autoFocus />
