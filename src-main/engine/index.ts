@@ -87,6 +87,11 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const jsonHandlers = createJsonHandlers({ store });
   if (options.autoStart !== false) runner.start();
   let closed = false;
+  /** A call's parsed input, once the engine is known to be open. */
+  const accept = <M extends MethodName>(method: M, input: unknown): ParsedInput<M> => {
+    if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
+    return parseInput(method, input);
+  };
 
   return {
     dataDir: options.dataDir,
@@ -94,14 +99,12 @@ function assemble(db: Db, options: EngineOptions): Engine {
     runner,
     settings,
     async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
-      if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
-      const parsed = parseInput(method, input);
+      const parsed = accept(method, input);
       const handler = handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
       return handler(parsed);
     },
     async callJson(method, input) {
-      if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
-      const parsed = parseInput(method, input);
+      const parsed = accept(method, input);
       const direct = jsonHandlers[method] as ((i: typeof parsed) => string | null) | undefined;
       const text = direct?.(parsed);
       if (text != null) return text;

@@ -52,8 +52,14 @@ export interface RecordRow {
   last_seq: number;
 }
 
-/** A row of a snapshot page: 1 in `valid` when its data and field_meta are well-formed JSON. */
-type SnapshotRow = RecordRow & { valid: number };
+/** A row of a snapshot page sent as text: 1 in `valid` when its data and field_meta are well-formed JSON. */
+type CheckedRecordRow = RecordRow & { valid: number };
+
+/** The two statements of keyset paging through `records`: the first page, and a page after a key. */
+interface PageQueries {
+  first: Statement;
+  after: Statement;
+}
 
 /** Where a snapshot page ends: the key of its last record. */
 export type SnapshotKey = [app: string, table: string, id: string];
@@ -106,8 +112,8 @@ export class Store {
   private readonly selectList: Statement;
   private readonly selectListWithDeleted: Statement;
   private readonly insertQuarantine: Statement;
-  private readonly selectSnapshotFirst: Statement;
-  private readonly selectSnapshotAfter: Statement;
+  private readonly snapshotPages: PageQueries;
+  private readonly checkedSnapshotPages: PageQueries;
 
   constructor(
     readonly db: Db,
@@ -131,12 +137,13 @@ export class Store {
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
     // Keyset paging along the key index: each page is one range scan, however deep.
-    // `valid`: whether the stored JSON can be sent as it is (snapshotRecordsJson).
-    const snapshotColumns = '*, json_valid(data) AND json_valid(field_meta) AS valid';
-    this.selectSnapshotFirst = db.prepare(`SELECT ${snapshotColumns} FROM records ORDER BY app_id, table_name, record_id LIMIT ?`);
-    this.selectSnapshotAfter = db.prepare(
-      `SELECT ${snapshotColumns} FROM records WHERE (app_id, table_name, record_id) > (?, ?, ?) ORDER BY app_id, table_name, record_id LIMIT ?`,
-    );
+    const pageQueries = (columns: string): PageQueries => ({
+      first: db.prepare(`SELECT ${columns} FROM records ORDER BY app_id, table_name, record_id LIMIT ?`),
+      after: db.prepare(`SELECT ${columns} FROM records WHERE (app_id, table_name, record_id) > (?, ?, ?) ORDER BY app_id, table_name, record_id LIMIT ?`),
+    });
+    this.snapshotPages = pageQueries('*');
+    // `valid`: whether the stored JSON can be sent as it is (snapshotRecordsJson); only that path pays for the check.
+    this.checkedSnapshotPages = pageQueries('*, json_valid(data) AND json_valid(field_meta) AS valid');
   }
 
   tx<T>(fn: () => T): T {
@@ -302,7 +309,7 @@ export class Store {
    * those again is harmless because the merge is idempotent.
    */
   snapshot(afterKey: SnapshotKey | null, limit: number): { records: RecordOut[]; seq: number; nextKey: SnapshotKey | null } {
-    const { rows, seq, nextKey } = this.snapshotRows(afterKey, limit);
+    const { rows, seq, nextKey } = this.snapshotRows<RecordRow>(this.snapshotPages, afterKey, limit);
     return { records: rows.map(toRecordOut), seq, nextKey };
   }
 
@@ -313,7 +320,7 @@ export class Store {
    * `snapshot` reports it.
    */
   snapshotRecordsJson(afterKey: SnapshotKey | null, limit: number): { recordsJson: string; seq: number; nextKey: SnapshotKey | null } | null {
-    const { rows, seq, nextKey } = this.snapshotRows(afterKey, limit);
+    const { rows, seq, nextKey } = this.snapshotRows<CheckedRecordRow>(this.checkedSnapshotPages, afterKey, limit);
     const parts: string[] = [];
     for (const row of rows) {
       if (row.valid !== 1) return null;
@@ -324,10 +331,10 @@ export class Store {
     return { recordsJson: `[${parts.join(',')}]`, seq, nextKey };
   }
 
-  private snapshotRows(afterKey: SnapshotKey | null, limit: number): { rows: SnapshotRow[]; seq: number; nextKey: SnapshotKey | null } {
+  private snapshotRows<Row extends RecordRow>(queries: PageQueries, afterKey: SnapshotKey | null, limit: number): { rows: Row[]; seq: number; nextKey: SnapshotKey | null } {
     return this.db.transaction(() => {
       const seq = this.maxSeq();
-      const rows = (afterKey ? this.selectSnapshotAfter.all(...afterKey, limit + 1) : this.selectSnapshotFirst.all(limit + 1)) as SnapshotRow[];
+      const rows = (afterKey ? queries.after.all(...afterKey, limit + 1) : queries.first.all(limit + 1)) as Row[];
       const page = rows.length > limit ? rows.slice(0, limit) : rows;
       const last = page.at(-1);
       const nextKey: SnapshotKey | null = rows.length > limit && last ? [last.app_id, last.table_name, last.record_id] : null;
