@@ -89,6 +89,9 @@ describe('stamps', () => {
         expect(isStamp(x) && isStamp(y)).toBe(true);
         if (a !== b) expect(compareStamps(x, y)).toBe(Math.sign(a - b));
         expect(compareStamps(x, y) + compareStamps(y, x)).toBe(0); // antisymmetric (avoiding 0 vs -0)
+        // The shortcut for 24- and 46-character stamps orders exactly as the sort keys do.
+        const [kx, ky] = [stampSortKey(x)!, stampSortKey(y)!];
+        expect(compareStamps(x, y)).toBe(kx < ky ? -1 : kx > ky ? 1 : 0);
       }),
     );
   });

@@ -48,6 +48,8 @@ export function stampSortKey(at: string): string | null {
 /** -1, 0 or 1. Both arguments must be stamps (validated at the edge). */
 export function compareStamps(a: string, b: string): number {
   if (a === b) return 0;
+  // A valid stamp of 24 or 46 characters is its own sort key (canonical ISO, HLC): most comparisons.
+  if ((a.length === 46 || a.length === 24) && (b.length === 46 || b.length === 24)) return a < b ? -1 : 1;
   const ka = stampSortKey(a) ?? '';
   const kb = stampSortKey(b) ?? '';
   return ka < kb ? -1 : ka > kb ? 1 : 0;
@@ -112,19 +114,22 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
     observe(at) {
       if (at === lastObserved) return;
       if (at.length === 46 && at.slice(0, 29) <= position) return;
-      const ms = stampMillis(at);
+      // An HLC stamp's instant and counter are fixed-width fields: read them without a regex.
+      const hlc = at.length === 46;
+      const ms = hlc ? Date.parse(at.slice(0, 24)) : stampMillis(at);
       if (Number.isNaN(ms) || ms > wallClock() + MAX_DRIFT_MS) return;
       lastObserved = at;
       // The counter matters within one millisecond: our next stamp must sort after the one seen.
-      const m = HLC.exec(at);
-      const seenCounter = m ? parseInt(m[2]!, 16) : 0;
+      const seenCounter = hlc ? parseInt(at.slice(25, 29), 16) : 0;
       if (ms > lastMs) {
         lastMs = ms;
         counter = seenCounter;
       } else if (ms === lastMs) {
         counter = Math.max(counter, seenCounter);
       }
-      track();
+      // An HLC stamp that got here sorts above `position`, so its own prefix is the new position.
+      if (hlc) position = at.slice(0, 29);
+      else track();
     },
     observeAll(stamps) {
       // Sort keys start with the canonical ISO instant, so "not implausibly far" is a string comparison too.
