@@ -16,7 +16,8 @@ export interface HandlerDeps {
   runner: Runner;
   proposals: Proposals;
   llm: LlmClient;
-  changed: () => void;
+  /** after data changed; `touched` names the tables written when the caller knows them */
+  changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
 
 /**
@@ -69,7 +70,7 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
         }
       });
       const result = store.push(clientId, changes);
-      if (result.accepted > 0) changed();
+      if (result.accepted > 0) changed(changes);
       return result;
     },
     'sync.pull': ({ since, limit }) => store.pull(since, limit),

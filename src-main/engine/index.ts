@@ -78,9 +78,9 @@ function assemble(db: Db, options: EngineOptions): Engine {
     return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
   }, options.llmDeps);
   const runner = new Runner({ store, settings, llm, emit, now });
-  const changed = () => {
+  const changed = (touched?: readonly { app: string; table: string }[]) => {
     emit('sync.changed', { seq: store.maxSeq() });
-    runner.onDataChanged();
+    runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
   const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, changed });
@@ -120,7 +120,12 @@ function assemble(db: Db, options: EngineOptions): Engine {
       closed = true;
       await runner.stop();
       listeners.clear();
-      db.close();
+      try {
+        // Pending records are written now so the next start need not catch up from the log.
+        store.settle();
+      } finally {
+        db.close();
+      }
     },
   };
 }

@@ -15,7 +15,6 @@
  * token budget (fail-closed). An agent runs at most maxConcurrentMissions due missions at once: the
  * others queue for the agent's slots, then for the LLM's.
  */
-import type { Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { ApiError, type RunPhase, type RunnerStatus, type RunningIteration, type TickResult } from '../../../src-shared/api';
 import { nextRunAfter } from '../../../src-shared/cadence';
@@ -27,7 +26,7 @@ import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { LlmClient } from '../llm/client';
 import { runTool } from '../proposals/executor';
 import type { Settings } from '../settings';
-import type { LocalChange, Store } from '../store/store';
+import type { LocalChange, RecordsQuery, Store } from '../store/store';
 import { TokenLedger, loadAgent } from './agents';
 import { resolveInputs } from './inputs';
 import { EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
@@ -100,20 +99,20 @@ export class Runner {
   private lastStatusAt = -Infinity;
   private llmHealth: { lastError: string | null; lastOkAt: string | null } = { lastError: null, lastOkAt: null };
   private readonly now: () => Date;
-  private readonly sql: Record<'due' | 'earliest' | 'upcoming' | 'unscheduled' | 'pending', Statement>;
+  private readonly sql: Record<'due' | 'earliest' | 'upcoming' | 'unscheduled' | 'pending', RecordsQuery>;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
-    const db = deps.store.db;
+    const { store } = deps;
     this.sql = {
-      due: db.prepare(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' AND ${NEXT_RUN} <= ?`),
-      upcoming: db.prepare(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > ?`),
-      earliest: db.prepare(`SELECT record_id AS id, ${NEXT_RUN} AS at ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' ORDER BY ${NEXT_RUN} LIMIT ?`),
-      unscheduled: db.prepare(
+      due: store.recordsQuery(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' AND ${NEXT_RUN} <= ?`),
+      upcoming: store.recordsQuery(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > ?`),
+      earliest: store.recordsQuery(`SELECT record_id AS id, ${NEXT_RUN} AS at ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' ORDER BY ${NEXT_RUN} LIMIT ?`),
+      unscheduled: store.recordsQuery(
         `SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} IS NULL
          AND COALESCE(json_extract(data, '$.needsAttention'), 0) = 0 AND COALESCE(json_extract(data, '$.cadence.kind'), 'manual') <> 'manual'`,
       ),
-      pending: db.prepare(`SELECT COUNT(*) AS n FROM records INDEXED BY records_proposals_status WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.status') = 'pending'`),
+      pending: store.recordsQuery(`SELECT COUNT(*) AS n FROM records INDEXED BY records_proposals_status WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.status') = 'pending'`),
     };
     const timeZone = () => deps.settings.get().runner.timeZone;
     this.ledger = new TokenLedger(deps.store, timeZone, this.now);
@@ -299,8 +298,13 @@ export class Runner {
     this.claims.get(missionId)?.abort();
   }
 
-  /** Called after any data change: abort runs whose mission was paused or deleted meanwhile, re-arm the timer. */
-  onDataChanged(): void {
+  /**
+   * Called after data changed: abort runs whose mission was paused or deleted meanwhile, re-arm
+   * the timer. `touched` (when known) names the tables written; only missions matter here, so a
+   * sync burst of other records does not make every batch read the projection.
+   */
+  onDataChanged(touched?: readonly { app: string; table: string }[]): void {
+    if (touched && !touched.some((t) => t.app === AI_APP && t.table === TABLES.missions)) return;
     for (const missionId of this.claims.keys()) {
       const m = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
       if (!m || m.state !== 'active') this.abort(missionId);
@@ -433,8 +437,8 @@ export class Runner {
 
   /** The last iterations of a mission with each step's fate, so the model sees feedback and rejections. */
   private recentIterations(missionId: string): PastIteration[] {
-    const rows = this.deps.store.db
-      .prepare(
+    const rows = this.deps.store
+      .recordsQuery(
         `SELECT data FROM records INDEXED BY records_iterations_mission
          WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
          ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
@@ -545,7 +549,7 @@ export class Runner {
   }
 }
 
-function missionRows(statement: Statement, ...params: unknown[]): MissionRecord[] {
+function missionRows(statement: RecordsQuery, ...params: unknown[]): MissionRecord[] {
   return (statement.all(...params) as { id: string; data: string }[]).map((r) => ({ ...(JSON.parse(r.data) as Mission), id: r.id }));
 }
 

@@ -74,7 +74,9 @@ function delivery(changes: ChangeIn[]): fc.Arbitrary<ChangeIn[][]> {
     );
 }
 
+/** The `records` table itself, once the store has written its pending records. */
 function rows(store: Store): RecordRow[] {
+  store.settle();
   return store.db.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id').all() as RecordRow[];
 }
 

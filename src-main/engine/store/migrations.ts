@@ -80,4 +80,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX records_iterations_mission ON records (json_extract(data, '$.missionId'), json_extract(data, '$.startedAt'))
     WHERE app_id = 'ai' AND table_name = 'aiIterations';
   `,
+  // 3: `records` may trail the log (store/pending.ts): the seq it reflects is kept here, written in
+  // the same transaction as the rows, so a process that ends before writing its pending records
+  // catches up from the log at the next open. Up to version 2 every append was projected at once.
+  `
+  CREATE TABLE projection_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL
+  );
+  INSERT INTO projection_state (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM sync_changes;
+  `,
 ];

@@ -1,7 +1,9 @@
 /**
  * The change log and its projection. `sync_changes` is append-only and the truth; `records` is the
- * field-level LWW projection (src-shared/lww.ts), maintained in the same transaction as each append
- * so reads never replay history. Pull pages by the local `seq`, never by a timestamp.
+ * field-level LWW projection (src-shared/lww.ts). Appends fold into a pending buffer
+ * (pending.ts) that is written to `records` before anything reads them (`settle`), so readers
+ * never see the projection behind the log and never replay history. Pull pages by the local
+ * `seq`, never by a timestamp.
  */
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
@@ -10,9 +12,18 @@ import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites,
 import { type HybridClock, stampSortKey } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { type Db, writeTx } from './db';
+import { type Appended, PendingProjection } from './pending';
 
 export const LOCAL_USER_ID = 'local';
 export const ENGINE_CLIENT_ID = 'engine';
+
+/**
+ * Records that may wait in memory before they are written even though nothing read them (about
+ * 0.7 KB each for a typical task; bench/: 100k pending records held ~70 MB).
+ */
+export const PENDING_RECORDS_LIMIT = 150_000;
+/** Log rows read per query while catching up. */
+const CATCH_UP_PAGE = 5_000;
 
 /** A change the engine itself writes (runner, executor, revert): values get one fresh stamp. */
 export interface LocalChange {
@@ -80,25 +91,10 @@ export function encodeSnapshotKey(key: SnapshotKey): string {
 
 type LogRow = Pick<ChangeRow, 'seq' | 'app_id' | 'table_name' | 'record_id' | 'op' | 'data' | 'field_meta'>;
 
-/** An appended change waiting to be folded into `records`. */
-interface Projected {
-  app: string;
-  table: string;
-  id: string;
-  writes: Record<string, FieldWrite>;
-  seq: number;
-}
-
-/** A record while a batch is being projected. */
-interface Touched {
-  app: string;
-  table: string;
-  id: string;
-  /** whether a row exists in `records` (UPDATE) or not (INSERT) */
-  stored: boolean;
-  /** parsed from the row (or empty), owned by this batch: merged in place */
-  record: LwwRecord;
-  seq: number;
+/** A prepared read of `records` that sees every appended change (see `Store.recordsQuery`). */
+export interface RecordsQuery {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 export class Store {
@@ -114,11 +110,25 @@ export class Store {
   private readonly insertQuarantine: Statement;
   private readonly snapshotPages: PageQueries;
   private readonly checkedSnapshotPages: PageQueries;
+  private readonly selectLogAfter: Statement;
+  private readonly selectProjectedSeq: Statement;
+  private readonly updateProjectedSeq: Statement;
+  private readonly pending = new PendingProjection();
+  /**
+   * True when the log holds changes that are neither in `records` nor pending: after the process
+   * ended with records pending, or after a transaction that had folded changes rolled back. Then
+   * the next read catches up from the log instead of from the buffer.
+   */
+  private catchUpNeeded: boolean;
+
+  private readonly pendingLimit: number;
 
   constructor(
     readonly db: Db,
     readonly clock: HybridClock,
+    options: { pendingLimit?: number } = {},
   ) {
+    this.pendingLimit = options.pendingLimit ?? PENDING_RECORDS_LIMIT;
     this.insertChange = db.prepare(
       `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin)
        VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING`,
@@ -144,10 +154,23 @@ export class Store {
     this.snapshotPages = pageQueries('*');
     // `valid`: whether the stored JSON can be sent as it is (snapshotRecordsJson); only that path pays for the check.
     this.checkedSnapshotPages = pageQueries('*, json_valid(data) AND json_valid(field_meta) AS valid');
+    this.selectLogAfter = db.prepare('SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.selectProjectedSeq = db.prepare('SELECT seq FROM projection_state WHERE id = 1').pluck();
+    this.updateProjectedSeq = db.prepare('UPDATE projection_state SET seq = ? WHERE id = 1');
+    this.catchUpNeeded = this.projectedSeq() < this.maxSeq();
   }
 
+  /** A write transaction (joining the caller's). When it rolls back, what it folded is dropped with it. */
   tx<T>(fn: () => T): T {
-    return writeTx(this.db, fn);
+    if (this.db.inTransaction) return fn();
+    try {
+      return writeTx(this.db, fn);
+    } catch (error) {
+      // The buffer may hold changes of the rolled-back appends; the log knows what committed.
+      this.pending.clear();
+      this.catchUpNeeded = true;
+      throw error;
+    }
   }
 
   /** Appends a validated batch atomically; events already in the log are counted as duplicates. */
@@ -155,7 +178,7 @@ export class Store {
     let accepted = 0;
     const arrivedAt = new Date().toISOString();
     this.tx(() => {
-      const appended: Projected[] = [];
+      const appended: Appended[] = [];
       for (const change of changes) {
         // Values that came without a stamp get this change's arrival stamp (one per change, so
         // later changes of a batch win over earlier ones).
@@ -169,7 +192,7 @@ export class Store {
         if (seq !== null) appended.push({ app: change.app, table: change.table, id: change.id, writes, seq });
       }
       accepted = appended.length;
-      this.project(appended);
+      this.enqueue(appended);
     });
     return { accepted, duplicates: changes.length - accepted, seq: this.maxSeq() };
   }
@@ -178,7 +201,7 @@ export class Store {
   appendLocal(changes: LocalChange[], actor: Actor): string[] {
     const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: new Date().toISOString() };
     return this.tx(() => {
-      const appended: Projected[] = [];
+      const appended: Appended[] = [];
       const eventIds = changes.map((c) => {
         const at = this.clock.now();
         const writes: Record<string, FieldWrite> = {};
@@ -190,7 +213,7 @@ export class Store {
         if (seq !== null) appended.push({ app: c.app, table: c.table, id: c.id, writes, seq });
         return eventId;
       });
-      this.project(appended);
+      this.enqueue(appended);
       return eventIds;
     });
   }
@@ -224,30 +247,98 @@ export class Store {
     return info.changes === 0 ? null : Number(info.lastInsertRowid);
   }
 
+  /** Appended changes join the pending buffer; a full buffer is written at once (in this transaction). */
+  private enqueue(appended: Appended[]): void {
+    if (this.catchUpNeeded) return; // they are in the log, where the catch-up reads them
+    this.pending.fold(appended);
+    if (this.pending.size > this.pendingLimit) this.writePending(this.maxSeq());
+  }
+
   /**
-   * Folds appended changes (in seq order) into `records`. Each record a batch touches is read once,
-   * merged in memory and written once: a burst of edits to one record (typing, a run's writes)
-   * costs one row write, not one per change.
+   * Brings `records` up to the log: writes the pending records, or catches up from the log when
+   * the buffer cannot be trusted. Every read of `records` calls this first; it costs nothing when
+   * nothing is pending.
    */
-  private project(changes: readonly Projected[]): void {
-    const touched = new Map<string, Touched>();
-    for (const c of changes) {
-      const key = `${c.app}\u0000${c.table}\u0000${c.id}`;
-      let t = touched.get(key);
-      if (!t) {
-        const row = this.selectMergeState.get(c.app, c.table, c.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
-        t = { app: c.app, table: c.table, id: c.id, stored: row !== undefined, record: (row && parseRecordRow(row)) ?? { data: {}, meta: {} }, seq: 0 };
-        touched.set(key, t);
+  settle(): void {
+    if (this.catchUpNeeded) this.catchUp(this.projectedSeq());
+    else if (this.pending.size > 0) this.tx(() => this.writePending(this.maxSeq()));
+  }
+
+  /**
+   * Merges each pending record into its row, in key order, and notes `throughSeq` as reflected.
+   * A burst of changes to one record costs one row write; the rows are visited front to back.
+   */
+  private writePending(throughSeq: number): void {
+    for (const p of this.pending.drain()) {
+      const row = this.selectMergeState.get(p.app, p.table, p.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
+      const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
+      const writes: Record<string, FieldWrite> = {};
+      for (const field in p.writes.meta) writes[field] = { value: p.writes.data[field], at: p.writes.meta[field]! };
+      mergeFieldsInto(record, writes);
+      const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, p.seq];
+      if (row) this.updateRecord.run(...values, p.app, p.table, p.id);
+      else this.insertRecord.run(p.app, p.table, p.id, ...values);
+    }
+    this.updateProjectedSeq.run(throughSeq);
+  }
+
+  /**
+   * Folds the log after `fromSeq` into `records`, in seq order, through the same buffer (written
+   * whenever it is full). Rows that fail to parse are quarantined and skipped.
+   */
+  private catchUp(fromSeq: number): { changes: number; quarantined: number } {
+    let changes = 0;
+    let quarantined = 0;
+    this.tx(() => {
+      this.pending.clear();
+      let since = fromSeq;
+      for (;;) {
+        const rows = this.selectLogAfter.all(since, CATCH_UP_PAGE) as LogRow[];
+        if (rows.length === 0) break;
+        const readable: Appended[] = [];
+        for (const row of rows) {
+          const writes = parseWrites(row.data, row.field_meta, row.op);
+          if (typeof writes === 'string') this.quarantine(row.seq, writes);
+          else readable.push({ app: row.app_id, table: row.table_name, id: row.record_id, writes, seq: row.seq });
+        }
+        this.pending.fold(readable);
+        changes += readable.length;
+        quarantined += rows.length - readable.length;
+        since = rows.at(-1)!.seq;
+        if (this.pending.size >= this.pendingLimit) this.writePending(since);
       }
-      mergeFieldsInto(t.record, c.writes);
-      t.seq = c.seq;
-    }
-    for (const t of touched.values()) {
-      const { record } = t;
-      const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, t.seq];
-      if (t.stored) this.updateRecord.run(...values, t.app, t.table, t.id);
-      else this.insertRecord.run(t.app, t.table, t.id, ...values);
-    }
+      this.writePending(since);
+      this.catchUpNeeded = false;
+    });
+    return { changes, quarantined };
+  }
+
+  /** Records whose changes are in the log but not yet written to `records`. */
+  get pendingRecords(): number {
+    return this.pending.size;
+  }
+
+  /** The log seq the `records` table reflects (pending records aside). */
+  projectedSeq(): number {
+    return this.selectProjectedSeq.get() as number;
+  }
+
+  /**
+   * A prepared read of `records` by trusted SQL (the runner's indexed queries) that settles the
+   * projection before each run, like every read through the Store.
+   */
+  recordsQuery(sql: string): RecordsQuery {
+    const stmt = this.db.prepare(sql);
+    return {
+      get: (...params) => {
+        this.settle();
+        return stmt.get(...params);
+      },
+      all: (...params) => {
+        this.settle();
+        return stmt.all(...params);
+      },
+    };
   }
 
   maxSeq(): number {
@@ -332,6 +423,7 @@ export class Store {
   }
 
   private snapshotRows<Row extends RecordRow>(queries: PageQueries, afterKey: SnapshotKey | null, limit: number): { rows: Row[]; seq: number; nextKey: SnapshotKey | null } {
+    this.settle();
     return this.db.transaction(() => {
       const seq = this.maxSeq();
       const rows = (afterKey ? queries.after.all(...afterKey, limit + 1) : queries.first.all(limit + 1)) as Row[];
@@ -343,40 +435,16 @@ export class Store {
   }
 
   /**
-   * Recomputes `records` from the log (after a crash of the projection, or to check it). Rows that
-   * fail to parse are quarantined and skipped. The log is folded record by record (each record's
-   * changes in seq order, as the incremental projection saw them) so each record is written about
-   * once instead of once per change; only the seqs are sorted in memory (8 bytes per change).
+   * Recomputes `records` from the log (after a crash of the projection, or to check it): the
+   * catch-up from seq 0 into an empty table. Rows that fail to parse are quarantined and skipped.
    */
   rebuildProjection(): { changes: number; records: number; quarantined: number } {
-    const CHUNK = 10_000;
-    let changes = 0;
-    let quarantined = 0;
-    const sorted = this.db.prepare('SELECT seq FROM sync_changes ORDER BY app_id, table_name, record_id, seq').pluck();
-    const chunk = this.db.prepare(
-      'SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq IN (SELECT value FROM json_each(?))',
-    );
-    this.tx(() => {
-      const order = sorted.all() as number[];
+    const stats = this.tx(() => {
       this.db.exec('DELETE FROM records');
-      for (let start = 0; start < order.length; start += CHUNK) {
-        const seqs = order.slice(start, start + CHUNK);
-        const bySeq = new Map((chunk.all(JSON.stringify(seqs)) as LogRow[]).map((row) => [row.seq, row]));
-        const readable: Projected[] = [];
-        for (const seq of seqs) {
-          const row = bySeq.get(seq)!;
-          const writes = parseWrites(row.data, row.field_meta, row.op);
-          if (typeof writes === 'string') this.quarantine(row.seq, writes);
-          else readable.push({ app: row.app_id, table: row.table_name, id: row.record_id, writes, seq: row.seq });
-        }
-        // A record split across two chunks is read back and merged again: the merge is associative.
-        this.project(readable);
-        changes += readable.length;
-        quarantined += seqs.length - readable.length;
-      }
+      return this.catchUp(0);
     });
     const records = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
-    return { changes, records, quarantined };
+    return { ...stats, records };
   }
 
   /** Sets a log row aside (it stays in the log, untouched) so it is reported instead of read. */
@@ -405,6 +473,7 @@ export class Store {
   }
 
   get(app: string, table: string, id: string): RecordOut | null {
+    this.settle();
     const row = this.selectRecord.get(app, table, id) as RecordRow | undefined;
     return row ? toRecordOut(row) : null;
   }
@@ -417,12 +486,14 @@ export class Store {
   }
 
   list(app: string, table: string, opts: { limit?: number; includeDeleted?: boolean } = {}): RecordOut[] {
+    this.settle();
     const stmt = opts.includeDeleted ? this.selectListWithDeleted : this.selectList;
     return (stmt.all(app, table, opts.limit ?? 1_000_000) as RecordRow[]).map(toRecordOut);
   }
 
   /** Live records' fields (with ids) matching a raw SQL condition on `data` (trusted callers only). */
   query<T = FieldValues>(app: string, table: string, where = '1', params: unknown[] = []): (T & { id: string })[] {
+    this.settle();
     const rows = this.db
       .prepare(`SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 AND (${where})`)
       .all(app, table, ...params) as { record_id: string; data: string }[];
