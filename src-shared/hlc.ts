@@ -113,9 +113,9 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
     },
     observe(at) {
       if (at === lastObserved) return;
-      if (at.length === 46 && at.slice(0, 29) <= position) return;
       // An HLC stamp's instant and counter are fixed-width fields: read them without a regex.
       const hlc = at.length === 46;
+      if (hlc && at.slice(0, 29) <= position) return;
       const ms = hlc ? Date.parse(at.slice(0, 24)) : stampMillis(at);
       if (Number.isNaN(ms) || ms > wallClock() + MAX_DRIFT_MS) return;
       lastObserved = at;

@@ -99,7 +99,7 @@ export class Runner {
   private lastStatusAt = -Infinity;
   private llmHealth: { lastError: string | null; lastOkAt: string | null } = { lastError: null, lastOkAt: null };
   private readonly now: () => Date;
-  private readonly sql: Record<'due' | 'earliest' | 'upcoming' | 'unscheduled' | 'pending', RecordsQuery>;
+  private readonly sql: Record<'due' | 'earliest' | 'upcoming' | 'unscheduled' | 'pending' | 'recentIterations', RecordsQuery>;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -113,6 +113,11 @@ export class Runner {
          AND COALESCE(json_extract(data, '$.needsAttention'), 0) = 0 AND COALESCE(json_extract(data, '$.cadence.kind'), 'manual') <> 'manual'`,
       ),
       pending: store.recordsQuery(`SELECT COUNT(*) AS n FROM records INDEXED BY records_proposals_status WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.status') = 'pending'`),
+      recentIterations: store.recordsQuery(
+        `SELECT data FROM records INDEXED BY records_iterations_mission
+         WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
+         ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
+      ),
     };
     const timeZone = () => deps.settings.get().runner.timeZone;
     this.ledger = new TokenLedger(deps.store, timeZone, this.now);
@@ -437,13 +442,7 @@ export class Runner {
 
   /** The last iterations of a mission with each step's fate, so the model sees feedback and rejections. */
   private recentIterations(missionId: string): PastIteration[] {
-    const rows = this.deps.store
-      .recordsQuery(
-        `SELECT data FROM records INDEXED BY records_iterations_mission
-         WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
-         ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
-      )
-      .all(missionId, RECENT_ITERATIONS) as { data: string }[];
+    const rows = this.sql.recentIterations.all(missionId, RECENT_ITERATIONS) as { data: string }[];
     return rows.map((row) => {
       const it = JSON.parse(row.data) as Iteration;
       return {
