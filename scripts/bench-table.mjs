@@ -70,7 +70,7 @@ function historySection(runs) {
       if (!shortOf.has(row.id)) shortOf.set(row.id, row.short);
     }
   }
-  const names = ['run (UTC)', 'commit', 'load (1 min)', ...ids.map((id) => shortOf.get(id)), 'targets met', 'note'];
+  const names = ['run (UTC)', 'commit', 'load, 1 min (start → after each bench)', ...ids.map((id) => shortOf.get(id)), 'targets met', 'note'];
   const lines = runs.map((run) => {
     const byId = new Map(run.table.map((r) => [r.id, r]));
     return line([when(run.date), commitText(run.commit), loadText(run), ...ids.map((id) => figureCell(byId.get(id))), metText(run), run.note ?? '']);
