@@ -11,8 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startScriptedLlm } from '../e2e/fixtures/llm-server';
-import { planText } from './engine/testing/fake-llm';
+import { planText, startScriptedLlm } from './testing/llm-server';
 import { fakeEvent, sharedFakeElectron, type FakeElectron, type MenuTemplateItem } from './testing/fake-electron';
 import { missionInsert } from './engine/testing/changes';
 

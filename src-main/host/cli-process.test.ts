@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startScriptedLlm, type ScriptedLlm } from '../../e2e/fixtures/llm-server';
+import { startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { DB_FILE } from '../engine/store/db';
 import { tempDataDir } from '../engine/testing/temp-db';
 import { LOG_DIR, LOG_FILE } from '../shell/log-file';

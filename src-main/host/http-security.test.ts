@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { startScriptedLlm, type ScriptedLlm } from '../../e2e/fixtures/llm-server';
+import { startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { createEngine, type Engine } from '../engine';
 import { MemorySecretStore } from '../engine/settings';
 import { DB_FILE } from '../engine/store/db';
