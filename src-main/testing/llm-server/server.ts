@@ -8,56 +8,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { realTimers, sleepOn } from '../../timers.ts';
 import { DEFAULT_EMPTY_PLAN } from './plans.ts';
-import type { ErrorReply, ModelsReply, QueuedReply, RecordedRequest, ScriptedLlm, ScriptedLlmOptions, ScriptedReply, ServerBehaviour } from './types.ts';
-import { completionFor, completionJson, errorBody, modelsJson, streamEvents } from './wire.ts';
-
-const MAX_BODY = 20 * 1024 * 1024;
-
-function isErrorReply(r: ScriptedReply): r is ErrorReply {
-  return typeof (r as ErrorReply).status === 'number' && !('raw' in r);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(text: string): any {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-export function describeReply(reply: ScriptedReply): string {
-  const delay = reply.delayMs ? ` after ${reply.delayMs} ms` : '';
-  if ('hang' in reply) return `hang${delay}`;
-  if ('raw' in reply) return `raw ${reply.raw.length} chars${delay}`;
-  if (isErrorReply(reply)) return `HTTP ${reply.status}${delay}`;
-  if ('toolCalls' in reply) return `${reply.toolCalls.length} tool call(s): ${reply.toolCalls.map((c) => c.name).join(', ')}${delay}`;
-  return `content ${JSON.stringify(reply.content.slice(0, 60))}${delay}`;
-}
+import { createRecorder } from './recorder.ts';
+import { describeReply, isErrorReply, parseJson, readBody, sendCompletion, sendJson, sendScripted } from './respond.ts';
+import type { ModelsReply, QueuedReply, RecordedRequest, ScriptedLlm, ScriptedLlmOptions, ScriptedReply, ServerBehaviour } from './types.ts';
+import { completionFor, errorBody, modelsJson } from './wire.ts';
 
 export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promise<ScriptedLlm> {
   const timers = options.timers ?? realTimers;
@@ -77,36 +31,9 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
   let callCounter = 0;
   let completionCounter = 0;
   let closed = false;
-  const requests: RecordedRequest[] = [];
-  const allRequests: RecordedRequest[] = [];
+  const recorder = createRecorder(timers);
+  const { requests, allRequests, changed } = recorder;
   const sockets = new Set<Socket>();
-
-  // Waiters re-check their condition whenever the records change.
-  let waiters: { check: () => boolean }[] = [];
-  const changed = () => {
-    waiters = waiters.filter((w) => !w.check());
-  };
-  function waitUntil<T>(value: () => T | null, timeoutMs: number, failure: () => string): Promise<T> {
-    const ready = value();
-    if (ready !== null) return Promise.resolve(ready);
-    return new Promise<T>((resolve, reject) => {
-      const waiter = {
-        check: () => {
-          const v = value();
-          if (v === null) return false;
-          timers.clearTimeout(timer);
-          resolve(v);
-          return true;
-        },
-      };
-      const timer = timers.setTimeout(() => {
-        waiters = waiters.filter((w) => w !== waiter);
-        reject(new Error(`scripted LLM: ${failure()}`));
-      }, timeoutMs);
-      timer.unref?.();
-      waiters.push(waiter);
-    });
-  }
 
   const log = (line: string) => {
     if (options.log) process.stderr.write(line + '\n');
@@ -115,37 +42,11 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
 
   async function answer(res: ServerResponse, reply: ScriptedReply, recorded: RecordedRequest | null): Promise<void> {
     if (reply.delayMs && !closed) await sleepOn(timers, reply.delayMs);
-    if (closed || res.destroyed) return;
-    if ('hang' in reply) return;
-    if ('raw' in reply) {
-      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(reply.raw)) });
-      res.end(reply.raw);
-      return;
-    }
-    if (isErrorReply(reply)) {
-      const payload = reply.body === undefined ? errorBody(reply.status, `scripted error ${reply.status}`) : reply.body;
-      const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      res.writeHead(reply.status, {
-        'content-type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
-        'content-length': String(Buffer.byteLength(text)),
-        ...(reply.headers ?? {}),
-      });
-      res.end(text);
-      return;
-    }
-    const body = recorded?.body;
-    let completion = completionFor(reply, body, () => `call_${++callCounter}`);
+    if (closed || res.destroyed || 'hang' in reply) return;
+    if ('raw' in reply || isErrorReply(reply)) return sendScripted(res, reply);
+    let completion = completionFor(reply, recorded?.body, () => `call_${++callCounter}`);
     for (const b of behaviours) if (b.shape && recorded) completion = b.shape(completion, recorded);
-    const id = `chatcmpl-scripted-${++completionCounter}`;
-    const created = Math.floor(now() / 1000);
-    if (body?.stream === true) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      const events = streamEvents(completion, id, created, body?.stream_options?.include_usage === true);
-      for (const event of events.slice(0, -1)) res.write(event);
-      res.end(events.at(-1));
-      return;
-    }
-    sendJson(res, 200, completionJson(completion, id, created));
+    sendCompletion(res, completion, `chatcmpl-scripted-${++completionCounter}`, Math.floor(now() / 1000), recorded?.body);
   }
 
   /** Marks the request aborted when its client goes away before the answer is complete. */
@@ -281,25 +182,11 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
     use(...added) {
       behaviours.push(...added);
     },
-    waitForRequests(count, timeoutMs = 10_000) {
-      return waitUntil(
-        () => (requests.length >= count ? requests.slice() : null),
-        timeoutMs,
-        () => `expected ${count} chat request(s) within ${timeoutMs} ms, got ${requests.length}`,
-      );
-    },
-    waitForAborted(count, timeoutMs = 10_000) {
-      const aborted = () => requests.filter((r) => r.aborted);
-      return waitUntil(
-        () => (aborted().length >= count ? aborted() : null),
-        timeoutMs,
-        () => `expected ${count} aborted chat request(s) within ${timeoutMs} ms, got ${aborted().length}`,
-      );
-    },
+    waitForRequests: (count, timeoutMs = 10_000) => recorder.waitForRequests(count, timeoutMs),
+    waitForAborted: (count, timeoutMs = 10_000) => recorder.waitForAborted(count, timeoutMs),
     reset() {
       queue = [];
-      requests.length = 0;
-      allRequests.length = 0;
+      recorder.clear();
       defaultReply = initial.defaultReply;
       models = initial.models;
       apiKey = initial.apiKey;
