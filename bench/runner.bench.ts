@@ -207,7 +207,7 @@ async function tickOverhead(size: Size): Promise<Pick<RunnerResults, 'scan' | 't
 }
 
 /**
- * The scripted OpenAI-compatible server (e2e/fixtures/llm-server.ts) as a child process: it runs as
+ * The scripted OpenAI-compatible server (src-main/testing/llm-server/cli.ts) as a child process: it runs as
  * plain TypeScript under Node >= 23.6, so this works however this file was bundled. Scripted over
  * its control endpoint to answer every request with an empty plan after `delayMs`.
  */
@@ -230,9 +230,9 @@ async function scriptedServer(delayMs: number): Promise<{ url: string; close(): 
   return { url, close: () => child.kill() };
 }
 
-/** The fixture's path: next to the working directory, or above this (possibly bundled) file. */
+/** The server's entry: next to the working directory, or above this (possibly bundled) file. */
 function llmServerPath(): string {
-  const relative = join('e2e', 'fixtures', 'llm-server.ts');
+  const relative = join('src-main', 'testing', 'llm-server', 'cli.ts');
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, relative))) return join(dir, relative);
   }

@@ -1,28 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from './index';
 import { MemorySecretStore } from './settings';
-import { fakeLlm, planText } from './testing/fake-llm';
+import { planText, startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { tempDataDir } from './testing/temp-db';
 import { missionInsert } from './testing/changes';
 
 let engine: Engine;
-let llm: ReturnType<typeof fakeLlm>;
+let llm: ScriptedLlm;
 let cleanup: () => void;
 
-beforeEach(() => {
+beforeEach(async () => {
   const tmp = tempDataDir();
   cleanup = tmp.cleanup;
-  llm = fakeLlm();
+  llm = await startScriptedLlm();
   engine = createEngine({
     dataDir: tmp.dir,
     secrets: new MemorySecretStore(),
-    overrides: { llm: { baseUrl: 'http://llm.test/v1', model: 'test-model', plannerMode: 'json' } },
-    llmDeps: { fetch: llm.fetch, sleep: async () => undefined },
+    overrides: { llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json' } },
+    llmDeps: { sleep: async () => undefined },
     autoStart: false,
   });
 });
 afterEach(async () => {
   await engine.close();
+  await llm.close();
   cleanup();
 });
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, getData, listData, planReply, putMission, putRecord, sentMessages, startHarness, toolCalls, updateRecord } from '../testing/harness';
 import { tempDataDir } from '../testing/temp-db';
-import { startScriptedLlm } from '../../../e2e/fixtures/llm-server';
+import { startScriptedLlm } from '../../testing/llm-server';
 import { BACKOFF_BASE_MS } from './schedule';
 
 let h: Harness;

@@ -2,7 +2,7 @@
  * Test helper: an engine on a real migrated database in a temp dir, talking to the scripted
  * OpenAI-compatible server (a real HTTP server on loopback) with a clock the test moves.
  */
-import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../../e2e/fixtures/llm-server';
+import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../testing/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
 import { createEngine, type Engine } from '../index';
 import type { LlmClientDeps } from '../llm/client';
