@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: unit tests (vitest), the production build (electron-vite), then the end-to-end tests
-// (Playwright in the system Chromium against the headless host). Runs under Node >= 22 (via
-// scripts/node22.mjs). Every phase is a child process with inherited stdio; a summary line per
-// phase is printed at the end and the exit code is non-zero if anything failed.
+// `npm test`: the typecheck of every side (scripts/typecheck.mjs), the import-boundary check
+// (scripts/layers.mjs), unit tests (vitest), the production build (electron-vite), then the
+// end-to-end tests (Playwright in the system Chromium against the headless host). Runs under
+// Node >= 22 (via scripts/node22.mjs). Every phase is a child process with inherited stdio; a
+// summary line per phase (with its time) is printed at the end and the exit code is non-zero if
+// anything failed. --unit-only and --e2e-only run just that phase (e2e after the build).
 //
 //   node scripts/node22.mjs scripts/test.mjs [--unit-only | --e2e-only] [args for the one test runner that runs]
 //
@@ -29,7 +31,14 @@ if (passThrough.length > 0 && !e2eOnly && !unitOnly) {
   process.exit(2);
 }
 
+const checks = {
+  typecheck: join(root, 'scripts', 'typecheck.mjs'),
+  layers: join(root, 'scripts', 'layers.mjs'),
+};
+// what `npm ci` installs, checked up front so that a missing one says what to do
 const bin = {
+  dependencyCruiser: join(root, 'node_modules', 'dependency-cruiser', 'package.json'),
+  typescript: join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
   vitest: join(root, 'node_modules', 'vitest', 'vitest.mjs'),
   electronVite: join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
   playwright: join(root, 'node_modules', '@playwright', 'test', 'cli.js'),
@@ -110,6 +119,11 @@ function skip(name, reason) {
 }
 
 const status = (code) => (code === 0 ? 'passed' : 'failed');
+
+if (!e2eOnly && !unitOnly) {
+  await phase('typecheck (tsc)', async () => status(await run([checks.typecheck])));
+  await phase('layers (dependency-cruiser)', async () => status(await run([checks.layers])));
+}
 
 if (!e2eOnly) {
   await phase('unit (vitest)', async () => status(await run([bin.vitest, 'run', ...(unitOnly ? passThrough : [])])));
