@@ -28,6 +28,8 @@ describe('import boundaries (dependency-cruiser)', () => {
         'shared-not-to-node: src-shared/paths.ts -> path',
         'shared-only-portable-packages: src-shared/hooks.ts -> node_modules/react/index.js',
         'engine-not-to-electron: src-main/engine/index.ts -> node_modules/electron/index.js',
+        'preload-without-zod: src-main/preload.ts -> src-shared/api.ts',
+        'preload-without-zod: src-main/preload.ts -> node_modules/zod/index.cjs',
       ]),
     );
     // every rule is proven to fire

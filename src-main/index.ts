@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ApiError, type EventName, type MethodName, type RunnerStatus, type ShellPreferences } from '../src-shared/api';
+import { ApiError, parseInput, type EventName, type MethodName, type RunnerStatus, type ShellPreferences } from '../src-shared/api';
 import { createEngine, type Engine } from './engine';
 import { withRendererCsp } from './host/csp';
 import { allowedRendererOrigins, isTrustedSender } from './host/ipc-core';
@@ -157,10 +157,11 @@ function onBeforeQuit(event: Electron.Event): void {
   })();
 }
 
+/** Answers one IPC call; its input is parsed once, here for the shell's own methods, else by engine.call. */
 async function dispatch(method: MethodName, input: unknown): Promise<unknown> {
   // The shell's own preferences are answered here; the engine (also in the headless host) says "no shell".
   if (method === 'shell.getPreferences') return shellPreferences();
-  if (method === 'shell.setPreferences') return setShellPreferences(input as { launchAtLogin: boolean });
+  if (method === 'shell.setPreferences') return setShellPreferences(parseInput(method, input));
   if (!engine) {
     throw new ApiError('UNAVAILABLE', engineError ?? 'Mission Companion is shutting down.');
   }

@@ -73,6 +73,17 @@ describe('headless host: no CORS', () => {
     expect(responses.map((r) => r.status)).toEqual([405, 200, 401, 404, 404]);
   });
 
+  it('answers a wrong HTTP method with 405 METHOD_NOT_ALLOWED and what is allowed', async () => {
+    const api = await fetch(`${base()}/api/runner.status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(api.status).toBe(405);
+    expect(api.headers.get('allow')).toBe('POST');
+    expect(await api.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST for /api/runner.status.' } });
+    const page = await fetch(`${base()}/index.html`, { method: 'DELETE' });
+    expect(page.status).toBe(405);
+    expect(page.headers.get('allow')).toBe('GET, HEAD');
+    expect(await page.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
+  });
+
   it('sends the renderer CSP and no-sniff on api answers', async () => {
     const res = await post('runner.status', {});
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");

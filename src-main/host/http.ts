@@ -9,7 +9,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { ApiError, HTTP_STATUS, isMethodName } from '../../src-shared/api';
+import { ApiError, encodeError, HTTP_STATUS, isApiErrorLike, unknownMethodError, type ErrorBody } from '../../src-shared/api-errors';
+import { isMethodName } from '../../src-shared/api-names';
 import type { Engine } from '../engine';
 import { RENDERER_CSP } from './csp';
 
@@ -86,8 +87,8 @@ function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, HTTP_STATUS[error.code], error.toBody());
+function sendError(res: ServerResponse, body: ErrorBody): void {
+  sendJson(res, HTTP_STATUS[body.error.code], body);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -149,15 +150,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      sendJson(res, 405, { error: { code: 'BAD_INPUT', message: `Use POST for /api/${method}.` } });
+      sendError(res, new ApiError('METHOD_NOT_ALLOWED', `Use POST for /api/${method}.`).toBody());
       return;
     }
     if (!(await authorized(req, bearer(req)))) {
-      sendError(res, new ApiError('UNAUTHORIZED', 'Missing or wrong access token: send Authorization: Bearer <token> (the token is in the URL printed at start).'));
+      sendError(res, new ApiError('UNAUTHORIZED', 'Missing or wrong access token: send Authorization: Bearer <token> (the token is in the URL printed at start).').toBody());
       return;
     }
     if (!isMethodName(method)) {
-      sendError(res, new ApiError('NOT_FOUND', `Unknown method "${method}".`));
+      sendError(res, unknownMethodError(method).toBody());
       return;
     }
     const text = await readBody(req);
@@ -174,7 +175,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   async function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!(await authorized(req, bearer(req) ?? url.searchParams.get('token')))) {
-      sendError(res, new ApiError('UNAUTHORIZED', 'Missing or wrong access token.'));
+      sendError(res, new ApiError('UNAUTHORIZED', 'Missing or wrong access token.').toBody());
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS });
@@ -186,7 +187,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   function handleStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: { code: 'BAD_INPUT', message: 'Only GET is served here.' } });
+      res.setHeader('allow', 'GET, HEAD');
+      sendError(res, new ApiError('METHOD_NOT_ALLOWED', 'Only GET is served here.').toBody());
       return;
     }
     if (!rendererDir) {
@@ -197,7 +199,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const root = resolve(rendererDir);
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (path !== root && !path.startsWith(root + sep)) {
-      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'Not found.' } });
+      sendError(res, new ApiError('NOT_FOUND', 'Not found.').toBody());
       return;
     }
     if (!existsSync(path) || statSync(path).isDirectory()) path = join(root, 'index.html');
@@ -216,9 +218,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         ? handleApi(req, res, url.pathname.slice('/api/'.length))
         : Promise.resolve(handleStatic(req, res, url));
     task.catch((error: unknown) => {
-      const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL', 'Internal error; see the host log for details.');
-      if (!(error instanceof ApiError)) log(`error in ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}`);
-      if (!res.headersSent) sendError(res, apiError);
+      if (!isApiErrorLike(error)) log(`error in ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}`);
+      const method = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : undefined;
+      if (!res.headersSent) sendError(res, encodeError(error, method));
       else res.end();
     });
   });
