@@ -11,6 +11,7 @@ import { MemorySecretStore } from '../engine/settings';
 import { DB_FILE } from '../engine/store/db';
 import { tempDataDir } from '../engine/testing/temp-db';
 import { startHttpHost, tokenMatches, type HttpHost } from './http';
+import { failureDelayMs } from './http/auth';
 import { missionInsert } from '../engine/testing/changes';
 
 const TOKEN = 'a-long-test-token-0123456789';
@@ -20,6 +21,8 @@ let host: HttpHost;
 let dir: string;
 let cleanup: () => void;
 let closed = false;
+/** the delays the host asked for before answering wrong tokens (its sleep is injected: no real waiting) */
+let delays: number[];
 
 beforeEach(async () => {
   ({ dir, cleanup } = tempDataDir('companion-http-'));
@@ -30,7 +33,11 @@ beforeEach(async () => {
     overrides: { llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json' } },
     autoStart: false,
   });
-  host = await startHttpHost({ engine, token: TOKEN, host: '127.0.0.1', port: 0, rendererDir: null, heartbeatMs: 50 });
+  delays = [];
+  const sleep = async (ms: number) => {
+    delays.push(ms);
+  };
+  host = await startHttpHost({ engine, token: TOKEN, host: '127.0.0.1', port: 0, rendererDir: null, heartbeatMs: 50, sleep });
   closed = false;
 });
 afterEach(async () => {
@@ -101,23 +108,29 @@ describe('headless host: auth', () => {
   });
 
   it('answers repeated wrong tokens ever more slowly, and the right token at once', async () => {
-    const timed = async (token: string) => {
-      const started = Date.now();
+    const status = async (token: string) => {
       const res = await post('runner.status', {}, token);
       await res.body?.cancel();
-      return { status: res.status, ms: Date.now() - started };
+      return res.status;
     };
-    const first = [];
-    for (let i = 0; i < 5; i++) first.push(await timed('wrong-token'));
-    expect(first.every((r) => r.status === 401 && r.ms < 200)).toBe(true);
-    const sixth = await timed('wrong-token');
-    const seventh = await timed('wrong-token');
-    expect(sixth).toMatchObject({ status: 401 });
-    expect(sixth.ms).toBeGreaterThanOrEqual(200);
-    expect(seventh.ms).toBeGreaterThanOrEqual(450);
-    const right = await timed(TOKEN);
-    expect(right.status).toBe(200);
-    expect(right.ms).toBeLessThan(200);
+    for (let i = 0; i < 5; i++) expect(await status('wrong-token')).toBe(401);
+    expect(delays).toEqual([]);
+    expect(await status('wrong-token')).toBe(401);
+    expect(await status('wrong-token')).toBe(401);
+    expect(delays).toEqual([250, 500]);
+    // the event stream's query token counts against the same address
+    const stream = await fetch(`${base()}/api/events?token=wrong-token`);
+    expect(stream.status).toBe(401);
+    await stream.body?.cancel();
+    expect(delays).toEqual([250, 500, 750]);
+    // the right token is answered without delay and forgives the address
+    expect(await status(TOKEN)).toBe(200);
+    expect(await status('wrong-token')).toBe(401);
+    expect(delays).toEqual([250, 500, 750]);
+  });
+
+  it('caps the delay at 5 s', () => {
+    expect([1, 5, 6, 7, 25, 1000].map(failureDelayMs)).toEqual([0, 0, 250, 500, 5000, 5000]);
   });
 });
 
