@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium } from './chromium.mjs';
+import { findChromium, howToGetChromium } from './chromium.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -53,9 +53,6 @@ for (const [name, path] of Object.entries(bin)) {
 // ---------------------------------------------------------------------------------------------
 // Chromium
 
-const HOW_TO_GET_CHROMIUM =
-  'e2e needs Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium; macOS: install Google Chrome, or set CHROMIUM_PATH=/Applications/Google Chrome.app/Contents/MacOS/Google Chrome)';
-
 function ensureChromium() {
   const found = findChromium();
   if (found) return found;
@@ -74,7 +71,7 @@ function ensureChromium() {
     console.error('e2e needs Chromium: `apt-get install -y chromium` did not succeed (see above).');
     return null;
   }
-  console.error(HOW_TO_GET_CHROMIUM);
+  console.error(howToGetChromium());
   return null;
 }
 
