@@ -180,6 +180,9 @@ describe('the Electron shell (fake electron, real engine)', () => {
   it('sets launch at login in the installed app (XDG autostart on Linux), not in a dev run', async () => {
     expect((await ipc('shell.getPreferences', {})).value).toMatchObject({ available: true, launchAtLogin: false, launchAtLoginUnavailable: expect.stringMatching(/installed app/) });
     expect(await ipc('shell.setPreferences', { launchAtLogin: true })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    // the shell parses its own methods' input (the engine parses the others)
+    expect(await ipc('shell.setPreferences', { launchAtLogin: 'yes' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await ipc('shell.getPreferences', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     fake.app.isPackaged = true;
     try {
       const on = await ipc('shell.setPreferences', { launchAtLogin: true });

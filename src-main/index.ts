@@ -160,7 +160,10 @@ function onBeforeQuit(event: Electron.Event): void {
 /** Answers one IPC call; its input is parsed once, here for the shell's own methods, else by engine.call. */
 async function dispatch(method: MethodName, input: unknown): Promise<unknown> {
   // The shell's own preferences are answered here; the engine (also in the headless host) says "no shell".
-  if (method === 'shell.getPreferences') return shellPreferences();
+  if (method === 'shell.getPreferences') {
+    parseInput(method, input);
+    return shellPreferences();
+  }
   if (method === 'shell.setPreferences') return setShellPreferences(parseInput(method, input));
   if (!engine) {
     throw new ApiError('UNAVAILABLE', engineError ?? 'Mission Companion is shutting down.');
