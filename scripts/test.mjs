@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: unit tests (vitest), the production build (electron-vite), then the end-to-end tests
-// (Playwright in the system Chromium against the headless host). Runs under Node >= 22 (via
-// scripts/node22.mjs). Every phase is a child process with inherited stdio; a summary line per
-// phase is printed at the end and the exit code is non-zero if anything failed.
+// `npm test`: the typecheck of every side (scripts/typecheck.mjs), the import-boundary check
+// (scripts/layers.mjs), unit tests (vitest), the production build (electron-vite), then the
+// end-to-end tests (Playwright in the system Chromium against the headless host). Runs under
+// Node >= 22 (via scripts/node22.mjs). Every phase is a child process with inherited stdio; a
+// summary line per phase (with its time) is printed at the end and the exit code is non-zero if
+// anything failed. --unit-only and --e2e-only run just that phase (e2e after the build).
 //
 //   node scripts/node22.mjs scripts/test.mjs [--unit-only | --e2e-only] [args for the one test runner that runs]
 //
@@ -12,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium } from './chromium.mjs';
+import { findChromium, howToGetChromium } from './chromium.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -29,7 +31,14 @@ if (passThrough.length > 0 && !e2eOnly && !unitOnly) {
   process.exit(2);
 }
 
+const checks = {
+  typecheck: join(root, 'scripts', 'typecheck.mjs'),
+  layers: join(root, 'scripts', 'layers.mjs'),
+};
+// what `npm ci` installs, checked up front so that a missing one says what to do
 const bin = {
+  dependencyCruiser: join(root, 'node_modules', 'dependency-cruiser', 'package.json'),
+  typescript: join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
   vitest: join(root, 'node_modules', 'vitest', 'vitest.mjs'),
   electronVite: join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
   playwright: join(root, 'node_modules', '@playwright', 'test', 'cli.js'),
@@ -43,9 +52,6 @@ for (const [name, path] of Object.entries(bin)) {
 
 // ---------------------------------------------------------------------------------------------
 // Chromium
-
-const HOW_TO_GET_CHROMIUM =
-  'e2e needs Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium; macOS: install Google Chrome, or set CHROMIUM_PATH=/Applications/Google Chrome.app/Contents/MacOS/Google Chrome)';
 
 function ensureChromium() {
   const found = findChromium();
@@ -65,7 +71,7 @@ function ensureChromium() {
     console.error('e2e needs Chromium: `apt-get install -y chromium` did not succeed (see above).');
     return null;
   }
-  console.error(HOW_TO_GET_CHROMIUM);
+  console.error(howToGetChromium());
   return null;
 }
 
@@ -110,6 +116,11 @@ function skip(name, reason) {
 }
 
 const status = (code) => (code === 0 ? 'passed' : 'failed');
+
+if (!e2eOnly && !unitOnly) {
+  await phase('typecheck (tsc)', async () => status(await run([checks.typecheck])));
+  await phase('layers (dependency-cruiser)', async () => status(await run([checks.layers])));
+}
 
 if (!e2eOnly) {
   await phase('unit (vitest)', async () => status(await run([bin.vitest, 'run', ...(unitOnly ? passThrough : [])])));

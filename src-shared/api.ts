@@ -8,6 +8,10 @@ import { Actor } from './domain/actor';
 import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { PublicSettings, SettingsPatch } from './domain/settings';
+import { ApiError, ERROR_CODES, type ErrorIssue } from './api-errors';
+import { EVENT_NAMES, METHOD_NAMES } from './api-names';
+
+export { ApiError, ERROR_CODES, HTTP_STATUS, decodeError, encodeError, type ErrorBody, type ErrorCode, type ErrorIssue } from './api-errors';
 
 const Empty = z.object({}).strict().default({});
 
@@ -195,11 +199,7 @@ export type MethodName = keyof Methods;
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
-export const METHOD_NAMES = Object.keys(methods) as MethodName[];
-
-export function isMethodName(name: string): name is MethodName {
-  return Object.prototype.hasOwnProperty.call(methods, name);
-}
+export { EVENT_NAMES, METHOD_NAMES, isEventName, isMethodName } from './api-names';
 
 /** Events the engine pushes to every connected UI. */
 export const events = {
@@ -214,45 +214,27 @@ export const events = {
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 
-export const ErrorCode = z.enum(['BAD_INPUT', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNAVAILABLE', 'INTERNAL']);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+// The generated name lists (src-shared/api-names.generated.ts) must name exactly the methods and
+// events above; when this fails to typecheck, run `npm run api-names`.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type GeneratedNamesAreCurrent = [
+  Holds<SameNames<(typeof METHOD_NAMES)[number], MethodName>>,
+  Holds<SameNames<(typeof EVENT_NAMES)[number], EventName>>,
+];
+
+/** The zod schema of a failure's body (what src-shared/api-errors.ts encodes), for checking answers against the contract. */
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: ErrorCode,
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_INPUT: 400,
-  UNAUTHORIZED: 401,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
-/** An error that crosses the api boundary with a code and a message meant for the user. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly issues?: { path: (string | number)[]; message: string }[],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-  toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
-  }
-}
-
-export function issuesOf(error: z.ZodError): { path: (string | number)[]; message: string }[] {
+export function issuesOf(error: z.ZodError): ErrorIssue[] {
   return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
 }
 

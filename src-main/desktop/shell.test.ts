@@ -196,6 +196,9 @@ describe('launch at login', () => {
     t = await startTestShell();
     expect((await t.ipc('shell.getPreferences', {})).value).toMatchObject({ available: true, launchAtLogin: false, launchAtLoginUnavailable: expect.stringMatching(/installed app/) });
     expect(await t.ipc('shell.setPreferences', { launchAtLogin: true })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    // the shell parses its own methods' input (the engine parses the others)
+    expect(await t.ipc('shell.setPreferences', { launchAtLogin: 'yes' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await t.ipc('shell.getPreferences', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
   it('writes and removes the XDG autostart entry of the installed app on Linux', async () => {

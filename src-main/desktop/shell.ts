@@ -9,7 +9,7 @@
  * `<dataDir>/logs/companion.log` (JSON lines, rotated by size).
  */
 import type * as Electron from 'electron';
-import { ApiError, type EventName, type MethodName, type RunnerStatus } from '../../src-shared/api';
+import { ApiError, parseInput, type EventName, type MethodName, type RunnerStatus } from '../../src-shared/api';
 import { createEngine } from '../engine';
 import { broadcastEvent, registerValidatedIpc } from '../host/ipc';
 import type { LogFile } from '../shell/log-file';
@@ -143,10 +143,14 @@ export function createShell(deps: ShellDeps): Shell {
     app.quit();
   }
 
+  /** Answers one IPC call; its input is parsed once, here for the shell's own methods, else by engine.call. */
   async function dispatch(method: MethodName, input: unknown): Promise<unknown> {
     // The shell's own preferences are answered here; the engine (also in the headless host) says "no shell".
-    if (method === 'shell.getPreferences') return shellPreferences(ctx);
-    if (method === 'shell.setPreferences') return setShellPreferences(ctx, input as { launchAtLogin: boolean });
+    if (method === 'shell.getPreferences') {
+      parseInput(method, input);
+      return shellPreferences(ctx);
+    }
+    if (method === 'shell.setPreferences') return setShellPreferences(ctx, parseInput(method, input));
     if (!ctx.engine) throw new ApiError('UNAVAILABLE', ctx.engineError ?? 'Mission Companion is shutting down.');
     return ctx.engine.call(method, input);
   }

@@ -11,6 +11,7 @@ import { createEngine, type Engine } from '../engine';
 import { MemorySecretStore } from '../engine/settings';
 import { DB_FILE } from '../engine/store/db';
 import { tempDataDir } from '../engine/testing/temp-db';
+import { failureDelayMs } from './http/auth';
 import { ManualTimers } from '../testing/manual-timers';
 import { AUTH_DELAY_STEP_MS, AUTH_FAILURES_BEFORE_DELAY, CLOSE_GRACE_MS, HEARTBEAT_MS, startHttpHost, tokenMatches, type HttpHost } from './http';
 import { missionInsert } from '../engine/testing/changes';
@@ -92,6 +93,17 @@ describe('headless host: no CORS', () => {
     expect(responses.map((r) => r.status)).toEqual([405, 200, 401, 404, 404]);
   });
 
+  it('answers a wrong HTTP method with 405 METHOD_NOT_ALLOWED and what is allowed', async () => {
+    const api = await fetch(`${base()}/api/runner.status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(api.status).toBe(405);
+    expect(api.headers.get('allow')).toBe('POST');
+    expect(await api.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST for /api/runner.status.' } });
+    const page = await fetch(`${base()}/index.html`, { method: 'DELETE' });
+    expect(page.status).toBe(405);
+    expect(page.headers.get('allow')).toBe('GET, HEAD');
+    expect(await page.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
+  });
+
   it('sends the renderer CSP and no-sniff on api answers', async () => {
     const res = await post('runner.status', {});
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -142,6 +154,10 @@ describe('headless host: auth', () => {
     await right;
     expect(right.state.status).toBe(200);
     expect(timers.pending()).toHaveLength(1);
+  });
+
+  it('caps the delay at 5 s', () => {
+    expect([1, 5, 6, 7, 25, 1000].map(failureDelayMs)).toEqual([0, 0, 250, 500, 5000, 5000]);
   });
 });
 

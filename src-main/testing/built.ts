@@ -1,39 +1,71 @@
 /**
  * Test helper: the electron-vite build output in out/, built first when it is missing or older than
- * the sources. `npm test` runs the unit tests before its build phase, and a test of the build must
- * not pass on a stale one.
+ * any input of the build. `npm test` runs the unit tests before its build phase, and a test of the
+ * build must not pass on a stale one.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const OUT = {
-  cli: join(ROOT, 'out', 'main', 'cli.js'),
-  main: join(ROOT, 'out', 'main', 'index.js'),
-  preload: join(ROOT, 'out', 'preload', 'preload.cjs'),
-  rendererHtml: join(ROOT, 'out', 'renderer', 'index.html'),
+
+/** What electron-vite writes (relative to the root); each must be newer than every input. */
+const OUTPUTS = {
+  cli: 'out/main/cli.js',
+  main: 'out/main/index.js',
+  preload: 'out/preload/preload.cjs',
+  rendererHtml: 'out/renderer/index.html',
+};
+export const OUT = Object.fromEntries(Object.entries(OUTPUTS).map(([k, p]) => [k, join(ROOT, p)])) as Record<keyof typeof OUTPUTS, string>;
+
+/**
+ * Everything the build reads: the three source trees (code, styles, index.html; tests excepted),
+ * the build config, the TypeScript configs it resolves with, the package manifest and lock (which
+ * decide what gets bundled) and the env files Vite loads. Whole folders, so that a new kind of file
+ * is never missed.
+ */
+export const BUILD_INPUTS = {
+  dirs: ['src-main', 'src-shared', 'src-renderer'],
+  files: [
+    'electron.vite.config.ts',
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'tsconfig.base.json',
+    'tsconfig.node.json',
+    'tsconfig.web.json',
+    '.env',
+    '.env.local',
+    '.env.production',
+    '.env.production.local',
+  ],
 };
 
-function newestMtime(dir: string, keep: (name: string) => boolean): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+const isTest = (name: string) => /\.test\.tsx?$/.test(name);
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, keep));
-    else if (keep(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
+    if (entry.isDirectory()) return filesUnder(path);
+    return isTest(entry.name) ? [] : [path];
+  });
 }
 
-const isSource = (name: string) => /\.tsx?$/.test(name) && !name.endsWith('.test.ts');
+/** Every input file of the build under `root` (relative paths). */
+export function buildInputs(root = ROOT): string[] {
+  const files = [...BUILD_INPUTS.dirs.flatMap((d) => filesUnder(join(root, d))), ...BUILD_INPUTS.files.map((f) => join(root, f)).filter((f) => existsSync(f))];
+  return files.map((f) => relative(root, f).split('\\').join('/')).sort();
+}
 
-function isFresh(): boolean {
-  const sources = Math.max(
-    ...['src-main', 'src-shared'].map((d) => (existsSync(join(ROOT, d)) ? newestMtime(join(ROOT, d), isSource) : 0)),
-    statSync(join(ROOT, 'electron.vite.config.ts')).mtimeMs,
-  );
-  return Object.values(OUT).every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
+/** Outputs under `root` that are missing or older than the newest input (empty when the build is fresh). */
+export function staleOutputs(root = ROOT): string[] {
+  const newestInput = Math.max(0, ...buildInputs(root).map((f) => statSync(join(root, f)).mtimeMs));
+  return Object.values(OUTPUTS).filter((out) => {
+    const path = join(root, out);
+    return !existsSync(path) || statSync(path).mtimeMs < newestInput;
+  });
 }
 
 const LOCK = join(ROOT, 'node_modules', '.cache', 'companion-test-build.lock');
@@ -59,14 +91,11 @@ function withBuildLock(fn: () => void): void {
   }
 }
 
-/**
- * Builds when an output is missing or older than src-main/src-shared or the build config (renderer
- * edits alone do not trigger a build: the tests that use this check the main side).
- */
+/** Builds when an output is missing or older than any input of the build (see BUILD_INPUTS). */
 export function ensureBuilt(): void {
-  if (isFresh()) return;
+  if (staleOutputs().length === 0) return;
   withBuildLock(() => {
-    if (isFresh()) return;
+    if (staleOutputs().length === 0) return;
     const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
   });

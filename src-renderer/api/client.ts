@@ -5,8 +5,7 @@
  */
 import {
   ApiError,
-  ApiErrorBody,
-  ErrorCode,
+  decodeError,
   EVENT_NAMES,
   events,
   type EventName,
@@ -40,27 +39,13 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Turns whatever the bridge rejected with into an ApiError. */
-function toApiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  const body = ApiErrorBody.safeParse(e);
-  if (body.success) return new ApiError(body.data.error.code, body.data.error.message, body.data.error.issues);
-  if (e && typeof e === 'object' && 'code' in e && ErrorCode.safeParse((e as { code: unknown }).code).success) {
-    const { code, message, issues } = e as { code: ErrorCode; message?: unknown; issues?: ApiError['issues'] };
-    return new ApiError(code, typeof message === 'string' ? message : code, issues);
-  }
-  // ipcRenderer.invoke wraps remote errors as "Error invoking remote method 'x': Error: msg".
-  const message = errorMessage(e).replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
-  return new ApiError('INTERNAL', message);
-}
-
 function electronTransport(bridge: CompanionBridge): Transport {
   return {
     async call(method, input) {
       try {
         return await bridge.call(method, input);
       } catch (e) {
-        throw toApiError(e);
+        throw decodeError(e);
       }
     },
     on: (event, cb) => bridge.on(event, cb),
@@ -124,9 +109,8 @@ function httpTransport(): Transport {
       if (response.status === 401) markUnauthorized();
       const body: unknown = await response.json().catch(() => null);
       if (!response.ok) {
-        const parsed = ApiErrorBody.safeParse(body);
-        if (parsed.success) throw new ApiError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.issues);
-        throw new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`);
+        // a body that is not an api error (a proxy's page, say) still says what happened
+        throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
       }
       return body;
     },

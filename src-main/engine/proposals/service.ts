@@ -7,7 +7,7 @@
  */
 import { ApiError, issuesOf } from '../../../src-shared/api';
 import { type AiActor, LOCAL_USER } from '../../../src-shared/domain/actor';
-import { AI_APP, type Agent, DEFAULT_AGENT, type Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { AI_APP, type Agent, DEFAULT_AGENT, Proposal, TABLES } from '../../../src-shared/domain/ai';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { Store } from '../store/store';
@@ -25,10 +25,32 @@ export interface ProposalDeps {
 export class Proposals {
   constructor(private readonly deps: ProposalDeps) {}
 
+  /** The proposal's record as stored (synced from any replica), or NOT_FOUND. */
+  private record(proposalId: string): Record<string, unknown> & { id: string } {
+    const record = this.deps.store.getData(AI_APP, TABLES.proposals, proposalId);
+    if (!record) throw new ApiError('NOT_FOUND', `No proposal with id "${proposalId}".`);
+    return record;
+  }
+
+  /**
+   * A proposal to act on: its record holds exactly the declared fields (the store's tombstone field
+   * and anything undeclared dropped), or the decision is refused before a tool runs on its params.
+   */
   private load(proposalId: string): Proposal {
-    const p = this.deps.store.getData<Proposal>(AI_APP, TABLES.proposals, proposalId);
-    if (!p) throw new ApiError('NOT_FOUND', `No proposal with id "${proposalId}".`);
-    return p;
+    const parsed = Proposal.safeParse(this.record(proposalId));
+    if (!parsed.success) {
+      throw new ApiError('CONFLICT', 'This proposal was saved in a form this version cannot act on; reject it and run the mission again.', issuesOf(parsed.error));
+    }
+    return parsed.data;
+  }
+
+  /** What a decision answers: the proposal as the api declares it (a damaged record as it is, less its tombstone). */
+  private answer(proposalId: string): Proposal {
+    const record = this.record(proposalId);
+    const parsed = Proposal.safeParse(record);
+    if (parsed.success) return parsed.data;
+    const { deletedAt: _tombstone, ...rest } = record;
+    return rest as unknown as Proposal;
   }
 
   /** The proposal's agent; one deleted since keeps the default policy (the user is deciding, not the agent). */
@@ -75,16 +97,17 @@ export class Proposals {
       }
     });
     this.deps.changed();
-    return this.load(proposalId);
+    return this.answer(proposalId);
   }
 
   reject(proposalId: string, feedback?: string): Proposal {
-    const current = this.load(proposalId);
-    if (current.status === 'rejected') return current;
+    // only the status matters here, so a damaged record can still be rejected
+    const current = this.record(proposalId);
+    if (current.status === 'rejected') return this.answer(proposalId);
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be rejected.`);
     this.update(current.id, { status: 'rejected', decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null });
     this.deps.changed();
-    return this.load(proposalId);
+    return this.answer(proposalId);
   }
 
   revert(proposalId: string): Proposal {
@@ -99,6 +122,6 @@ export class Proposals {
       this.update(current.id, { status: 'reverted', revertedAt: this.deps.now().toISOString() });
     });
     this.deps.changed();
-    return this.load(proposalId);
+    return this.answer(proposalId);
   }
 }
