@@ -7,7 +7,7 @@ import type { Cadence, InputRef } from '../../../src-shared/domain/ai';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
-import { useAgents } from '../agents/data';
+import { AGENT_STATE_TEXT, useAgents } from '../agents/data';
 import { CadenceEditor } from './CadenceEditor';
 import { cadenceFromDraft, type CadenceDraft } from './cadence';
 import { InputsPicker } from './InputsPicker';
@@ -88,7 +88,7 @@ export function MissionForm({ initial, submitLabel, onSubmit, onCancel }: Props)
             {agents?.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
-                {a.state !== 'active' ? ` (${a.state})` : ''}
+                {a.state !== 'active' ? ` (${AGENT_STATE_TEXT[a.state].toLowerCase()})` : ''}
               </option>
             ))}
           </select>
