@@ -68,10 +68,21 @@ const RATE_SERIES = [
   { key: 'rejectedRate', name: 'rejected', color: 'var(--c-danger-2)' },
 ] as const;
 
-/** The axis width that fits the longest tool label at the axis' 12 px (about 6.6 px a character), within reason. */
+/**
+ * The axis width that fits the longest label on one line at the axis' 12 px (up to 7.5 px a
+ * character, plus the tick and its margin), so no label is cut or wrapped, within reason.
+ */
 function labelWidth(labels: readonly string[]): number {
   const longest = Math.max(0, ...labels.map((l) => l.length));
-  return Math.min(220, Math.max(80, Math.ceil(longest * 6.6) + 12));
+  return Math.min(240, Math.max(80, Math.ceil(longest * 7.5) + 20));
+}
+
+/** "Of 12 decisions: 67% approved, 8% reverted after approval, 25% rejected" (shares that are 0 left out). */
+function rateSummary(all: ReturnType<typeof overallRates>): string {
+  const parts = [`${all.rate}% approved`];
+  if (all.revertedRate) parts.push(`${all.revertedRate}% reverted after approval`);
+  if (all.rejectedRate) parts.push(`${all.rejectedRate}% rejected`);
+  return `Of ${all.decided} decision${all.decided === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 function ApprovalRates({ rates }: { rates: ToolRate[] }) {
@@ -123,11 +134,7 @@ export function ActivityCharts() {
       </ChartCard>
       <ChartCard
         title="Approval rate per kind of change"
-        summary={
-          rates.length
-            ? `Of ${all.decided} decisions: ${all.rate}% approved, ${all.revertedRate}% reverted after approval, ${all.rejectedRate}% rejected`
-            : 'Nothing decided yet.'
-        }
+        summary={rates.length ? rateSummary(all) : 'Nothing decided yet.'}
       >
         <ApprovalRates rates={rates} />
       </ChartCard>

@@ -22,7 +22,7 @@ interface Snapshot {
 }
 
 /** How often the status is re-read while the host answers, and how soon after it did not. */
-export const POLL_MS = 15_000;
+export const POLL_MS = 10_000;
 export const RETRY_MS = 3_000;
 
 const listeners = new Set<() => void>();
