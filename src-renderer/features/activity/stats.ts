@@ -62,7 +62,25 @@ export interface ToolRate {
   rejectedRate: number;
 }
 
-const share = (n: number, of: number) => (of ? Math.round((n / of) * 100) : 0);
+/** Whole percentages of `counts` that add up to exactly 100 (largest remainders get the rounding), so stacked bars end at 100 %. */
+export function percentages(counts: readonly number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (!total) return counts.map(() => 0);
+  const exact = counts.map((c) => (c / total) * 100);
+  const whole = exact.map(Math.floor);
+  let left = 100 - whole.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((e, i) => ({ i, r: e - whole[i]! })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left-- <= 0) break;
+    whole[i]!++;
+  }
+  return whole;
+}
+
+function rates(approved: number, reverted: number, rejected: number): { rate: number; revertedRate: number; rejectedRate: number } {
+  const [rate, revertedRate, rejectedRate] = percentages([approved, reverted, rejected]) as [number, number, number];
+  return { rate, revertedRate, rejectedRate };
+}
 
 /** Of the proposals a user decided, per tool: the share approved and kept, reverted, and rejected. */
 export function approvalRateByTool(proposals: readonly Proposal[]): ToolRate[] {
@@ -76,15 +94,13 @@ export function approvalRateByTool(proposals: readonly Proposal[]): ToolRate[] {
   }
   return [...byTool]
     .map(([tool, c]) => {
-      const decided = c.approved + c.reverted + c.rejected;
-      return { tool, ...c, decided, rate: share(c.approved, decided), revertedRate: share(c.reverted, decided), rejectedRate: share(c.rejected, decided) };
+      return { tool, ...c, decided: c.approved + c.reverted + c.rejected, ...rates(c.approved, c.reverted, c.rejected) };
     })
     .sort((a, b) => b.decided - a.decided || a.tool.localeCompare(b.tool));
 }
 
 /** All tools together: the same three shares over every decision. */
-export function overallRates(rates: readonly ToolRate[]): { decided: number; rate: number; revertedRate: number; rejectedRate: number } {
-  const sum = (k: 'approved' | 'reverted' | 'rejected') => rates.reduce((n, r) => n + r[k], 0);
-  const decided = rates.reduce((n, r) => n + r.decided, 0);
-  return { decided, rate: share(sum('approved'), decided), revertedRate: share(sum('reverted'), decided), rejectedRate: share(sum('rejected'), decided) };
+export function overallRates(list: readonly ToolRate[]): { decided: number; rate: number; revertedRate: number; rejectedRate: number } {
+  const sum = (k: 'approved' | 'reverted' | 'rejected') => list.reduce((n, r) => n + r[k], 0);
+  return { decided: list.reduce((n, r) => n + r.decided, 0), ...rates(sum('approved'), sum('reverted'), sum('rejected')) };
 }

@@ -44,8 +44,8 @@ export function StatusBar() {
         <span className="dot" aria-hidden="true" />
         Runner: {status ? <span className="status-clip">{runnerText(status, now)}</span> : error ? <ClippedText text={error} className="warn" /> : '…'}
       </span>
-      {next && <span className="muted status-item">{next}</span>}
-      {status && <span className="muted status-item status-clip">{tickText(status.lastTick, now)}</span>}
+      {next && <span className="muted status-item status-next">{next}</span>}
+      {status && <span className="muted status-item status-last">{tickText(status.lastTick, now)}</span>}
       {status && status.quarantined > 0 && (
         <span className="warn status-item" role="status" title="Rows of the change log that could not be read were set aside (table quarantine in companion.sqlite); everything else is intact.">
           {status.quarantined} unreadable change{status.quarantined === 1 ? '' : 's'} set aside
