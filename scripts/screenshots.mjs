@@ -409,6 +409,7 @@ async function shoot(browser, url, pages, colorScheme, suffix = '', viewport = {
     await page.getByRole(p.ready.role, { name: p.ready.name, level: 1 }).first().waitFor();
     await page.waitForLoadState('networkidle');
     if (p.before) await p.before(page);
+    await page.mouse.move(0, 0); // no hover effects or chart tooltips left from a click
     await page.waitForTimeout(600); // animations and the last sync settle
     await page.screenshot({ path: join(OUT, `${p.name}${suffix}.png`) });
     console.log(`  ${p.name}${suffix}.png`);

@@ -4,7 +4,7 @@
  */
 import { useMemo, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '../../lib/format';
+import { formatDate, formatNumber } from '../../lib/format';
 import { useDisplayNames, useProposals } from '../inbox/data';
 import { useIterations } from '../missions/data';
 import { getTool } from '../../../src-shared/tools/catalog';
@@ -49,7 +49,7 @@ function StackedByDay({ rows, keys, colors, label }: { rows: DayRow[]; keys: rea
         <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
         <XAxis dataKey="day" tickFormatter={dayLabel} {...axis} interval="preserveStartEnd" />
         <YAxis allowDecimals={false} {...axis} width={40} tickFormatter={compact} />
-        <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} />
+        <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} labelFormatter={(day) => formatDate(String(day))} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         {keys.map((k, i) => (
           <Bar key={k} dataKey={k} name={label(k)} stackId="a" fill={colors(k, i)} isAnimationActive={false} />
