@@ -9,6 +9,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { RunnerStatus, RunningIteration } from '../../../src-shared/api';
+import { isUnauthorized } from '../../api/auth';
 import { ApiError, api } from '../../api/client';
 import { errorText } from '../../lib/format';
 
@@ -52,7 +53,8 @@ export function refreshRunnerStatus(): void {
     .catch((e: unknown) => {
       const unreachable = e instanceof ApiError && e.code === 'UNAVAILABLE';
       set({ error: errorText(e), unreachable });
-      schedulePoll(unreachable ? RETRY_MS : POLL_MS);
+      // A refused token stays refused (the page says how to get a new URL): no polling with it.
+      if (!isUnauthorized()) schedulePoll(unreachable ? RETRY_MS : POLL_MS);
     });
 }
 
