@@ -20,7 +20,7 @@ test('charts and a filterable audit timeline of a run and its decisions', async 
     usage: { prompt_tokens: 700, completion_tokens: 50 },
   });
   await createMission(page, { title: 'Monthly chores' });
-  await runNow(page, /Run finished: awaiting-review/);
+  await runNow(page, /Run finished: awaiting review/);
   await page.getByRole('article', { name: /Pay rent/ }).getByRole('button', { name: 'Approve' }).click();
   const yacht = page.getByRole('article', { name: /Buy a yacht/ });
   await yacht.getByRole('button', { name: 'Reject' }).click();
@@ -31,7 +31,10 @@ test('charts and a filterable audit timeline of a run and its decisions', async 
   await expect(page.getByRole('figure', { name: 'Runs per day' })).toContainText('1 awaiting review');
   await expect(page.getByRole('figure', { name: 'Proposals per day' })).toContainText('1 approved, 1 rejected');
   await expect(page.getByRole('figure', { name: 'Tokens per day' })).toContainText('750 tokens by Companion');
-  await expect(page.getByRole('figure', { name: 'Approval rate per tool' })).toContainText('50% of 2 decisions approved');
+  const rates = page.getByRole('figure', { name: 'Approval rate per kind of change' });
+  await expect(rates).toContainText('Of 2 decisions: 50% approved, 50% rejected');
+  await expect(rates).toContainText('Create a task');
+  await expect(page.locator('main')).not.toContainText(/create_task|awaiting-review/);
   await expect(page.locator('figure .recharts-wrapper')).toHaveCount(4);
 
   const entries = page.locator('.timeline-entry');

@@ -1,5 +1,5 @@
-// Screenshots of every page at 1280×800 into docs/screenshots/, from a realistic demo: a scripted
-// LLM, the headless host on a temp data dir, notes/tasks/events/goals, three missions from the
+// Screenshots of every page at 1280×800 (and two at 800 px wide) into docs/screenshots/, from a
+// realistic demo: a scripted LLM, the headless host on a temp data dir, notes/tasks/events/goals, three missions from the
 // templates that really ran (proposals pending, approved, rejected, reverted), two weeks of history
 // for the charts. Needs a build (npm run build) and a Chromium (CHROMIUM_PATH overrides).
 //
@@ -95,6 +95,14 @@ function moduleRecords() {
       tags: ['work', 'meetings'],
       createdAt: created,
       updatedAt: dayOffset(-1, 10).toISOString(),
+    }),
+    insert('notes', 'notes', 'note-q1', {
+      title: 'Q1 budget: open points',
+      content:
+        '| Item | Owner | Status |\n| --- | --- | --- |\n| Supplier quote | Anna | waiting |\n| Design tool licence | me | ~~renew~~ decide |\n| Travel | Maria | approved |\n\n- [x] Collect last year’s numbers\n- [ ] Draft the summary\n- [ ] Send to Maria\n\nSource: https://intranet.example.com/finance/budgets/2027/q1/planning-spreadsheet-final-version-with-all-departments-v3.xlsx\n',
+      tags: ['work', 'budget'],
+      createdAt: created,
+      updatedAt: dayOffset(-1, 9).toISOString(),
     }),
     insert('notes', 'notes', 'note-ideas', {
       title: 'Weekend ideas',
@@ -369,7 +377,16 @@ const PAGES = [
   { name: 'mission', hash: '#/missions/mission-weekly', ready: { role: 'heading', name: 'Weekly planning from my notes' } },
   { name: 'mission-editor', hash: '#/missions/new/weekly-planning', ready: { role: 'heading', name: 'New mission' } },
   { name: 'todo', hash: '#/todo', ready: { role: 'heading', name: 'Todo' } },
-  { name: 'notes', hash: '#/notes', ready: { role: 'heading', name: 'Notes' } },
+  {
+    name: 'notes',
+    hash: '#/notes',
+    ready: { role: 'heading', name: 'Notes' },
+    before: async (page) => {
+      // The note with a table and a task list (GitHub-flavoured Markdown), scrolled into view.
+      await page.getByRole('button', { name: /^Q1 budget: open points/ }).click();
+      await page.getByRole('article', { name: 'Note: Q1 budget: open points' }).scrollIntoViewIfNeeded();
+    },
+  },
   { name: 'calendar', hash: '#/calendar', ready: { role: 'heading', name: 'Calendar' } },
   { name: 'goals', hash: '#/goals', ready: { role: 'heading', name: 'Goals' } },
   { name: 'agents', hash: '#/agents', ready: { role: 'heading', name: 'Agents' } },
@@ -378,8 +395,8 @@ const PAGES = [
   { name: 'settings', hash: '#/settings', ready: { role: 'heading', name: 'Settings' } },
 ];
 
-async function shoot(browser, url, pages, colorScheme, suffix = '') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, deviceScaleFactor: 1 });
+async function shoot(browser, url, pages, colorScheme, suffix = '', viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -392,6 +409,7 @@ async function shoot(browser, url, pages, colorScheme, suffix = '') {
     await page.getByRole(p.ready.role, { name: p.ready.name, level: 1 }).first().waitFor();
     await page.waitForLoadState('networkidle');
     if (p.before) await p.before(page);
+    await page.mouse.move(0, 0); // no hover effects or chart tooltips left from a click
     await page.waitForTimeout(600); // animations and the last sync settle
     await page.screenshot({ path: join(OUT, `${p.name}${suffix}.png`) });
     console.log(`  ${p.name}${suffix}.png`);
@@ -424,6 +442,8 @@ async function main() {
     }
     const errors = await shoot(browser, host.url, PAGES, 'light');
     errors.push(...(await shoot(browser, host.url, [PAGES[0], PAGES[2], PAGES[10]], 'dark', '-dark')));
+    // A narrow window (800 px): nothing scrolls sideways, the status bar stays on one line.
+    errors.push(...(await shoot(browser, host.url, [PAGES[0], PAGES[5]], 'light', '-narrow', { width: 800, height: 800 })));
     if (errors.length) {
       console.error('Console errors while shooting:\n' + errors.join('\n'));
       process.exitCode = 1;

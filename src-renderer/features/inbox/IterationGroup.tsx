@@ -5,7 +5,7 @@
 import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import { requestSync } from '../../db/sync';
-import { formatRelative } from '../../lib/format';
+import { formatSince } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
@@ -32,7 +32,7 @@ export function IterationGroup({ iterationId, missionId, missionTitle, agentName
     if (failed.length) throw new Error(`${failed.length} of ${results.length} could not be ${decision === 'approve' ? 'approved' : 'rejected'}: ${failed[0]!.error}`);
     return results.length;
   });
-  const label = showMission ? `Plan from ${missionTitle}` : `Plan of ${formatRelative(createdAt)}`;
+  const label = showMission ? `Plan from ${missionTitle}` : `Plan of ${formatSince(createdAt, Date.now())}`;
   return (
     <section className="iteration-group" aria-label={label}>
       <header className="group-head">
@@ -46,7 +46,7 @@ export function IterationGroup({ iterationId, missionId, missionTitle, agentName
           )}
           <span className="muted small">
             {' '}
-            · {agentName} · planned {formatRelative(createdAt)} · {count} proposal{count === 1 ? '' : 's'}
+            · {agentName} · planned {formatSince(createdAt, Date.now())} · {count} proposal{count === 1 ? '' : 's'}
           </span>
         </div>
         {count > 1 && !rejecting && (

@@ -1,12 +1,17 @@
 /** The runs of a mission, newest first: outcome, summary, each step with its proposal, cost and timing. */
 import { useMemo, useState } from 'react';
 import type { Iteration, IterationStep, Proposal } from '../../../src-shared/domain/ai';
+import { useRecord } from '../../db/hooks';
 import { formatDateTime, formatDuration, formatNumber } from '../../lib/format';
 import { EmptyState } from '../../ui/EmptyState';
 import { STATUS_TEXT, useProposals } from '../inbox/data';
-import { describeProposal } from '../inbox/describe';
+import { describeProposal, targetOf } from '../inbox/describe';
+import { recordTitle } from '../modules/catalog';
 import { DebugView } from './DebugView';
 import { ITERATION_STATUS_TEXT, useIterations } from './data';
+
+/** How the plan was asked for, in words (the iteration records the planner mode's code). */
+const PLANNER_MODE_TEXT: Record<string, string> = { tools: 'tool calls', json: 'JSON plan' };
 
 function stepOutcome(step: IterationStep, proposal: Proposal | undefined): { text: string; tone: string } {
   if (step.error) return { text: step.policy === 'deny' ? 'Denied' : 'Error', tone: 'failed' };
@@ -15,14 +20,22 @@ function stepOutcome(step: IterationStep, proposal: Proposal | undefined): { tex
   return { text: 'Done automatically', tone: 'done' };
 }
 
+/** A step's line, naming the record it read or changed by its title (as it was before an approved change renamed it). */
+function useStepLine(step: IterationStep, proposal: Proposal | undefined): string {
+  const target = targetOf(step);
+  const record = useRecord(target?.app ?? '', target?.table ?? '', target?.id);
+  const before = proposal?.execution?.before?.find((b) => b.id === target?.id)?.fields;
+  const title = typeof before?.title === 'string' ? before.title : record ? recordTitle(record.data, record.id) : record;
+  return describeProposal(step, title);
+}
+
 function Step({ step, proposal }: { step: IterationStep; proposal: Proposal | undefined }) {
   const outcome = stepOutcome(step, proposal);
   return (
     <li className="step">
       <div className="step-head">
         <span className={`badge status-${outcome.tone}`}>{outcome.text}</span>
-        <span className="plain-words">{describeProposal(step)}</span>
-        <code className="muted small">{step.toolName}</code>
+        <span className="plain-words">{useStepLine(step, proposal)}</span>
       </div>
       {step.rationale && (
         <p className="rationale">
@@ -40,7 +53,7 @@ function IterationItem({ iteration, proposals }: { iteration: Iteration; proposa
   const usage = iteration.usage;
   const duration = iteration.finishedAt ? Date.parse(iteration.finishedAt) - Date.parse(iteration.startedAt) : null;
   return (
-    <li className={`iteration iteration-${iteration.status}`} aria-label={`Iteration started ${formatDateTime(iteration.startedAt)}: ${iteration.status}`}>
+    <li className={`iteration iteration-${iteration.status}`} aria-label={`Run started ${formatDateTime(iteration.startedAt)}: ${ITERATION_STATUS_TEXT[iteration.status]}`}>
       <div className="iteration-head">
         <span className={`badge status-${iteration.status}`}>{ITERATION_STATUS_TEXT[iteration.status]}</span>
         <span>{formatDateTime(iteration.startedAt)}</span>
@@ -71,8 +84,8 @@ function IterationItem({ iteration, proposals }: { iteration: Iteration; proposa
           )}
           {iteration.plannerMode && (
             <div>
-              <dt>mode</dt>
-              <dd>{iteration.plannerMode}</dd>
+              <dt>plan as</dt>
+              <dd>{PLANNER_MODE_TEXT[iteration.plannerMode] ?? iteration.plannerMode}</dd>
             </div>
           )}
         </dl>

@@ -14,6 +14,14 @@ import { RunNow } from './RunNow';
 import { StateControls } from './StateControls';
 import { usePickableRecords } from './useModuleRecords';
 
+/** Why Run now is off for a mission in this state (the engine refuses to run a mission that is not active). */
+const RUN_BLOCKED: Record<Mission['state'], string | null> = {
+  active: null,
+  paused: 'The mission is paused: resume it to run it.',
+  done: 'The mission is completed: reopen it to run it again.',
+  archived: 'The mission is archived: reopen it to run it again.',
+};
+
 function InputsList({ mission }: { mission: Mission }) {
   const all = usePickableRecords();
   if (mission.inputs.length === 0) return <>None — the agent looks things up with its read tools.</>;
@@ -99,7 +107,7 @@ export function MissionDetail({ missionId }: { missionId: string }) {
           Resume or Run now.
         </p>
       )}
-      <RunNow missionId={mission.id} disabled={mission.state !== 'active'}>
+      <RunNow missionId={mission.id} disabledReason={RUN_BLOCKED[mission.state]}>
         <StateControls mission={mission} />
       </RunNow>
       <div className="detail-columns">
@@ -112,7 +120,7 @@ export function MissionDetail({ missionId }: { missionId: string }) {
             empty={<EmptyState title="Nothing to review from this mission.">Its next plan’s write steps will appear here as cards.</EmptyState>}
           />
           <section aria-labelledby="iterations-heading">
-            <h2 id="iterations-heading">Iterations</h2>
+            <h2 id="iterations-heading">Runs</h2>
             <IterationTimeline missionId={mission.id} />
           </section>
         </div>
