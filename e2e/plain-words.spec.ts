@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import type { App } from './fixtures/app';
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { createMission, goTo, runNow, watchConsole } from './fixtures/ui';
 
 const LONG_WORD = `https://example.com/${'averyveryverylongpathsegment'.repeat(12)}`;
