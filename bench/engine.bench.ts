@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type ChangeIn, changeToWrites } from '../src-shared/domain/change';
 import { createHybridClock } from '../src-shared/hlc';
-import { openDatabase } from '../src-main/engine/store/db';
+import { type Db, openDatabase } from '../src-main/engine/store/db';
 import { Store } from '../src-main/engine/store/store';
 import { tempDataDir } from '../src-main/engine/testing/temp-db';
 import { batches, FULL, prng, QUICK, recordId, type Workload } from './workload';
@@ -124,10 +124,10 @@ function pullAll(store: Store): { ms: number; changes: number; pages: number } {
   return { ms: performance.now() - started, changes, pages };
 }
 
-function pointReads(store: Store, w: Workload): EngineResults['pointRead'] {
+function pointReads(store: Store, db: Db, w: Workload): EngineResults['pointRead'] {
   const random = prng(7);
   const ids = Array.from({ length: w.records }, () => recordId(Math.floor(random() * w.records)));
-  const raw = store.db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+  const raw = db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
   // Warm both paths once so neither pays for cold pages alone.
   for (const id of ids.slice(0, 1000)) {
     store.get('todo', 'tasks', id);
@@ -150,19 +150,19 @@ function pointReads(store: Store, w: Workload): EngineResults['pointRead'] {
   return { engine, raw: rawPerSec, ratio: engine / rawPerSec, reads: ids.length };
 }
 
-/** Rebuilds the projection and checks it equals the incremental one, row for row. */
-function rebuild(store: Store): EngineResults['rebuild'] {
-  store.db.exec('CREATE TEMP TABLE incremental AS SELECT * FROM records');
+/** Rebuilds the projection and checks it equals the incremental one, row for row (`db`: the store's connection). */
+function rebuild(store: Store, db: Db): EngineResults['rebuild'] {
+  db.exec('CREATE TEMP TABLE incremental AS SELECT * FROM records');
   const started = performance.now();
   const stats = store.rebuildProjection();
   const ms = performance.now() - started;
-  const diff = store.db
+  const diff = db
     .prepare(
       `SELECT (SELECT COUNT(*) FROM (SELECT * FROM incremental EXCEPT SELECT * FROM records))
             + (SELECT COUNT(*) FROM (SELECT * FROM records EXCEPT SELECT * FROM incremental)) AS n`,
     )
     .get() as { n: number };
-  store.db.exec('DROP TABLE incremental');
+  db.exec('DROP TABLE incremental');
   return { seconds: ms / 1000, equal: diff.n === 0, records: stats.records };
 }
 
@@ -185,9 +185,9 @@ function main(): void {
     const pulled = pullAll(store);
     if (pulled.changes !== w.changes) throw new Error(`pulled ${pulled.changes} of ${w.changes} changes`);
     log('point reads');
-    const pointRead = pointReads(store, w);
+    const pointRead = pointReads(store, db, w);
     log('projection rebuild');
-    const rebuilt = rebuild(store);
+    const rebuilt = rebuild(store, db);
     db.close();
     const results: EngineResults = {
       workload: w,

@@ -21,6 +21,7 @@ import type { ChangeIn } from '../src-shared/domain/change';
 import { type FieldValues, type LwwRecord, isDeleted, mergeFields } from '../src-shared/lww';
 import { createEngine, type Engine } from '../src-main/engine/index';
 import { MemorySecretStore } from '../src-main/engine/settings';
+import { type Db, openDatabase } from '../src-main/engine/store/db';
 import { parseWrites } from '../src-main/engine/store/store';
 import { tempDataDir } from '../src-main/engine/testing/temp-db';
 import { FULL, QUICK, batches, type Workload } from './workload';
@@ -111,9 +112,9 @@ function engineAt(dir: string, overrides: { baseUrl: string; concurrency?: numbe
   });
 }
 
-/** The upstream way: fold every change of every mission with field-level LWW, then filter the due ones. */
-function replayDue(engine: Engine, now: Date): { due: number; changes: number } {
-  const rows = engine.store.db
+/** The upstream way: fold every change of every mission with field-level LWW, then filter the due ones (`log`: a connection to the engine's file). */
+function replayDue(log: Db, now: Date): { due: number; changes: number } {
+  const rows = log
     .prepare(`SELECT record_id, op, data, field_meta FROM sync_changes WHERE app_id = 'ai' AND table_name = 'aiMissions' ORDER BY seq`)
     .all() as { record_id: string; op: string; data: string; field_meta: string }[];
   const missions = new Map<string, LwwRecord>();
@@ -149,6 +150,7 @@ function makeDueAgain(engine: Engine, size: Size): void {
 async function tickOverhead(size: Size): Promise<Pick<RunnerResults, 'scan' | 'tick'>> {
   const tmp = tempDataDir('companion-runner-bench-');
   const engine = engineAt(tmp.dir, { baseUrl: 'http://llm.invalid/v1' }, instantFetch);
+  let replayConnection: Db | null = null;
   try {
     const missionChangeCount = size.missions * 2;
     const w: Workload = { ...(size === FULL_SIZE ? FULL : QUICK), changes: size.changes - missionChangeCount };
@@ -158,6 +160,7 @@ async function tickOverhead(size: Size): Promise<Pick<RunnerResults, 'scan' | 't
     if (engine.store.maxSeq() !== size.changes) throw new Error(`expected ${size.changes} changes, found ${engine.store.maxSeq()}`);
 
     log('finding due missions: projection vs full LWW replay');
+    replayConnection = openDatabase(tmp.dir, { checkIntegrity: false });
     const projection: number[] = [];
     const replay: number[] = [];
     let replayed = 0;
@@ -166,7 +169,7 @@ async function tickOverhead(size: Size): Promise<Pick<RunnerResults, 'scan' | 't
       const found = engine.runner.dueMissions(NOW).length;
       projection.push(performance.now() - started);
       started = performance.now();
-      const r = replayDue(engine, NOW);
+      const r = replayDue(replayConnection, NOW);
       replay.push(performance.now() - started);
       replayed = r.changes;
       if (found !== size.due || r.due !== size.due) throw new Error(`due: projection ${found}, replay ${r.due}, expected ${size.due}`);
@@ -191,6 +194,7 @@ async function tickOverhead(size: Size): Promise<Pick<RunnerResults, 'scan' | 't
       tick: { ms: tickMs, perMissionMs: tickMs / size.due, planned },
     };
   } finally {
+    replayConnection?.close();
     await engine.close();
     tmp.cleanup();
   }

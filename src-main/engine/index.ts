@@ -10,6 +10,7 @@ import { Proposals } from './proposals/service';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
+import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
@@ -56,12 +57,12 @@ export function createEngine(options: EngineOptions): Engine {
 function assemble(db: Db, options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
-  const settings = new Settings(db, secrets, options.apiKeyEnv ?? null);
+  const settings = new Settings(new SettingsTable(db), secrets, options.apiKeyEnv ?? null);
   if (options.overrides && (options.overrides.llm || options.overrides.runner)) {
     settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
-  const store = new Store(db, clock);
+  const store = new Store(db, clock, { now });
   store.quarantineUnreadableRows();
   const listeners = new Set<EngineListener>();
   const emit = (event: string, payload: unknown) => {

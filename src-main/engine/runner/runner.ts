@@ -26,7 +26,7 @@ import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { LlmClient } from '../llm/client';
 import { runTool } from '../proposals/executor';
 import type { Settings } from '../settings';
-import type { LocalChange, RecordsQuery, Store } from '../store/store';
+import type { LocalChange, Store } from '../store/store';
 import { TokenLedger, loadAgent } from './agents';
 import { resolveInputs } from './inputs';
 import { EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
@@ -34,15 +34,6 @@ import { Semaphore } from './semaphore';
 import { IterationWriter, type MissionRecord, type WriteContext, type Written } from './writer';
 
 export { MAX_FAILURES } from './schedule';
-const TICKS_KEEP = 1000;
-/**
- * Active missions through the partial index of the migration: its WHERE is spelled literally (a
- * bound parameter would not prove the index applies), so a tick reads only active missions by
- * nextRunAt, however large the log and the other tables are.
- */
-const ACTIVE_MISSIONS = `FROM records INDEXED BY records_due_missions
-  WHERE app_id = 'ai' AND table_name = 'aiMissions' AND deleted = 0 AND json_extract(data, '$.state') = 'active'`;
-const NEXT_RUN = `json_extract(data, '$.nextRunAt')`;
 const STATUS_EVERY_MS = 100;
 /** setTimeout's ceiling (~24.8 days) */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -99,28 +90,11 @@ export class Runner {
   private lastStatusAt = -Infinity;
   private llmHealth: { lastError: string | null; lastOkAt: string | null } = { lastError: null, lastOkAt: null };
   private readonly now: () => Date;
-  private readonly sql: Record<'due' | 'earliest' | 'upcoming' | 'unscheduled' | 'pending' | 'recentIterations', RecordsQuery>;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? (() => new Date());
-    const { store } = deps;
-    this.sql = {
-      due: store.recordsQuery(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' AND ${NEXT_RUN} <= ?`),
-      upcoming: store.recordsQuery(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > ?`),
-      earliest: store.recordsQuery(`SELECT record_id AS id, ${NEXT_RUN} AS at ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' ORDER BY ${NEXT_RUN} LIMIT ?`),
-      unscheduled: store.recordsQuery(
-        `SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} IS NULL
-         AND COALESCE(json_extract(data, '$.needsAttention'), 0) = 0 AND COALESCE(json_extract(data, '$.cadence.kind'), 'manual') <> 'manual'`,
-      ),
-      pending: store.recordsQuery(`SELECT COUNT(*) AS n FROM records INDEXED BY records_proposals_status WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.status') = 'pending'`),
-      recentIterations: store.recordsQuery(
-        `SELECT data FROM records INDEXED BY records_iterations_mission
-         WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
-         ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
-      ),
-    };
     const timeZone = () => deps.settings.get().runner.timeZone;
-    this.ledger = new TokenLedger(deps.store, timeZone, this.now);
+    this.ledger = new TokenLedger(deps.store.tokenUsage, timeZone, this.now);
     this.writer = new IterationWriter({ store: deps.store, ledger: this.ledger, now: this.now, timeZone, model: () => deps.llm.currentConfig().model });
     this.semaphore = new Semaphore(deps.settings.get().runner.concurrency);
     let zoneInUse = timeZone();
@@ -132,8 +106,7 @@ export class Runner {
       }
       this.schedule();
     });
-    const last = deps.store.db.prepare('SELECT result FROM ticks ORDER BY id DESC LIMIT 1').get() as { result: string } | undefined;
-    if (last) this.lastTick = JSON.parse(last.result) as TickResult;
+    this.lastTick = deps.store.ticks.latest();
   }
 
   start(): void {
@@ -174,12 +147,12 @@ export class Runner {
 
   /** The earliest nextRunAt of an active mission that no run holds (the index yields them in order). */
   private earliestDue(): string | null {
-    const rows = this.sql.earliest.all(this.claims.size + 1) as { id: string; at: string }[];
+    const rows = this.deps.store.missionsDue.earliest(this.claims.size + 1);
     return rows.find((r) => !this.claims.has(r.id))?.at ?? null;
   }
 
   dueMissions(now: Date): MissionRecord[] {
-    return missionRows(this.sql.due, now.toISOString());
+    return this.deps.store.missionsDue.due(now.toISOString());
   }
 
   /** Runner-made changes to missions' schedules, announced so replicas pull them. */
@@ -195,7 +168,7 @@ export class Runner {
    */
   private scheduleUnscheduled(now: Date): void {
     const timeZone = this.deps.settings.get().runner.timeZone;
-    const changes = missionRows(this.sql.unscheduled).flatMap((m): LocalChange[] => {
+    const changes = this.deps.store.missionsDue.unscheduled().flatMap((m): LocalChange[] => {
       const cadence = parseCadence(m.cadence);
       const next = cadence ? nextRunAfter(cadence, now, timeZone) : null;
       return next ? [{ app: AI_APP, table: TABLES.missions, id: m.id, op: 'update', fields: { nextRunAt: next.toISOString() } }] : [];
@@ -210,7 +183,7 @@ export class Runner {
   private rescheduleWallClockMissions(): void {
     const now = this.now();
     const timeZone = this.deps.settings.get().runner.timeZone;
-    const changes = missionRows(this.sql.upcoming, now.toISOString()).flatMap((m): LocalChange[] => {
+    const changes = this.deps.store.missionsDue.upcoming(now.toISOString()).flatMap((m): LocalChange[] => {
       const cadence = parseCadence(m.cadence);
       if (!cadence || cadence.kind === 'manual' || cadence.kind === 'interval') return [];
       const next = nextRunAfter(cadence, now, timeZone)?.toISOString() ?? null;
@@ -252,9 +225,7 @@ export class Runner {
   }
 
   private recordTick(result: TickResult): void {
-    const db = this.deps.store.db;
-    db.prepare('INSERT INTO ticks (scanned_at, result) VALUES (?, ?)').run(result.scannedAt, JSON.stringify(result));
-    db.prepare('DELETE FROM ticks WHERE id <= (SELECT MAX(id) FROM ticks) - ?').run(TICKS_KEEP);
+    this.deps.store.ticks.append(result);
     this.lastTick = result;
     this.deps.emit('runner.tick', result);
     this.emitStatus();
@@ -262,8 +233,7 @@ export class Runner {
 
   /** The newest persisted ticks, newest first. */
   recentTicks(limit: number): TickResult[] {
-    const rows = this.deps.store.db.prepare('SELECT result FROM ticks ORDER BY id DESC LIMIT ?').all(limit) as { result: string }[];
-    return rows.map((r) => JSON.parse(r.result) as TickResult);
+    return this.deps.store.ticks.recent(limit);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -442,9 +412,7 @@ export class Runner {
 
   /** The last iterations of a mission with each step's fate, so the model sees feedback and rejections. */
   private recentIterations(missionId: string): PastIteration[] {
-    const rows = this.sql.recentIterations.all(missionId, RECENT_ITERATIONS) as { data: string }[];
-    return rows.map((row) => {
-      const it = JSON.parse(row.data) as Iteration;
+    return this.deps.store.iterations.recentIterations(missionId, RECENT_ITERATIONS).map((it) => {
       return {
         startedAt: it.startedAt,
         status: it.status,
@@ -499,7 +467,7 @@ export class Runner {
   }
 
   pendingProposals(): number {
-    return (this.sql.pending.get() as { n: number }).n;
+    return this.deps.store.iterations.pendingProposals();
   }
 
   /** What the status bar says about the endpoint: the last call's outcome, from a run or a connection test. */
@@ -546,10 +514,6 @@ export class Runner {
     this.lastStatusAt = performance.now();
     this.deps.emit('runner.status', this.status());
   }
-}
-
-function missionRows(statement: RecordsQuery, ...params: unknown[]): MissionRecord[] {
-  return (statement.all(...params) as { id: string; data: string }[]).map((r) => ({ ...(JSON.parse(r.data) as Mission), id: r.id }));
 }
 
 /** A cadence from a synced record, or null when it is malformed. */

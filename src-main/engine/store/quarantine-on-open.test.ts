@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
-import { tempDataDir } from '../testing/temp-db';
+import { tempDataDir, withDatabaseFile } from '../testing/temp-db';
 
 let engine: Engine | undefined;
 let cleanup = () => {};
@@ -19,8 +19,8 @@ it('reports a hand-corrupted log row in runner.status at the next start, and kee
     clientId: 'c',
     changes: ['a', 'b'].map((id) => ({ eventId: id, app: 'todo', table: 'tasks', id, op: 'insert' as const, data: { title: id } })),
   });
-  engine.store.db.prepare("UPDATE sync_changes SET data = '{\"title\": broken' WHERE record_id = 'a'").run();
   await engine.close();
+  withDatabaseFile(tmp.dir, (db) => db.prepare("UPDATE sync_changes SET data = '{\"title\": broken' WHERE record_id = 'a'").run());
 
   engine = open();
   expect((await engine.call('runner.status', {})).quarantined).toBe(1);

@@ -11,8 +11,17 @@ import { type Actor, originOf, type Origin } from '../../../src-shared/domain/ac
 import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites, isPlainObject } from '../../../src-shared/domain/change';
 import { type HybridClock, stampSortKey } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
+import { ActivityQueries } from './activity-queries';
 import { type Db, writeTx } from './db';
+import { DebugCaptures } from './debug-captures';
+import { IterationQueries } from './iteration-queries';
+import { MissionsDue } from './missions-due';
 import { type Appended, PendingProjection } from './pending';
+import type { RecordsQuery } from './records-query';
+import { TickLog } from './ticks';
+import { TokenUsage } from './token-usage';
+
+export type { RecordsQuery } from './records-query';
 
 export const LOCAL_USER_ID = 'local';
 export const ENGINE_CLIENT_ID = 'engine';
@@ -91,13 +100,32 @@ export function encodeSnapshotKey(key: SnapshotKey): string {
 
 type LogRow = Pick<ChangeRow, 'seq' | 'app_id' | 'table_name' | 'record_id' | 'op' | 'data' | 'field_meta'>;
 
-/** A prepared read of `records` that sees every appended change (see `Store.recordsQuery`). */
-export interface RecordsQuery {
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
+export interface StoreOptions {
+  /** records that may wait in memory before they are written (default PENDING_RECORDS_LIMIT) */
+  pendingLimit?: number;
+  /** the wall clock for arrival and quarantine times (default: the system's) */
+  now?: () => Date;
 }
 
+/**
+ * The one owner of the database's SQL. The log and its projection are its own; the side tables
+ * and the indexed reads of `records` are small repositories beside it (one file each), made here
+ * so that nothing else ever holds the connection.
+ */
 export class Store {
+  /** the runner's tick history */
+  readonly ticks: TickLog;
+  /** tokens per agent and local day */
+  readonly tokenUsage: TokenUsage;
+  /** what each run sent to and got from the LLM (local only) */
+  readonly debugCaptures: DebugCaptures;
+  /** the audit timeline's read of the log */
+  readonly activity: ActivityQueries;
+  /** active missions by next run (settled reads of `records`) */
+  readonly missionsDue: MissionsDue;
+  /** pending proposals and recent iterations (settled reads of `records`) */
+  readonly iterations: IterationQueries;
+
   private readonly insertChange: Statement;
   private readonly selectRecord: Statement;
   private readonly selectMergeState: Statement;
@@ -113,6 +141,10 @@ export class Store {
   private readonly selectLogAfter: Statement;
   private readonly selectProjectedSeq: Statement;
   private readonly updateProjectedSeq: Statement;
+  private readonly selectLiveData: Statement;
+  private readonly countRecords: Statement;
+  private readonly countQuarantined: Statement;
+  private readonly quarantineUnreadable: Statement;
   private readonly pending = new PendingProjection();
   /**
    * True when the log holds changes that are neither in `records` nor pending: after the process
@@ -122,13 +154,15 @@ export class Store {
   private catchUpNeeded: boolean;
 
   private readonly pendingLimit: number;
+  private readonly now: () => Date;
 
   constructor(
-    readonly db: Db,
+    private readonly db: Db,
     readonly clock: HybridClock,
-    options: { pendingLimit?: number } = {},
+    options: StoreOptions = {},
   ) {
     this.pendingLimit = options.pendingLimit ?? PENDING_RECORDS_LIMIT;
+    this.now = options.now ?? (() => new Date());
     this.insertChange = db.prepare(
       `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin)
        VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING`,
@@ -157,7 +191,23 @@ export class Store {
     this.selectLogAfter = db.prepare('SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
     this.selectProjectedSeq = db.prepare('SELECT seq FROM projection_state WHERE id = 1').pluck();
     this.updateProjectedSeq = db.prepare('UPDATE projection_state SET seq = ? WHERE id = 1');
+    this.selectLiveData = db.prepare('SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0');
+    this.countRecords = db.prepare('SELECT COUNT(*) FROM records').pluck();
+    this.countQuarantined = db.prepare('SELECT COUNT(*) FROM quarantine').pluck();
+    this.quarantineUnreadable = db.prepare(
+      `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
+       SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
+       WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
+    );
     this.catchUpNeeded = this.projectedSeq() < this.maxSeq();
+
+    this.ticks = new TickLog(db);
+    this.tokenUsage = new TokenUsage(db);
+    this.debugCaptures = new DebugCaptures(db);
+    this.activity = new ActivityQueries(db);
+    const prepareSettled = (sql: string) => this.recordsQuery(sql);
+    this.missionsDue = new MissionsDue(prepareSettled);
+    this.iterations = new IterationQueries(prepareSettled);
   }
 
   /** A write transaction (joining the caller's). When it rolls back, what it folded is dropped with it. */
@@ -176,7 +226,7 @@ export class Store {
   /** Appends a validated batch atomically; events already in the log are counted as duplicates. */
   push(clientId: string, changes: ChangeIn[]): { accepted: number; duplicates: number; seq: number } {
     let accepted = 0;
-    const arrivedAt = new Date().toISOString();
+    const arrivedAt = this.now().toISOString();
     this.tx(() => {
       const appended: Appended[] = [];
       for (const change of changes) {
@@ -199,7 +249,7 @@ export class Store {
 
   /** Appends engine-made changes (inside the caller's transaction when there is one). Returns event ids. */
   appendLocal(changes: LocalChange[], actor: Actor): string[] {
-    const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: new Date().toISOString() };
+    const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: this.now().toISOString() };
     return this.tx(() => {
       const appended: Appended[] = [];
       const eventIds = changes.map((c) => {
@@ -324,10 +374,10 @@ export class Store {
   }
 
   /**
-   * A prepared read of `records` by trusted SQL (the runner's indexed queries) that settles the
-   * projection before each run, like every read through the Store.
+   * A prepared read of `records` by the repositories' SQL that settles the projection before each
+   * run, like every read through the Store.
    */
-  recordsQuery(sql: string): RecordsQuery {
+  private recordsQuery(sql: string): RecordsQuery {
     const stmt = this.db.prepare(sql);
     return {
       get: (...params) => {
@@ -443,13 +493,12 @@ export class Store {
       this.db.exec('DELETE FROM records');
       return this.catchUp(0);
     });
-    const records = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
-    return { ...stats, records };
+    return { ...stats, records: this.countRecords.get() as number };
   }
 
   /** Sets a log row aside (it stays in the log, untouched) so it is reported instead of read. */
   quarantine(seq: number, reason: string): null {
-    this.insertQuarantine.run(seq, reason, new Date().toISOString());
+    this.insertQuarantine.run(seq, reason, this.now().toISOString());
     return null;
   }
 
@@ -458,18 +507,12 @@ export class Store {
    * one SQL scan at open so the UI can report them at once. Returns how many are quarantined in all.
    */
   quarantineUnreadableRows(): number {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
-         SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
-         WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
-      )
-      .run(new Date().toISOString());
+    this.quarantineUnreadable.run(this.now().toISOString());
     return this.quarantinedCount();
   }
 
   quarantinedCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n;
+    return this.countQuarantined.get() as number;
   }
 
   get(app: string, table: string, id: string): RecordOut | null {
@@ -491,12 +534,10 @@ export class Store {
     return (stmt.all(app, table, opts.limit ?? 1_000_000) as RecordRow[]).map(toRecordOut);
   }
 
-  /** Live records' fields (with ids) matching a raw SQL condition on `data` (trusted callers only). */
-  query<T = FieldValues>(app: string, table: string, where = '1', params: unknown[] = []): (T & { id: string })[] {
+  /** The fields (with ids) of every live record of a table. */
+  listData<T = FieldValues>(app: string, table: string): (T & { id: string })[] {
     this.settle();
-    const rows = this.db
-      .prepare(`SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 AND (${where})`)
-      .all(app, table, ...params) as { record_id: string; data: string }[];
+    const rows = this.selectLiveData.all(app, table) as { record_id: string; data: string }[];
     return rows.map((r) => ({ ...(JSON.parse(r.data) as T), id: r.record_id }));
   }
 }

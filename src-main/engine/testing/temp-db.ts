@@ -1,11 +1,12 @@
 /** Test helper: a real file-backed database in a temp dir, migrated like production (no hand-made tables). */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHybridClock } from '../../../src-shared/hlc';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
-import { openDatabase } from '../store/db';
+import { DB_FILE, type Db, openDatabase } from '../store/db';
 import { Store } from '../store/store';
 
 export function tempDataDir(prefix = 'companion-test-'): { dir: string; cleanup(): void } {
@@ -13,12 +14,17 @@ export function tempDataDir(prefix = 'companion-test-'): { dir: string; cleanup(
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function tempStore(): { store: Store; dir: string; cleanup(): void } {
+/**
+ * A Store on a fresh temp file, with the connection it was made with (`db`: what tests use to
+ * damage or inspect rows behind the Store's back) and a clock at `now`.
+ */
+export function tempStore(now = () => new Date()): { store: Store; db: Db; dir: string; cleanup(): void } {
   const { dir, cleanup } = tempDataDir();
   const db = openDatabase(dir);
-  const store = new Store(db, createHybridClock('00000000000000aa'));
+  const store = new Store(db, createHybridClock('00000000000000aa', () => now().getTime()), { now });
   return {
     store,
+    db,
     dir,
     cleanup: () => {
       db.close();
@@ -39,4 +45,17 @@ export function tempEngine(): { engine: Engine; dir: string; cleanup(): Promise<
       cleanup();
     },
   };
+}
+
+/**
+ * Runs `use` on another connection to a data dir's database file, as a second process or a hand
+ * edit would open it (the engine keeps its own connection to itself), then closes it.
+ */
+export function withDatabaseFile<T>(dir: string, use: (db: Db) => T): T {
+  const db = new Database(join(dir, DB_FILE));
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
 }
