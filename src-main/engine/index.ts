@@ -12,6 +12,7 @@ import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
 import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
+import type { Timers } from './timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
 export { DatabaseOpenError } from './store/db';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings> };
   llmDeps?: LlmClientDeps;
   now?: () => Date;
+  /** the runner's timers (default: Node's); tests pass a manual clock */
+  timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
 }
@@ -78,7 +81,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     const s = settings.get().llm;
     return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
   }, options.llmDeps);
-  const runner = new Runner({ store, settings, llm, emit, now });
+  const runner = new Runner({ store, settings, llm, emit, now, ...(options.timers ? { timers: options.timers } : {}) });
   const changed = (touched?: readonly { app: string; table: string }[]) => {
     emit('sync.changed', { seq: store.maxSeq() });
     runner.onDataChanged(touched);
