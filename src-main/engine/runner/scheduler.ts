@@ -88,10 +88,22 @@ export class Scheduler {
   async tick(): Promise<TickResult> {
     if (this.tickInFlight) return { ...emptyTick(this.deps.now()), overlapSkipped: true };
     this.disarm();
-    this.tickInFlight = this.runTick().finally(() => {
+    const ended = () => {
       this.tickInFlight = null;
       this.schedule();
-    });
+    };
+    // Re-armed before the tick is announced, so the status that goes out with it has the next wake-up.
+    this.tickInFlight = this.runTick().then(
+      (result) => {
+        ended();
+        this.deps.tickEnded(result);
+        return result;
+      },
+      (error: unknown) => {
+        ended();
+        throw error;
+      },
+    );
     return this.tickInFlight;
   }
 
@@ -126,7 +138,6 @@ export class Scheduler {
     }
     // a duration measured, not a time of day: the one reading of the machine's clock here
     result.durationMs = Math.round(performance.now() - startedMs);
-    this.deps.tickEnded(result);
     return result;
   }
 

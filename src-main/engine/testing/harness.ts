@@ -1,26 +1,33 @@
 /**
  * Test helper: an engine on a real migrated database in a temp dir, talking to the scripted
- * OpenAI-compatible server (a real HTTP server on loopback) with a clock the test moves.
+ * OpenAI-compatible server (a real HTTP server on loopback), with a clock and timers the test
+ * moves (nothing fires unless the test runs it) and LLM retry waits that are recorded, not slept.
  */
 import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../../e2e/fixtures/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
 import { createEngine, type Engine } from '../index';
 import type { LlmClientDeps } from '../llm/client';
 import { MemorySecretStore } from '../settings';
+import { ManualClock } from './manual-clock';
 import { tempDataDir } from './temp-db';
 
 export interface Harness {
   engine: Engine;
   llm: ScriptedLlm;
-  clock: { now: number; advance(ms: number): void; set(iso: string): void };
+  /** the engine's time and timers: `advance`/`set` move it, `runDue()` fires what is due */
+  clock: ManualClock;
+  /** every wait the LLM client asked for between attempts (ms), in order; none is slept */
+  llmWaits: number[];
   events: { event: string; payload: any }[];
+  /** resolves with the payload of the next `event` the engine emits */
+  nextEvent(event: string): Promise<any>;
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   llm?: Partial<LlmSettings>;
   runner?: Partial<RunnerSettings>;
-  /** start time of the test clock (default 2026-11-20T09:00:00Z, a Friday); 'real' follows the wall clock (for timer tests) */
+  /** start time of the test clock (default 2026-11-20T09:00:00Z, a Friday) */
   start?: string;
   llmDeps?: LlmClientDeps;
   /** reuse a data dir (to simulate a restart) */
@@ -31,15 +38,8 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const llm = options.scripted ?? (await startScriptedLlm());
   const tmp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDataDir();
-  const clock = {
-    now: options.start === 'real' ? Date.now() : Date.parse(options.start ?? '2026-11-20T09:00:00.000Z'),
-    advance(ms: number) {
-      this.now += ms;
-    },
-    set(iso: string) {
-      this.now = Date.parse(iso);
-    },
-  };
+  const clock = new ManualClock(options.start ?? '2026-11-20T09:00:00.000Z');
+  const llmWaits: number[] = [];
   const engine = createEngine({
     dataDir: tmp.dir,
     secrets: new MemorySecretStore(),
@@ -47,18 +47,34 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json', timeoutMs: 5_000, ...options.llm },
       runner: { timeZone: 'Europe/Berlin', ...options.runner },
     },
-    // Keep retry back-off short (full jitter with a tiny random factor) while using the real network.
-    llmDeps: { random: () => 0.001, ...options.llmDeps },
-    now: options.start === 'real' ? () => new Date() : () => new Date(clock.now),
+    llmDeps: {
+      random: () => 0.001,
+      sleep: async (ms) => {
+        llmWaits.push(ms);
+      },
+      ...options.llmDeps,
+    },
+    now: () => clock.date(),
+    timers: clock,
     autoStart: false,
   });
   const events: { event: string; payload: any }[] = [];
   engine.on((event, payload) => events.push({ event, payload }));
+  const nextEvent = (name: string) =>
+    new Promise<any>((resolve) => {
+      const off = engine.on((event, payload) => {
+        if (event !== name) return;
+        off();
+        resolve(payload);
+      });
+    });
   return {
     engine,
     llm,
     clock,
+    llmWaits,
     events,
+    nextEvent,
     async close() {
       await engine.close();
       if (!options.scripted) await llm.close();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createHybridClock } from '../../../src-shared/hlc';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
+import { ManualClock } from './manual-clock';
 import { DB_FILE, type Db, openDatabase } from '../store/db';
 import { Store } from '../store/store';
 
@@ -14,11 +15,14 @@ export function tempDataDir(prefix = 'companion-test-'): { dir: string; cleanup(
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Where temp stores and engines stand in time unless a test says otherwise (after every stamp the tests write). */
+const TEST_TIME = new Date('2026-11-20T09:00:00.000Z');
+
 /**
  * A Store on a fresh temp file, with the connection it was made with (`db`: what tests use to
- * damage or inspect rows behind the Store's back) and a clock at `now`.
+ * damage or inspect rows behind the Store's back) and its clock at `now` (fixed by default).
  */
-export function tempStore(now = () => new Date()): { store: Store; db: Db; dir: string; cleanup(): void } {
+export function tempStore(now: () => Date = () => TEST_TIME): { store: Store; db: Db; dir: string; cleanup(): void } {
   const { dir, cleanup } = tempDataDir();
   const db = openDatabase(dir);
   const store = new Store(db, createHybridClock('00000000000000aa', () => now().getTime()), { now });
@@ -33,13 +37,18 @@ export function tempStore(now = () => new Date()): { store: Store; db: Db; dir: 
   };
 }
 
-/** An engine (its runner not started) on a fresh temp data dir; `cleanup` closes it and removes the dir. */
-export function tempEngine(): { engine: Engine; dir: string; cleanup(): Promise<void> } {
+/**
+ * An engine (its runner not started) on a fresh temp data dir, its time and timers on a manual
+ * clock at TEST_TIME; `cleanup` closes it and removes the dir.
+ */
+export function tempEngine(): { engine: Engine; dir: string; clock: ManualClock; cleanup(): Promise<void> } {
   const { dir, cleanup } = tempDataDir();
-  const engine = createEngine({ dataDir: dir, secrets: new MemorySecretStore(), autoStart: false });
+  const clock = new ManualClock(TEST_TIME.getTime());
+  const engine = createEngine({ dataDir: dir, secrets: new MemorySecretStore(), now: () => clock.date(), timers: clock, autoStart: false });
   return {
     engine,
     dir,
+    clock,
     cleanup: async () => {
       await engine.close();
       cleanup();
