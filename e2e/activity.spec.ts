@@ -3,7 +3,7 @@
  * which mission) with its filters, and edits of yours that a change from elsewhere overwrote.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { createMission, goTo, runNow, watchConsole } from './fixtures/ui';
 
 test('charts and a filterable audit timeline of a run and its decisions', async ({ page, app, llm }) => {

@@ -4,7 +4,7 @@
  * what runs without review, and its token use shows against the budget.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { goTo, runNow, watchConsole } from './fixtures/ui';
 
 test('an agent with its own prompt, policy and budget plans a mission', async ({ page, app, llm }) => {

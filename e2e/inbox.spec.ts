@@ -5,7 +5,7 @@
  */
 import type { App } from './fixtures/app';
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply, type ScriptedLlm } from './fixtures/llm-server';
+import { jsonPlanReply, type ScriptedLlm } from '../src-main/testing/llm-server';
 import { createMission, goTo, runNow, watchConsole } from './fixtures/ui';
 
 async function seedTask(app: App, id: string, data: Record<string, unknown>): Promise<void> {

@@ -4,7 +4,7 @@
  * with tokens, model, latency and the local debug view.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { goTo, watchConsole } from './fixtures/ui';
 
 test('create from a template with inputs and a cadence, then edit it', async ({ page, app }) => {

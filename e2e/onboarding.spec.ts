@@ -4,7 +4,7 @@
  * with the keyboard (edit one, approve, reject with a reason, revert), and find it all in Activity.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { goTo, watchConsole } from './fixtures/ui';
 
 const PLAN = {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { jsonPlanReply, startScriptedLlm } from '../e2e/fixtures/llm-server.ts';
+import { jsonPlanReply, startScriptedLlm } from '../src-main/testing/llm-server/index.ts';
 import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));

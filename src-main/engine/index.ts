@@ -12,7 +12,7 @@ import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
 import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
-import type { Timers } from './timers';
+import type { Timers } from '../timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
 export { DatabaseOpenError } from './store/db';

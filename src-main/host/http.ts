@@ -11,14 +11,17 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ApiError, HTTP_STATUS, isMethodName } from '../../src-shared/api';
 import type { Engine } from '../engine';
+import { realTimers, sleepOn, type TimerHandle, type Timers } from '../timers';
 import { RENDERER_CSP } from './csp';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** SSE comment lines keep idle proxies and NATs from closing the event stream. */
 export const HEARTBEAT_MS = 15_000;
 /** How long close() lets in-flight requests finish before it cuts their connections. */
-const CLOSE_GRACE_MS = 5_000;
-const AUTH_FAILURES_BEFORE_DELAY = 5;
+export const CLOSE_GRACE_MS = 5_000;
+export const AUTH_FAILURES_BEFORE_DELAY = 5;
+/** The answer to a wrong token is delayed by this much per failure beyond AUTH_FAILURES_BEFORE_DELAY, up to 5 s. */
+export const AUTH_DELAY_STEP_MS = 250;
 
 export interface HttpHostOptions {
   engine: Engine;
@@ -29,6 +32,8 @@ export interface HttpHostOptions {
   log?: (line: string) => void;
   /** default HEARTBEAT_MS */
   heartbeatMs?: number;
+  /** the heartbeat, the delay of wrong tokens and close()'s grace period run on these (default: real ones) */
+  timers?: Timers;
 }
 
 export interface HttpHost {
@@ -117,6 +122,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const { engine, token, rendererDir } = options;
   const log = options.log ?? (() => undefined);
+  const timers = options.timers ?? realTimers;
   const sseClients = new Set<ServerResponse>();
   const authFailures = new Map<string, number>();
 
@@ -124,10 +130,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const client of sseClients) client.write(frame);
   });
-  const heartbeat = setInterval(() => {
+  const heartbeat = timers.setInterval(() => {
     for (const client of sseClients) client.write(': heartbeat\n\n');
   }, options.heartbeatMs ?? HEARTBEAT_MS);
-  heartbeat.unref();
+  heartbeat.unref?.();
 
   /** Repeated wrong tokens from one address are answered ever more slowly (guessing gets expensive). */
   async function authorized(req: IncomingMessage, given: string | null): Promise<boolean> {
@@ -141,7 +147,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const failures = (authFailures.get(who) ?? 0) + 1;
     authFailures.set(who, failures);
     if (failures > AUTH_FAILURES_BEFORE_DELAY) {
-      await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * (failures - AUTH_FAILURES_BEFORE_DELAY))));
+      await sleepOn(timers, Math.min(5_000, AUTH_DELAY_STEP_MS * (failures - AUTH_FAILURES_BEFORE_DELAY)));
     }
     return false;
   }
@@ -234,7 +240,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     port,
     server,
     async close() {
-      clearInterval(heartbeat);
+      timers.clearInterval(heartbeat);
       unsubscribe();
       for (const client of sseClients) client.end();
       sseClients.clear();
@@ -243,14 +249,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       // A connection that answers its last request goes idle and is closed at the next sweep.
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
-      const sweep = setInterval(() => server.closeIdleConnections(), 25);
-      let timer: NodeJS.Timeout | undefined;
+      const sweep = timers.setInterval(() => server.closeIdleConnections(), 25);
+      let timer: TimerHandle | undefined;
       const grace = new Promise<void>((r) => {
-        timer = setTimeout(r, CLOSE_GRACE_MS);
+        timer = timers.setTimeout(r, CLOSE_GRACE_MS);
       });
       await Promise.race([closed, grace]);
-      clearInterval(sweep);
-      clearTimeout(timer);
+      timers.clearInterval(sweep);
+      timers.clearTimeout(timer);
       server.closeAllConnections();
     },
   };

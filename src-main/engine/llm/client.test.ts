@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ScriptedLlm, startScriptedLlm } from '../../../e2e/fixtures/llm-server';
+import { type ScriptedLlm, startScriptedLlm } from '../../testing/llm-server';
 import { PROVIDER_PRESETS } from '../../../src-shared/domain/settings';
 import { startHarness } from '../testing/harness';
 import { type LlmConfig, LlmClient, LlmError, MAX_ATTEMPTS, parseRetryAfter } from './client';

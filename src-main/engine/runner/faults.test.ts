@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, getData, listData, planReply, putMission, putRecord, sentMessages, startHarness, toolCalls, updateRecord } from '../testing/harness';
 import { tempDataDir } from '../testing/temp-db';
-import { startScriptedLlm } from '../../../e2e/fixtures/llm-server';
+import { startScriptedLlm } from '../../testing/llm-server';
 import { BACKOFF_BASE_MS } from './schedule';
 
 let h: Harness;
@@ -35,7 +35,7 @@ describe('LLM faults', () => {
     expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 1 s/) });
     const m = await mission('m1');
     expect(m).toMatchObject({ failureStreak: 1, needsAttention: false });
-    expect(Date.parse(m.nextRunAt) - h.clock.now).toBe(BACKOFF_BASE_MS);
+    expect(Date.parse(m.nextRunAt) - h.clock.now()).toBe(BACKOFF_BASE_MS);
     expect((await h.engine.call('runner.status', {})).llm.lastError).toMatch(/did not answer/);
   });
 

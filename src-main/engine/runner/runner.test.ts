@@ -20,38 +20,36 @@ const mission = async (id: string) => (await getData(h.engine, 'ai', 'aiMissions
 describe('scheduling', () => {
   it('wakes up exactly at the earliest nextRunAt instead of waiting for the interval', async () => {
     h = await startHarness({ runner: { tickIntervalMs: 60_000 } });
-    const at = new Date(h.clock.now + 400).toISOString();
+    const at = new Date(h.clock.now() + 400).toISOString();
     await putMission(h.engine, 'm1', { cadence: { kind: 'interval', everyMinutes: 60 }, nextRunAt: at });
     h.engine.runner.start();
     expect((await h.engine.call('runner.status', {})).nextTickAt).toBe(at);
-    expect(h.clock.armed()).toEqual([Date.parse(at)]); // the one timer, for the mission, not the interval
-    h.clock.advance(399);
-    expect(h.clock.runDue()).toBe(0);
-    expect(h.llm.requests).toHaveLength(0);
-
+    expect(h.clock.pending()).toEqual([400]); // the one timer, for the mission, not the interval
     const tick = h.nextEvent('runner.tick');
+    h.clock.advance(399);
+    expect(h.clock.pending()).toEqual([1]);
+    expect(h.events.filter((e) => e.event === 'runner.tick')).toEqual([]);
+
     h.clock.advance(1);
-    h.clock.runDue();
     expect(await tick).toMatchObject({ scannedAt: at, due: 1, planned: 1 });
     expect(h.llm.requests).toHaveLength(1);
     expect(await listData(h.engine, 'ai', 'aiIterations')).toHaveLength(1);
     // re-armed when the tick ended: the mission's next run is an hour away, the safety net a minute
-    expect(h.clock.armed()).toContain(h.clock.now + 60_000);
-    expect((await h.engine.call('runner.status', {})).nextTickAt).toBe(new Date(h.clock.now + 60_000).toISOString());
+    expect(h.clock.pending()).toContain(60_000);
+    expect((await h.engine.call('runner.status', {})).nextTickAt).toBe(new Date(h.clock.now() + 60_000).toISOString());
   });
 
   it('the interval tick is a safety net, and every tick is persisted with its counts', async () => {
     h = await startHarness({ runner: { tickIntervalMs: 1_000 } });
     h.engine.runner.start();
-    expect(h.clock.armed()).toEqual([h.clock.now + 1_000]);
+    expect(h.clock.pending()).toEqual([1_000]);
     const ticked = h.nextEvent('runner.tick');
     const status = h.nextEvent('runner.status');
     h.clock.advance(1_000);
-    h.clock.runDue();
     await ticked;
     // the status announced with the tick already has the next wake-up
-    expect(h.clock.armed()).toEqual([h.clock.now + 1_000]);
-    expect((await status).nextTickAt).toBe(new Date(h.clock.now + 1_000).toISOString());
+    expect(h.clock.pending()).toEqual([1_000]);
+    expect((await status).nextTickAt).toBe(new Date(h.clock.now() + 1_000).toISOString());
     const [tick] = (await h.engine.call('runner.ticks', { limit: 10 })).ticks;
     expect(tick).toEqual({
       scannedAt: expect.any(String),
@@ -221,7 +219,7 @@ describe('failures, back-off and attention', () => {
     expect(await h.engine.call('runner.tick', {})).toMatchObject({ due: 0 });
 
     const resumed = await h.engine.call('missions.resume', { missionId: 'm1' });
-    expect(resumed.nextRunAt).toBe(new Date(h.clock.now + HOUR).toISOString());
+    expect(resumed.nextRunAt).toBe(new Date(h.clock.now() + HOUR).toISOString());
     expect(await mission('m1')).toMatchObject({ needsAttention: false, failureStreak: 0, state: 'active', nextRunAt: resumed.nextRunAt });
     h.llm.setDefault(planReply([]));
     h.clock.advance(HOUR);

@@ -16,7 +16,7 @@ import type { LlmClient } from '../llm/client';
 import type { Settings } from '../settings';
 import type { MissionRow } from '../store/missions-due';
 import type { Store } from '../store/store';
-import { type Timers, systemTimers } from '../timers';
+import { realTimers, type Timers } from '../../timers';
 import { TokenLedger } from './agents';
 import { Claims } from './claims';
 import { type Gate, defaultGates } from './gates';
@@ -55,7 +55,7 @@ export class Runner {
   constructor(private readonly deps: RunnerDeps) {
     const { store, settings, llm, emit } = deps;
     const now = (this.now = deps.now ?? (() => new Date()));
-    const timers = deps.timers ?? systemTimers;
+    const timers = deps.timers ?? realTimers;
     const claims = this.claims;
     const capabilities = new EndpointCapabilities();
     this.ledger = new TokenLedger(store.tokenUsage, () => settings.get().runner.timeZone, now);

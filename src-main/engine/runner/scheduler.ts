@@ -14,10 +14,13 @@ import { AI_APP, type Cadence, Mission, TABLES } from '../../../src-shared/domai
 import type { Settings } from '../settings';
 import type { MissionRow } from '../store/missions-due';
 import type { LocalChange, Store } from '../store/store';
-import type { Timers } from '../timers';
+import type { TimerHandle, Timers } from '../../timers';
 import type { Claims } from './claims';
 import { type RunOutcome, addOutcome, emptyTick } from './outcome';
 import type { Emit } from './runner';
+
+/** setTimeout's ceiling (~24.8 days): a later wake-up fires early, and the tick re-arms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SchedulerDeps {
   store: Store;
@@ -33,7 +36,7 @@ export interface SchedulerDeps {
 }
 
 export class Scheduler {
-  private cancelTimer: (() => void) | null = null;
+  private timer: TimerHandle | null = null;
   private nextTickAt: Date | null = null;
   private tickInFlight: Promise<TickResult> | null = null;
   private started = false;
@@ -66,7 +69,8 @@ export class Scheduler {
     const due = paused ? null : this.earliestDue();
     if (due) at = Math.min(at, Math.max(now, Date.parse(due)));
     this.nextTickAt = new Date(at);
-    this.cancelTimer = this.deps.timers.setTimer(() => void this.tick().catch(() => undefined), at - now);
+    this.timer = this.deps.timers.setTimeout(() => void this.tick().catch(() => undefined), Math.min(at - now, MAX_TIMER_MS));
+    this.timer.unref?.();
   }
 
   /** When the timer fires next (null when the runner is not started). */
@@ -163,8 +167,8 @@ export class Scheduler {
   }
 
   private disarm(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = null;
+    this.deps.timers.clearTimeout(this.timer);
+    this.timer = null;
   }
 }
 

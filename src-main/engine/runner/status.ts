@@ -7,7 +7,7 @@ import type { RunPhase, RunnerStatus, RunningIteration, TickResult } from '../..
 import type { LlmClient } from '../llm/client';
 import type { Settings } from '../settings';
 import type { Store } from '../store/store';
-import type { Timers } from '../timers';
+import type { TimerHandle, Timers } from '../../timers';
 import { EndpointCapabilities } from './planner';
 import type { Emit } from './runner';
 import type { WriteContext } from './writer';
@@ -36,7 +36,7 @@ export class RunnerStatusBoard {
   private readonly running = new Map<string, Running>();
   private lastTick: TickResult | null;
   private llmHealth: { lastError: string | null; lastOkAt: string | null } = { lastError: null, lastOkAt: null };
-  private cancelQueued: (() => void) | null = null;
+  private queued: TimerHandle | null = null;
   private lastStatusAt = -Infinity;
   private stopped = false;
 
@@ -110,19 +110,20 @@ export class RunnerStatusBoard {
   /** No more emissions: the database is about to close. */
   stop(): void {
     this.stopped = true;
-    this.cancelQueued?.();
-    this.cancelQueued = null;
+    this.deps.timers.clearTimeout(this.queued);
+    this.queued = null;
   }
 
   /** A status goes out at most STATUS_EVERY_MS after the last one. */
   private queueStatus(): void {
-    if (this.cancelQueued || this.stopped) return;
+    if (this.queued || this.stopped) return;
     // Clamped, so a wall clock set back cannot hold the status for longer than one interval.
     const wait = Math.min(STATUS_EVERY_MS, Math.max(0, this.lastStatusAt + STATUS_EVERY_MS - this.deps.now().getTime()));
-    this.cancelQueued = this.deps.timers.setTimer(() => {
-      this.cancelQueued = null;
+    this.queued = this.deps.timers.setTimeout(() => {
+      this.queued = null;
       this.emitStatus();
     }, wait);
+    this.queued.unref?.();
   }
 
   private emitStatus(): void {

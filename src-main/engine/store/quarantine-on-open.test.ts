@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
-import { ManualClock } from '../testing/manual-clock';
+import { TestClock } from '../testing/test-clock';
 import { tempDataDir, withDatabaseFile } from '../testing/temp-db';
 
 let engine: Engine | undefined;
@@ -14,7 +14,7 @@ afterEach(async () => {
 it('reports a hand-corrupted log row in runner.status at the next start, and keeps the rest', async () => {
   const tmp = tempDataDir();
   cleanup = tmp.cleanup;
-  const clock = new ManualClock('2026-11-20T09:00:00.000Z');
+  const clock = new TestClock('2026-11-20T09:00:00.000Z');
   const open = () => createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), now: () => clock.date(), timers: clock, autoStart: false });
   engine = open();
   await engine.call('sync.push', {

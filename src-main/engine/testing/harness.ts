@@ -3,19 +3,19 @@
  * OpenAI-compatible server (a real HTTP server on loopback), with a clock and timers the test
  * moves (nothing fires unless the test runs it) and LLM retry waits that are recorded, not slept.
  */
-import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../../e2e/fixtures/llm-server';
+import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../testing/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
 import { createEngine, type Engine } from '../index';
 import type { LlmClientDeps } from '../llm/client';
 import { MemorySecretStore } from '../settings';
-import { ManualClock } from './manual-clock';
+import { TestClock } from './test-clock';
 import { tempDataDir } from './temp-db';
 
 export interface Harness {
   engine: Engine;
   llm: ScriptedLlm;
-  /** the engine's time and timers: `advance`/`set` move it, `runDue()` fires what is due */
-  clock: ManualClock;
+  /** the engine's time and timers: `advance`/`set` move it and fire what comes due on the way */
+  clock: TestClock;
   /** every wait the LLM client asked for between attempts (ms), in order; none is slept */
   llmWaits: number[];
   events: { event: string; payload: any }[];
@@ -38,7 +38,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const llm = options.scripted ?? (await startScriptedLlm());
   const tmp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDataDir();
-  const clock = new ManualClock(options.start ?? '2026-11-20T09:00:00.000Z');
+  const clock = new TestClock(options.start ?? '2026-11-20T09:00:00.000Z');
   const llmWaits: number[] = [];
   const engine = createEngine({
     dataDir: tmp.dir,

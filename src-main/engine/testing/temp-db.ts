@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createHybridClock } from '../../../src-shared/hlc';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
-import { ManualClock } from './manual-clock';
+import { TestClock } from './test-clock';
 import { DB_FILE, type Db, openDatabase } from '../store/db';
 import { Store } from '../store/store';
 
@@ -41,9 +41,9 @@ export function tempStore(now: () => Date = () => TEST_TIME): { store: Store; db
  * An engine (its runner not started) on a fresh temp data dir, its time and timers on a manual
  * clock at TEST_TIME; `cleanup` closes it and removes the dir.
  */
-export function tempEngine(): { engine: Engine; dir: string; clock: ManualClock; cleanup(): Promise<void> } {
+export function tempEngine(): { engine: Engine; dir: string; clock: TestClock; cleanup(): Promise<void> } {
   const { dir, cleanup } = tempDataDir();
-  const clock = new ManualClock(TEST_TIME.getTime());
+  const clock = new TestClock(TEST_TIME.toISOString());
   const engine = createEngine({ dataDir: dir, secrets: new MemorySecretStore(), now: () => clock.date(), timers: clock, autoStart: false });
   return {
     engine,
