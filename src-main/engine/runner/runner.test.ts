@@ -1,11 +1,11 @@
 /**
  * The runner's scheduling, claims, concurrency, agents, budgets, back-off and observability,
  * against the scripted LLM server and a real migrated database. Time is the harness's manual
- * clock; where answers must wait, the test holds them (testing/held-fetch.ts) and lets them go.
+ * clock; where answers must wait, the server's replies have a delay that passes only when the test
+ * advances the server's timers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, getData, listData, planReply, putMission, putRecord, startHarness, updateRecord } from '../testing/harness';
-import { heldFetch } from '../testing/held-fetch';
 import { MAX_FAILURES } from './runner';
 
 let h: Harness;
@@ -95,8 +95,8 @@ describe('scheduling', () => {
 
 describe('concurrency', () => {
   it('bounds LLM calls by the concurrency setting (default 2) and reports phases', async () => {
-    const gate = heldFetch();
-    h = await startHarness({ llmDeps: { fetch: gate.fetch } });
+    h = await startHarness();
+    h.llm.setDefault({ ...planReply([]), delayMs: 1 });
     for (const id of ['a', 'b', 'c', 'd', 'e']) await putMission(h.engine, id, due());
     const calling = new Set<string>();
     let maxCalling = 0;
@@ -109,53 +109,52 @@ describe('concurrency', () => {
       maxCalling = Math.max(maxCalling, calling.size);
     });
     const tick = h.engine.call('runner.tick', {});
-    await gate.arrivals(2);
+    await h.llm.waitForRequests(2);
     const phaseOf = async () => (await h.engine.call('runner.status', {})).running.map((r) => r.phase).sort();
     expect(await phaseOf()).toEqual(['calling-llm', 'calling-llm', 'queued', 'queued', 'queued']);
-    gate.release(); // the first two answer; two queued runs take their slots
-    await gate.arrivals(4);
+    h.llmTimers.advance(1); // the first two answer; two queued runs take their slots
+    await h.llm.waitForRequests(4);
     expect(await phaseOf()).toEqual(['calling-llm', 'calling-llm', 'queued']);
-    gate.open();
+    h.llm.setDefault(planReply([])); // the last one answers at once
+    h.llmTimers.advance(1);
     expect(await tick).toMatchObject({ due: 5, planned: 5 });
-    expect(gate.arrived).toBe(5);
+    expect(h.llm.requests).toHaveLength(5);
     expect(maxCalling).toBe(2);
     expect([...phases]).toEqual(expect.arrayContaining(['queued', 'resolving-inputs', 'calling-llm', 'validating', 'writing']));
   });
 
   it('shows a running iteration with its phase and how long it has been in it', async () => {
-    const gate = heldFetch();
-    h = await startHarness({ llmDeps: { fetch: gate.fetch } });
+    h = await startHarness();
     await putMission(h.engine, 'm1');
+    h.llm.enqueue({ ...planReply([]), delayMs: 1 });
     const pending = h.engine.call('missions.runNow', { missionId: 'm1' });
-    await gate.arrivals(1);
+    await h.llm.waitForRequests(1);
     h.clock.advance(1234);
     const { running } = await h.engine.call('runner.status', {});
     expect(running).toEqual([expect.objectContaining({ missionId: 'm1', phase: 'calling-llm', round: 1, phaseElapsedMs: 1234, agentId: 'agent:default' })]);
-    gate.open();
+    h.llmTimers.advance(1);
     await pending;
     expect((await h.engine.call('runner.status', {})).running).toEqual([]);
   });
 
   it('an agent runs at most maxConcurrentMissions due missions at once; the others queue', async () => {
-    const gate = heldFetch();
-    h = await startHarness({ runner: { concurrency: 4 }, llmDeps: { fetch: gate.fetch } });
+    h = await startHarness({ runner: { concurrency: 4 } });
     await putRecord(h.engine, 'ai', 'agents', 'solo', { name: 'Solo', maxConcurrentMissions: 1 });
     await putMission(h.engine, 'm1', due({ agentId: 'solo' }));
     await putMission(h.engine, 'm2', due({ agentId: 'solo' }));
     await putMission(h.engine, 'm3', due());
     const isSolo = (r: { body: any }) => String(r.body.messages[0].content).includes('Name: Solo');
+    h.llm.setDefault({ ...planReply([]), delayMs: 1 });
     const tick = h.engine.call('runner.tick', {});
-    await gate.arrivals(2);
+    const asking = await h.llm.waitForRequests(2);
     // one solo mission and the other agent's are asking; the second solo mission waits for its agent
-    expect(gate.held.filter(isSolo)).toHaveLength(1);
-    expect(gate.held.filter((r) => !isSolo(r))).toHaveLength(1);
+    expect(asking.filter(isSolo)).toHaveLength(1);
     const running = (await h.engine.call('runner.status', {})).running;
     expect(running.filter((r) => r.agentId === 'solo').map((r) => r.phase).sort()).toEqual(['calling-llm', 'queued']);
-    gate.release(isSolo);
-    await gate.arrivals(3);
-    expect(gate.held.filter(isSolo)).toHaveLength(1); // the second solo mission, once the first was done
-    gate.open();
+    h.llm.setDefault(planReply([]));
+    h.llmTimers.advance(1); // the first solo mission is done: the second asks
     expect(await tick).toMatchObject({ due: 3, planned: 3 });
+    expect(h.llm.requests.map(isSolo)).toEqual([...asking.map(isSolo), true]);
   });
 });
 

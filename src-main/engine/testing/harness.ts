@@ -1,19 +1,24 @@
 /**
  * Test helper: an engine on a real migrated database in a temp dir, talking to the scripted
- * OpenAI-compatible server (a real HTTP server on loopback), with a clock and timers the test
- * moves (nothing fires unless the test runs it) and LLM retry waits that are recorded, not slept.
+ * OpenAI-compatible server (a real HTTP server on loopback). Time is the test's: the engine's clock
+ * and timers move only when the test moves them (a timer fires when time passes it), the LLM
+ * client's retry waits are recorded, not slept, and the server's `delayMs` replies answer when the
+ * test advances the server's timers.
  */
 import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../testing/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
 import { createEngine, type Engine } from '../index';
 import type { LlmClientDeps } from '../llm/client';
 import { MemorySecretStore } from '../settings';
+import { ManualTimers } from '../../testing/manual-timers';
 import { TestClock } from './test-clock';
 import { tempDataDir } from './temp-db';
 
 export interface Harness {
   engine: Engine;
   llm: ScriptedLlm;
+  /** the scripted server's timers: a reply with `delayMs` answers once the test advances them that far */
+  llmTimers: ManualTimers;
   /** the engine's time and timers: `advance`/`set` move it and fire what comes due on the way */
   clock: TestClock;
   /** every wait the LLM client asked for between attempts (ms), in order; none is slept */
@@ -36,7 +41,8 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const llm = options.scripted ?? (await startScriptedLlm());
+  const llmTimers = new ManualTimers();
+  const llm = options.scripted ?? (await startScriptedLlm({ timers: llmTimers }));
   const tmp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDataDir();
   const clock = new TestClock(options.start ?? '2026-11-20T09:00:00.000Z');
   const llmWaits: number[] = [];
@@ -71,6 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     engine,
     llm,
+    llmTimers,
     clock,
     llmWaits,
     events,
