@@ -10,7 +10,9 @@ import { Proposals } from './proposals/service';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
+import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
+import type { Timers } from '../timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
 export { DatabaseOpenError } from './store/db';
@@ -25,6 +27,8 @@ export interface EngineOptions {
   overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings> };
   llmDeps?: LlmClientDeps;
   now?: () => Date;
+  /** the runner's timers (default: Node's); tests pass a manual clock */
+  timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
 }
@@ -56,12 +60,12 @@ export function createEngine(options: EngineOptions): Engine {
 function assemble(db: Db, options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
-  const settings = new Settings(db, secrets, options.apiKeyEnv ?? null);
+  const settings = new Settings(new SettingsTable(db), secrets, options.apiKeyEnv ?? null);
   if (options.overrides && (options.overrides.llm || options.overrides.runner)) {
     settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
-  const store = new Store(db, clock);
+  const store = new Store(db, clock, { now });
   store.quarantineUnreadableRows();
   const listeners = new Set<EngineListener>();
   const emit = (event: string, payload: unknown) => {
@@ -77,7 +81,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     const s = settings.get().llm;
     return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
   }, options.llmDeps);
-  const runner = new Runner({ store, settings, llm, emit, now });
+  const runner = new Runner({ store, settings, llm, emit, now, ...(options.timers ? { timers: options.timers } : {}) });
   const changed = (touched?: readonly { app: string; table: string }[]) => {
     emit('sync.changed', { seq: store.maxSeq() });
     runner.onDataChanged(touched);

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
 import { type PublicSettings, type SettingsPatch, StoredSettings } from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
-import type { Db } from './store/db';
+import type { SettingsTable } from './store/settings-table';
 
 export const API_KEY = 'llm.apiKey';
+/** the row of the `settings` table that holds the settings a person edits, as one JSON value */
+const SETTINGS_KEY = 'settings';
 
 export interface SecretStore {
   readonly backend: string;
@@ -74,18 +76,18 @@ export class Settings {
   private readonly listeners = new Set<(s: StoredSettings) => void>();
 
   constructor(
-    private readonly db: Db,
+    private readonly table: SettingsTable,
     private readonly secrets: SecretStore,
     private readonly apiKeyEnv: string | null = null,
   ) {}
 
   get(): StoredSettings {
     if (this.cached) return this.cached;
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'settings'").get() as { value: string } | undefined;
+    const text = this.table.get(SETTINGS_KEY);
     const defaults = defaultSettings();
     let stored: unknown = {};
     try {
-      stored = row ? JSON.parse(row.value) : {};
+      stored = text ? JSON.parse(text) : {};
     } catch {
       stored = {};
     }
@@ -127,7 +129,7 @@ export class Settings {
       ]);
     }
     if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
-    this.db.prepare("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(next.data));
+    this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
@@ -140,10 +142,10 @@ export class Settings {
 
   /** Small local values (node id, …) that are not settings a person edits. */
   localValue(key: string, create: () => string): string {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-    if (row) return row.value;
+    const stored = this.table.get(key);
+    if (stored !== null) return stored;
     const value = create();
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(key, value);
+    this.table.put(key, value);
     return value;
   }
 }

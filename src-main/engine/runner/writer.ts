@@ -27,9 +27,6 @@ import type { TokenLedger } from './agents';
 import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planner';
 import { type RunResult, nextLocalMidnight, scheduleAfterRun } from './schedule';
 
-const DEBUG_KEEP = 200;
-const DEBUG_PRUNE_EVERY = 10;
-
 export type MissionRecord = Mission & { id: string };
 
 export interface WriteContext {
@@ -57,8 +54,6 @@ export interface WriterDeps {
 }
 
 export class IterationWriter {
-  private debugSaves = 0;
-
   constructor(private readonly deps: WriterDeps) {}
 
   plan(ctx: WriteContext, outcome: PlanOutcome): Written {
@@ -188,24 +183,12 @@ export class IterationWriter {
       ...fields,
     };
     this.deps.store.appendLocal([{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written` }], MISSION_RUNNER);
-    if (debug) this.saveDebug(iteration.id, now, debug);
-  }
-
-  /** Local-only (never in the change log): it holds the resolved inputs in clear. Keeps about the newest DEBUG_KEEP. */
-  private saveDebug(iterationId: string, capturedAt: string, debug: DebugCapture): void {
-    const db = this.deps.store.db;
-    db.prepare('INSERT OR REPLACE INTO iteration_debug (iteration_id, captured_at, capture) VALUES (?, ?, ?)').run(iterationId, capturedAt, JSON.stringify(debug));
-    // Pruning sorts the table; every DEBUG_PRUNE_EVERY saves is enough.
-    if (++this.debugSaves % DEBUG_PRUNE_EVERY === 0) {
-      db.prepare('DELETE FROM iteration_debug WHERE iteration_id NOT IN (SELECT iteration_id FROM iteration_debug ORDER BY captured_at DESC LIMIT ?)').run(DEBUG_KEEP);
-    }
+    if (debug) this.deps.store.debugCaptures.save(iteration.id, now, debug);
   }
 
   debug(iterationId: string): IterationDebug | null {
-    const row = this.deps.store.db.prepare('SELECT captured_at, capture FROM iteration_debug WHERE iteration_id = ?').get(iterationId) as
-      | { captured_at: string; capture: string }
-      | undefined;
-    return row ? { iterationId, capturedAt: row.captured_at, ...(JSON.parse(row.capture) as DebugCapture) } : null;
+    const stored = this.deps.store.debugCaptures.get<DebugCapture>(iterationId);
+    return stored ? { iterationId, capturedAt: stored.capturedAt, ...stored.capture } : null;
   }
 
   /** Moves the mission to its next run; returns true when it now needs attention. */

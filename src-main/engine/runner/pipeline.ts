@@ -1,0 +1,208 @@
+/**
+ * One run of one mission, step by step: claim the mission -> load it and its agent -> gates ->
+ * queue (the agent's slots, then the LLM's) -> plan -> write -> outcome. Every step that stops a
+ * run records why (a skipped or failed iteration), except an abort, which writes nothing.
+ *
+ * An agent runs at most maxConcurrentMissions due missions at once: the others queue for the
+ * agent's slots, then for the LLM's (setting `runner.concurrency`). Pausing or deleting a
+ * mission, or stopping the runner, aborts its run through its claim.
+ */
+import { randomUUID } from 'node:crypto';
+import { MISSION_RUNNER } from '../../../src-shared/domain/actor';
+import { AI_APP, type Agent, DEFAULT_AGENT, DEFAULT_AGENT_ID, Mission, TABLES } from '../../../src-shared/domain/ai';
+import { TOOLS, TOOLS_BY_NAME, type ToolDef } from '../../../src-shared/tools/catalog';
+import { resolvePolicy } from '../../../src-shared/tools/policy';
+import type { LlmClient } from '../llm/client';
+import { runTool } from '../proposals/executor';
+import type { Settings } from '../settings';
+import type { Store } from '../store/store';
+import { type TokenLedger, loadAgent } from './agents';
+import type { Claims } from './claims';
+import { type Gate, firstRefusal } from './gates';
+import { pastIterations } from './history';
+import { resolveInputs } from './inputs';
+import { NOT_RUN, type RunOutcome } from './outcome';
+import { type EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
+import type { Emit } from './runner';
+import { Semaphore } from './semaphore';
+import type { RunnerStatusBoard } from './status';
+import { IterationWriter, type MissionRecord, type WriteContext, type Written } from './writer';
+
+/** 'due': found by a tick, held to its agent's limit; 'manual': Run now, which only queues for the LLM. */
+export type Trigger = 'due' | 'manual';
+
+export interface PipelineDeps {
+  store: Store;
+  settings: Settings;
+  llm: LlmClient;
+  emit: Emit;
+  now: () => Date;
+  ledger: TokenLedger;
+  claims: Claims;
+  gates: readonly Gate[];
+  capabilities: EndpointCapabilities;
+  status: RunnerStatusBoard;
+  /** a run ended: its mission's nextRunAt moved, so the timer is re-armed */
+  runEnded: () => void;
+}
+
+class Aborted extends Error {
+  override name = 'AbortError';
+}
+
+export class RunPipeline {
+  /** LLM calls at once (setting `runner.concurrency`) */
+  private readonly llmSlots: Semaphore;
+  /** per agent: its due missions planned at once */
+  private readonly agentSlots = new Map<string, Semaphore>();
+  private readonly writer: IterationWriter;
+
+  constructor(private readonly deps: PipelineDeps) {
+    const { store, settings, llm, ledger, now } = deps;
+    this.llmSlots = new Semaphore(settings.get().runner.concurrency);
+    this.writer = new IterationWriter({ store, ledger, now, timeZone: () => settings.get().runner.timeZone, model: () => llm.currentConfig().model });
+  }
+
+  /** The LLM's slots follow the setting. */
+  resize(concurrency: number): void {
+    this.llmSlots.resize(concurrency);
+  }
+
+  async run(missionId: string, trigger: Trigger): Promise<RunOutcome> {
+    const { claims, store, status } = this.deps;
+    const claim = claims.take(missionId);
+    if (!claim) return { ...NOT_RUN, skipped: 'already-running' };
+    const iterationId = randomUUID();
+    try {
+      const record = store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
+      if (!record || record.state !== 'active') return { ...NOT_RUN, skipped: 'not-active' };
+      const startedAt = this.deps.now();
+      const parsed = Mission.safeParse(record);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const why = `The mission record is invalid (${issue?.path.join('.')}: ${issue?.message}); edit the mission, then resume it.`;
+        return this.skip({ mission: record, agent: placeholderAgent(record.agentId), iterationId, startedAt }, 'invalid-mission', why);
+      }
+      const mission = { ...parsed.data, id: missionId };
+      const lookup = loadAgent(store, mission.agentId);
+      if (!lookup.ok) return this.skip({ mission, agent: placeholderAgent(mission.agentId), iterationId, startedAt }, lookup.reason, lookup.message);
+      const ctx: WriteContext = { mission, agent: lookup.agent, iterationId, startedAt };
+      const refusal = firstRefusal(this.deps.gates, ctx);
+      if (refusal) return this.skip(ctx, refusal.reason, refusal.message);
+      status.setPhase(ctx, 'queued');
+      return await this.queued(ctx, trigger, claim.signal);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError' || claim.signal.aborted) return { ...NOT_RUN, skipped: 'aborted' };
+      throw error;
+    } finally {
+      claims.release(missionId);
+      status.runEnded(iterationId);
+      this.deps.runEnded(); // a no-op during a tick, which re-arms when it ends
+    }
+  }
+
+  /** Waits for the agent's slot (due runs only: the user's Run now is not held back), then the LLM's. */
+  private async queued(ctx: WriteContext, trigger: Trigger, signal: AbortSignal): Promise<RunOutcome> {
+    const agentSlot = trigger === 'due' ? this.agentSlot(ctx.agent) : null;
+    await agentSlot?.acquire(signal);
+    try {
+      await this.llmSlots.acquire(signal);
+      try {
+        return await this.planAndWrite(ctx, signal);
+      } finally {
+        this.llmSlots.release();
+      }
+    } finally {
+      agentSlot?.release();
+    }
+  }
+
+  /** The agent's slots, sized to its current maxConcurrentMissions (the record may have changed). */
+  private agentSlot(agent: Agent): Semaphore {
+    let slots = this.agentSlots.get(agent.id);
+    if (!slots) {
+      slots = new Semaphore(agent.maxConcurrentMissions);
+      this.agentSlots.set(agent.id, slots);
+    } else slots.resize(agent.maxConcurrentMissions);
+    return slots;
+  }
+
+  private skip(ctx: WriteContext, reason: string, summary: string): RunOutcome {
+    const written = this.writer.skip(ctx, reason, summary);
+    this.afterWrite(ctx, written, null);
+    return { ...NOT_RUN, iterationId: ctx.iterationId, skipped: reason, error: summary };
+  }
+
+  private async planAndWrite(ctx: WriteContext, signal: AbortSignal): Promise<RunOutcome> {
+    const { store, status } = this.deps;
+    const settings = this.deps.settings.get();
+    const timeZone = settings.runner.timeZone;
+    status.setPhase(ctx, 'resolving-inputs');
+    const inputs = resolveInputs(store, ctx.mission.inputs);
+    const allowed = allowedTools(ctx.agent);
+    const recentIterations = pastIterations(store, ctx.mission.id);
+    let outcome: PlanOutcome;
+    try {
+      outcome = await plan({ mission: ctx.mission, agent: ctx.agent, inputs, recentIterations, tools: [...allowed.values()], now: this.deps.now(), timeZone }, settings.llm.plannerMode, {
+        llm: this.deps.llm,
+        allowed,
+        catalog: TOOLS_BY_NAME,
+        decision: (tool) => resolvePolicy(tool, ctx.agent.policy),
+        capabilities: this.deps.capabilities,
+        signal,
+        runRead: (name, params) => runTool(store, name, params, { actor: MISSION_RUNNER, now: this.deps.now(), timeZone }).result,
+        onPhase: (phase, round) => status.setPhase(ctx, phase, round),
+      });
+      status.recordLlmHealth(null);
+      // Paused or deleted while the answer was on its way: the plan is no longer wanted.
+      if (signal.aborted) throw new Aborted('aborted');
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error; // Aborted included
+      if (error.kind === 'aborted' || signal.aborted) throw new Aborted('aborted');
+      if (error.kind === 'llm') status.recordLlmHealth(error.message);
+      status.setPhase(ctx, 'writing');
+      this.afterWrite(ctx, this.writer.failure(ctx, error), error.message);
+      return {
+        iterationId: ctx.iterationId,
+        status: 'failed',
+        error: error.message,
+        proposals: 0,
+        autoExecuted: 0,
+        tokens: error.usage.totalTokens,
+        parseFailure: error.kind === 'invalid-plan',
+        llmError: error.kind === 'llm',
+      };
+    }
+    status.setPhase(ctx, 'writing');
+    const written = this.writer.plan(ctx, outcome);
+    this.afterWrite(ctx, written, null);
+    return { iterationId: ctx.iterationId, status: written.status, error: null, proposals: written.proposals, autoExecuted: written.autoExecuted, tokens: outcome.usage.totalTokens };
+  }
+
+  private afterWrite(ctx: WriteContext, written: Written, error: string | null): void {
+    const { emit, store } = this.deps;
+    emit('sync.changed', { seq: store.maxSeq() });
+    if (written.proposals > 0) emit('proposals.created', { count: written.proposals, missionId: ctx.mission.id, missionTitle: ctx.mission.title });
+    if (written.needsAttention) {
+      emit('mission.attention', {
+        missionId: ctx.mission.id,
+        missionTitle: ctx.mission.title,
+        reason: error ? `Too many runs in a row failed; the last error: ${error}` : 'The mission cannot run as it is; open it to see why.',
+      });
+    }
+  }
+
+  debugCapture(iterationId: string) {
+    return this.writer.debug(iterationId);
+  }
+}
+
+/** The tools offered to this agent's model: everything its policy does not deny. */
+function allowedTools(agent: Agent): Map<string, ToolDef> {
+  return new Map(TOOLS.filter((t) => resolvePolicy(t, agent.policy) !== 'deny').map((t) => [t.name, t]));
+}
+
+/** Stands in for an agent that cannot be loaded, so the skip is still recorded under the mission's agent id. */
+function placeholderAgent(agentId: unknown): Agent {
+  return { ...DEFAULT_AGENT, id: typeof agentId === 'string' && agentId ? agentId : DEFAULT_AGENT_ID };
+}
