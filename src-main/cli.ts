@@ -25,6 +25,10 @@ const USAGE = `usage: companion [serve|tick] [options]
   --llm-api-key-env VAR     read the API key from this environment variable
   --tick-interval-ms N      safety-net tick interval (default 60000)
   --rebuild-projection      recompute all records from the change log, then continue
+  --check-db                check every page of the database and every change before serving
+                            (done by itself after a session that did not close cleanly)
+  --history-days N          keep full history this many days (default 90); older changes are
+                            compacted, older runs and decided proposals archived
   --no-runner               serve without running missions on a timer`;
 
 export function defaultDataDir(): string {
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
         'llm-api-key-env': { type: 'string' },
         'tick-interval-ms': { type: 'string' },
         'rebuild-projection': { type: 'boolean' },
+        'check-db': { type: 'boolean' },
+        'history-days': { type: 'string' },
         'no-runner': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
   if (values.token !== undefined && values.token.length < 8) fail('--token must be at least 8 characters.');
   const port = intOption(values.port, 'port', 0, 65535) ?? 5177;
   const tickIntervalMs = intOption(values['tick-interval-ms'], 'tick-interval-ms', 1000, 24 * 3600_000);
+  const historyDays = intOption(values['history-days'], 'history-days', 14, 3650);
   const llm: Record<string, string> = {};
   if (values['llm-base-url']) llm.baseUrl = values['llm-base-url'];
   if (values['llm-model']) llm.model = values['llm-model'];
@@ -105,13 +112,27 @@ async function main(): Promise<void> {
     engine = createEngine({
       dataDir,
       apiKeyEnv: values['llm-api-key-env'] ?? null,
-      overrides: { ...(Object.keys(llm).length ? { llm } : {}), ...(tickIntervalMs ? { runner: { tickIntervalMs } } : {}) },
+      overrides: {
+        ...(Object.keys(llm).length ? { llm } : {}),
+        ...(tickIntervalMs ? { runner: { tickIntervalMs } } : {}),
+        ...(historyDays ? { history: { horizonDays: historyDays } } : {}),
+      },
       autoStart: command === 'serve' && !values['no-runner'],
+      checkDatabase: values['check-db'] ? 'full' : 'auto',
     });
   } catch (error) {
     if (error instanceof DatabaseOpenError) fail(error.message);
     if ((error as { issues?: unknown }).issues) fail(`Invalid option: ${(error as Error).message} ${JSON.stringify((error as { issues?: unknown }).issues)}`);
     throw error;
+  }
+
+  const opened = engine.openReport;
+  logFile.fileOnly('info', 'cli', 'database opened', { check: opened.check, reason: opened.reason, ms: Math.round(opened.ms) });
+  const checkedIn = `${(opened.ms / 1000).toFixed(1)} s`;
+  if (opened.reason === 'unclean-shutdown') say(`The last session did not close cleanly: the database passed its full check (${checkedIn}).`);
+  if (opened.reason === 'asked') {
+    const quarantined = engine.store.quarantinedCount();
+    say(`The database passed its full check (${checkedIn})${quarantined ? `; ${quarantined} unreadable change(s) are set aside and reported` : '; every change is readable'}.`);
   }
 
   if (values['rebuild-projection']) {

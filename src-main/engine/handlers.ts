@@ -1,6 +1,7 @@
 /** One handler per api.ts method. Inputs arrive parsed; errors are ApiError with a user-facing message. */
 import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences } from '../../src-shared/api';
 import { listActivity } from './activity';
+import type { HistoryKeeper } from './history/keeper';
 import type { LlmClient } from './llm/client';
 import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
@@ -16,6 +17,7 @@ export interface HandlerDeps {
   runner: Runner;
   proposals: Proposals;
   llm: LlmClient;
+  history: HistoryKeeper;
   /** after data changed; `touched` names the tables written when the caller knows them */
   changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
@@ -58,7 +60,7 @@ export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonH
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, history, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
       changes.forEach((c, index) => {
@@ -109,6 +111,8 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
     'proposals.revert': ({ proposalId }) => ({ proposal: proposals.revert(proposalId) }),
     'proposals.decideAll': (input) => decideAll(store, proposals, input),
     'activity.list': (input) => listActivity(store, input),
+    'history.status': () => history.status(),
+    'history.compact': () => history.runNow(),
     'settings.get': () => settings.publicView(),
     'settings.update': (patch) => settings.update(patch),
     'llm.test': async () => {

@@ -4,18 +4,19 @@
  */
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
-import type { LlmSettings, RunnerSettings } from '../../src-shared/domain/settings';
+import type { HistorySettings, LlmSettings, RunnerSettings } from '../../src-shared/domain/settings';
+import { HistoryKeeper } from './history/keeper';
 import { LlmClient, type LlmClientDeps } from './llm/client';
 import { Proposals } from './proposals/service';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
-import { type Db, openDatabase } from './store/db';
+import { closeDatabase, type Db, type OpenCheck, type OpenReport, openDatabase, openReport } from './store/db';
 import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
 import type { Timers } from '../timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
-export { DatabaseOpenError } from './store/db';
+export { DatabaseOpenError, type OpenCheck, type OpenReport } from './store/db';
 export type { SecretStore } from './settings';
 
 export interface EngineOptions {
@@ -24,13 +25,18 @@ export interface EngineOptions {
   /** read the API key from this environment variable instead of the secret store */
   apiKeyEnv?: string | null;
   /** applied over the stored settings at start (and saved), e.g. from CLI flags */
-  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings> };
+  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings>; history?: Partial<HistorySettings> };
   llmDeps?: LlmClientDeps;
   now?: () => Date;
   /** the runner's timers (default: Node's); tests pass a manual clock */
   timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
+  /**
+   * The database check at open: `auto` (default) runs the full integrity check only after a session
+   * that did not close cleanly, `full` always (and scans every log row's JSON; `serve --check-db`).
+   */
+  checkDatabase?: OpenCheck;
 }
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
@@ -40,6 +46,10 @@ export interface Engine {
   readonly store: Store;
   readonly runner: Runner;
   readonly settings: Settings;
+  /** archives and compacts history once a day (README "Data and history"); a sync client sets its floor here */
+  readonly history: HistoryKeeper;
+  /** what opening the database checked, and why */
+  readonly openReport: OpenReport;
   call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>>;
   /** The same answer as `call`, as JSON text (what the HTTP host sends; some methods skip building objects). */
   callJson(method: MethodName, input: unknown): Promise<string>;
@@ -48,7 +58,7 @@ export interface Engine {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const db: Db = openDatabase(options.dataDir);
+  const db: Db = openDatabase(options.dataDir, { check: options.checkDatabase ?? 'auto' });
   try {
     return assemble(db, options);
   } catch (error) {
@@ -61,12 +71,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
   const settings = new Settings(new SettingsTable(db), secrets, options.apiKeyEnv ?? null);
-  if (options.overrides && (options.overrides.llm || options.overrides.runner)) {
-    settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
+  const { llm: llmOverride, runner: runnerOverride, history: historyOverride } = options.overrides ?? {};
+  if (llmOverride || runnerOverride || historyOverride) {
+    settings.update({ ...(llmOverride ? { llm: llmOverride } : {}), ...(runnerOverride ? { runner: runnerOverride } : {}), ...(historyOverride ? { history: historyOverride } : {}) });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
   const store = new Store(db, clock, { now });
-  store.quarantineUnreadableRows();
+  // Rows appended since the last scan (all of them when asked for the full check).
+  store.quarantineUnreadableRows({ full: options.checkDatabase === 'full' });
   const listeners = new Set<EngineListener>();
   const emit = (event: string, payload: unknown) => {
     for (const l of listeners) {
@@ -87,9 +99,13 @@ function assemble(db: Db, options: EngineOptions): Engine {
     runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, changed });
+  const history = new HistoryKeeper({ store, settings, now, ...(options.timers ? { timers: options.timers } : {}), changed });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, changed });
   const jsonHandlers = createJsonHandlers({ store });
-  if (options.autoStart !== false) runner.start();
+  if (options.autoStart !== false) {
+    runner.start();
+    history.start();
+  }
   let closed = false;
   /** A call's parsed input, once the engine is known to be open. */
   const accept = <M extends MethodName>(method: M, input: unknown): ParsedInput<M> => {
@@ -102,6 +118,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
     store,
     runner,
     settings,
+    history,
+    openReport: openReport(db) ?? { check: 'none', reason: 'skipped', ms: 0 },
     async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
       const parsed = accept(method, input);
       const handler = handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
@@ -122,13 +140,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
     async close() {
       if (closed) return;
       closed = true;
-      await runner.stop();
+      await Promise.all([runner.stop(), history.stop()]);
       listeners.clear();
       try {
         // Pending records are written now so the next start need not catch up from the log.
         store.settle();
       } finally {
-        db.close();
+        // Leaves the clean-shutdown marker: the next open skips the full integrity check.
+        closeDatabase(db);
       }
     },
   };

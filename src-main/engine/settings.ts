@@ -64,10 +64,16 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
+/** Changes older than this are compacted, old runs and decided proposals archived (README "Data and history"). */
+export const DEFAULT_HORIZON_DAYS = 90;
+/** The compact audit trail of compacted changes is kept this long. */
+export const DEFAULT_ACTIVITY_DAYS = 365;
+
 export function defaultSettings(): StoredSettings {
   return {
     llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
     runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false },
+    history: { horizonDays: DEFAULT_HORIZON_DAYS, activityDays: DEFAULT_ACTIVITY_DAYS },
   };
 }
 
@@ -92,7 +98,7 @@ export class Settings {
       stored = {};
     }
     const s = stored as Partial<StoredSettings>;
-    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner } });
+    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner }, history: { ...defaults.history, ...s.history } });
     this.cached = merged.success ? merged.data : defaults;
     return this.cached;
   }
@@ -121,7 +127,11 @@ export class Settings {
 
   update(patch: SettingsPatch): PublicSettings {
     const current = this.get();
-    const next = StoredSettings.safeParse({ llm: { ...current.llm, ...patch.llm }, runner: { ...current.runner, ...patch.runner } });
+    const next = StoredSettings.safeParse({
+      llm: { ...current.llm, ...patch.llm },
+      runner: { ...current.runner, ...patch.runner },
+      history: { ...current.history, ...patch.history },
+    });
     if (!next.success) throw new ApiError('BAD_INPUT', 'Invalid settings', next.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
     if (!isValidTimeZone(next.data.runner.timeZone)) {
       throw new ApiError('BAD_INPUT', `Unknown time zone "${next.data.runner.timeZone}"; use an IANA name such as Europe/Berlin.`, [

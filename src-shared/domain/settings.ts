@@ -43,7 +43,18 @@ export const RunnerSettings = z.object({
 });
 export type RunnerSettings = z.infer<typeof RunnerSettings>;
 
-export const StoredSettings = z.object({ llm: LlmSettings, runner: RunnerSettings });
+/**
+ * How much history the engine keeps (README "Data and history"): changes older than `horizonDays`
+ * are compacted into one snapshot per record and old finished runs and decided proposals are
+ * archived (details dropped); the compact audit trail of compacted changes is kept `activityDays`.
+ */
+export const HistorySettings = z.object({
+  horizonDays: z.number().int().min(14).max(3650),
+  activityDays: z.number().int().min(30).max(36500),
+});
+export type HistorySettings = z.infer<typeof HistorySettings>;
+
+export const StoredSettings = z.object({ llm: LlmSettings, runner: RunnerSettings, history: HistorySettings });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 
 /** What the renderer may see: never the key itself, only whether one is set and where it lives. */
@@ -61,6 +72,7 @@ export const SettingsPatch = z
   .object({
     llm: LlmSettings.partial().optional(),
     runner: RunnerSettings.partial().optional(),
+    history: HistorySettings.partial().optional(),
     /** a new API key; null removes the stored key */
     apiKey: z.string().max(4000).nullable().optional(),
   })

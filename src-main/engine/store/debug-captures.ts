@@ -1,6 +1,7 @@
 /**
  * What each run sent to and got from the LLM, for `iterations.debug`. Local only (never in the
- * change log): it holds the resolved inputs in clear. About the newest DEBUG_KEEP are kept.
+ * change log): it holds the resolved inputs in clear. About the newest DEBUG_KEEP are kept, and
+ * none older than the history horizon (history/keeper.ts).
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
@@ -18,6 +19,7 @@ export class DebugCaptures {
   private readonly upsert: Statement;
   private readonly prune: Statement;
   private readonly select: Statement;
+  private readonly pruneOlder: Statement;
   private saves = 0;
 
   constructor(db: Db) {
@@ -26,6 +28,12 @@ export class DebugCaptures {
       'DELETE FROM iteration_debug WHERE iteration_id NOT IN (SELECT iteration_id FROM iteration_debug ORDER BY captured_at DESC LIMIT ?)',
     );
     this.select = db.prepare('SELECT captured_at, capture FROM iteration_debug WHERE iteration_id = ?');
+    this.pruneOlder = db.prepare('DELETE FROM iteration_debug WHERE captured_at < ?');
+  }
+
+  /** Deletes the captures taken before `before` (their runs are archived); how many went. */
+  pruneBefore(before: string): number {
+    return this.pruneOlder.run(before).changes;
   }
 
   save(iterationId: string, capturedAt: string, capture: unknown): void {

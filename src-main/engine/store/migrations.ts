@@ -90,4 +90,45 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO projection_state (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM sync_changes;
   `,
+  // 4: open-time checks that cost what changed, and history compaction (issue 15).
+  // - store_state: small values the store keeps about itself: whether the last session closed
+  //   cleanly (db.ts), how far the quarantine scan got, how far the log is compacted (compaction.ts).
+  // - record_base: the compacted history of the records that changed after the compaction point
+  //   (for the others, their `records` row is that history); rebuilding the projection starts here.
+  // - audit_trail (+ audit_actors, each actor once): the compacted log rows as the timeline shows
+  //   them (who, when, which fields, short values), without their full values and stamps.
+  // - compacted_events: a 64-bit hash of every compacted event id, so a re-pushed old event stays
+  //   a duplicate after its row is gone.
+  // - sync_changes.created_at had no index and needs none: compaction walks the log by seq.
+  `
+  CREATE TABLE store_state (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+  INSERT INTO store_state (key, value) SELECT 'quarantine_checked_seq', 0;
+  INSERT INTO store_state (key, value) SELECT 'compacted_through_seq', 0;
+
+  CREATE TABLE record_base (
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    field_meta TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
+    PRIMARY KEY (app_id, table_name, record_id)
+  );
+
+  CREATE TABLE audit_actors (id INTEGER PRIMARY KEY, actor TEXT NOT NULL UNIQUE);
+  CREATE TABLE audit_trail (
+    seq INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    actor_id INTEGER REFERENCES audit_actors (id),
+    origin TEXT
+  );
+
+  CREATE TABLE compacted_events (hash INTEGER PRIMARY KEY);
+  `,
 ];

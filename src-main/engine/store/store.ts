@@ -13,18 +13,23 @@ import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites 
 import type { HybridClock } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { ActivityQueries } from './activity-queries';
-import { type Db, writeTx } from './db';
+import { type CompactionLimit, type CompactionStep, LogCompaction } from './compaction';
+import { type Db, integrityProblem, writeTx } from './db';
 import { DebugCaptures } from './debug-captures';
+import { eventIdHash } from './event-hash';
+import { HistoryQueries } from './history-queries';
 import { IterationQueries } from './iteration-queries';
 import { MissionsDue } from './missions-due';
 import { type Appended, PendingProjection } from './pending';
 import type { RecordsQuery } from './records-query';
 import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
 import { type SnapshotKey, SnapshotPages } from './snapshot';
+import { StoreState } from './store-state';
 import { TickLog } from './ticks';
 import { TokenUsage } from './token-usage';
 
 export type { RecordsQuery } from './records-query';
+export type { CompactionLimit, CompactionStep } from './compaction';
 export { type RecordRow, parseWrites } from './rows';
 export { type SnapshotKey, decodeSnapshotKey, encodeSnapshotKey } from './snapshot';
 
@@ -38,6 +43,26 @@ export const ENGINE_CLIENT_ID = 'engine';
 export const PENDING_RECORDS_LIMIT = 150_000;
 /** Log rows read per query while catching up. */
 const CATCH_UP_PAGE = 5_000;
+
+/** A page of the log (`sync.pull`); `cursorTooOld` when changes after `since` were compacted away. */
+export interface PullPage {
+  changes: ChangeOut[];
+  seq: number;
+  hasMore: boolean;
+  quarantined: number;
+  /** the changes after `since` are partly compacted: re-hydrate from `snapshot`, then pull from its seq */
+  cursorTooOld?: true;
+  /** with cursorTooOld: the compaction point (a cursor at or after it can pull) */
+  compactedThrough?: number;
+}
+
+/** What a full check of the database found (`serve --check-db`). */
+export interface DatabaseCheck {
+  /** null when every page passed `PRAGMA integrity_check`, else what failed (plain words) */
+  problem: string | null;
+  /** log rows whose JSON cannot be read, in all (quarantined and reported) */
+  quarantined: number;
+}
 
 /** A change the engine itself writes (runner, executor, revert): values get one fresh stamp. */
 export interface LocalChange {
@@ -75,8 +100,20 @@ export class Store {
   readonly missionsDue: MissionsDue;
   /** pending proposals and recent iterations (settled reads of `records`) */
   readonly iterations: IterationQueries;
+  /** small values the store keeps about itself */
+  readonly state: StoreState;
+  /** what the history keeper archives and prunes */
+  readonly history: HistoryQueries;
 
   private readonly insertChange: Statement;
+  /** the same insert, unless the event id's hash is among the compacted events' */
+  private readonly insertChangeUnlessCompacted: Statement;
+  private readonly copyToBase: Statement;
+  private readonly compaction: LogCompaction;
+  /** cached `compacted_through_seq` */
+  private compactedSeq: number;
+  /** whether pushes must look for their event ids among the compacted ones */
+  private checkCompactedIds: boolean;
   private readonly selectRecord: Statement;
   private readonly selectMergeState: Statement;
   private readonly insertRecord: Statement;
@@ -117,7 +154,16 @@ export class Store {
        VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.selectRecord = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
-    this.selectMergeState = db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+    this.insertChangeUnlessCompacted = db.prepare(
+      `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin)
+       SELECT ?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ? WHERE NOT EXISTS (SELECT 1 FROM compacted_events WHERE hash = ?)
+       ON CONFLICT(id) DO NOTHING`,
+    );
+    this.selectMergeState = db.prepare('SELECT data, field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+    this.copyToBase = db.prepare(
+      `INSERT OR REPLACE INTO record_base (app_id, table_name, record_id, data, field_meta, deleted)
+       SELECT app_id, table_name, record_id, data, field_meta, deleted FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?`,
+    );
     this.insertRecord = db.prepare(
       'INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -125,7 +171,8 @@ export class Store {
       'UPDATE records SET data = ?, field_meta = ?, deleted = ?, last_seq = ? WHERE app_id = ? AND table_name = ? AND record_id = ?',
     );
     this.selectChanges = db.prepare('SELECT * FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.selectMaxSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_changes');
+    // The last seq ever given (AUTOINCREMENT's counter): compaction removes rows, never seqs.
+    this.selectMaxSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'sync_changes'), 0) AS seq");
     this.selectList = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 LIMIT ?');
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
@@ -138,9 +185,18 @@ export class Store {
     this.quarantineUnreadable = db.prepare(
       `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
        SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
-       WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
+       WHERE seq > ? AND (NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete'))`,
     );
     this.catchUpNeeded = this.projectedSeq() < this.maxSeq();
+    this.state = new StoreState(db);
+    this.compaction = new LogCompaction(db, this.state, {
+      tx: (fn) => this.tx(fn),
+      settle: () => this.settle(),
+      projectedSeq: () => this.projectedSeq(),
+      quarantine: (seq, reason) => this.quarantine(seq, reason),
+    });
+    this.compactedSeq = this.compaction.compactedThrough();
+    this.checkCompactedIds = this.compaction.hasCompactedEvents();
 
     this.snapshots = new SnapshotPages(db, () => this.settle(), () => this.maxSeq());
     this.ticks = new TickLog(db);
@@ -150,6 +206,7 @@ export class Store {
     const prepareSettled = (sql: string) => this.recordsQuery(sql);
     this.missionsDue = new MissionsDue(prepareSettled);
     this.iterations = new IterationQueries(prepareSettled);
+    this.history = new HistoryQueries(db, prepareSettled);
   }
 
   /** A write transaction (joining the caller's). When it rolls back, what it folded is dropped with it. */
@@ -161,6 +218,8 @@ export class Store {
       // The buffer may hold changes of the rolled-back appends; the log knows what committed.
       this.pending.clear();
       this.catchUpNeeded = true;
+      // So may the cached compaction point, of a rolled-back compaction step.
+      this.compactedSeq = this.compaction.compactedThrough();
       throw error;
     }
   }
@@ -222,7 +281,7 @@ export class Store {
       data[field] = w.value === undefined ? null : w.value;
       meta[field] = w.at;
     }
-    const info = this.insertChange.run(
+    const values = [
       c.eventId,
       c.app,
       c.table,
@@ -235,7 +294,10 @@ export class Store {
       by.arrivedAt,
       by.actor ? JSON.stringify(by.actor) : null,
       by.origin,
-    );
+    ];
+    // Once events were compacted, their rows are gone but their ids' hashes remain: a re-pushed
+    // old event is still a duplicate (compaction.ts).
+    const info = this.checkCompactedIds ? this.insertChangeUnlessCompacted.run(...values, eventIdHash(c.eventId)) : this.insertChange.run(...values);
     return info.changes === 0 ? null : Number(info.lastInsertRowid);
   }
 
@@ -262,7 +324,10 @@ export class Store {
    */
   private writePending(throughSeq: number): void {
     for (const p of this.pending.drain()) {
-      const row = this.selectMergeState.get(p.app, p.table, p.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
+      const row = this.selectMergeState.get(p.app, p.table, p.id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
+      // A row not changed since the compaction point is its record's compacted history: kept as
+      // its base before it changes, so a rebuild can start from it (compaction.ts).
+      if (row && row.last_seq <= this.compactedSeq) this.copyToBase.run(p.app, p.table, p.id);
       const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
       const writes: Record<string, FieldWrite> = {};
       for (const field in p.writes.meta) writes[field] = { value: p.writes.data[field], at: p.writes.meta[field]! };
@@ -337,8 +402,13 @@ export class Store {
     return (this.selectMaxSeq.get() as { seq: number }).seq;
   }
 
-  /** A page of the log after `since`. Rows that fail to parse are quarantined and skipped, never fatal. */
-  pull(since: number, limit: number): { changes: ChangeOut[]; seq: number; hasMore: boolean; quarantined: number } {
+  /**
+   * A page of the log after `since`. Rows that fail to parse are quarantined and skipped, never
+   * fatal. A cursor below the compaction point gets `cursorTooOld` and no changes: what followed
+   * it is partly folded into snapshots, so the replica re-hydrates instead of replaying.
+   */
+  pull(since: number, limit: number): PullPage {
+    if (since < this.compactedSeq) return { changes: [], seq: since, hasMore: false, quarantined: 0, cursorTooOld: true, compactedThrough: this.compactedSeq };
     const rows = this.selectChanges.all(since, limit + 1) as ChangeRow[];
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
@@ -366,13 +436,15 @@ export class Store {
   }
 
   /**
-   * Recomputes `records` from the log (after a crash of the projection, or to check it): the
-   * catch-up from seq 0 into an empty table. Rows that fail to parse are quarantined and skipped.
+   * Recomputes `records` from the log (after a crash of the projection, or to check it): from the
+   * records' compacted history (compaction.ts; empty before any compaction), the catch-up of the
+   * log after the compaction point. Rows that fail to parse are quarantined and skipped.
    */
   rebuildProjection(): { changes: number; records: number; quarantined: number } {
     const stats = this.tx(() => {
-      this.db.exec('DELETE FROM records');
-      return this.catchUp(0);
+      this.pending.clear();
+      const from = this.compaction.resetToBases();
+      return this.catchUp(from);
     });
     return { ...stats, records: this.countRecords.get() as number };
   }
@@ -385,11 +457,37 @@ export class Store {
 
   /**
    * Sets aside log rows whose JSON no longer parses (a hand-edited file, a disk fault), found with
-   * one SQL scan at open so the UI can report them at once. Returns how many are quarantined in all.
+   * one SQL scan at open so the UI can report them at once. The scan starts where the last one
+   * stopped (`quarantine_checked_seq`), so an open reads only the rows appended since; `full`
+   * scans the whole log (`serve --check-db`). Rows already scanned are still checked whenever
+   * they are read (pull, catch-up, rebuild, compaction). Returns how many are quarantined in all.
    */
-  quarantineUnreadableRows(): number {
-    this.quarantineUnreadable.run(this.now().toISOString());
+  quarantineUnreadableRows(options: { full?: boolean } = {}): number {
+    this.tx(() => {
+      const from = options.full ? 0 : this.state.number('quarantine_checked_seq');
+      this.quarantineUnreadable.run(this.now().toISOString(), from);
+      this.state.set('quarantine_checked_seq', this.maxSeq());
+    });
     return this.quarantinedCount();
+  }
+
+  /** The full check (`serve --check-db`): every page of the file, and every log row's JSON. */
+  checkDatabase(): DatabaseCheck {
+    const problem = integrityProblem(this.db);
+    return { problem: problem?.message ?? null, quarantined: this.quarantineUnreadableRows({ full: true }) };
+  }
+
+  /** Every readable log row up to this seq has been compacted away (0: none). */
+  compactedThrough(): number {
+    return this.compactedSeq;
+  }
+
+  /** One step of log compaction (compaction.ts): a short transaction; call again until `done`. */
+  compactStep(limit: CompactionLimit, maxRows: number): CompactionStep {
+    const step = this.compaction.step(limit, maxRows);
+    this.compactedSeq = step.through;
+    if (step.folded > 0) this.checkCompactedIds = true;
+    return step;
   }
 
   quarantinedCount(): number {
