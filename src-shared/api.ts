@@ -88,6 +88,8 @@ export const HistoryRun = z.object({
   steps: z.number().int(),
   /** the longest step: how long a tick or an api call could have waited for it */
   longestStepMs: z.number(),
+  /** which part of the run that step belonged to */
+  longestStep: z.enum(['archive runs', 'archive proposals', 'compact the log', 'prune the audit trail', 'prune debug captures', 'prune token counts']).nullable(),
   totalMs: z.number(),
   error: z.string().nullable(),
 });

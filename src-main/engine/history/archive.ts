@@ -5,8 +5,8 @@
  *
  * What stays, and who reads it:
  * - a run: its mission, agent, times, status, summary, model, token use (Activity's charts), and
- *   each step's tool, kind, summary (cut to 120 characters), proposal id and error (the mission
- *   page; the prompt shows the last runs' steps with their proposals' fate);
+ *   each write or failed step's tool, kind, summary (cut to 120 characters), proposal id and
+ *   error (the mission page); reads that went well (and what they read) go;
  * - a proposal: its mission, run, tool, status, dates, who decided, the user's feedback (the
  *   prompt repeats it; Activity's approval rates count tool and status), the execution's before
  *   values (revert still works) and its params with long text cut to 120 characters.
@@ -20,7 +20,7 @@ import { HISTORY_KEEPER } from '../../../src-shared/domain/actor';
 import { AI_APP, type Iteration, type IterationStep, type Proposal, TABLES } from '../../../src-shared/domain/ai';
 import { RECENT_ITERATIONS } from '../../../src-shared/planner/prompt';
 import type { LocalChange, Store } from '../store/store';
-import type { StoredRow } from '../store/history-queries';
+import type { ArchiveCursor, StoredRow } from '../store/history-queries';
 
 /** Text longer than this is cut in an archived record. */
 export const ARCHIVED_TEXT_CHARS = 120;
@@ -50,10 +50,10 @@ function compactStep(step: IterationStep): IterationStep {
   };
 }
 
-/** The fields an archived run gets (only those that change). */
+/** The fields an archived run gets (only those that change): its write steps and failed steps, compacted. */
 export function archivedIterationFields(iteration: Iteration, at: string): Record<string, unknown> {
-  const steps = Array.isArray(iteration.steps) ? iteration.steps.map(compactStep) : [];
-  return { steps, archivedAt: at };
+  const kept = Array.isArray(iteration.steps) ? iteration.steps.filter((s) => s.kind === 'write' || s.proposalId || s.error) : [];
+  return { steps: kept.map(compactStep), archivedAt: at };
 }
 
 /** The fields an archived proposal gets (only those that change). */
@@ -84,15 +84,15 @@ function parsed<T>(row: StoredRow): (T & { id: string }) | null {
 export interface ArchivePage {
   /** records archived in this page */
   archived: number;
-  /** where the next page starts (key order), or null when this was the last */
-  nextAfter: string | null;
+  /** where the next page starts (oldest first), or null when this was the last */
+  nextAfter: ArchiveCursor | null;
 }
 
 /**
  * Archives up to `limit` runs that ended before `before`, in one transaction: all but each
  * mission's newest RECENT_ITERATIONS and those with a pending proposal.
  */
-export function archiveIterationsPage(store: Store, after: string, before: string, at: string, limit: number): ArchivePage {
+export function archiveIterationsPage(store: Store, after: ArchiveCursor, before: string, at: string, limit: number): ArchivePage {
   return store.tx(() => {
     const rows = store.history.oldIterations(after, before, limit);
     const newest = new Map<string, Set<string>>();
@@ -109,12 +109,12 @@ export function archiveIterationsPage(store: Store, after: string, before: strin
       changes.push({ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'update', fields: archivedIterationFields(iteration, at), eventId: `${iteration.id}/archived` });
     }
     if (changes.length) store.appendLocal(changes, HISTORY_KEEPER);
-    return { archived: changes.length, nextAfter: rows.length < limit ? null : rows.at(-1)!.id };
+    return { archived: changes.length, nextAfter: rows.length < limit ? null : cursorOf(rows.at(-1)!) };
   });
 }
 
 /** Archives up to `limit` proposals decided before `before`, in one transaction. */
-export function archiveProposalsPage(store: Store, after: string, before: string, at: string, limit: number): ArchivePage {
+export function archiveProposalsPage(store: Store, after: ArchiveCursor, before: string, at: string, limit: number): ArchivePage {
   return store.tx(() => {
     const rows = store.history.oldDecidedProposals(after, before, limit);
     const changes: LocalChange[] = [];
@@ -124,8 +124,12 @@ export function archiveProposalsPage(store: Store, after: string, before: string
       changes.push({ app: AI_APP, table: TABLES.proposals, id: proposal.id, op: 'update', fields: archivedProposalFields(proposal, at), eventId: `${proposal.id}/archived` });
     }
     if (changes.length) store.appendLocal(changes, HISTORY_KEEPER);
-    return { archived: changes.length, nextAfter: rows.length < limit ? null : rows.at(-1)!.id };
+    return { archived: changes.length, nextAfter: rows.length < limit ? null : cursorOf(rows.at(-1)!) };
   });
+}
+
+function cursorOf(row: ArchiveCursor): ArchiveCursor {
+  return { age: row.age, rowid: row.rowid };
 }
 
 function hasPendingProposal(store: Store, iteration: Iteration): boolean {

@@ -19,6 +19,7 @@ import { AI_APP, TABLES } from '../../../src-shared/domain/ai';
 import type { Settings } from '../settings';
 import type { Store } from '../store/store';
 import { realTimers, type TimerHandle, type Timers } from '../../timers';
+import { type ArchiveCursor, FIRST_PAGE } from '../store/history-queries';
 import { archiveIterationsPage, archiveProposalsPage, type ArchivePage } from './archive';
 
 export const DAY_MS = 86_400_000;
@@ -180,30 +181,32 @@ export class HistoryKeeper {
       prunedTokenDays: 0,
       steps: 0,
       longestStepMs: 0,
+      longestStep: null,
       totalMs: 0,
       error: null,
     };
-    const step = async <T>(work: () => T): Promise<T> => {
+    const step = async <T>(part: HistoryRun['longestStep'], work: () => T): Promise<T> => {
       if (this.stopping) throw new Stopped('The engine is shutting down.');
       const stepStarted = measure();
       const result = work();
       run.steps++;
-      run.longestStepMs = Math.max(run.longestStepMs, measure() - stepStarted);
+      const ms = measure() - stepStarted;
+      if (ms > run.longestStepMs) [run.longestStepMs, run.longestStep] = [ms, part];
       await pause();
       return result;
     };
-    const archiveAll = async (page: (after: string) => ArchivePage): Promise<number> => {
+    const archiveAll = async (part: HistoryRun['longestStep'], page: (after: ArchiveCursor) => ArchivePage): Promise<number> => {
       let archived = 0;
-      for (let after: string | null = ''; after !== null; ) {
-        const done: ArchivePage = await step(() => page(after!));
+      for (let after: ArchiveCursor | null = FIRST_PAGE; after !== null; ) {
+        const done: ArchivePage = await step(part, () => page(after!));
         archived += done.archived;
         after = done.nextAfter;
       }
       return archived;
     };
     try {
-      run.archivedRuns = await archiveAll((after) => archiveIterationsPage(store, after, cutoff, at, ARCHIVE_RECORDS_PER_STEP));
-      run.archivedProposals = await archiveAll((after) => archiveProposalsPage(store, after, cutoff, at, ARCHIVE_RECORDS_PER_STEP));
+      run.archivedRuns = await archiveAll('archive runs', (after) => archiveIterationsPage(store, after, cutoff, at, ARCHIVE_RECORDS_PER_STEP));
+      run.archivedProposals = await archiveAll('archive proposals', (after) => archiveProposalsPage(store, after, cutoff, at, ARCHIVE_RECORDS_PER_STEP));
       if (run.archivedRuns + run.archivedProposals > 0) {
         this.deps.changed([
           { app: AI_APP, table: TABLES.iterations },
@@ -211,7 +214,7 @@ export class HistoryKeeper {
         ]);
       }
       for (let done = false; !done; ) {
-        const compacted = await step(() => store.compactStep({ before: cutoff, keepFrom: (run.keepFrom = this.floor()) }, COMPACT_ROWS_PER_STEP));
+        const compacted = await step('compact the log', () => store.compactStep({ before: cutoff, keepFrom: (run.keepFrom = this.floor()) }, COMPACT_ROWS_PER_STEP));
         run.compactedChanges += compacted.folded;
         run.compactedRecords += compacted.records;
         run.unreadable += compacted.unreadable;
@@ -220,12 +223,12 @@ export class HistoryKeeper {
       }
       const activityCutoff = new Date(started.getTime() - activityDays * DAY_MS).toISOString();
       for (let pruned = AUDIT_ROWS_PER_STEP; pruned === AUDIT_ROWS_PER_STEP; ) {
-        pruned = await step(() => store.history.pruneAuditTrail(activityCutoff, AUDIT_ROWS_PER_STEP));
+        pruned = await step('prune the audit trail', () => store.history.pruneAuditTrail(activityCutoff, AUDIT_ROWS_PER_STEP));
         run.prunedActivity += pruned;
       }
-      run.prunedDebugCaptures = await step(() => store.debugCaptures.pruneBefore(cutoff));
+      run.prunedDebugCaptures = await step('prune debug captures', () => store.debugCaptures.pruneBefore(cutoff));
       const tokenDay = new Date(started.getTime() - TOKEN_DAYS_KEPT * DAY_MS).toISOString().slice(0, 10);
-      run.prunedTokenDays = await step(() => store.tokenUsage.pruneBefore(tokenDay));
+      run.prunedTokenDays = await step('prune token counts', () => store.tokenUsage.pruneBefore(tokenDay));
     } catch (error) {
       run.error = error instanceof Stopped ? error.message : `History compaction stopped: ${(error as Error).message}`;
     }

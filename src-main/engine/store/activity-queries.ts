@@ -18,7 +18,10 @@ export interface ActivityRow {
   table_name: string;
   record_id: string;
   op: string;
+  /** the change's values as JSON: an object for a log row; for a compacted entry an array, in the order of `names` */
   data: string;
+  /** a compacted entry's field names (JSON array), null for a log row */
+  names: string | null;
   created_at: string;
   actor: string | null;
   origin: string | null;
@@ -64,10 +67,10 @@ export class ActivityQueries {
       const compacted = conditions.map((c) => `a.${c}`).join(' AND ');
       // One compound SELECT: SQLite merges the two arms, each read newest first along its rowid.
       statement = this.db.prepare(
-        `SELECT seq, id, app_id, table_name, record_id, op, data, created_at, actor, origin FROM sync_changes WHERE ${log}
+        `SELECT seq, id, app_id, table_name, record_id, op, data, NULL AS names, created_at, actor, origin FROM sync_changes WHERE ${log}
          UNION ALL
-         SELECT a.seq, a.event_id, a.app_id, a.table_name, a.record_id, a.op, a.fields, a.created_at, who.actor, a.origin
-           FROM audit_trail a LEFT JOIN audit_actors who ON who.id = a.actor_id${compacted ? ` WHERE ${compacted}` : ''}
+         SELECT a.seq, a.event_id, a.app_id, a.table_name, a.record_id, a.op, a.vals, shape.names, a.created_at, who.actor, a.origin
+           FROM audit_trail a JOIN audit_shapes shape ON shape.id = a.shape_id LEFT JOIN audit_actors who ON who.id = a.actor_id${compacted ? ` WHERE ${compacted}` : ''}
          ORDER BY seq DESC LIMIT ?`,
       );
       this.statements.set(key, statement);

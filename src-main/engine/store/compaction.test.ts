@@ -95,7 +95,9 @@ describe('log compaction', () => {
       [1, 'a', 'insert', '2026-01-01'],
     ]);
     const compacted = page.find((r) => r.seq === 4)!;
-    expect(JSON.parse(compacted.data)).toEqual({ title: 'A2' });
+    expect([JSON.parse(compacted.names!), JSON.parse(compacted.data)]).toEqual([['title'], ['A2']]);
+    const created = page.find((r) => r.seq === 1)!;
+    expect([JSON.parse(created.names!), JSON.parse(created.data)]).toEqual([['title', 'done', 'deletedAt'], ['A', false, null]]);
     expect(JSON.parse(compacted.actor!)).toEqual(user);
     expect(compacted).toMatchObject({ id: 'a/A2', origin: 'user', table_name: 'tasks' });
     // filters and paging reach the compacted entries too

@@ -21,10 +21,11 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { Actor } from '../../../src-shared/domain/actor';
-import { type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
+import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { HISTORY_KEEPER_ACTOR_JSON } from './activity-queries';
 import type { Db } from './db';
 import { eventIdHash } from './event-hash';
+import { packStamps, unpackStamps } from './packed-stamps';
 import { parseRecordRow, parseWrites, type RecordRow } from './rows';
 import type { StoreState } from './store-state';
 
@@ -56,8 +57,12 @@ export interface CompactionHost {
   quarantine(seq: number, reason: string): void;
 }
 
-/** The longest value kept in an audit entry (longer text and larger objects are cut). */
-export const AUDIT_VALUE_CHARS = 60;
+/**
+ * The longest value an audit entry keeps (longer text and larger objects become "…"): enough for
+ * a status, an id, an instant; the timeline reads those and the names of the fields written (the
+ * record itself still has its title).
+ */
+export const AUDIT_VALUE_CHARS = 24;
 
 type StepRow = Pick<RecordRow, 'app_id' | 'table_name' | 'record_id'> & {
   seq: number;
@@ -77,9 +82,19 @@ interface Folded {
   writes: LwwRecord;
 }
 
-/** A value short enough for the compact audit trail: long text cut, large objects replaced by "…". */
+/** A record_base row's merge state (stamps packed, packed-stamps.ts), or undefined when it does not parse. */
+function parseBaseRow(row: Pick<RecordRow, 'data' | 'field_meta'>): LwwRecord | undefined {
+  try {
+    const data = JSON.parse(row.data) as FieldValues;
+    return { data, meta: unpackStamps(row.field_meta, data) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A value short enough for the compact audit trail: longer text and larger objects become "…". */
 export function auditValue(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > AUDIT_VALUE_CHARS ? `${value.slice(0, AUDIT_VALUE_CHARS - 1)}…` : value;
+  if (typeof value === 'string') return value.length > AUDIT_VALUE_CHARS ? '…' : value;
   if (value === null || typeof value !== 'object') return value;
   return JSON.stringify(value).length > AUDIT_VALUE_CHARS ? '…' : value;
 }
@@ -107,15 +122,15 @@ export class LogCompaction {
   private readonly selectBase: Statement;
   private readonly upsertBase: Statement;
   private readonly deleteBase: Statement;
-  private readonly selectLastSeq: Statement;
+  private readonly selectProjected: Statement;
   private readonly insertAudit: Statement;
-  private readonly insertActor: Statement;
-  private readonly selectActor: Statement;
+  private readonly actors: Dictionary;
+  private readonly shapes: Dictionary;
   private readonly insertHash: Statement;
   private readonly countHashes: Statement;
-  private readonly restoreBasesStmt: Statement;
+  private readonly selectBases: Statement;
+  private readonly insertRecord: Statement;
   private readonly dropTouchedStmt: Statement;
-  private readonly actorIds = new Map<string, number>();
 
   constructor(
     db: Db,
@@ -133,22 +148,20 @@ export class LogCompaction {
        ON CONFLICT (app_id, table_name, record_id) DO UPDATE SET data = excluded.data, field_meta = excluded.field_meta, deleted = excluded.deleted`,
     );
     this.deleteBase = db.prepare('DELETE FROM record_base WHERE app_id = ? AND table_name = ? AND record_id = ?');
-    this.selectLastSeq = db.prepare('SELECT last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?').pluck();
+    this.selectProjected = db.prepare('SELECT field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.insertAudit = db.prepare(
-      `INSERT OR IGNORE INTO audit_trail (seq, event_id, app_id, table_name, record_id, op, fields, created_at, actor_id, origin)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO audit_trail (seq, event_id, app_id, table_name, record_id, op, shape_id, vals, created_at, actor_id, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertActor = db.prepare('INSERT INTO audit_actors (actor) VALUES (?) ON CONFLICT (actor) DO NOTHING');
-    this.selectActor = db.prepare('SELECT id FROM audit_actors WHERE actor = ?').pluck();
+    this.actors = new Dictionary(db, 'audit_actors', 'actor');
+    this.shapes = new Dictionary(db, 'audit_shapes', 'names');
     this.insertHash = db.prepare('INSERT OR IGNORE INTO compacted_events (hash) VALUES (?)');
     this.countHashes = db.prepare('SELECT EXISTS (SELECT 1 FROM compacted_events)').pluck();
     // Rebuild: records changed after the compaction point go back to their base (or away, when
     // they have none); the others are their own base and stay.
     this.dropTouchedStmt = db.prepare('DELETE FROM records WHERE last_seq > ?');
-    this.restoreBasesStmt = db.prepare(
-      `INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq)
-       SELECT app_id, table_name, record_id, data, field_meta, deleted, ? FROM record_base`,
-    );
+    this.selectBases = db.prepare('SELECT app_id, table_name, record_id, data, field_meta, deleted FROM record_base');
+    this.insertRecord = db.prepare('INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
   /** Every readable log row up to this seq has been compacted. */
@@ -169,8 +182,9 @@ export class LogCompaction {
     try {
       return this.stepTx(limit, maxRows);
     } catch (error) {
-      // Actors interned by the rolled-back transaction are gone with it.
-      this.actorIds.clear();
+      // Actors and shapes interned by the rolled-back transaction are gone with it.
+      this.actors.forget();
+      this.shapes.forget();
       throw error;
     }
   }
@@ -217,7 +231,11 @@ export class LogCompaction {
   resetToBases(): number {
     const through = this.compactedThrough();
     this.dropTouchedStmt.run(through);
-    this.restoreBasesStmt.run(through);
+    for (const row of this.selectBases.all() as Omit<RecordRow, 'last_seq'>[]) {
+      const base = parseBaseRow(row);
+      // An unreadable base is left out: the log after the compaction point rebuilds what it can.
+      if (base) this.insertRecord.run(row.app_id, row.table_name, row.record_id, row.data, JSON.stringify(base.meta), row.deleted, through);
+    }
     return through;
   }
 
@@ -230,34 +248,79 @@ export class LogCompaction {
 
   /** Merges a record's folded changes into its base; drops the base row when `records` now is the base. */
   private writeBase(f: Folded, through: number): void {
-    const lastSeq = this.selectLastSeq.get(f.app, f.table, f.id) as number | undefined;
-    if (lastSeq === undefined || lastSeq <= through) {
+    const projected = this.selectProjected.get(f.app, f.table, f.id) as Pick<RecordRow, 'field_meta' | 'last_seq'> | undefined;
+    if (!projected || projected.last_seq <= through) {
       this.deleteBase.run(f.app, f.table, f.id);
       return;
     }
     const row = this.selectBase.get(f.app, f.table, f.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
-    const base = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
+    const base = (row && parseBaseRow(row)) ?? { data: {}, meta: {} };
     const writes: Record<string, FieldWrite> = {};
     for (const field in f.writes.meta) writes[field] = { value: f.writes.data[field], at: f.writes.meta[field]! };
     mergeFieldsInto(base, writes);
-    this.upsertBase.run(f.app, f.table, f.id, JSON.stringify(base.data), JSON.stringify(base.meta), isDeleted(base) ? 1 : 0);
+    this.putBase(f, base, parseRecordRow({ data: '{}', field_meta: projected.field_meta })?.meta ?? {});
   }
 
+  /**
+   * Stores a record's base without the values a later change overwrote (the projection holds a
+   * newer stamp for them): merging the later changes gives them back, so the base keeps only
+   * the field, with null (its place among the fields, so a rebuild writes the same JSON). An old
+   * run being archived keeps here its few small fields, not its steps. Stamps are packed.
+   */
+  putBase(key: { app: string; table: string; id: string }, base: LwwRecord, projectedMeta: FieldStamps): void {
+    const kept: LwwRecord = { data: {}, meta: {} };
+    for (const field in base.meta) {
+      const overwritten = projectedMeta[field] !== undefined && projectedMeta[field] !== base.meta[field];
+      kept.data[field] = overwritten ? null : base.data[field];
+      kept.meta[field] = base.meta[field]!;
+    }
+    this.upsertBase.run(key.app, key.table, key.id, JSON.stringify(kept.data), packStamps(kept.meta, kept.data), isDeleted(base) ? 1 : 0);
+  }
+
+  /** The compact entry: the field names once per shape (audit_shapes), the short values in their order. */
   private audit(row: StepRow, writes: Record<string, FieldWrite>): void {
-    const fields: Record<string, unknown> = {};
-    for (const field in writes) fields[field] = auditValue(writes[field]!.value);
-    this.insertAudit.run(row.seq, row.id, row.app_id, row.table_name, row.record_id, row.op, JSON.stringify(fields), row.created_at, this.actorId(row.actor), row.origin);
+    const names = Object.keys(writes);
+    const values = names.map((field) => auditValue(writes[field]!.value));
+    const actor = auditActor(row.actor);
+    this.insertAudit.run(
+      row.seq,
+      row.id,
+      row.app_id,
+      row.table_name,
+      row.record_id,
+      row.op,
+      this.shapes.id(JSON.stringify(names)),
+      JSON.stringify(values),
+      row.created_at,
+      actor === null ? null : this.actors.id(actor),
+      row.origin,
+    );
+  }
+}
+
+/** A table of distinct texts (actors, lists of field names), each stored once and referred to by id. */
+class Dictionary {
+  private readonly insert: Statement;
+  private readonly select: Statement;
+  private readonly ids = new Map<string, number>();
+
+  constructor(db: Db, table: 'audit_actors' | 'audit_shapes', column: 'actor' | 'names') {
+    this.insert = db.prepare(`INSERT INTO ${table} (${column}) VALUES (?) ON CONFLICT (${column}) DO NOTHING`);
+    this.select = db.prepare(`SELECT id FROM ${table} WHERE ${column} = ?`).pluck();
   }
 
-  private actorId(text: string | null): number | null {
-    const actor = auditActor(text);
-    if (actor === null) return null;
-    let id = this.actorIds.get(actor);
+  id(text: string): number {
+    let id = this.ids.get(text);
     if (id === undefined) {
-      this.insertActor.run(actor);
-      id = this.selectActor.get(actor) as number;
-      this.actorIds.set(actor, id);
+      this.insert.run(text);
+      id = this.select.get(text) as number;
+      this.ids.set(text, id);
     }
     return id;
+  }
+
+  /** After a rollback: ids learnt since may not exist. */
+  forget(): void {
+    this.ids.clear();
   }
 }

@@ -27,6 +27,8 @@ export class DatabaseOpenError extends Error {
 }
 
 export const DB_FILE = 'companion.sqlite';
+/** Page size of a database this version creates. */
+export const PAGE_SIZE = 8192;
 
 /**
  * Which integrity check an open runs: `auto` the full check only when the last session did not
@@ -59,6 +61,10 @@ export function openDatabase(dataDir: string, options: { file?: string; check?: 
   let db: Db;
   try {
     db = new Database(path);
+    // 8 KB pages for a new file (an existing one keeps its size; WAL fixes it at creation): a run's
+    // record with what its reads returned is often a little over 4 KB, which on 4 KB pages spilled
+    // into an overflow page of its own (the history bench: ~40 % of the log's pages were slack).
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -1,6 +1,6 @@
 /**
  * The history keeper's reads and deletes (history/keeper.ts): runs and decided proposals old
- * enough to archive, read in key order a page at a time (one range of the key index each), and
+ * enough to archive, oldest first a page at a time (partial indexes hold only those not archived), and
  * the compact audit trail's entries past their retention.
  */
 import type { Statement } from 'better-sqlite3';
@@ -13,38 +13,51 @@ export interface StoredRow {
   data: string;
 }
 
+/** Where a page of records to archive ends: its last row's age and rowid (the next page starts after). */
+export interface ArchiveCursor {
+  age: string;
+  rowid: number;
+}
+
+/** Before the first page. */
+export const FIRST_PAGE: ArchiveCursor = { age: '', rowid: 0 };
+
+type AgedRow = StoredRow & ArchiveCursor;
+
 export class HistoryQueries {
   private readonly iterations: RecordsQuery;
   private readonly proposals: RecordsQuery;
   private readonly pruneAudit: Statement;
 
   constructor(db: Db, prepare: PrepareRecordsQuery) {
-    // Not yet archived, not deleted, ended before the cutoff (a run without an end counts from its start).
+    // Through the partial indexes of migration 4 (their WHERE spelled literally, so they apply),
+    // oldest first, a page at a time by (age, rowid).
     this.iterations = prepare(
-      `SELECT record_id AS id, data FROM records
-       WHERE app_id = 'ai' AND table_name = 'aiIterations' AND record_id > ? AND deleted = 0
-         AND json_extract(data, '$.archivedAt') IS NULL
-         AND COALESCE(json_extract(data, '$.finishedAt'), json_extract(data, '$.startedAt')) < ?
-       ORDER BY record_id LIMIT ?`,
+      `SELECT record_id AS id, data, json_extract(data, '$.startedAt') AS age, rowid FROM records INDEXED BY records_runs_to_archive
+       WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.archivedAt') IS NULL
+         AND (json_extract(data, '$.startedAt'), rowid) > (?, ?) AND json_extract(data, '$.startedAt') < ?
+       ORDER BY json_extract(data, '$.startedAt'), rowid LIMIT ?`,
     );
     this.proposals = prepare(
-      `SELECT record_id AS id, data FROM records
-       WHERE app_id = 'ai' AND table_name = 'aiProposals' AND record_id > ? AND deleted = 0
-         AND json_extract(data, '$.archivedAt') IS NULL AND json_extract(data, '$.status') <> 'pending'
+      `SELECT record_id AS id, data, COALESCE(json_extract(data, '$.decidedAt'), json_extract(data, '$.createdAt')) AS age, rowid
+       FROM records INDEXED BY records_proposals_to_archive
+       WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.archivedAt') IS NULL
+         AND json_extract(data, '$.status') <> 'pending'
+         AND (COALESCE(json_extract(data, '$.decidedAt'), json_extract(data, '$.createdAt')), rowid) > (?, ?)
          AND COALESCE(json_extract(data, '$.decidedAt'), json_extract(data, '$.createdAt')) < ?
-       ORDER BY record_id LIMIT ?`,
+       ORDER BY COALESCE(json_extract(data, '$.decidedAt'), json_extract(data, '$.createdAt')), rowid LIMIT ?`,
     );
     this.pruneAudit = db.prepare('DELETE FROM audit_trail WHERE seq IN (SELECT seq FROM audit_trail WHERE created_at < ? ORDER BY seq LIMIT ?)');
   }
 
-  /** Runs that ended before `before` and are not archived yet, after `afterId` in key order. */
-  oldIterations(afterId: string, before: string, limit: number): StoredRow[] {
-    return this.iterations.all(afterId, before, limit) as StoredRow[];
+  /** Runs started before `before` and not archived yet, oldest first, after `after`. */
+  oldIterations(after: ArchiveCursor, before: string, limit: number): AgedRow[] {
+    return this.iterations.all(after.age, after.rowid, before, limit) as AgedRow[];
   }
 
-  /** Decided proposals decided before `before` and not archived yet, after `afterId` in key order. */
-  oldDecidedProposals(afterId: string, before: string, limit: number): StoredRow[] {
-    return this.proposals.all(afterId, before, limit) as StoredRow[];
+  /** Proposals decided before `before` and not archived yet, oldest first, after `after`. */
+  oldDecidedProposals(after: ArchiveCursor, before: string, limit: number): AgedRow[] {
+    return this.proposals.all(after.age, after.rowid, before, limit) as AgedRow[];
   }
 
   /** Deletes up to `limit` audit trail entries of changes that arrived before `before`; how many went. */

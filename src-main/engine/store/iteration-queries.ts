@@ -20,7 +20,7 @@ export class IterationQueries {
        AND json_extract(data, '$.iterationId') = ? AND json_extract(data, '$.status') = 'pending'`,
     );
     this.recentOfMission = prepare(
-      `SELECT data FROM records INDEXED BY records_iterations_mission
+      `SELECT record_id AS id, data FROM records INDEXED BY records_iterations_mission
        WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
        ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
     );
@@ -37,8 +37,8 @@ export class IterationQueries {
     return rows.map((r) => ({ ...(JSON.parse(r.data) as Proposal), id: r.id }));
   }
 
-  /** A mission's newest `limit` iterations, newest first. */
+  /** A mission's newest `limit` iterations (with their ids), newest first. */
   recentIterations(missionId: string, limit: number): Iteration[] {
-    return (this.recentOfMission.all(missionId, limit) as { data: string }[]).map((r) => JSON.parse(r.data) as Iteration);
+    return (this.recentOfMission.all(missionId, limit) as { id: string; data: string }[]).map((r) => ({ ...(JSON.parse(r.data) as Iteration), id: r.id }));
   }
 }

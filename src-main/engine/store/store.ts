@@ -15,6 +15,7 @@ import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFi
 import { ActivityQueries } from './activity-queries';
 import { type CompactionLimit, type CompactionStep, LogCompaction } from './compaction';
 import { type Db, integrityProblem, writeTx } from './db';
+import { type DatabaseFacts, DatabaseFactsQuery } from './database-facts';
 import { DebugCaptures } from './debug-captures';
 import { eventIdHash } from './event-hash';
 import { HistoryQueries } from './history-queries';
@@ -75,6 +76,12 @@ export interface LocalChange {
   eventId?: string;
 }
 
+/** A row rewritten to less than half its size, from over 2 KB (an archived run): see writePending. */
+function shrinksMuch(before: Pick<RecordRow, 'data' | 'field_meta'>, after: readonly [string, string, ...unknown[]]): boolean {
+  const old = before.data.length + before.field_meta.length;
+  return old > 2048 && (after[0].length + after[1].length) * 2 < old;
+}
+
 export interface StoreOptions {
   /** records that may wait in memory before they are written (default PENDING_RECORDS_LIMIT) */
   pendingLimit?: number;
@@ -108,8 +115,8 @@ export class Store {
   private readonly insertChange: Statement;
   /** the same insert, unless the event id's hash is among the compacted events' */
   private readonly insertChangeUnlessCompacted: Statement;
-  private readonly copyToBase: Statement;
   private readonly compaction: LogCompaction;
+  private factsQuery: DatabaseFactsQuery | undefined;
   /** cached `compacted_through_seq` */
   private compactedSeq: number;
   /** whether pushes must look for their event ids among the compacted ones */
@@ -118,6 +125,7 @@ export class Store {
   private readonly selectMergeState: Statement;
   private readonly insertRecord: Statement;
   private readonly updateRecord: Statement;
+  private readonly deleteRecord: Statement;
   private readonly selectChanges: Statement;
   private readonly selectMaxSeq: Statement;
   private readonly selectList: Statement;
@@ -160,19 +168,20 @@ export class Store {
        ON CONFLICT(id) DO NOTHING`,
     );
     this.selectMergeState = db.prepare('SELECT data, field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
-    this.copyToBase = db.prepare(
-      `INSERT OR REPLACE INTO record_base (app_id, table_name, record_id, data, field_meta, deleted)
-       SELECT app_id, table_name, record_id, data, field_meta, deleted FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?`,
-    );
+
     this.insertRecord = db.prepare(
       'INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.deleteRecord = db.prepare('DELETE FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.updateRecord = db.prepare(
       'UPDATE records SET data = ?, field_meta = ?, deleted = ?, last_seq = ? WHERE app_id = ? AND table_name = ? AND record_id = ?',
     );
     this.selectChanges = db.prepare('SELECT * FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
-    // The last seq ever given (AUTOINCREMENT's counter): compaction removes rows, never seqs.
-    this.selectMaxSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'sync_changes'), 0) AS seq");
+    // The last row's seq, or the compaction point when compaction took every row (AUTOINCREMENT
+    // never gives a seq twice, so a compacted seq is never reused).
+    this.selectMaxSeq = db.prepare(
+      "SELECT MAX(COALESCE((SELECT MAX(seq) FROM sync_changes), 0), COALESCE((SELECT value FROM store_state WHERE key = 'compacted_through_seq'), 0)) AS seq",
+    );
     this.selectList = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 LIMIT ?');
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
@@ -325,16 +334,22 @@ export class Store {
   private writePending(throughSeq: number): void {
     for (const p of this.pending.drain()) {
       const row = this.selectMergeState.get(p.app, p.table, p.id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
+      const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
       // A row not changed since the compaction point is its record's compacted history: kept as
       // its base before it changes, so a rebuild can start from it (compaction.ts).
-      if (row && row.last_seq <= this.compactedSeq) this.copyToBase.run(p.app, p.table, p.id);
-      const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
+      const base = row && row.last_seq <= this.compactedSeq ? { data: { ...record.data }, meta: { ...record.meta } } : null;
       const writes: Record<string, FieldWrite> = {};
       for (const field in p.writes.meta) writes[field] = { value: p.writes.data[field], at: p.writes.meta[field]! };
       mergeFieldsInto(record, writes);
-      const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, p.seq];
-      if (row) this.updateRecord.run(...values, p.app, p.table, p.id);
-      else this.insertRecord.run(p.app, p.table, p.id, ...values);
+      if (base) this.compaction.putBase(p, base, record.meta);
+      const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, p.seq] as const;
+      if (!row) this.insertRecord.run(p.app, p.table, p.id, ...values);
+      else if (shrinksMuch(row, values)) {
+        // Moved to the table's end rather than shrunk in place: an archived run leaves most of
+        // its page empty, and rows archived together free whole pages for reuse this way.
+        this.deleteRecord.run(p.app, p.table, p.id);
+        this.insertRecord.run(p.app, p.table, p.id, ...values);
+      } else this.updateRecord.run(...values, p.app, p.table, p.id);
     }
     this.updateProjectedSeq.run(throughSeq);
   }
@@ -480,6 +495,12 @@ export class Store {
   /** Every readable log row up to this seq has been compacted away (0: none). */
   compactedThrough(): number {
     return this.compactedSeq;
+  }
+
+  /** Bytes of the file, its tables and indexes, and the log's rows (a full scan: for reports, not hot paths). */
+  databaseFacts(): DatabaseFacts {
+    this.factsQuery ??= new DatabaseFactsQuery(this.db);
+    return this.factsQuery.read();
   }
 
   /** One step of log compaction (compaction.ts): a short transaction; call again until `done`. */
