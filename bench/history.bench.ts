@@ -31,7 +31,7 @@ import { seedYearOfUse, YEAR_OF_USE_END } from '../src-main/testing/year-of-use'
 import { liveYear, type LivedYearOptions, type LivedYearSummary, plannerReply } from '../src-main/testing/year-of-use-lived';
 
 const TOKEN = 'bench-token-0123456789';
-const STARTS = 3;
+const STARTS = 5;
 
 interface Size {
   changes: number;
@@ -59,6 +59,7 @@ export interface PauseResults {
   changes: number;
   horizonDays: number;
   longestStepMs: number;
+  longestStep: string | null;
   steps: number;
   totalSeconds: number;
   archivedRuns: number;
@@ -162,9 +163,8 @@ function loggedChecks(dir: string): { check: string; reason: string; ms: number 
   return text
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { msg: string; data?: { check: string; reason: string; ms: number } })
-    .filter((e) => e.msg === 'database opened' && e.data)
-    .map((e) => e.data!);
+    .map((line) => JSON.parse(line) as { msg: string; check: string; reason: string; ms: number })
+    .filter((e) => e.msg === 'database opened');
 }
 
 async function seedYear(dir: string, changes: number): Promise<{ seconds: number; dbMb: number }> {
@@ -220,6 +220,7 @@ async function pauseBench(dir: string, size: Size): Promise<PauseResults> {
       changes: size.changes,
       horizonDays: run.horizonDays,
       longestStepMs: run.longestStepMs,
+      longestStep: run.longestStep,
       steps: run.steps,
       totalSeconds: run.totalMs / 1000,
       archivedRuns: run.archivedRuns,

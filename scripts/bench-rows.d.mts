@@ -14,5 +14,8 @@ export interface Row {
   figure: string;
 }
 
-export declare const TARGETS: { appendRatio: number; hydratePerSec: number; rssMb: number; runnerScanMs: number };
-export declare function benchRows(results: { engine: unknown; hydrate: unknown; runner: unknown }, failures?: Partial<Record<'engine' | 'hydrate' | 'runner', string>>): Row[];
+export declare const TARGETS: { appendRatio: number; hydratePerSec: number; rssMb: number; runnerScanMs: number; startSeconds: number; historyStepMs: number; yearDbMb: number };
+export declare function benchRows(
+  results: { engine: unknown; hydrate: unknown; runner: unknown; history?: unknown },
+  failures?: Partial<Record<'engine' | 'hydrate' | 'runner' | 'history', string>>,
+): Row[];

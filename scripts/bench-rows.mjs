@@ -3,7 +3,7 @@
 // the text printed, an `id` that stays the same from run to run, a `short` name and the `figure`
 // compared with the target, so scripts/bench-table.mjs can line runs up in the README's history.
 
-export const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, runnerScanMs: 20 };
+export const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, runnerScanMs: 20, startSeconds: 1, historyStepMs: 100, yearDbMb: 30 };
 
 const int = (n) => Math.round(n).toLocaleString('en');
 const yesNo = (ok) => (ok ? 'yes' : 'NO');
@@ -152,13 +152,91 @@ function runnerRows(r, failure) {
   ];
 }
 
+const mbText = (n) => `${n.toFixed(1)} MB`;
+
+/** The history bench (bench/history.bench.ts): start → ready with a big log, the history run's longest step, a year's database. */
+function historyRows(h, failure) {
+  const startTarget = `< ${TARGETS.startSeconds} s`;
+  const stepTarget = `< ${TARGETS.historyStepMs} ms`;
+  const dbTarget = `< ${TARGETS.yearDbMb} MB`;
+  const rows = [];
+  const s = h?.start;
+  if (!s) {
+    rows.push(notMeasured('startClean', 'start → ready', 'host start → ready with a year of use', failure, startTarget));
+  } else {
+    const runs = (values) => values.map((v) => v.toFixed(2)).join(', ');
+    rows.push(
+      {
+        id: 'startClean',
+        short: 'start → ready',
+        bench: `host start → ready (\`cli.js serve\`), a year of use at ${int(s.changes)} changes (${int(s.dbMb)} MB), after a clean shutdown`,
+        result: `${s.cleanSeconds.toFixed(2)} s (median of ${s.cleanRunsSeconds.length}: ${runs(s.cleanRunsSeconds)} s)`,
+        reference: `the same start on an empty data dir: ${s.emptySeconds.toFixed(2)} s (median of ${s.emptyRunsSeconds.length}: ${runs(s.emptyRunsSeconds)} s)`,
+        ratio: '',
+        target: startTarget,
+        met: yesNo(s.cleanSeconds < TARGETS.startSeconds),
+        figure: `${s.cleanSeconds.toFixed(2)} s`,
+      },
+      {
+        id: 'startUnclean',
+        short: 'start → ready after a kill',
+        bench: `the same start after a killed host (the full integrity check runs)`,
+        result: `${s.uncleanSeconds.toFixed(2)} s (median of ${s.uncleanRunsSeconds.length}: ${runs(s.uncleanRunsSeconds)} s)`,
+        reference: `of it the full check: ${s.uncleanCheckRunsMs.map(int).join(', ')} ms`,
+        ratio: '',
+        target: '',
+        met: '',
+        figure: `${s.uncleanSeconds.toFixed(2)} s`,
+      },
+    );
+  }
+  const p = h?.pause;
+  if (!p) {
+    rows.push(notMeasured('historyStep', 'history run, longest step', "the history keeper's run on a year of use", failure, stepTarget));
+  } else {
+    rows.push({
+      id: 'historyStep',
+      short: 'history run, longest step',
+      bench: `the history keeper's run on that year (horizon ${p.horizonDays} days): archive, compact, prune in steps`,
+      result: `longest step ${int(p.longestStepMs)} ms (${p.longestStep ?? '—'}); ${int(p.steps)} steps, ${secs(p.totalSeconds)} s in all`,
+      reference: `archived ${int(p.archivedRuns)} runs and ${int(p.archivedProposals)} proposals, compacted ${int(p.compactedChanges)} changes: the log ${int(p.logRowsBefore)} → ${int(p.logRowsAfter)} rows, the file ${int(p.dbMbBefore)} → ${int(p.dbMbAfter)} MB`,
+      ratio: '',
+      target: stepTarget,
+      met: yesNo(p.longestStepMs < TARGETS.historyStepMs),
+      figure: `${int(p.longestStepMs)} ms`,
+    });
+  }
+  const y = h?.year;
+  if (!y) {
+    rows.push(notMeasured('yearDb', 'a year lived, DB size', 'database after a year lived', failure, dbTarget));
+  } else {
+    const largest = Object.entries(y.tables)
+      .slice(0, 4)
+      .map(([name, mb]) => `${name} ${mb.toFixed(1)}`)
+      .join(', ');
+    const l = y.lived;
+    rows.push({
+      id: 'yearDb',
+      short: 'a year lived, DB size',
+      bench: `database after a year lived: one mission every ${l.everyMinutes} min (${int(l.runs)} runs by the real runner, ${int(l.proposals)} proposals), the user's decisions and ${int(l.userChanges)} changes, the daily history run (horizon 90 days)`,
+      result: `${mbText(y.dbMb)} (largest, MB: ${largest}); the daily runs' longest step: ${int(l.longestHistoryStepMs)} ms, median ${int(l.medianLongestHistoryStepMs)} ms`,
+      reference: `the same year with nothing compacted or archived: ${mbText(y.uncompacted.dbMb)}`,
+      ratio: `${(y.dbMb / y.uncompacted.dbMb).toFixed(2)} of it`,
+      target: dbTarget,
+      met: yesNo(y.dbMb < TARGETS.yearDbMb),
+      figure: mbText(y.dbMb),
+    });
+  }
+  return rows;
+}
+
 /**
  * Every row of one run. `results` holds each bench's JSON (null when it did not run) and
  * `failures` why (a bench that failed or was skipped still has its targeted rows, marked not measured).
  */
-export function benchRows({ engine, hydrate, runner }, failures = {}) {
+export function benchRows({ engine, hydrate, runner, history }, failures = {}) {
   const rows = engineRows(engine, failures.engine ?? 'the engine bench did not run');
   const hydrateAt = rows.findIndex((r) => r.id === 'pointRead');
   rows.splice(hydrateAt < 0 ? rows.length : hydrateAt, 0, hydrateRow(hydrate, failures.hydrate ?? 'the hydrate bench did not run'));
-  return [...rows, ...runnerRows(runner, failures.runner ?? 'the runner bench did not run')];
+  return [...rows, ...runnerRows(runner, failures.runner ?? 'the runner bench did not run'), ...historyRows(history, failures.history ?? 'the history bench did not run')];
 }
