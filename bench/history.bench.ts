@@ -69,6 +69,8 @@ export interface PauseResults {
   logRowsAfter: number;
   dbMbBefore: number;
   dbMbAfter: number;
+  /** of dbMbAfter, free pages (the file does not shrink; later writes reuse them) */
+  freeMbAfter: number;
 }
 
 export interface YearResults {
@@ -230,6 +232,7 @@ async function pauseBench(dir: string, size: Size): Promise<PauseResults> {
       logRowsAfter: after.logRows,
       dbMbBefore: before.fileMb,
       dbMbAfter: after.fileMb,
+      freeMbAfter: after.freeMb,
     };
   } finally {
     await engine.close();
@@ -285,9 +288,9 @@ async function yearBench(size: Size): Promise<YearResults> {
   if (keep) log(`keeping ${compacted.dir} and ${plain.dir}`);
   try {
     log(`a year lived: a mission every ${size.lived.everyMinutes} minutes, daily use, the daily history run`);
-    const year = await liveYearIn(compacted.dir, size.lived, Number(process.env.HORIZON ?? 90));
+    const year = await liveYearIn(compacted.dir, size.lived, 90);
     log('the same year, nothing compacted or archived');
-    const reference = process.env.HORIZON ? year : await liveYearIn(plain.dir, size.lived, 3650);
+    const reference = await liveYearIn(plain.dir, size.lived, 3650);
     return {
       lived: { ...year.summary, everyMinutes: size.lived.everyMinutes ?? 60 },
       dbMb: year.dbMb,
@@ -316,13 +319,14 @@ async function main(): Promise<void> {
   if (part === null || part === 'start' || part === 'pause') {
     if (!cli) throw new Error('pass --cli <out/main/cli.js> (scripts/bench.mjs does)');
     const tmp = tempDataDir('companion-bench-start-');
+    if (keep) log(`keeping ${tmp.dir}`);
     try {
       log(`seeding a year of use: ${size.changes.toLocaleString('en')} changes through the Store`);
       const seeded = await seedYear(tmp.dir, size.changes);
       if (part !== 'pause') results.start = { ...(await startBench(tmp.dir, size)), seedSeconds: seeded.seconds };
       if (part !== 'start') results.pause = await pauseBench(tmp.dir, size);
     } finally {
-      tmp.cleanup();
+      if (!keep) tmp.cleanup();
     }
   }
   if (part === null || part === 'year') results.year = await yearBench(size);

@@ -199,7 +199,7 @@ function historyRows(h, failure) {
       short: 'history run, longest step',
       bench: `the history keeper's run on that year (horizon ${p.horizonDays} days): archive, compact, prune in steps`,
       result: `longest step ${int(p.longestStepMs)} ms (${p.longestStep ?? '—'}); ${int(p.steps)} steps, ${secs(p.totalSeconds)} s in all`,
-      reference: `archived ${int(p.archivedRuns)} runs and ${int(p.archivedProposals)} proposals, compacted ${int(p.compactedChanges)} changes: the log ${int(p.logRowsBefore)} → ${int(p.logRowsAfter)} rows, the file ${int(p.dbMbBefore)} → ${int(p.dbMbAfter)} MB`,
+      reference: `archived ${int(p.archivedRuns)} runs and ${int(p.archivedProposals)} proposals, compacted ${int(p.compactedChanges)} changes: the log ${int(p.logRowsBefore)} → ${int(p.logRowsAfter)} rows, the file ${int(p.dbMbBefore)} → ${int(p.dbMbAfter)} MB, of it ${int(p.freeMbAfter ?? 0)} MB free pages for later writes`,
       ratio: '',
       target: stepTarget,
       met: yesNo(p.longestStepMs < TARGETS.historyStepMs),
