@@ -89,7 +89,7 @@ export const HistoryRun = z.object({
   /** the longest step: how long a tick or an api call could have waited for it */
   longestStepMs: z.number(),
   /** which part of the run that step belonged to */
-  longestStep: z.enum(['archive runs', 'archive proposals', 'compact the log', 'prune the audit trail', 'prune debug captures', 'prune token counts']).nullable(),
+  longestStep: z.enum(['archive runs', 'archive proposals', 'compact the log', 'prune the audit trail', 'prune debug captures', 'prune token counts', 'checkpoint']).nullable(),
   totalMs: z.number(),
   error: z.string().nullable(),
 });

@@ -8,7 +8,8 @@
  * 3. drops compact audit entries older than `activityDays`, debug captures older than the horizon
  *    and token counts older than TOKEN_DAYS_KEPT days.
  * Every part goes in small steps, each one short transaction, with the event loop free between
- * them, so a tick or an api call waits for at most one step; the run records its longest step.
+ * them and a WAL checkpoint every CHECKPOINT_EVERY_STEPS, so a tick or an api call waits for at
+ * most one step; the run records its longest step.
  * At most one run at a time; a run in progress is shared by whoever asks for one. Time comes in
  * through `now` and `timers`; step durations are measured (`measure`) for the record only.
  */
@@ -31,6 +32,14 @@ export const FIRST_CHECK_MS = 5 * 60_000;
 export const COMPACT_ROWS_PER_STEP = 100;
 /** Records archived per step. */
 export const ARCHIVE_RECORDS_PER_STEP = 50;
+/**
+ * A checkpoint after this many steps, as a step of its own: a compaction step dirties a few
+ * hundred pages (compacted events' hashes and bases land on random pages), and SQLite's own
+ * checkpoint every ~80 MB of WAL made about one step in forty wait for it. Measured on the
+ * history bench's 1M-change year: without these, the longest step 400 ms (p99 143 ms); every 4
+ * steps, 138 ms; every 2 steps, 69 ms (p99 11 ms, checkpoints at most 25 ms); the same total time.
+ */
+export const CHECKPOINT_EVERY_STEPS = 2;
 /** Audit trail entries dropped per step. */
 export const AUDIT_ROWS_PER_STEP = 5_000;
 /** Token counts per agent and day are kept this long (budgets need only today). */
@@ -193,7 +202,18 @@ export class HistoryKeeper {
       const ms = measure() - stepStarted;
       if (ms > run.longestStepMs) [run.longestStepMs, run.longestStep] = [ms, part];
       await pause();
+      if (++sinceCheckpoint === CHECKPOINT_EVERY_STEPS) await checkpoint();
       return result;
+    };
+    let sinceCheckpoint = 0;
+    const checkpoint = async () => {
+      const started = measure();
+      store.checkpoint();
+      run.steps++;
+      const ms = measure() - started;
+      sinceCheckpoint = 0;
+      if (ms > run.longestStepMs) [run.longestStepMs, run.longestStep] = [ms, 'checkpoint'];
+      await pause();
     };
     const archiveAll = async (part: HistoryRun['longestStep'], page: (after: ArchiveCursor) => ArchivePage): Promise<number> => {
       let archived = 0;

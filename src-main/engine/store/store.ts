@@ -503,6 +503,15 @@ export class Store {
     return this.factsQuery.read();
   }
 
+  /**
+   * Copies what the WAL holds into the database file now (a passive checkpoint: it waits for no
+   * reader or writer). The history keeper calls it between its steps, so that SQLite's automatic
+   * checkpoint (every ~80 MB of WAL) does not land, whole, on one of them.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
   /** One step of log compaction (compaction.ts): a short transaction; call again until `done`. */
   compactStep(limit: CompactionLimit, maxRows: number): CompactionStep {
     const step = this.compaction.step(limit, maxRows);
