@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       apiKeyEnv: values['llm-api-key-env'] ?? null,
       overrides: { ...(Object.keys(llm).length ? { llm } : {}), ...(tickIntervalMs ? { runner: { tickIntervalMs } } : {}) },
       autoStart: command === 'serve' && !values['no-runner'],
+      log: (level, scope, msg, fields) => logFile?.write(level, scope, msg, fields),
     });
   } catch (error) {
     if (error instanceof DatabaseOpenError) fail(error.message);

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   secrets = await SafeStorageSecretStore.open(dataDir, safeStorage, { log });
   if (secrets.warning) logFile.warn('secrets', secrets.warning, undefined, { backend: secrets.backend });
   try {
-    engine = createEngine({ dataDir, secrets });
+    engine = createEngine({ dataDir, secrets, log: (level, scope, msg, fields) => logFile.write(level, scope, msg, fields) });
   } catch (error) {
     engineError = error instanceof Error ? error.message : String(error);
     logFile.error('engine', 'could not start', error);

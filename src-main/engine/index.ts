@@ -24,10 +24,14 @@ export interface EngineOptions {
   /** applied over the stored settings at start (and saved), e.g. from CLI flags */
   overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings> };
   llmDeps?: LlmClientDeps;
+  /** where the engine's own log lines go (companion.log in the shells); failed LLM calls are logged at warn */
+  log?: EngineLog;
   now?: () => Date;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
 }
+
+export type EngineLog = (level: 'debug' | 'info' | 'warn' | 'error', scope: string, msg: string, fields?: Record<string, unknown>) => void;
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
 
@@ -76,7 +80,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const llm = new LlmClient(() => {
     const s = settings.get().llm;
     return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
-  }, options.llmDeps);
+  }, { log: ({ level, msg, ...fields }) => options.log?.(level, 'llm', msg, fields), ...options.llmDeps });
   const runner = new Runner({ store, settings, llm, emit, now });
   const changed = (touched?: readonly { app: string; table: string }[]) => {
     emit('sync.changed', { seq: store.maxSeq() });

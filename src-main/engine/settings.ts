@@ -6,11 +6,29 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
-import { type PublicSettings, type SettingsPatch, StoredSettings } from '../../src-shared/domain/settings';
+import {
+  EndpointCapabilities,
+  type FeatureVerdict,
+  type LlmFeature,
+  type PublicSettings,
+  type SettingsPatch,
+  StoredSettings,
+  endpointKey,
+} from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
 import type { Db } from './store/db';
 
 export const API_KEY = 'llm.apiKey';
+/** Per endpoint (base URL + model): its detected capabilities and its own max tokens and timeout. */
+const ENDPOINTS_KEY = 'llm.endpoints';
+/** Profiles kept; the least recently saved go first. */
+const ENDPOINTS_KEEP = 50;
+
+interface EndpointProfile {
+  capabilities: EndpointCapabilities;
+  maxTokens?: number;
+  timeoutMs?: number;
+}
 
 export interface SecretStore {
   readonly backend: string;
@@ -71,6 +89,7 @@ export function defaultSettings(): StoredSettings {
 
 export class Settings {
   private cached: StoredSettings | null = null;
+  private endpoints: Record<string, EndpointProfile> | null = null;
   private readonly listeners = new Set<(s: StoredSettings) => void>();
 
   constructor(
@@ -108,6 +127,7 @@ export class Settings {
     const stored = this.secrets.get(API_KEY);
     return {
       ...this.get(),
+      capabilities: this.capabilities(),
       secrets: {
         apiKeySet: Boolean(envKey || stored),
         apiKeySource: envKey ? 'env' : stored ? 'stored' : 'none',
@@ -127,10 +147,78 @@ export class Settings {
       ]);
     }
     if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
+    this.keepLimitsPerEndpoint(current, next.data, patch);
     this.db.prepare("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
+  }
+
+  /**
+   * Max tokens and timeout belong to an endpoint: switching to another endpoint brings back the
+   * values last used with it (unless the same change sets them), and the values in use are saved.
+   */
+  private keepLimitsPerEndpoint(current: StoredSettings, next: StoredSettings, patch: SettingsPatch): void {
+    const key = endpointKey(next.llm);
+    const profile = this.profile(key);
+    if (key !== endpointKey(current.llm)) {
+      if (patch.llm?.maxTokens === undefined && profile.maxTokens !== undefined) next.llm.maxTokens = profile.maxTokens;
+      if (patch.llm?.timeoutMs === undefined && profile.timeoutMs !== undefined) next.llm.timeoutMs = profile.timeoutMs;
+    }
+    this.saveProfile(key, { ...profile, maxTokens: next.llm.maxTokens, timeoutMs: next.llm.timeoutMs });
+  }
+
+  /** What an endpoint (default: the configured one) was found to support. */
+  capabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
+    return this.profile(key).capabilities;
+  }
+
+  /** Remembers (persisted) whether a feature works with an endpoint; returns true when that changed. */
+  learnCapability(key: string, feature: LlmFeature, verdict: FeatureVerdict): boolean {
+    const profile = this.profile(key);
+    const before = profile.capabilities[feature];
+    if (before?.ok === verdict.ok && before.note === verdict.note) return false;
+    this.saveProfile(key, { ...profile, capabilities: { ...profile.capabilities, [feature]: verdict } });
+    return true;
+  }
+
+  /** Forgets what was learnt about an endpoint (default: the configured one), so it is detected afresh. */
+  resetCapabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
+    this.saveProfile(key, { ...this.profile(key), capabilities: {} });
+    return {};
+  }
+
+  private profile(key: string): EndpointProfile {
+    return this.allProfiles()[key] ?? { capabilities: {} };
+  }
+
+  private allProfiles(): Record<string, EndpointProfile> {
+    if (this.endpoints) return this.endpoints;
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(ENDPOINTS_KEY) as { value: string } | undefined;
+    const profiles: Record<string, EndpointProfile> = {};
+    try {
+      for (const [key, raw] of Object.entries((row ? JSON.parse(row.value) : {}) as Record<string, Partial<EndpointProfile>>)) {
+        const capabilities = EndpointCapabilities.safeParse(raw.capabilities ?? {});
+        profiles[key] = {
+          capabilities: capabilities.success ? capabilities.data : {},
+          ...(Number.isInteger(raw.maxTokens) ? { maxTokens: raw.maxTokens } : {}),
+          ...(Number.isInteger(raw.timeoutMs) ? { timeoutMs: raw.timeoutMs } : {}),
+        };
+      }
+    } catch {
+      // an unreadable value is forgotten: capabilities are learnt again
+    }
+    this.endpoints = profiles;
+    return profiles;
+  }
+
+  private saveProfile(key: string, profile: EndpointProfile): void {
+    const { [key]: _old, ...others } = this.allProfiles();
+    const kept = Object.entries(others).slice(-(ENDPOINTS_KEEP - 1));
+    this.endpoints = { ...Object.fromEntries(kept), [key]: profile };
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(ENDPOINTS_KEY, JSON.stringify(this.endpoints));
   }
 
   onChange(listener: (s: StoredSettings) => void): () => void {

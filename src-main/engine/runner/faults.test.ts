@@ -25,11 +25,21 @@ async function iterations() {
 
 describe('LLM faults', () => {
   it('hang → timeout → failed iteration, the mission backs off', async () => {
-    h = await startHarness({ llm: { timeoutMs: 1_000 } });
+    // the attempt's timer is fired by the test: no real wait
+    let fire!: () => void;
+    h = await startHarness({ llm: { timeoutMs: 1_000 }, llmDeps: { timer: () => {
+      const controller = new AbortController();
+      fire = () => controller.abort();
+      return { signal: controller.signal, clear: () => undefined };
+    } } });
     await putMission(h.engine, 'm1', hourly);
     h.llm.enqueue({ hang: true });
-    const tick = await h.engine.call('runner.tick', {});
+    const ticking = h.engine.call('runner.tick', {});
+    const [request] = await h.llm.waitForRequests(1);
+    fire();
+    const tick = await ticking;
     expect(tick).toMatchObject({ due: 1, failed: 1, llmErrors: 1, parseFailures: 0 });
+    await h.llm.waitForAbort(request!); // the connection was closed: the server can stop generating
     expect(h.llm.requests).toHaveLength(1); // a timeout is not retried
     const [it] = await iterations();
     expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 1 s/) });
@@ -50,12 +60,13 @@ describe('LLM faults', () => {
   });
 
   it('429 with Retry-After → waited, then success', async () => {
-    h = await startHarness();
+    const waits: number[] = [];
+    h = await startHarness({ llmDeps: { sleep: async (ms) => void waits.push(ms) } });
     await putMission(h.engine, 'm1', hourly);
     h.llm.enqueue({ status: 429, headers: { 'Retry-After': '1' } }, planReply([{ toolName: 'create_task', params: { title: 'x' }, rationale: 'r' }]));
     const tick = await h.engine.call('runner.tick', {});
     expect(tick).toMatchObject({ planned: 1, proposals: 1, failed: 0 });
-    expect(h.llm.requests[1]!.at - h.llm.requests[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(waits).toEqual([1000]);
     expect((await mission('m1')).failureStreak).toBe(0);
   });
 
@@ -65,8 +76,10 @@ describe('LLM faults', () => {
     h.llm.enqueue({ content: 'Sure! I think you should call Anna.' }, { content: 'As I said: call Anna.' });
     const tick = await h.engine.call('runner.tick', {});
     expect(tick).toMatchObject({ failed: 1, parseFailures: 1, llmErrors: 0 });
-    expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/no JSON block found/);
-    expect((await iterations())[0]).toMatchObject({ status: 'failed', summary: 'The model did not produce a valid plan.' });
+    expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/not a JSON plan/);
+    // the garbage is not sent back (it would only grow the prompt)
+    expect(JSON.stringify(sentMessages(h.llm, 1))).not.toContain('call Anna');
+    expect((await iterations())[0]).toMatchObject({ status: 'failed', summary: 'The model did not produce a valid plan.', error: expect.stringMatching(/did not answer with a plan, even when asked again/) });
   });
 
   it('a garbage HTTP body (not JSON) is a failed LLM call with the text quoted', async () => {

@@ -29,7 +29,7 @@ import type { Settings } from '../settings';
 import type { LocalChange, RecordsQuery, Store } from '../store/store';
 import { TokenLedger, loadAgent } from './agents';
 import { resolveInputs } from './inputs';
-import { EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
+import { type PlanOutcome, PlanError, plan } from './planner';
 import { Semaphore } from './semaphore';
 import { IterationWriter, type MissionRecord, type WriteContext, type Written } from './writer';
 
@@ -85,7 +85,6 @@ export class Runner {
   private readonly semaphore: Semaphore;
   /** per agent: its due missions planned at once */
   private readonly agentSlots = new Map<string, Semaphore>();
-  private readonly capabilities = new EndpointCapabilities();
   readonly ledger: TokenLedger;
   private readonly writer: IterationWriter;
   private tickInFlight: Promise<TickResult> | null = null;
@@ -403,17 +402,24 @@ export class Runner {
         allowed,
         catalog: TOOLS_BY_NAME,
         decision: (tool) => resolvePolicy(tool, ctx.agent.policy),
-        capabilities: this.capabilities,
+        capabilities: this.deps.settings,
         signal,
         runRead: (name, params) => runTool(this.deps.store, name, params, { actor: MISSION_RUNNER, now: this.now(), timeZone }).result,
         onPhase: (phase, round) => this.setPhase(ctx, phase, round),
       });
       this.recordLlmHealth(null);
-      // Paused or deleted while the answer was on its way: the plan is no longer wanted.
-      if (signal.aborted) throw new Aborted('aborted');
+      // Paused or deleted while the answer was on its way: the plan is no longer wanted (its tokens were spent).
+      if (signal.aborted) {
+        this.ledger.record(ctx.agent.id, outcome.usage);
+        throw new Aborted('aborted');
+      }
     } catch (error) {
       if (!(error instanceof PlanError)) throw error; // Aborted included
-      if (error.kind === 'aborted' || signal.aborted) throw new Aborted('aborted');
+      if (error.kind === 'aborted' || signal.aborted) {
+        // Nothing is written for a cancelled run, but what it spent counts against the agent's budget.
+        this.ledger.record(ctx.agent.id, error.usage);
+        throw new Aborted('aborted');
+      }
       if (error.kind === 'llm') this.recordLlmHealth(error.message);
       this.setPhase(ctx, 'writing');
       const written = this.writer.failure(ctx, error);
@@ -511,7 +517,6 @@ export class Runner {
   status(): RunnerStatus {
     const settings = this.deps.settings.get();
     const now = this.now().getTime();
-    const cfg = this.deps.llm.currentConfig();
     return {
       paused: settings.runner.paused,
       running: [...this.running.values()].map((r) => ({ ...r, phaseElapsedMs: Math.max(0, now - Date.parse(r.phaseStartedAt)) })),
@@ -523,7 +528,7 @@ export class Runner {
       llm: {
         configured: Boolean(settings.llm.baseUrl && settings.llm.model),
         ...this.llmHealth,
-        capabilities: this.capabilities.get(EndpointCapabilities.key(cfg)),
+        capabilities: this.deps.settings.capabilities(),
       },
     };
   }

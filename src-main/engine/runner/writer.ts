@@ -28,6 +28,14 @@ import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planne
 import { type RunResult, nextLocalMidnight, scheduleAfterRun } from './schedule';
 
 const DEBUG_KEEP = 200;
+/** An iteration's summary is cut to this (the model's words; shown in lists and in later prompts). */
+const SUMMARY_CHARS = 300;
+const FAILURE_SUMMARY: Record<PlanError['kind'], string> = {
+  llm: 'The LLM call failed.',
+  length: 'The model ran out of tokens before finishing the plan.',
+  'invalid-plan': 'The model did not produce a valid plan.',
+  aborted: 'The run was cancelled.',
+};
 const DEBUG_PRUNE_EVERY = 10;
 
 export type MissionRecord = Mission & { id: string };
@@ -56,6 +64,11 @@ export interface WriterDeps {
   model: () => string;
 }
 
+function bounded(summary: string): string {
+  const text = summary.trim();
+  return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS - 1)}…` : text;
+}
+
 export class IterationWriter {
   private debugSaves = 0;
 
@@ -75,12 +88,13 @@ export class IterationWriter {
       const status: Iteration['status'] = proposals > 0 ? 'awaiting-review' : 'done';
       this.iteration(ctx, {
         status,
-        summary: outcome.summary || (steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
+        summary: bounded(outcome.summary) || (steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
         steps,
         model: outcome.model ?? this.deps.model(),
         usage: outcome.usage,
         latencyMs: outcome.latencyMs,
         plannerMode: outcome.mode,
+        plannerNote: outcome.note,
         error: null,
       }, outcome.debug);
       this.advance(ctx.mission, 'ok');
@@ -94,12 +108,13 @@ export class IterationWriter {
     return store.tx(() => {
       this.iteration(ctx, {
         status: 'failed',
-        summary: error.kind === 'invalid-plan' ? 'The model did not produce a valid plan.' : 'The LLM call failed.',
+        summary: FAILURE_SUMMARY[error.kind],
         steps: [],
         model: this.deps.model(),
         usage: error.usage,
-        latencyMs: null,
+        latencyMs: error.latencyMs,
         plannerMode: error.debug.conversations.at(-1)?.mode ?? null,
+        plannerNote: error.note,
         error: error.message,
       }, error.debug);
       const needsAttention = this.advance(ctx.mission, 'failed');
@@ -173,7 +188,7 @@ export class IterationWriter {
 
   private iteration(
     ctx: WriteContext,
-    fields: Pick<Iteration, 'status' | 'summary' | 'steps' | 'model' | 'usage' | 'latencyMs' | 'plannerMode' | 'error'>,
+    fields: Pick<Iteration, 'status' | 'summary' | 'steps' | 'model' | 'usage' | 'latencyMs' | 'plannerMode' | 'error'> & Pick<Partial<Iteration>, 'plannerNote'>,
     debug: DebugCapture | null,
   ): void {
     const now = this.deps.now().toISOString();

@@ -4,7 +4,7 @@
  */
 import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../../e2e/fixtures/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
-import { createEngine, type Engine } from '../index';
+import { createEngine, type Engine, type EngineLog } from '../index';
 import type { LlmClientDeps } from '../llm/client';
 import { MemorySecretStore } from '../settings';
 import { tempDataDir } from './temp-db';
@@ -26,6 +26,8 @@ export interface HarnessOptions {
   /** reuse a data dir (to simulate a restart) */
   dataDir?: string;
   scripted?: ScriptedLlm;
+  /** the engine's log (default: none) */
+  log?: EngineLog;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -51,6 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     llmDeps: { random: () => 0.001, ...options.llmDeps },
     now: options.start === 'real' ? () => new Date() : () => new Date(clock.now),
     autoStart: false,
+    log: options.log,
   });
   const events: { event: string; payload: any }[] = [];
   engine.on((event, payload) => events.push({ event, payload }));
@@ -99,8 +102,8 @@ export async function listData(engine: Engine, app: string, table: string): Prom
   return records.map((r) => ({ ...r.data, id: r.id }));
 }
 
-/** A JSON plan reply, fenced. */
-export function planReply(steps: unknown[], summary = 'plan'): { content: string } {
+/** A JSON plan reply, fenced (without steps, it says "Nothing to do", as a well-formed empty plan must). */
+export function planReply(steps: unknown[], summary = steps.length ? 'plan' : 'Nothing to do'): { content: string } {
   return { content: '```json\n' + JSON.stringify({ summary, steps }) + '\n```' };
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
+import { DATE_PATTERN } from '../../../src-shared/tools/params';
 import { targetParam } from './describe';
 
 export type FieldKind = 'text' | 'textarea' | 'date' | 'datetime' | 'number' | 'select' | 'record';
@@ -31,8 +32,6 @@ interface JsonProperty {
   maxLength?: number;
 }
 
-const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-
 /** dueDate -> "Due date", taskId -> "Task". */
 export function labelOf(name: string): string {
   const words = name.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -43,9 +42,10 @@ function kindOf(name: string, p: JsonProperty, tool: ToolDef): FieldKind {
   if (name === targetParam(tool)) return 'record';
   if (p.enum) return 'select';
   if (p.type === 'number' || p.type === 'integer') return 'number';
-  if (p.pattern === DATE_PATTERN) return 'date';
+  if (p.pattern === DATE_PATTERN.source) return 'date';
   if (p.pattern?.includes('[T ]')) return 'datetime';
-  if ((p.maxLength ?? 0) > 500) return 'textarea';
+  // One-line texts carry a pattern (tools/params.ts); free text (descriptions, note content) does not.
+  if (p.type === 'string' && !p.pattern) return 'textarea';
   return 'text';
 }
 
