@@ -41,7 +41,8 @@ export function ensureLlama({ jobs = 2 } = {}) {
   const src = join(cache, 'llama.cpp');
   const buildDir = join(cache, 'build');
   const server = join(buildDir, 'bin', 'llama-server');
-  const model = join(cache, 'tiny-qwen2.gguf');
+  // The name carries the model script's version: a changed script makes a new model.
+  const model = join(cache, 'tiny-qwen2-v2.gguf');
 
   if (!existsSync(bundle)) {
     mkdirSync(npmDir, { recursive: true });

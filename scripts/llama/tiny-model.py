@@ -30,7 +30,7 @@ rng = np.random.default_rng(1234)  # fixed seed: the same model every time
 
 w = GGUFWriter(out, "llama")
 w.add_name("mission-companion tiny random qwen2-vocab")
-w.add_context_length(4096)
+w.add_context_length(32768)  # the server caps its context at this
 w.add_embedding_length(n_embd)
 w.add_block_count(n_layer)
 w.add_feed_forward_length(n_ff)

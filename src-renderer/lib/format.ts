@@ -53,6 +53,16 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
+/**
+ * How long since `iso` (an instant from the engine) at `now` (this window's clock), never below
+ * zero: the window's clock ticks coarsely and may run behind the engine's, and a running time of
+ * "-360 ms" means nothing to anyone.
+ */
+export function formatElapsed(iso: string, now: number): string {
+  const ms = now - Date.parse(iso);
+  return formatDuration(Number.isNaN(ms) ? null : Math.max(0, ms));
+}
+
 /** "in 5 min", "3 h ago", "just now": for times close to now; farther ones as a date. */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';

@@ -53,6 +53,13 @@ export function endpointKey(cfg: { baseUrl: string; model: string }): string {
 export const LlmFeature = z.enum(['tools', 'responseFormat', 'jsonSchema', 'grammar']);
 export type LlmFeature = z.infer<typeof LlmFeature>;
 export const FEATURE_ORDER: readonly LlmFeature[] = ['tools', 'responseFormat', 'jsonSchema', 'grammar'];
+/** Each feature in plain words, for notes and Settings (no request-field names on screen). */
+export const FEATURE_WORDS: Record<LlmFeature, string> = {
+  tools: 'tool calling',
+  responseFormat: 'structured output with a JSON schema',
+  jsonSchema: "llama.cpp's JSON schema option",
+  grammar: 'a llama.cpp grammar',
+};
 
 /** What was learnt about one feature: whether it works, why we think so (plain words), and when. */
 export const FeatureVerdict = z.object({ ok: z.boolean(), note: z.string().max(500), at: z.string() });

@@ -122,7 +122,10 @@ export function systemPrompt(ctx: PlannerContext): string {
       `8. If nothing needs doing, call no tool and answer exactly: ${NOTHING_TO_DO}`,
     );
   }
-  return `${agent}${rules.join('\n')}\n\nNow: ${localNow(ctx.now, ctx.timeZone)} in the user's time zone ${ctx.timeZone}; dates and times in tool parameters are read in that zone.\n\nTools:\n${toolBlock(ctx.tools)}`;
+  // In tools mode the tools travel as function schemas (the chat template shows them): listing
+  // them again would only double the prompt, which small local models' contexts cannot afford.
+  const tools = ctx.mode === 'tools' ? (ctx.tools.length ? 'They are given to you as functions.' : toolBlock([])) : toolBlock(ctx.tools);
+  return `${agent}${rules.join('\n')}\n\nNow: ${localNow(ctx.now, ctx.timeZone)} in the user's time zone ${ctx.timeZone}; dates and times in tool parameters are read in that zone.\n\nTools:\n${tools}`;
 }
 
 function cut(text: string): string {

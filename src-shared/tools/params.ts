@@ -17,19 +17,19 @@
  */
 import { z } from 'zod';
 
-/** What String.prototype.trim removes, as a character-class body (JavaScript and GBNF read it alike). */
-const TRIMMED = '\\x00-\\x20\\x7F\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
 /** Characters a JSON string cannot hold unescaped: the quote, the backslash and control characters. */
 const NEEDS_ESCAPE = '"\\\\\\x00-\\x1F';
+/** Those, and what String.prototype.trim removes (a character-class body JavaScript and GBNF read alike). */
+const BLANK_OR_NEEDS_ESCAPE = '"\\\\\\x00-\\x20\\x7F\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
 
 /** One line of 1..max characters starting with a visible one, none needing a JSON escape. */
 export function linePattern(max: number, extraExcluded = ''): string {
-  return `^[^${TRIMMED}${NEEDS_ESCAPE}${extraExcluded}][^${NEEDS_ESCAPE}${extraExcluded}]{0,${max - 1}}$`;
+  return `^[^${BLANK_OR_NEEDS_ESCAPE}${extraExcluded}][^${NEEDS_ESCAPE}${extraExcluded}]{0,${max - 1}}$`;
 }
 
 /** One word of 1..max characters: no whitespace, none needing a JSON escape, nor any of `extraExcluded`. */
 export function wordPattern(max: number, extraExcluded = ''): string {
-  return `^[^${TRIMMED}${NEEDS_ESCAPE}${extraExcluded}]{1,${max}}$`;
+  return `^[^${BLANK_OR_NEEDS_ESCAPE}${extraExcluded}]{1,${max}}$`;
 }
 
 /**

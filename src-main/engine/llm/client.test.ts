@@ -73,7 +73,7 @@ describe('LLM client: the OpenAI wire format and its quirks', () => {
     const r = await ask();
     expect(r).toMatchObject({ content: 'hello', usage: { promptTokens: 7, completionTokens: 3, totalTokens: 10 }, model: 'test-model', finishReason: 'stop', latencyMs: 20 });
     expect(r.attempts).toEqual([{ status: 200, outcome: 'ok', latencyMs: 20, usage: { promptTokens: 7, completionTokens: 3, totalTokens: 10 }, estimated: false, finishReason: 'stop' }]);
-    expect(llm.requests[0]!.body).toMatchObject({ model: 'test-model', temperature: 0.3, max_tokens: 256, stream: false });
+    expect(llm.requests[0]!.body).toMatchObject({ model: 'test-model', temperature: 0.3, max_tokens: 256, stream: true, stream_options: { include_usage: true } });
     expect(llm.requests[0]!.headers.authorization).toBe('Bearer sk-test');
   });
 
@@ -81,6 +81,29 @@ describe('LLM client: the OpenAI wire format and its quirks', () => {
     await ask({ jsonSchema: { type: 'object' }, grammar: 'root ::= "{}"', maxTokens: 8, temperature: 0 });
     expect(llm.requests[0]!.body).toMatchObject({ json_schema: { type: 'object' }, grammar: 'root ::= "{}"', max_tokens: 8, temperature: 0 });
     expect(llm.requests[0]!.body.response_format).toBeUndefined();
+  });
+
+  it('assembles a streamed answer: content pieces, tool-call deltas, finish reason and the final usage chunk', async () => {
+    llm.enqueue({
+      raw: [
+        { choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }], model: 'm' },
+        { choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: null }] },
+        { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'create_', arguments: '{"title":' } }] }, finish_reason: null }] },
+        { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'task', arguments: '"x"}' } }] }, finish_reason: 'tool_calls' }] },
+        { choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } },
+      ]
+        .map((c) => `data: ${JSON.stringify(c)}\n\n`)
+        .join('') + 'data: [DONE]\n\n',
+      contentType: 'text/event-stream',
+    });
+    const r = await ask();
+    expect(r).toMatchObject({ content: 'Hello', model: 'm', finishReason: 'tool_calls', usage: { totalTokens: 11 }, toolCalls: [{ id: 'c1', name: 'create_task', arguments: { title: 'x' } }] });
+    expect(r.attempts[0]).toMatchObject({ estimated: false, status: 200 });
+  });
+
+  it('an error event in the middle of a stream (llama.cpp failing to parse its model) is an HTTP error', async () => {
+    llm.enqueue({ raw: `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'garb' } }] })}\n\ndata: ${JSON.stringify({ error: { code: 500, message: PEG_PARSE_FAILED, type: 'server_error' } })}\n\n`, contentType: 'text/event-stream' });
+    await expect(ask({ maxAttempts: 1 })).rejects.toMatchObject({ kind: 'http', status: 500, detail: PEG_PARSE_FAILED });
   });
 
   it('reads tool calls with content: null and arguments as a JSON string', async () => {

@@ -1,6 +1,7 @@
 /**
  * OpenAI-compatible chat client (OpenAI, OpenRouter, Ollama, LM Studio, llama.cpp server, vLLM).
  *
+ * Answers are streamed (stream.ts), so that closing the connection stops the server's generation.
  * Every HTTP attempt is accounted (status, latency, tokens from `usage` or estimated) and every
  * failed one is logged at warn level (endpoint without secrets, status, duration, short reason).
  * Retries only where another attempt can help (retry.ts), never past the call's deadline. Giving
@@ -13,6 +14,7 @@ import type { Usage } from '../../../src-shared/domain/ai';
 import { decodeArguments } from '../../../src-shared/planner/parser';
 import { describeHttpError, errorDetail, LlmError, safeEndpoint } from './errors';
 import { MAX_ATTEMPTS, backoffMs, parseRetryAfter, worthRetrying } from './retry';
+import { readEventStream } from './stream';
 import { estimateTokens, toUsage } from './usage';
 
 export { LlmError, type LlmErrorKind } from './errors';
@@ -214,7 +216,9 @@ export class LlmClient {
       messages: request.messages,
       temperature: request.temperature ?? cfg.temperature,
       max_tokens: request.maxTokens ?? cfg.maxTokens,
-      stream: false,
+      // streamed so that giving up stops the server (stream.ts); the usage comes in the last chunk
+      stream: true,
+      stream_options: { include_usage: true },
     };
     if (request.tools?.length) {
       body.tools = request.tools;
@@ -330,13 +334,21 @@ export class LlmClient {
     };
     try {
       let response: Response;
-      let text: string;
+      let text = '';
+      let streamed: unknown;
       try {
         response = await this.fetchImpl(url, { ...init, headers, signal: controller.signal });
-        text = await response.text();
+        // a server may answer a stream request with plain JSON (or an error): both are read whole
+        if (response.ok && response.body && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          streamed = await readEventStream(response.body, safeEndpoint(url));
+        } else {
+          text = await response.text();
+        }
       } catch (error) {
+        if (error instanceof LlmError) throw error;
         throw transportError(error);
       }
+      if (streamed !== undefined) return { json: streamed, status: response.status };
       if (!response.ok) {
         const detail = errorDetail(text);
         throw new LlmError('http', describeHttpError(response.status, detail, safeEndpoint(url)), {

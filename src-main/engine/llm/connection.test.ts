@@ -66,8 +66,8 @@ describe('llm.probe: what the endpoint supports, asked explicitly and remembered
     const probe = await h.engine.call('llm.probe', {});
     expect(probe.checks).toEqual([
       { feature: 'tools', ok: false, note: 'The endpoint refused tool calling (it answered 500: "tools param requires --jinja flag").' },
-      { feature: 'responseFormat', ok: false, note: expect.stringMatching(/refused a JSON schema in response_format \(it answered 400: "Failed to initialize samplers/) },
-      { feature: 'jsonSchema', ok: true, note: expect.stringMatching(/took llama.cpp's json_schema field/) },
+      { feature: 'responseFormat', ok: false, note: expect.stringMatching(/refused structured output with a JSON schema \(it answered 400: "Failed to initialize samplers/) },
+      { feature: 'jsonSchema', ok: true, note: expect.stringMatching(/took llama.cpp's JSON schema option/) },
       { feature: 'grammar', ok: true, note: expect.stringMatching(/took a llama.cpp grammar/) },
     ]);
     expect(h.llm.requests.every((r) => r.body.max_tokens <= 48 && r.body.temperature === 0)).toBe(true);

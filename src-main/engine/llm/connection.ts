@@ -8,7 +8,7 @@
  * did not answer what was asked. It learns nothing about capabilities: the probe does that, on
  * request, one feature at a time, and remembers each finding for the endpoint.
  */
-import { type FeatureVerdict, type LlmFeature, endpointKey } from '../../../src-shared/domain/settings';
+import { FEATURE_WORDS, type FeatureVerdict, type LlmFeature, endpointKey } from '../../../src-shared/domain/settings';
 import type { ChatRequest, ChatResult, LlmClient } from './client';
 import { LlmError } from './errors';
 import { saysUnsupported } from './unsupported';
@@ -60,15 +60,11 @@ const REPORT_TOOL = {
   function: { name: 'report_status', description: 'Report your status.', parameters: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } },
 };
 
-const PROBES: Record<LlmFeature, { request: Omit<ChatRequest, 'messages'>; works: (a: ChatResult) => boolean; words: string }> = {
-  tools: { request: { tools: [REPORT_TOOL] }, works: (a) => a.toolCalls.some((c) => c.name === 'report_status'), words: 'tool calling' },
-  responseFormat: {
-    request: { responseFormat: { type: 'json_schema', json_schema: { name: 'status', strict: true, schema: STATUS_SCHEMA } } },
-    works: isStatusOk,
-    words: 'a JSON schema in response_format',
-  },
-  jsonSchema: { request: { jsonSchema: STATUS_SCHEMA }, works: isStatusOk, words: "llama.cpp's json_schema field" },
-  grammar: { request: { grammar: STATUS_GRAMMAR }, works: isStatusOk, words: 'a llama.cpp grammar' },
+const PROBES: Record<LlmFeature, { request: Omit<ChatRequest, 'messages'>; works: (a: ChatResult) => boolean }> = {
+  tools: { request: { tools: [REPORT_TOOL] }, works: (a) => a.toolCalls.some((c) => c.name === 'report_status') },
+  responseFormat: { request: { responseFormat: { type: 'json_schema', json_schema: { name: 'status', strict: true, schema: STATUS_SCHEMA } } }, works: isStatusOk },
+  jsonSchema: { request: { jsonSchema: STATUS_SCHEMA }, works: isStatusOk },
+  grammar: { request: { grammar: STATUS_GRAMMAR }, works: isStatusOk },
 };
 
 function isStatusOk(answer: ChatResult): boolean {
@@ -90,14 +86,14 @@ export async function probeCapabilities(llm: LlmClient, learn: (key: string, fea
     try {
       const answer = await tiny(llm, { messages: [{ role: 'user', content: ask }], ...probe.request }, PROBE_MAX_TOKENS);
       check = probe.works(answer)
-        ? { feature, ok: true, note: `The endpoint took ${probe.words} and the model used it (probe).` }
+        ? { feature, ok: true, note: `The endpoint took ${FEATURE_WORDS[feature]} and the model used it (probe).` }
         : feature === 'tools'
           ? { feature, ok: false, note: 'Asked to call a tool, the model answered in plain text (probe).' }
-          : { feature, ok: false, note: `The endpoint took ${probe.words} but the answer did not follow it (probe).` };
+          : { feature, ok: false, note: `The endpoint took ${FEATURE_WORDS[feature]} but the answer did not follow it (probe).` };
     } catch (error) {
       check =
         error instanceof LlmError && saysUnsupported(error)
-          ? { feature, ok: false, note: `The endpoint refused ${probe.words} (it answered ${error.status}: "${error.detail.slice(0, 120)}").` }
+          ? { feature, ok: false, note: `The endpoint refused ${FEATURE_WORDS[feature]} (it answered ${error.status}: "${error.detail.slice(0, 120)}").` }
           : { feature, ok: null, note: `Could not tell: ${(error as Error).message}` };
     }
     if (check.ok !== null) learn(key, feature, { ok: check.ok, note: check.note, at: new Date(llm.clock()).toISOString() });

@@ -7,6 +7,7 @@
  * repair round showing the model its errors; an answer cut off at max tokens is its own failure.
  */
 import type { DebugConversation } from '../../../src-shared/domain/ai';
+import { FEATURE_WORDS } from '../../../src-shared/domain/settings';
 import { jsonSchemaToGbnf } from '../../../src-shared/planner/grammar';
 import { type ParseResult, parsePlan, planResponseFormat } from '../../../src-shared/planner/parser';
 import { planJsonSchema } from '../../../src-shared/planner/plan-schema';
@@ -17,11 +18,6 @@ import { saysUnsupported } from '../llm/unsupported';
 import { type PlanOutcome, type PlanStepOut, PlanError, type Session, type StructuredForm } from './plan-session';
 
 const FORMS: readonly StructuredForm[] = ['responseFormat', 'jsonSchema', 'grammar'];
-const FORM_WORDS: Record<StructuredForm, string> = {
-  responseFormat: 'a JSON schema in response_format',
-  jsonSchema: "llama.cpp's json_schema field",
-  grammar: "a llama.cpp grammar",
-};
 /** Of a failed answer, at most this much goes back to the model in the repair round. */
 const REPAIR_ECHO_CHARS = 4_000;
 
@@ -47,11 +43,11 @@ async function callStructured(session: Session, conv: DebugConversation, message
     if (known?.ok === false) continue;
     try {
       const answer = await session.call(conv, messages, formRequest(form, tools), form);
-      if (!known?.ok) session.learn(form, true, `The endpoint accepted ${FORM_WORDS[form]}.`);
+      if (!known?.ok) session.learn(form, true, `The endpoint accepted ${FEATURE_WORDS[form]}.`);
       return { answer, form };
     } catch (error) {
       if (!(error instanceof PlanError) || !error.llmError || !saysUnsupported(error.llmError)) throw error;
-      const why = `The endpoint refused ${FORM_WORDS[form]} (it answered ${error.llmError.status}: "${error.llmError.detail.slice(0, 120)}").`;
+      const why = `The endpoint refused ${FEATURE_WORDS[form]} (it answered ${error.llmError.status}: "${error.llmError.detail.slice(0, 120)}").`;
       session.learn(form, false, why);
       session.note(`${why} Tried the next way of constraining the plan.`);
     }

@@ -167,7 +167,7 @@ describe('JSON-plan mode', () => {
     expect(h.llm.requests[1]!.body).toMatchObject({ json_schema: { anyOf: expect.any(Array) } });
     expect(h.llm.requests[1]!.body.response_format).toBeUndefined();
     expect(h.llm.requests[2]!.body.grammar).toMatch(/^root ::= /m);
-    expect(first.iteration.plannerNote).toMatch(/refused a JSON schema in response_format \(it answered 400: "Failed to initialize samplers/);
+    expect(first.iteration.plannerNote).toMatch(/refused structured output with a JSON schema \(it answered 400: "Failed to initialize samplers/);
     // the next run goes straight to the grammar
     await run();
     expect(h.llm.requests).toHaveLength(4);

@@ -11,7 +11,7 @@ import { useRunnerTimeZone } from '../settings/timeZone';
 import { STATE_TEXT, useMission } from './data';
 import { IterationTimeline } from './IterationTimeline';
 import { RunNow } from './RunNow';
-import { StateControls } from './StateControls';
+import { ResumeButton, StateControls } from './StateControls';
 import { usePickableRecords } from './useModuleRecords';
 
 function InputsList({ mission }: { mission: Mission }) {
@@ -94,10 +94,13 @@ export function MissionDetail({ missionId }: { missionId: string }) {
         <span className={`badge state-${mission.state}`}>{STATE_TEXT[mission.state]}</span>
       </div>
       {mission.needsAttention && (
-        <p className="error callout">
-          This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last iteration below, then
-          Resume or Run now.
-        </p>
+        <div className="error callout">
+          <p>
+            This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last iteration below, then
+            Resume or Run now.
+          </p>
+          <ResumeButton mission={mission} />
+        </div>
       )}
       <RunNow missionId={mission.id} disabled={mission.state !== 'active'}>
         <StateControls mission={mission} />

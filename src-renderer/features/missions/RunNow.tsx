@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { api } from '../../api/client';
 import { flushOutbox, requestSync } from '../../db/sync';
-import { formatDuration } from '../../lib/format';
+import { formatElapsed } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { useNow } from '../../ui/useNow';
@@ -31,7 +31,7 @@ export function RunNow({ missionId, disabled, children }: { missionId: string; d
       {(run.busy || live) && (
         <p className="run-progress" role="status">
           <span className="spinner" aria-hidden="true" />
-          Running{live ? `: ${phaseText(live.phase)}${live.round && live.round > 1 ? ` (round ${live.round})` : ''}, ${formatDuration(now - Date.parse(live.startedAt))}` : '…'}
+          Running{live ? `: ${phaseText(live.phase)}${live.round && live.round > 1 ? ` (round ${live.round})` : ''}, ${formatElapsed(live.startedAt, now)}` : '…'}
         </p>
       )}
       <ErrorText error={run.error} prefix="Run failed: " />

@@ -6,7 +6,7 @@ import type { RunnerStatus, TickResult } from '../../../src-shared/api';
 import { api } from '../../api/client';
 import { useSyncState } from '../../db/hooks';
 import type { SyncState } from '../../db/sync';
-import { formatDuration, formatRelative } from '../../lib/format';
+import { formatElapsed, formatRelative } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
 import { useAction } from '../../lib/useAction';
 import { useNow } from '../../ui/useNow';
@@ -15,7 +15,7 @@ import { phaseText, setRunnerStatus, useRunnerStatus } from './runnerStatus';
 function runnerText(s: RunnerStatus, now: number): string {
   if (s.running.length === 1) {
     const r = s.running[0]!;
-    return `Planning “${r.missionTitle}” — ${phaseText(r.phase)}, ${formatDuration(now - Date.parse(r.startedAt))}`;
+    return `Planning “${r.missionTitle}” — ${phaseText(r.phase)}, ${formatElapsed(r.startedAt, now)}`;
   }
   if (s.running.length > 1) return `Planning ${s.running.length} missions`;
   return s.paused ? 'Paused' : 'Idle';
