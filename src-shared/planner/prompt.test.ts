@@ -52,6 +52,13 @@ describe('planner prompt', () => {
     expect(u).not.toContain('feedback 7');
   });
 
+  it('tools mode does not list the tools again: they travel as function schemas', () => {
+    const s = systemPrompt(ctx({ mode: 'tools' }));
+    expect(s).toContain('They are given to you as functions.');
+    expect(s).not.toContain('create_task (todo, write)');
+    expect(s).toContain('If nothing needs doing, call no tool and answer exactly: Nothing to do');
+  });
+
   it("never feeds a failed run's summary back; errors and summaries go in at most 200 characters", () => {
     const u = userPrompt(
       ctx({

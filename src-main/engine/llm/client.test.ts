@@ -10,6 +10,8 @@ import { JINJA_REQUIRED, PEG_PARSE_FAILED, SAMPLERS_FAILED, llamaError } from '.
 import { startHarness } from '../testing/harness';
 import { type AttemptTimer, type LlmConfig, LlmClient, LlmError, type LlmLogEntry, MAX_ATTEMPTS, parseRetryAfter } from './client';
 import { SLOW_FAILURE_MS } from './retry';
+import { nodeFetch } from './transport';
+import { createServer } from 'node:http';
 
 let llm: ScriptedLlm;
 let config: LlmConfig;
@@ -43,7 +45,7 @@ function makeClient(): LlmClient {
     log: (entry) => logs.push(entry),
     // the server's time passes on the injected clock, not the wall clock
     fetch: async (url, init) => {
-      const response = await fetch(url, init);
+      const response = await nodeFetch(url, init);
       now += serverTakesMs;
       return response;
     },
@@ -174,6 +176,32 @@ describe('LLM client: which failures are retried', () => {
     expect(llm.requests).toHaveLength(1);
   });
 
+  it('a failure that took long is not retried (it would take as long again), but for a 429', async () => {
+    serverTakesMs = SLOW_FAILURE_MS;
+    llm.enqueue({ status: 504 }, { content: 'not asked' });
+    await expect(ask()).rejects.toMatchObject({ status: 504 });
+    expect(llm.requests).toHaveLength(1);
+    llm.reset();
+    llm.enqueue({ status: 429 }, { content: 'asked again' });
+    expect((await ask()).content).toBe('asked again');
+  });
+
+  it('a connection dropped in the middle of the answer is said so, and not retried', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'half an ans' } }] })}\n\n`, () => res.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      config = { ...config, baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1` };
+      const error = (await ask().catch((e: unknown) => e)) as LlmError;
+      expect(error).toMatchObject({ kind: 'bad-response', message: expect.stringMatching(/closed the connection in the middle of its answer/) });
+      expect(error.attempts).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it('an answer saying a feature is unsupported is never retried, whatever its status', async () => {
     llm.enqueue(llamaError(500, JINJA_REQUIRED, 'server_error'), llamaError(400, SAMPLERS_FAILED, 'invalid_request_error'));
     await expect(ask({ tools: [{}] })).rejects.toMatchObject({ status: 500, detail: JINJA_REQUIRED });
@@ -279,8 +307,11 @@ describe('LLM client: every failed call is logged', () => {
   });
 
   it('never with a secret: not the API key, not credentials written into the base URL', async () => {
+    // credentials in the base URL (a proxy with basic auth) are used, never shown
     config = { ...config, baseUrl: llm.url.replace('http://', 'http://user:pa55word@') };
+    llm.enqueue({ status: 500 });
     const error = (await ask({ maxAttempts: 1 }).catch((e: unknown) => e)) as LlmError;
+    expect(llm.requests[0]!.headers.authorization).toBe('Bearer sk-test');
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ level: 'warn', endpoint: llm.url });
     expect(JSON.stringify(logs) + error.message).not.toMatch(/pa55word|sk-test/);

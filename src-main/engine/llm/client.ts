@@ -15,6 +15,7 @@ import { decodeArguments } from '../../../src-shared/planner/parser';
 import { describeHttpError, errorDetail, LlmError, safeEndpoint } from './errors';
 import { MAX_ATTEMPTS, backoffMs, parseRetryAfter, worthRetrying } from './retry';
 import { readEventStream } from './stream';
+import { nodeFetch } from './transport';
 import { estimateTokens, toUsage } from './usage';
 
 export { LlmError, type LlmErrorKind } from './errors';
@@ -189,7 +190,7 @@ export class LlmClient {
     private readonly config: () => LlmConfig,
     deps: LlmClientDeps = {},
   ) {
-    this.fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
+    this.fetchImpl = deps.fetch ?? nodeFetch;
     this.sleep = deps.sleep ?? abortableSleep;
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? Date.now;
@@ -324,12 +325,15 @@ export class LlmClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
+    let answering = false;
     const transportError = (error: unknown): LlmError => {
       if (signal?.aborted) return new LlmError('aborted', 'The LLM call was cancelled.');
       if (timer.signal.aborted) return new LlmError('timeout', `The LLM at ${safeEndpoint(url)} did not answer within ${Math.max(1, Math.round(budget / 1000))} s.`);
-      const e = error as { message?: string; cause?: { code?: string; message?: string } };
+      const e = error as { message?: string; code?: string; cause?: { code?: string; message?: string } };
       // Some causes quote the URL, credentials included: never pass those on.
-      const cause = String(e?.cause?.code ?? e?.cause?.message ?? e?.message ?? error).replace(/\/\/[^/@\s]*@/g, '//');
+      const cause = String(e?.code ?? e?.cause?.code ?? e?.cause?.message ?? e?.message ?? error).replace(/\/\/[^/@\s]*@/g, '//');
+      // Reached, then dropped mid-answer: not "unreachable", and not worth repeating the whole answer.
+      if (answering) return new LlmError('bad-response', `The LLM at ${safeEndpoint(url)} closed the connection in the middle of its answer (${cause}).`);
       return new LlmError('unreachable', `Could not reach the LLM at ${safeEndpoint(url)} (${cause}). Is the server running and the base URL right?`);
     };
     try {
@@ -338,6 +342,7 @@ export class LlmClient {
       let streamed: unknown;
       try {
         response = await this.fetchImpl(url, { ...init, headers, signal: controller.signal });
+        answering = true;
         // a server may answer a stream request with plain JSON (or an error): both are read whole
         if (response.ok && response.body && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
           streamed = await readEventStream(response.body, safeEndpoint(url));

@@ -1,9 +1,10 @@
 /**
- * Which failed attempts are worth another one. Network errors, 408, 429, 502, 503 and 504 are
- * (the server was unreachable, overloaded or restarting). A 500 is only when it came back fast
- * and does not say a feature is unsupported: a 500 after a long generation (a server that could
- * not parse its own model's output) would only repeat that wait. A timeout is not (the endpoint
- * is busy or stuck; the mission backs off instead), nor is anything the request itself caused.
+ * Which failed attempts are worth another one: an unreachable server, 408, 429, 502, 503, 504 and a
+ * 500 that does not say a feature is unsupported, each only when it failed fast (within
+ * SLOW_FAILURE_MS; a 429 at any time): a 500 after a long generation (a server that could not parse
+ * its own model's output) or a gateway timing out would only repeat that wait. Never a timeout
+ * (the endpoint is busy or stuck; the mission backs off instead), an answer dropped mid-way, or
+ * anything the request itself caused.
  */
 import type { LlmError } from './errors';
 import { saysUnsupported } from './unsupported';
@@ -12,15 +13,18 @@ export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 60_000;
-/** A 500 slower than this is not retried. */
+/** A failure slower than this is not retried (but for 429). */
 export const SLOW_FAILURE_MS = 5_000;
 const TRANSIENT_STATUSES = new Set([408, 429, 502, 503, 504]);
 
 export function worthRetrying(error: LlmError, latencyMs: number): boolean {
+  // A failure that took long would likely take as long again (a gateway timing out, a server
+  // failing after a long generation); a 429 says when to come back.
+  if (latencyMs >= SLOW_FAILURE_MS && error.status !== 429) return false;
   if (error.kind === 'unreachable') return true;
   if (error.kind !== 'http' || error.status === undefined) return false;
   if (TRANSIENT_STATUSES.has(error.status)) return true;
-  return error.status === 500 && latencyMs < SLOW_FAILURE_MS && !saysUnsupported(error);
+  return error.status === 500 && !saysUnsupported(error);
 }
 
 /** Full-jitter exponential back-off before attempt n+1. */
