@@ -23,8 +23,8 @@ test('without --jinja: the run falls back, says why, and the endpoint is remembe
   const iteration = page.getByRole('listitem', { name: /^Iteration started .*: awaiting-review/ });
   await expect(iteration).toContainText('Tool calling did not work: the endpoint refused tool calling (it answered 500: "tools param requires --jinja flag")');
   await iteration.getByRole('button', { name: /Show debug view/ }).click();
-  await expect(iteration.getByRole('list', { name: 'Attempts of call 1' })).toContainText(/Attempt 1: 500 error after \d+ ms, ~[\d,]+ tokens \(estimated\)/);
-  await expect(iteration.getByRole('list', { name: 'Attempts of call 1' }).getByRole('listitem')).toHaveCount(1);
+  await expect(iteration.getByRole('list', { name: 'Attempts: tools mode, call 1' })).toContainText(/Attempt 1: 500 error after \d+ ms, ~[\d,]+ tokens \(estimated\)/);
+  await expect(iteration.getByRole('list', { name: 'Attempts: tools mode, call 1' }).getByRole('listitem')).toHaveCount(1);
 
   await goTo(page, 'Settings');
   const capabilities = page.getByRole('region', { name: 'What this endpoint supports' });

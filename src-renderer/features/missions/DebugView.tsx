@@ -61,7 +61,7 @@ function Conversation({ conversation }: { conversation: DebugConversation }) {
         <div key={i} className="debug-message">
           <span className="muted small">{callHeading(c, i)}</span>
           {c.attempts && c.attempts.length > 0 && (
-            <ol className="debug-attempts" aria-label={`Attempts of call ${i + 1}`}>
+            <ol className="debug-attempts" aria-label={`Attempts: ${conversation.mode} mode, call ${i + 1}`}>
               {c.attempts.map((a, j) => (
                 <li key={j} className={a.outcome === 'ok' ? 'muted small' : 'warn small'}>
                   Attempt {j + 1}: {attemptText(a)}
