@@ -20,7 +20,9 @@ export function nodeFetch(input: string | URL | Request, init: RequestInit = {})
     const signal = init.signal;
     const abortError = () => Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
     if (signal?.aborted) return reject(abortError());
-    const request = (url.protocol === 'https:' ? https : http).request(url, { method: init.method ?? 'GET', headers }, (response) => {
+    // A fresh connection per request: reusing a kept-alive socket the server has just closed fails
+    // with ECONNRESET (seen with llama-server), and LLM calls are few and long, so reuse saves little.
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: init.method ?? 'GET', headers, agent: false }, (response) => {
       const out = new Headers();
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(', ') : value);
