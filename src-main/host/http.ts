@@ -29,6 +29,8 @@ export interface HttpHostOptions {
   log?: (line: string) => void;
   /** default HEARTBEAT_MS */
   heartbeatMs?: number;
+  /** `serve --sync`: /sync/… and /health go to the sync server (its own auth), src-main/server */
+  sync?: { handles(pathname: string): boolean; handle(req: IncomingMessage, res: ServerResponse): void; close(): void };
 }
 
 export interface HttpHost {
@@ -210,6 +212,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (options.sync?.handles(url.pathname)) return options.sync.handle(req, res);
     const task = url.pathname === '/api/events'
       ? handleEvents(req, res, url)
       : url.pathname.startsWith('/api/')
@@ -236,6 +239,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     async close() {
       clearInterval(heartbeat);
       unsubscribe();
+      options.sync?.close();
       for (const client of sseClients) client.end();
       sseClients.clear();
       // server.close() waits for every open connection: idle keep-alive ones are closed at once,

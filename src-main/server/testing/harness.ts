@@ -182,3 +182,55 @@ export function taskInsert(id: string, title: string, at = '2026-11-30T10:00:00.
     ...extra,
   };
 }
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** An open SSE stream read with fetch: `next()` resolves with the next event (other than heartbeats unless asked). */
+export interface TestStream {
+  next(options?: { includeHeartbeats?: boolean }): Promise<SseEvent>;
+  close(): void;
+}
+
+export async function openStream(client: SyncTestClient, appId: string, collections: string[], since = ''): Promise<TestStream> {
+  const controller = new AbortController();
+  const q = new URLSearchParams({ collections: collections.join(','), since });
+  const res = await fetch(`${client.baseUrl}/sync/${appId}/stream?${q}`, { headers: client.headers(), signal: controller.signal });
+  if (res.status !== 200 || !res.body) throw new Error(`stream answered ${res.status}: ${await res.text()}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const queue: SseEvent[] = [];
+  async function fill(): Promise<void> {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of frame.split('\n')) {
+          if (line.startsWith('event: ')) event = line.slice(7);
+          else if (line.startsWith('data: ')) data.push(line.slice(6));
+        }
+        if (data.length > 0) queue.push({ event, data: JSON.parse(data.join('\n')) as unknown });
+        if (queue.length > 0) return;
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended');
+      buffer += value;
+    }
+  }
+  return {
+    async next(options = {}) {
+      for (;;) {
+        if (queue.length === 0) await fill();
+        const e = queue.shift()!;
+        if (e.event !== 'heartbeat' || options.includeHeartbeats) return e;
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
