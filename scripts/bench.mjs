@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { findChromium } from './chromium.mjs';
+import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -19,13 +20,13 @@ const quick = process.argv.includes('--quick');
 // `--only engine|runner|hydrate`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-if (only !== null && !['engine', 'runner', 'hydrate'].includes(only)) {
-  console.error('bench: --only takes engine, runner or hydrate');
+if (only !== null && !['engine', 'runner', 'hydrate', 'sync-server'].includes(only)) {
+  console.error('bench: --only takes engine, runner, hydrate or sync-server');
   process.exit(2);
 }
 const chromium = findChromium();
 
-const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300 };
+const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, syncRatio: 0.3 };
 
 async function buildBenches() {
   const common = { configFile: false, root, logLevel: 'warn', build: { minify: false, target: 'es2023' } };
@@ -38,7 +39,7 @@ async function buildBenches() {
       outDir: join(outDir, 'node'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts') },
+        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts') },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
@@ -161,6 +162,15 @@ function runnerRows(r) {
   ];
 }
 
+/** The sync server's figures (bench/sync-server.bench.ts), printed on their own. */
+function printSyncServer(r) {
+  const w = r.workload;
+  console.log(`\nSync server on PostgreSQL ${r.postgres} (server in its own process, HTTP on loopback; target >= ${TARGETS.syncRatio} of raw):`);
+  console.log(`  push  ${int(w.changes)} changes in changesets of ${int(w.batch)}: ${int(r.push.perSec)} changes/s; raw INSERT of the same rows ${int(r.rawInsert.perSec)} rows/s; ratio ${r.pushRatio.toFixed(2)} (${yesNo(r.pushRatio >= TARGETS.syncRatio)})`);
+  console.log(`  pull  ${int(w.changes)} changes in ${int(r.pull.pages)} pages: ${int(r.pull.perSec)} changes/s; raw SELECT of the same rows ${int(r.rawSelect.perSec)} rows/s; ratio ${r.pullRatio.toFixed(2)} (${yesNo(r.pullRatio >= TARGETS.syncRatio)})`);
+  console.log(`  idle  ${int(r.idle.devices)} devices on the live channel: server RSS ${int(r.idle.rssMb)} MB (${int(r.idle.rssMbBefore)} MB before they connected, ~${int(r.idle.kbPerDevice)} KB per device; V8 heap in use ${int(r.idle.heapUsedMb)} MB)`);
+}
+
 function printTable(table) {
   const cols = ['bench', 'result', 'reference', 'ratio', 'target', 'met'];
   const widths = cols.map((c) => Math.max(c.length, ...table.map((r) => String(r[c]).length)));
@@ -185,9 +195,13 @@ async function main() {
   let hydrate = null;
   if (chromium) hydrate = await run('hydrate', ['--page', join(outDir, 'page', 'page.js')]);
   else console.error('[bench] no Chromium found (set CHROMIUM_PATH): the hydrate bench is skipped.');
+  let syncServer = null;
+  if (findPostgresBin() || process.env.TEST_DATABASE_URL) syncServer = await run('sync-server');
+  else console.error(`[bench] the sync server bench is skipped. ${HOW_TO_GET_POSTGRES}`);
   const table = [...rows(engine, hydrate), ...runnerRows(runner)];
   console.log(`\nMission Companion benchmarks${quick ? ' (--quick: 10x smaller)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${int(totalmem() / 2 ** 30)} GB, Node ${process.version} (engine flags: ${ENGINE_NODE_FLAGS.join(' ')})\n`);
   printTable(table);
+  if (syncServer) printSyncServer(syncServer);
   const results = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -196,6 +210,7 @@ async function main() {
     engine,
     hydrate,
     runner,
+    syncServer,
     table,
     seconds: Math.round((Date.now() - started) / 1000),
   };

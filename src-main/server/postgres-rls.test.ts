@@ -176,7 +176,7 @@ describe('Postgres storage: the cursor is lossless under concurrent pushes', () 
       const seen: string[] = [];
       const read = async (afterSeq: number) => {
         const page = await storage.changesSince(userId, { appId: 'todo', table: 'tasks', afterSeq, excludeClientId: 'reader', limit: 100 });
-        seen.push(...page.changes.map((c) => c.eventId));
+        seen.push(...(JSON.parse(page.wire) as { eventId: string }[]).map((c) => c.eventId));
         return page.throughSeq;
       };
       const cursor = await read(0);

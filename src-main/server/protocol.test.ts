@@ -23,7 +23,7 @@ describe.each(backends)('sync server on $name', (backend) => {
   let t: TestServer;
   beforeEach(async () => {
     ({ storage, cleanup } = await backend.open());
-    t = await startTestServer(storage, { pageSize: 50 });
+    t = await startTestServer(storage, { pageSize: 50, now: () => new Date('2026-11-30T11:00:00.000Z') });
   });
   afterEach(async () => {
     await t.close();
@@ -47,14 +47,35 @@ describe.each(backends)('sync server on $name', (backend) => {
       ['u1', 'update'],
       ['d1', 'delete'],
     ]);
-    const [insert, update, del] = changes as [SyncChangeOut, SyncChangeOut, SyncChangeOut];
-    // field_meta kept for inserts too (upstream stores {} there)
-    expect(insert.fields.title).toEqual({ value: 'Buy milk', at: '2026-11-30T10:00:00.000Z' });
-    expect(insert.data).toMatchObject({ title: 'Buy milk', done: false });
-    expect(insert).toMatchObject({ app: 'todo', table: 'tasks', id: 't1', spaceId: 'space-1', origin: 'user', clientId: 'laptop', schemaVersion: 1 });
-    expect(insert.actor).toEqual({ kind: 'user', principalId: 'user:local', displayName: 'You' });
-    expect(update.fields).toEqual({ done: { value: true, at: '2026-11-30T10:05:00.000Z' } });
-    expect(del.deletedAt).toBe('2026-11-30T10:06:00.000Z');
+    // The whole wire form, exactly (both storages must answer the same)
+    const common = { schemaVersion: 1, app: 'todo', table: 'tasks', clientId: 'laptop', createdAt: '2026-11-30T11:00:00.000Z' };
+    const at = '2026-11-30T10:00:00.000Z';
+    expect(changes).toEqual([
+      {
+        ...common,
+        eventId: 'ev-t1-Buy milk',
+        id: 't1',
+        op: 'insert',
+        // field_meta kept for inserts too (upstream stores {} there)
+        fields: { title: { value: 'Buy milk', at }, done: { value: false, at }, deletedAt: { value: null, at } },
+        data: { title: 'Buy milk', done: false, deletedAt: null },
+        actor: { kind: 'user', principalId: 'user:local', displayName: 'You' },
+        origin: 'user',
+        spaceId: 'space-1',
+      },
+      { ...common, eventId: 'u1', id: 't1', op: 'update', fields: { done: { value: true, at: '2026-11-30T10:05:00.000Z' } }, actor: null, origin: 'user', spaceId: null },
+      {
+        ...common,
+        eventId: 'd1',
+        id: 't2',
+        op: 'delete',
+        fields: { deletedAt: { value: '2026-11-30T10:06:00.000Z', at: '2026-11-30T10:06:00.000Z' } },
+        deletedAt: '2026-11-30T10:06:00.000Z',
+        actor: null,
+        origin: null,
+        spaceId: null,
+      },
+    ] satisfies SyncChangeOut[]);
 
     // the pushing device does not get its own changes back
     expect((await laptop.pullAll('todo', 'tasks')).changes).toEqual([]);
@@ -159,7 +180,7 @@ describe.each(backends)('sync server on $name', (backend) => {
     const batch = [row('a'), row('b'), { ...row('c'), op: 'upsert' as unknown as 'insert' }, row('d')];
     await expect(storage.push(userId!, 'todo', 'dev', batch, '2026-11-30T10:00:00.000Z')).rejects.toThrow();
     const page = await storage.changesSince(userId!, { appId: 'todo', table: null, afterSeq: 0, excludeClientId: null, limit: 100 });
-    expect(page.changes).toEqual([]);
+    expect(page).toMatchObject({ wire: '[]', count: 0 });
     // and the same rows go in once the batch is sound
     expect((await storage.push(userId!, 'todo', 'dev', [row('a'), row('b')], '2026-11-30T10:00:00.000Z')).accepted).toBe(2);
   });

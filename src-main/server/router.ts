@@ -14,7 +14,7 @@ import { ApiError, HTTP_STATUS, issuesOf } from '../../src-shared/api';
 import { SYNC_MAX_BODY_BYTES, SYNC_PAGE_SIZE, SyncClaimRequest, SyncName, type SyncClaimResponse, type SyncResponse } from '../../src-shared/domain/sync-protocol';
 import { createHybridClock, randomNodeId, stampSortKey, type HybridClock } from '../../src-shared/hlc';
 import { type Authenticator, type JwtOptions, bearerToken, createAuthenticator } from './auth';
-import { parseChangeset, toWire } from './changes';
+import { parseChangeset } from './changes';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ChangesPage, SyncStorage } from './storage';
 import { STREAM_HEARTBEAT_MS, StreamHub } from './stream';
@@ -47,8 +47,12 @@ export interface SyncRouter {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  sendJsonText(res, status, JSON.stringify(body), extra);
+}
+
+function sendJsonText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { ...JSON_HEADERS, ...extra });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 /** Reads a request body of at most SYNC_MAX_BODY_BYTES; beyond that, 413 (the rest is discarded). */
@@ -114,8 +118,10 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
     return parsed.data;
   }
 
-  function answer(page: ChangesPage): SyncResponse {
-    return { serverChanges: page.changes.map(toWire), conflicts: [], syncedUntil: cursor(page.throughSeq), hasMore: page.hasMore };
+  /** A `SyncResponse` as JSON text around the page's ready-made wire JSON. */
+  function answer(page: ChangesPage, extra: Pick<SyncResponse, 'accepted' | 'duplicates'> = {}): string {
+    const tail = JSON.stringify({ conflicts: [], syncedUntil: cursor(page.throughSeq), hasMore: page.hasMore, ...extra } satisfies Omit<SyncResponse, 'serverChanges'>);
+    return `{"serverChanges":${page.wire},${tail.slice(1)}`;
   }
 
   async function push(req: IncomingMessage, res: ServerResponse, appId: string, url: URL): Promise<void> {
@@ -127,12 +133,12 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
     } catch (error) {
       throw new ApiError('BAD_INPUT', `The body is not valid JSON: ${(error as Error).message}`);
     }
-    const set = parseChangeset(body, appId, clientIdOf(req, url), clock);
-    const result = await storage.push(userId, appId, set.clientId, set.changes, now().toISOString());
+    const set = parseChangeset(body, appId, clientIdOf(req, url), clock, text);
+    // The answer's delta: what other clients pushed since `since`, in every collection of the app, paged.
+    const delta = { appId, table: null, afterSeq: decodeCursor(storage.storageId, set.since), excludeClientId: set.clientId, limit: pageSize };
+    const result = await storage.push(userId, appId, set.clientId, set.changes, now().toISOString(), delta);
     if (result.tables.length > 0) hub.publish(userId, appId, set.clientId, result.tables);
-    // The delta: what other clients pushed since `since`, in every collection of the app, paged.
-    const page = await storage.changesSince(userId, { appId, table: null, afterSeq: decodeCursor(storage.storageId, set.since), excludeClientId: set.clientId, limit: pageSize });
-    sendJson(res, 200, { ...answer(page), accepted: result.accepted, duplicates: result.duplicates } satisfies SyncResponse);
+    sendJsonText(res, 200, answer(result.delta!, { accepted: result.accepted, duplicates: result.duplicates }));
   }
 
   async function pull(req: IncomingMessage, res: ServerResponse, appId: string, url: URL): Promise<void> {
@@ -141,7 +147,7 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
     const since = url.searchParams.get('since');
     if (since === null) throw new ApiError('BAD_INPUT', 'Missing ?since= (the syncedUntil of the last answer, or empty to start).');
     const page = await storage.changesSince(userId, { appId, table, afterSeq: decodeCursor(storage.storageId, since), excludeClientId: clientIdOf(req, url), limit: pageSize });
-    sendJson(res, 200, answer(page));
+    sendJsonText(res, 200, answer(page));
   }
 
   async function stream(req: IncomingMessage, res: ServerResponse, appId: string, url: URL): Promise<void> {

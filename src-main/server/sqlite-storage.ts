@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeTx } from '../engine/store/db';
+import { toWire } from './changes';
 import type { Account, AccountStore, ChangesPage, ChangesQuery, ClaimAttempt, ClaimOutcome, NewChange, PushResult, StoredChange, SyncStorage } from './storage';
 
 export const SYNC_SQLITE_FILE = 'sync-server.sqlite';
@@ -122,9 +123,10 @@ export class SqliteSyncStorage implements SyncStorage {
     this.accounts = new SqliteAccounts(db);
   }
 
-  async push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string): Promise<PushResult> {
+  async push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }> {
     const tables = new Set<string>();
     let accepted = 0;
+    let page: ChangesPage | undefined;
     writeTx(this.db, () => {
       for (const c of changes) {
         const info = this.insertChange.run(
@@ -148,17 +150,22 @@ export class SqliteSyncStorage implements SyncStorage {
           tables.add(c.table);
         }
       }
+      if (delta) page = this.readPage(userId, delta);
     });
-    return { accepted, duplicates: changes.length - accepted, tables: [...tables] };
+    return { accepted, duplicates: changes.length - accepted, tables: [...tables], delta: page };
   }
 
   async changesSince(userId: string, q: ChangesQuery): Promise<ChangesPage> {
+    // One read transaction: the page and the position it reaches come from the same state.
+    return this.db.transaction(() => this.readPage(userId, q))();
+  }
+
+  private readPage(userId: string, q: ChangesQuery): ChangesPage {
     const table = q.table === null ? '' : 'AND table_name = ?';
     const tableArgs = q.table === null ? [] : [q.table];
     const exclude = q.excludeClientId === null ? '' : 'AND client_id <> ?';
     const excludeArgs = q.excludeClientId === null ? [] : [q.excludeClientId];
-    // One read transaction: the page and the position it reaches come from the same state.
-    return this.db.transaction(() => {
+    {
       const rows = this.db
         .prepare(`SELECT ${SELECT_COLUMNS} FROM sync_changes WHERE user_id = ? AND app_id = ? ${table} AND seq > ? ${exclude} ORDER BY seq LIMIT ?`)
         .all(userId, q.appId, ...tableArgs, q.afterSeq, ...excludeArgs, q.limit + 1) as ChangeRow[];
@@ -173,8 +180,8 @@ export class SqliteSyncStorage implements SyncStorage {
           .get(userId, q.appId, ...tableArgs, q.afterSeq) as number | null;
         throughSeq = newest ?? q.afterSeq;
       }
-      return { changes: page.map(fromRow), hasMore, throughSeq };
-    })();
+      return { wire: JSON.stringify(page.map((row) => toWire(fromRow(row)))), count: page.length, hasMore, throughSeq };
+    }
   }
 
   async claim(userId: string, a: ClaimAttempt): Promise<ClaimOutcome> {

@@ -55,7 +55,10 @@ export interface ChangesQuery {
 }
 
 export interface ChangesPage {
-  changes: StoredChange[];
+  /** The page as the JSON text of an array of `SyncChangeOut` (wire form, changes.ts `toWire`), in order. */
+  wire: string;
+  /** changes in the page */
+  count: number;
   hasMore: boolean;
   /**
    * The position the page reaches: the last change's when there is more; otherwise the newest
@@ -109,8 +112,12 @@ export interface SyncStorage {
   /** this database's identity, part of every cursor (cursor.ts) */
   readonly storageId: string;
   readonly accounts: AccountStore;
-  /** Appends a changeset atomically: all of it or nothing; events already stored are skipped. */
-  push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string): Promise<PushResult>;
+  /**
+   * Appends a changeset atomically: all of it or nothing; events already stored are skipped. When
+   * `delta` is given, also reads that page in the same transaction (the push's answer: one round of
+   * transaction overhead instead of two).
+   */
+  push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }>;
   changesSince(userId: string, query: ChangesQuery): Promise<ChangesPage>;
   /** First claim of (user, app, mission, due time) wins, enforced by a unique key. */
   claim(userId: string, attempt: ClaimAttempt): Promise<ClaimOutcome>;

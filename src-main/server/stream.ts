@@ -7,7 +7,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SyncStreamChanges } from '../../src-shared/domain/sync-protocol';
-import { toWire } from './changes';
 import { encodeCursor } from './cursor';
 import type { SyncStorage } from './storage';
 
@@ -83,14 +82,10 @@ class StreamSession {
       });
       if (this.closed) return;
       this.cursors.set(table, page.throughSeq);
-      if (page.changes.length > 0 || always) {
-        const data: SyncStreamChanges = {
-          table,
-          changes: page.changes.map(toWire),
-          syncedUntil: encodeCursor(this.storage.storageId, page.throughSeq),
-          hasMore: page.hasMore,
-        };
-        this.write(`event: changes\ndata: ${JSON.stringify(data)}\n\n`);
+      if (page.count > 0 || always) {
+        const rest = JSON.stringify({ syncedUntil: encodeCursor(this.storage.storageId, page.throughSeq), hasMore: page.hasMore } satisfies Omit<SyncStreamChanges, 'table' | 'changes'>);
+        // SyncStreamChanges, around the page's ready-made wire JSON (JSON text has no raw newlines)
+        this.write(`event: changes\ndata: {"table":${JSON.stringify(table)},"changes":${page.wire},${rest.slice(1)}\n\n`);
       }
       if (!page.hasMore) return;
     }
