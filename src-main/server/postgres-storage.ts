@@ -96,6 +96,11 @@ export async function openPostgresSyncStorage(options: PostgresStorageOptions): 
     return new PostgresSyncStorage(sql, storageId, options);
   } catch (error) {
     await sql.end({ timeout: 1 });
+    const code = (error as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'CONNECT_TIMEOUT') {
+      const u = new URL(options.url);
+      throw new Error(`Cannot reach Postgres at ${u.hostname}:${u.port || 5432} (${code}): is it running, and is --database-url right?`);
+    }
     throw error;
   }
 }
