@@ -56,6 +56,7 @@ function jwtOptions(flags: SyncFlags): JwtOptions | undefined {
 
 /** Flags that only mean something with --sync, given without it. */
 export function checkSyncFlags(flags: SyncFlags, command: string): void {
+  if (command !== 'users' && flags.device !== undefined) throw new SyncOptionError('--device labels a token made by `users add` or `users token`.');
   if (command === 'users' || flags.sync) return;
   const stray = (['database-url', 'jwks-url', 'jwt-audience', 'jwt-issuer'] as const).filter((k) => flags[k] !== undefined);
   if (stray.length > 0) throw new SyncOptionError(`--${stray[0]} configures the sync server: add --sync.`);

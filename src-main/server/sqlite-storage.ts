@@ -107,6 +107,8 @@ export class SqliteSyncStorage implements SyncStorage {
   private readonly insertChange: Database.Statement;
   private readonly insertClaim: Database.Statement;
   private readonly selectClaim: Database.Statement;
+  /** The page queries, prepared once per shape (collection or not, excluding a client or not). */
+  private readonly pageStatements = new Map<string, { page: Database.Statement; newest: Database.Statement }>();
 
   constructor(
     readonly db: Database.Database,
@@ -161,27 +163,30 @@ export class SqliteSyncStorage implements SyncStorage {
   }
 
   private readPage(userId: string, q: ChangesQuery): ChangesPage {
-    const table = q.table === null ? '' : 'AND table_name = ?';
+    const { page: pageStmt, newest } = this.pageQueries(q.table !== null, q.excludeClientId !== null);
     const tableArgs = q.table === null ? [] : [q.table];
-    const exclude = q.excludeClientId === null ? '' : 'AND client_id <> ?';
     const excludeArgs = q.excludeClientId === null ? [] : [q.excludeClientId];
-    {
-      const rows = this.db
-        .prepare(`SELECT ${SELECT_COLUMNS} FROM sync_changes WHERE user_id = ? AND app_id = ? ${table} AND seq > ? ${exclude} ORDER BY seq LIMIT ?`)
-        .all(userId, q.appId, ...tableArgs, q.afterSeq, ...excludeArgs, q.limit + 1) as ChangeRow[];
-      const hasMore = rows.length > q.limit;
-      const page = hasMore ? rows.slice(0, q.limit) : rows;
-      let throughSeq: number;
-      if (hasMore) throughSeq = page.at(-1)!.seq;
-      else {
-        const newest = this.db
-          .prepare(`SELECT MAX(seq) FROM sync_changes WHERE user_id = ? AND app_id = ? ${table} AND seq > ?`)
-          .pluck()
-          .get(userId, q.appId, ...tableArgs, q.afterSeq) as number | null;
-        throughSeq = newest ?? q.afterSeq;
-      }
-      return { wire: JSON.stringify(page.map((row) => toWire(fromRow(row)))), count: page.length, hasMore, throughSeq };
+    const rows = pageStmt.all(userId, q.appId, ...tableArgs, q.afterSeq, ...excludeArgs, q.limit + 1) as ChangeRow[];
+    const hasMore = rows.length > q.limit;
+    const page = hasMore ? rows.slice(0, q.limit) : rows;
+    const throughSeq = hasMore ? page.at(-1)!.seq : ((newest.get(userId, q.appId, ...tableArgs, q.afterSeq) as number | undefined) ?? q.afterSeq);
+    return { wire: JSON.stringify(page.map((row) => toWire(fromRow(row)))), count: page.length, hasMore, throughSeq };
+  }
+
+  private pageQueries(byTable: boolean, excluding: boolean): { page: Database.Statement; newest: Database.Statement } {
+    const key = `${byTable}/${excluding}`;
+    let stmts = this.pageStatements.get(key);
+    if (!stmts) {
+      const table = byTable ? 'AND table_name = ?' : '';
+      stmts = {
+        page: this.db.prepare(
+          `SELECT ${SELECT_COLUMNS} FROM sync_changes WHERE user_id = ? AND app_id = ? ${table} AND seq > ? ${excluding ? 'AND client_id <> ?' : ''} ORDER BY seq LIMIT ?`,
+        ),
+        newest: this.db.prepare(`SELECT seq FROM sync_changes WHERE user_id = ? AND app_id = ? ${table} AND seq > ? ORDER BY seq DESC LIMIT 1`).pluck(),
+      };
+      this.pageStatements.set(key, stmts);
     }
+    return stmts;
   }
 
   async claim(userId: string, a: ClaimAttempt): Promise<ClaimOutcome> {
