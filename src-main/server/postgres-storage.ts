@@ -167,25 +167,27 @@ export class PostgresSyncStorage implements SyncStorage {
         // Lossless cursor: this user's pushes take their positions one after another, each holding
         // the lock until COMMIT, so no row of theirs commits behind a position a reader already saw.
         this.options.withoutPushLock ? c`SELECT 1` : c`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))`,
+        // The answer's delta, read under the lock BEFORE the insert: it never has to step over the
+        // rows this push adds (they are the caller's own); their positions come back from RETURNING.
+        ...(delta ? this.pageQueries(c, userId, delta) : [c`SELECT 1`, c`SELECT 1`]),
         c`
           INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, space_id)
           SELECT r.id, ${appId}, r.t, r.r, ${userId}, r.op, r.d, r.m, ${clientId}, ${createdAt}::timestamptz, r.v, r.a, r.o, r.s
           FROM ROWS FROM (jsonb_to_recordset(${rows}::text::jsonb) AS (id text, t text, r text, op text, d jsonb, m jsonb, v int, a jsonb, o text, s text)) WITH ORDINALITY AS r
           ORDER BY r.ordinality
           ON CONFLICT (user_id, id) DO NOTHING
-          RETURNING table_name`,
-        // The answer's delta, under the lock: no other push of this user lands between the two.
-        ...(delta ? this.pageQueries(c, userId, delta) : []),
+          RETURNING seq, table_name`,
       ],
       this.options.beforePushCommit,
     );
-    const inserted = results[1] as unknown as { table_name: string }[];
-    return {
-      accepted: inserted.length,
-      duplicates: changes.length - inserted.length,
-      tables: [...new Set(inserted.map((r) => r.table_name))],
-      delta: delta ? toPage(results[2]!, results[3]!, delta) : undefined,
-    };
+    const inserted = results[3] as unknown as { seq: string; table_name: string }[];
+    let page: ChangesPage | undefined;
+    if (delta) {
+      page = toPage(results[1]!, results[2]!, delta);
+      // A complete delta ends after this push's own rows too, so the next read starts past them.
+      if (!page.hasMore) for (const r of inserted) page.throughSeq = Math.max(page.throughSeq, Number(r.seq));
+    }
+    return { accepted: inserted.length, duplicates: changes.length - inserted.length, tables: [...new Set(inserted.map((r) => r.table_name))], delta: page };
   }
 
   async changesSince(userId: string, q: ChangesQuery): Promise<ChangesPage> {

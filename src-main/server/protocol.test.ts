@@ -102,6 +102,8 @@ describe.each(backends)('sync server on $name', (backend) => {
     await home.push('todo', [taskInsert('h1', 'home task')]);
     const first = await laptop.push('todo', [taskInsert('l1', 'laptop task')]);
     expect(first.serverChanges.map((c) => c.id)).toEqual(['h1']);
+    // the cursor reaches past the push's own change too (the newest row): the next read starts after it
+    expect((await t.client(token, 'tablet').pullAll('todo', 'tasks')).cursor).toBe(first.syncedUntil);
     await home.push('todo', [taskInsert('h2', 'second'), { ...taskInsert('n1', 'note'), table: 'notes' }]);
     const second = await laptop.push('todo', [], first.syncedUntil);
     expect(second.serverChanges.map((c) => `${c.table}/${c.id}`)).toEqual(['tasks/h2', 'notes/n1']);

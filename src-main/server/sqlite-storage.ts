@@ -130,6 +130,8 @@ export class SqliteSyncStorage implements SyncStorage {
     let accepted = 0;
     let page: ChangesPage | undefined;
     writeTx(this.db, () => {
+      // The answer's delta first (as on Postgres): it never steps over this push's own rows.
+      if (delta) page = this.readPage(userId, delta);
       for (const c of changes) {
         const info = this.insertChange.run(
           c.eventId,
@@ -150,9 +152,10 @@ export class SqliteSyncStorage implements SyncStorage {
         if (info.changes > 0) {
           accepted++;
           tables.add(c.table);
+          // A complete delta ends after this push's own rows too, so the next read starts past them.
+          if (page && !page.hasMore) page.throughSeq = Math.max(page.throughSeq, Number(info.lastInsertRowid));
         }
       }
-      if (delta) page = this.readPage(userId, delta);
     });
     return { accepted, duplicates: changes.length - accepted, tables: [...tables], delta: page };
   }
