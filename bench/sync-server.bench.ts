@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   const password = randomBytes(12).toString('hex');
   await admin.unsafe(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS`);
   await admin.unsafe(`CREATE DATABASE ${role} OWNER ${role}`);
-  const [{ version } = { version: '?' }] = await admin<{ version: string }[]>`SHOW server_version`;
+  const [{ server_version: version } = { server_version: '?' }] = await admin<{ server_version: string }[]>`SHOW server_version`;
   const url = new URL(cluster.adminUrl);
   url.username = role;
   url.password = password;
