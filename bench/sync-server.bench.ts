@@ -72,7 +72,10 @@ async function serveChild(url: string): Promise<void> {
 }
 
 function startChild(url: string): Promise<{ child: ChildProcess; port: number; measure(): Promise<ChildMemory>; stop(): Promise<void> }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve-child', url], { execArgv: [...ENGINE_NODE_FLAGS, '--expose-gc', ...(process.env.BENCH_CHILD_FLAGS ? process.env.BENCH_CHILD_FLAGS.split(' ') : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The host's V8 flags (serve --sync runs with them). $BENCH_CHILD_FLAGS adds more, e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes.
+  const extra = process.env.BENCH_CHILD_FLAGS ? process.env.BENCH_CHILD_FLAGS.split(' ') : [];
+  const child = fork(fileURLToPath(import.meta.url), ['--serve-child', url], { execArgv: [...ENGINE_NODE_FLAGS, '--expose-gc', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the server process exited with ${code}`)));
