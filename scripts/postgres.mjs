@@ -63,18 +63,25 @@ export async function startPostgresCluster({ durable = false } = {}) {
   if (!durable) settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   run('pg_ctl', ['-D', data, '-o', settings.join(' '), '-l', join(dir, 'log'), '-w', 'start']);
   let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // A process that ends without calling stop() (a test that threw before its cleanup) takes its
+  // cluster with it instead of leaving a server running.
+  process.on('exit', stop);
   return {
     adminUrl: `postgres://admin@127.0.0.1:${port}/postgres`,
     port,
     external: false,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      stop();
     },
   };
 }
