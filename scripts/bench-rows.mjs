@@ -3,7 +3,7 @@
 // the text printed, an `id` that stays the same from run to run, a `short` name and the `figure`
 // compared with the target, so scripts/bench-table.mjs can line runs up in the README's history.
 
-export const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, runnerScanMs: 20 };
+export const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, runnerScanMs: 20, syncRatio: 0.3 };
 
 const int = (n) => Math.round(n).toLocaleString('en');
 const yesNo = (ok) => (ok ? 'yes' : 'NO');
@@ -152,13 +152,65 @@ function runnerRows(r, failure) {
   ];
 }
 
+/** The sync server on PostgreSQL (bench/sync-server.bench.ts): push and pull against raw SQL, idle devices. */
+function syncServerRows(r, failure) {
+  const target = `>= ${TARGETS.syncRatio} of raw`;
+  if (!r) {
+    return [
+      notMeasured('syncPush', 'sync push, ratio to raw', 'sync server push (PostgreSQL)', failure, target),
+      notMeasured('syncPull', 'sync pull, ratio to raw', 'sync server pull (PostgreSQL)', failure, target),
+    ];
+  }
+  const w = r.workload;
+  return [
+    {
+      id: 'syncPush',
+      short: 'sync push, ratio to raw',
+      bench: `sync server push on PostgreSQL ${r.postgres}: ${int(w.changes)} changes in changesets of ${int(w.batch)}, server in its own process, HTTP on loopback`,
+      result: `${int(r.push.perSec)} changes/s`,
+      reference: `raw INSERT of the same rows: ${int(r.rawInsert.perSec)} rows/s`,
+      ratio: r.pushRatio.toFixed(2),
+      target,
+      met: yesNo(r.pushRatio >= TARGETS.syncRatio),
+      figure: r.pushRatio.toFixed(2),
+    },
+    {
+      id: 'syncPull',
+      short: 'sync pull, ratio to raw',
+      bench: `sync server pull on PostgreSQL: ${int(w.changes)} changes in ${int(r.pull.pages)} pages`,
+      result: `${int(r.pull.perSec)} changes/s`,
+      reference: `raw SELECT of the same rows: ${int(r.rawSelect.perSec)} rows/s`,
+      ratio: r.pullRatio.toFixed(2),
+      target,
+      met: yesNo(r.pullRatio >= TARGETS.syncRatio),
+      figure: r.pullRatio.toFixed(2),
+    },
+    {
+      id: 'syncIdle',
+      short: 'sync server RSS, idle devices',
+      bench: `sync server with ${int(r.idle.devices)} devices idle on the live channel`,
+      result: `${int(r.idle.rssMb)} MB RSS`,
+      reference: `${int(r.idle.rssMbBefore)} MB before they connected (~${int(r.idle.kbPerDevice)} KB per device; V8 heap in use ${int(r.idle.heapUsedMb)} MB)`,
+      ratio: '',
+      target: '',
+      met: '',
+      figure: `${int(r.idle.rssMb)} MB`,
+    },
+  ];
+}
+
 /**
  * Every row of one run. `results` holds each bench's JSON (null when it did not run) and
  * `failures` why (a bench that failed or was skipped still has its targeted rows, marked not measured).
  */
-export function benchRows({ engine, hydrate, runner }, failures = {}) {
+export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer }, failures = {}) {
   const rows = engineRows(engine, failures.engine ?? 'the engine bench did not run');
   const hydrateAt = rows.findIndex((r) => r.id === 'pointRead');
   rows.splice(hydrateAt < 0 ? rows.length : hydrateAt, 0, hydrateRow(hydrate, failures.hydrate ?? 'the hydrate bench did not run'));
-  return [...rows, ...runnerRows(runner, failures.runner ?? 'the runner bench did not run')];
+  return [
+    ...rows,
+    ...runnerRows(runner, failures.runner ?? 'the runner bench did not run'),
+    // runs recorded before the sync server existed have no such key: their tables stay as they were
+    ...(syncServer === undefined ? [] : syncServerRows(syncServer, failures['sync-server'] ?? 'the sync server bench did not run')),
+  ];
 }

@@ -17,15 +17,17 @@ import { benchRows, TARGETS } from './bench-rows.mjs';
 import { writeReadmeTables } from './bench-table.mjs';
 import { findChromium } from './chromium.mjs';
 import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
+import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
-// `--only engine|runner|hydrate`: build all, run one, print its JSON.
+// `--only engine|runner|hydrate|sync-server`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-if (only !== null && !['engine', 'runner', 'hydrate'].includes(only)) {
-  console.error('bench: --only takes engine, runner or hydrate');
+const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server'];
+if (only !== null && !BENCHES.includes(only)) {
+  console.error(`bench: --only takes ${BENCHES.join(', ')}`);
   process.exit(2);
 }
 const chromium = findChromium();
@@ -41,7 +43,7 @@ async function buildBenches() {
       outDir: join(outDir, 'node'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts') },
+        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts') },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
@@ -69,7 +71,6 @@ function run(name, extraArgs = []) {
   });
 }
 
-const BENCHES = ['engine', 'runner', 'hydrate'];
 const extraArgs = (name) => (name === 'hydrate' ? ['--page', join(outDir, 'page', 'page.js')] : []);
 
 /**
@@ -77,13 +78,18 @@ const extraArgs = (name) => (name === 'hydrate' ? ['--page', join(outDir, 'page'
  * each. A bench that fails (or cannot run) leaves its figures out and says why; the others run.
  */
 async function runAll() {
-  const results = { engine: null, runner: null, hydrate: null };
+  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null };
   const failures = {};
   const load = [loadSample('start')];
   for (const name of BENCHES) {
     if (name === 'hydrate' && !chromium) {
       failures.hydrate = 'no Chromium found (set CHROMIUM_PATH)';
       console.error(`[bench] ${failures.hydrate}: the hydrate bench is skipped.`);
+      continue;
+    }
+    if (name === 'sync-server' && !findPostgresBin() && !process.env.TEST_DATABASE_URL) {
+      failures['sync-server'] = `no PostgreSQL found. ${HOW_TO_GET_POSTGRES}`;
+      console.error(`[bench] ${failures['sync-server']}: the sync server bench is skipped.`);
       continue;
     }
     try {

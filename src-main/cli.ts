@@ -11,11 +11,13 @@ import { parseArgs } from 'node:util';
 import { DatabaseOpenError, createEngine } from './engine';
 import { startHttpHost } from './host/http';
 import { LogFile } from './shell/log-file';
+import { type MountedSync, SYNC_OPTIONS, SYNC_USAGE, SyncOptionError, UsersCommandError, checkSyncFlags, mountSync, usersMain } from './server/cli-options';
+import { USERS_USAGE } from './server/users-command';
 
 /** A shutdown that takes longer than this (a stuck close) ends the process anyway, with code 1. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-const USAGE = `usage: companion [serve|tick] [options]
+const USAGE = `usage: companion [serve|tick|users] [options]
   --data-dir DIR            where the database lives (default: $COMPANION_DATA_DIR or ~/.local/share/mission-companion)
   --port N                  HTTP port (default 5177; 0 picks a free one)
   --host ADDR               bind address (default 127.0.0.1; anything else needs an explicit --token)
@@ -25,7 +27,9 @@ const USAGE = `usage: companion [serve|tick] [options]
   --llm-api-key-env VAR     read the API key from this environment variable
   --tick-interval-ms N      safety-net tick interval (default 60000)
   --rebuild-projection      recompute all records from the change log, then continue
-  --no-runner               serve without running missions on a timer`;
+  --no-runner               serve without running missions on a timer
+${SYNC_USAGE}
+${USERS_USAGE}`;
 
 export function defaultDataDir(): string {
   if (process.env.COMPANION_DATA_DIR) return resolve(process.env.COMPANION_DATA_DIR);
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
         'tick-interval-ms': { type: 'string' },
         'rebuild-projection': { type: 'boolean' },
         'no-runner': { type: 'boolean' },
+        ...SYNC_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -83,7 +88,21 @@ async function main(): Promise<void> {
     return;
   }
   const command = positionals[0] ?? 'serve';
-  if (command !== 'serve' && command !== 'tick') fail(`Unknown command "${command}".\n${USAGE}`);
+  if (command !== 'serve' && command !== 'tick' && command !== 'users') fail(`Unknown command "${command}".\n${USAGE}`);
+  try {
+    checkSyncFlags(values, command);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (command === 'users') {
+    try {
+      await usersMain(values, resolve(values['data-dir'] ?? defaultDataDir()), positionals.slice(1));
+    } catch (error) {
+      if (error instanceof UsersCommandError || error instanceof SyncOptionError) fail(error.message);
+      fail(`The sync accounts could not be changed: ${(error as Error).message}`);
+    }
+    return;
+  }
 
   const host = values.host ?? '127.0.0.1';
   const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
@@ -130,16 +149,27 @@ async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = [join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')].find((d) => existsSync(join(d, 'index.html'))) ?? null;
   const token = values.token ?? randomBytes(18).toString('base64url');
+  let sync: MountedSync | null = null;
+  if (values.sync) {
+    try {
+      sync = await mountSync(values, dataDir, (line) => say(line, 'error'));
+    } catch (error) {
+      await engine.close();
+      fail(`The sync server could not start: ${(error as Error).message}`);
+    }
+  }
   let server;
   try {
-    server = await startHttpHost({ engine, token, host, port, rendererDir, log: (line) => say(line, 'error') });
+    server = await startHttpHost({ engine, token, host, port, rendererDir, log: (line) => say(line, 'error'), sync: sync?.router });
   } catch (error) {
     await engine.close();
+    await sync?.storage.close();
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') fail(`Port ${port} is already in use: pass --port with another number (or 0 for any free port).`);
     fail(`Could not listen on ${host}:${port}: ${(error as Error).message}`);
   }
   if (!rendererDir) say('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.', 'warn');
+  if (sync) process.stdout.write(`Sync server at ${server.url.replace(/\/\?token=.*$/, '')}/sync/{appId} (${sync.where}); add a device account with \`users add NAME\`\n`);
   process.stdout.write(`Companion ready at ${server.url}\n`);
   // the token stays out of the log file
   logFile.fileOnly('info', 'cli', 'ready', { url: server.url.replace(/\?token=.*$/, ''), rendererDir });
@@ -155,7 +185,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     // Both at once: closing the engine aborts LLM calls, which lets api calls waiting on them answer
     // so that the server can close; the engine lets its running transaction finish before the DB closes.
-    const results = await Promise.allSettled([server.close(), engine.close()]);
+    const results = await Promise.allSettled([server.close().then(() => sync?.storage.close()), engine.close()]);
     clearTimeout(watchdog);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) say(`${signal}: shutdown failed`, 'error', failure.reason);

@@ -3,7 +3,7 @@
  * behind ./auth), answers what they throw with the api's error body, and shuts down without
  * dropping answers in flight.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isApiErrorLike } from '../../../src-shared/api-errors';
 import type { Engine } from '../../engine';
@@ -30,6 +30,8 @@ export interface HttpHostOptions {
   heartbeatMs?: number;
   /** the heartbeat, the delay of wrong tokens and close()'s grace period run on these (default: real ones) */
   timers?: Timers;
+  /** `serve --sync`: /sync/… and /health go to the sync server (its own auth, device tokens): src-main/server */
+  sync?: { handles(pathname: string): boolean; handle(req: IncomingMessage, res: ServerResponse): void; close(): void };
 }
 
 export interface HttpHost {
@@ -55,6 +57,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (options.sync?.handles(url.pathname)) return options.sync.handle(req, res);
     const method = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : undefined;
     const route = async () => {
       if (url.pathname === '/api/events') return events.handle(req, res, url);
@@ -79,6 +82,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     server,
     async close() {
       events.close();
+      options.sync?.close();
       await closeServer(server, timers);
     },
   };
