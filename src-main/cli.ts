@@ -202,11 +202,6 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') fail(`Port ${port} is already in use: pass --port with another number (or 0 for any free port).`);
     fail(`Could not listen on ${host}:${port}: ${(error as Error).message}`);
   }
-  if (!rendererDir) say('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.', 'warn');
-  process.stdout.write(`Companion ready at ${server.url}\n`);
-  // the token stays out of the log file
-  logFile.fileOnly('info', 'cli', 'ready', { url: server.url.replace(/\?token=.*$/, ''), rendererDir });
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -225,8 +220,14 @@ async function main(): Promise<void> {
     else logFile?.fileOnly('info', 'cli', 'stopped', { signal });
     process.exit(failure ? 1 : 0);
   };
+  // before the ready line: whoever reads it may signal at once (a signal without a handler kills outright)
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  if (!rendererDir) say('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.', 'warn');
+  process.stdout.write(`Companion ready at ${server.url}\n`);
+  // the token stays out of the log file
+  logFile.fileOnly('info', 'cli', 'ready', { url: server.url.replace(/\?token=.*$/, ''), rendererDir });
 }
 
 main().catch((error: unknown) => {
