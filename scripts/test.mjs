@@ -137,7 +137,7 @@ if (!unitOnly) {
     } else {
       await phase('e2e (playwright)', async () =>
         status(
-          await run([bin.playwright, 'test', '--project', 'chromium', ...(e2eOnly ? passThrough : [])], {
+          await run([bin.playwright, 'test', '--project=chromium', ...(e2eOnly ? passThrough : [])], {
             ...process.env,
             CHROMIUM_PATH: chromium,
             PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',

@@ -6,8 +6,8 @@
  *    (cookies are shared between the ports of one host name), its value an HMAC of the token, so a
  *    new token (`--new-token`) ends every session. The UI never puts the token in a URL again.
  * A request that carries an Authorization header is judged by it alone. Cookie-authenticated
- * requests must also pass ./csrf. Repeated wrong credentials from one address are answered ever more
- * slowly, so guessing gets expensive.
+ * requests must also pass ./csrf. Repeated wrong tokens (bearer or `?token=`) from one address are
+ * answered ever more slowly, so guessing gets expensive.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -74,8 +74,8 @@ export interface AuthGate {
   /** Whether the request carries a credential at all (an Authorization header or the session cookie). */
   presents(req: IncomingMessage): boolean;
   /**
-   * The credential the request carries and proves, or null. A wrong one (not a missing one) counts
-   * against the address and is answered after its delay.
+   * The credential the request carries and proves, or null. A wrong bearer token counts against
+   * the address and is answered after its delay.
    */
   check(req: IncomingMessage): Promise<AuthVia | null>;
   /** Whether a `?token=` of a page load is right (counted like a wrong header when it is not). */
@@ -108,12 +108,10 @@ export function createAuthGate(token: string, port: number, sleep: (ms: number) 
     async check(req) {
       const bearer = bearerToken(req);
       if (bearer !== null) return (await verdict(req, tokenMatches(bearer, token))) ? 'bearer' : null;
+      // A stale cookie (the token was replaced) is not a guess, and guessing a 256-bit HMAC is
+      // hopeless: neither it nor a missing credential is delayed, so a signed-out tab stays quick.
       const cookie = cookieValue(req, cookieName);
-      if (cookie === null) {
-        await verdict(req, false);
-        return null;
-      }
-      return (await verdict(req, tokenMatches(cookie, session))) ? 'cookie' : null;
+      return cookie !== null && tokenMatches(cookie, session) ? 'cookie' : null;
     },
     checkToken: (req, given) => verdict(req, tokenMatches(given, token)),
     sessionCookie: () => `${cookieName}=${session}; Path=/; Max-Age=${SESSION_MAX_AGE_S}; HttpOnly; SameSite=Strict`,
