@@ -14,7 +14,10 @@ export interface RawAnswer {
   json: unknown;
 }
 
-export function parseRawAnswer(text: string): RawAnswer | null {
+export function parseRawAnswer(raw: string): RawAnswer | null {
+  // interim answers (100 Continue) come before the answer
+  let text = raw;
+  while (/^HTTP\/1\.[01] 1\d\d /.test(text) && text.includes('\r\n\r\n')) text = text.slice(text.indexOf('\r\n\r\n') + 4);
   const end = text.indexOf('\r\n\r\n');
   if (end < 0) return null;
   const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
@@ -50,9 +53,13 @@ function dechunk(text: string): string {
   }
 }
 
-function complete(text: string): boolean {
-  const answer = parseRawAnswer(text);
+function complete(raw: string): boolean {
+  const answer = parseRawAnswer(raw);
   if (!answer) return false;
+  let text = raw;
+  while (/^HTTP\/1\.[01] 1\d\d /.test(text)) text = text.slice(text.indexOf('\r\n\r\n') + 4);
+  // an event stream never ends: its head is the answer
+  if (answer.headers['content-type']?.startsWith('text/event-stream')) return true;
   const declared = answer.headers['content-length'];
   const bodyStart = text.indexOf('\r\n\r\n') + 4;
   if (declared !== undefined) return Buffer.byteLength(text.slice(bodyStart)) >= Number(declared);
