@@ -124,7 +124,9 @@ const headerSet = fc.record({
   ),
 });
 
-function rawHead(m: string, t: string, h: fc.RecordValue<typeof headerSet> extends infer R ? R : never, payload: string): { head: string; body: string[] } {
+type HeaderSet = typeof headerSet extends fc.Arbitrary<infer T> ? T : never;
+
+function rawHead(m: string, t: string, h: HeaderSet, payload: string): { head: string; body: string[] } {
   const lines = [`${m} ${t} HTTP/1.1`];
   if (h.host === 'right') lines.push(`Host: 127.0.0.1:${host.port}`);
   if (h.host === 'localhost') lines.push(`Host: localhost:${host.port}`);
