@@ -67,7 +67,7 @@ async function refused(method: MethodName, input: unknown, code: ErrorCode): Pro
 
 /** Reads the event stream in the background into `streamed` (one entry per event frame). */
 async function readEvents(): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${host.port}/api/events?token=${TOKEN}`, { signal: stream.signal });
+  const res = await fetch(`http://127.0.0.1:${host.port}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: stream.signal });
   expect(res.status).toBe(200);
   const decoder = new TextDecoder();
   let buffer = '';

@@ -8,6 +8,7 @@
 import { ApiError, issuesOf } from '../../../src-shared/api';
 import { type AiActor, LOCAL_USER } from '../../../src-shared/domain/actor';
 import { AI_APP, type Agent, DEFAULT_AGENT, Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { canonicalJson } from '../../../src-shared/lww';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { Store } from '../store/store';
@@ -20,6 +21,12 @@ export interface ProposalDeps {
   now: () => Date;
   timeZone: () => string;
   changed: () => void;
+}
+
+/** Whether edited params say the same as the approved ones (after the tool's own parsing, e.g. defaults). */
+function sameParams(toolName: string, edited: Record<string, unknown>, approved: Record<string, unknown>): boolean {
+  const parsed = getTool(toolName)?.params.safeParse(edited);
+  return canonicalJson(parsed?.success ? parsed.data : edited) === canonicalJson(approved);
 }
 
 export class Proposals {
@@ -65,7 +72,13 @@ export class Proposals {
 
   approve(proposalId: string, editedParams?: Record<string, unknown>, feedback?: string): Proposal {
     const current = this.load(proposalId);
-    if (current.status === 'approved') return current;
+    if (current.status === 'approved') {
+      // a retried approval (its answer was lost) is answered again; other params would be ignored silently
+      if (editedParams !== undefined && !sameParams(current.toolName, editedParams, current.params)) {
+        throw new ApiError('CONFLICT', 'This proposal is already approved; the changed parameters were not applied. Revert it first to do it differently.');
+      }
+      return current;
+    }
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be approved.`);
     const tool = getTool(current.toolName);
     if (!tool) throw new ApiError('CONFLICT', `The tool "${current.toolName}" no longer exists in this version of the app.`);
