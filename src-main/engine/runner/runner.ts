@@ -121,6 +121,11 @@ export class Runner {
     this.scheduler.schedule();
   }
 
+  /** When the one timer fires next (null when the runner is not started). */
+  nextTickAt(): string | null {
+    return this.scheduler.nextTick();
+  }
+
   dueMissions(now: Date): MissionRow[] {
     return this.scheduler.dueMissions(now);
   }
