@@ -12,6 +12,7 @@ import { approvalRateByTool, DAYS_SHOWN, ITERATION_OUTCOMES, iterationsPerDay, l
 
 const OUTCOME_COLOR: Record<string, string> = {
   done: 'var(--c-ok)',
+  reviewed: 'var(--c-series-2)',
   approved: 'var(--c-ok)',
   'awaiting-review': 'var(--c-accent)',
   pending: 'var(--c-accent)',
@@ -110,7 +111,8 @@ export function ActivityCharts() {
   const days = useMemo(() => lastDays(DAYS_SHOWN), []);
   const data = useMemo(() => {
     if (!iterations || !proposals) return null;
-    const its = iterationsPerDay(iterations, days);
+    const byId = new Map(proposals.map((p) => [p.id, p]));
+    const its = iterationsPerDay(iterations, days, (id) => byId.get(id));
     const ps = proposalsPerDay(proposals, days);
     const tokens = tokensPerDayPerAgent(iterations, days, (id) => names.agents.get(id) ?? id);
     return { its, ps, tokens, rates: approvalRateByTool(proposals) };
