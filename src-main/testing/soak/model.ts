@@ -33,7 +33,7 @@ const TITLES = [
   'Cancel the gym trial',
   'Write the weekly update',
 ];
-const DAYS = ['2026-11-23', '2026-11-24', '2026-11-27', '2026-12-01', '2026-12-04', '2026-12-10', '2026-12-15'];
+const DAYS = ['2026-10-12', '2026-10-13', '2026-10-16', '2026-10-20', '2026-10-23', '2026-10-29', '2026-11-03'];
 const LINES = ['- follow up next week', '- decided: go with option B', '- open question: budget?', '- Anna confirmed Friday'];
 const TAGS = ['work', 'home', 'later', 'waiting'];
 

@@ -30,7 +30,8 @@ const DAY = 86_400_000;
 /** How often the heap is sampled (after a full GC), in simulated time. */
 const SAMPLE_EVERY_MS = DAY / 4;
 const TIME_ZONE = 'Europe/Berlin';
-export const SOAK_START = '2026-11-02T06:00:00.000Z'; // a Monday, 07:00 in Berlin
+/** A Monday, 07:00 in Berlin; the month crosses the end of summer time (25 October) and ends in the past. */
+export const SOAK_START = '2026-10-05T05:00:00.000Z';
 
 export interface SoakOptions {
   days: number;

@@ -107,17 +107,29 @@ function IterationItem({ iteration, proposals }: { iteration: Iteration; proposa
   );
 }
 
+/** Runs listed at first, and added by each "Show older runs": a mission left running for a month has thousands. */
+export const RUNS_PER_PAGE = 20;
+
 export function IterationTimeline({ missionId }: { missionId: string }) {
   const iterations = useIterations(missionId);
   const proposals = useProposals({ missionId });
+  const [shown, setShown] = useState(RUNS_PER_PAGE);
   const byId = useMemo(() => new Map((proposals ?? []).map((p) => [p.id, p])), [proposals]);
   if (!iterations) return <p className="muted">Loading…</p>;
   if (iterations.length === 0) return <EmptyState title="No runs yet.">Press “Run now” to plan this mission now, or wait for its cadence.</EmptyState>;
+  const older = iterations.length - shown;
   return (
-    <ol className="iterations">
-      {iterations.map((it) => (
-        <IterationItem key={it.id} iteration={it} proposals={byId} />
-      ))}
-    </ol>
+    <>
+      <ol className="iterations">
+        {iterations.slice(0, shown).map((it) => (
+          <IterationItem key={it.id} iteration={it} proposals={byId} />
+        ))}
+      </ol>
+      {older > 0 && (
+        <button type="button" onClick={() => setShown(shown + RUNS_PER_PAGE)}>
+          Show {Math.min(older, RUNS_PER_PAGE)} older runs ({older} more)
+        </button>
+      )}
+    </>
   );
 }

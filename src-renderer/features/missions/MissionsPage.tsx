@@ -21,7 +21,7 @@ function MissionRow({ mission, review, last }: { mission: Mission; review: { tex
       <td>{describeCadence(mission.cadence)}</td>
       <td>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</td>
       <td>{last ?? '—'}</td>
-      <td>{review ? <span className={`badge status-pending${review.holds ? ' waiting' : ''}`}>{review.text}</span> : '—'}</td>
+      <td>{review ? review.holds ? <span className="waiting-for-review">{review.text}</span> : <span className="badge status-pending">{review.text}</span> : '—'}</td>
     </tr>
   );
 }
