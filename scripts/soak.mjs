@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm run soak [-- --days N] [--seed N] [--keep DIR] [--readme]`: the soak test of issue 12 for a
+// `npm run soak [-- --days N] [--seed N] [--start ISO|days-ago] [--keep DIR] [--readme]`: the soak test of issue 12 for a
 // simulated month (default 30 days) on the test clock: the real engine and SQLite file, THE
 // scripted LLM server over HTTP, a seeded reviewer (src-main/testing/soak/). Runs the same test as
 // the short form in `npm test` (vitest, src-main/testing/soak/soak.test.ts), longer, then prints
 // its figures. --keep DIR keeps the database (e.g. to open it with `npm run serve -- --data-dir DIR`
-// and look at every page); --readme writes the figures, with the date, commit and machine, into
-// README.md between the `soak:start` and `soak:end` markers.
+// and look at every page; `--start days-ago` makes the stretch end about now, so that the Activity
+// charts of the last two weeks show it); --readme writes the figures, with the date, commit and
+// machine, into README.md between the `soak:start` and `soak:end` markers.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,12 @@ const option = (name, fallback) => {
 const days = Number(option('--days', '30'));
 const seed = Number(option('--seed', '12'));
 const keep = option('--keep', null);
+const startOption = option('--start', null);
+const start = startOption === 'days-ago' ? new Date(Date.now() - days * 86_400_000).toISOString() : startOption;
+if (start !== null && Number.isNaN(Date.parse(start))) {
+  console.error('soak: --start takes an ISO date-time or days-ago');
+  process.exit(2);
+}
 if (!Number.isInteger(days) || days < 1 || !Number.isInteger(seed)) {
   console.error('soak: --days takes a whole number of days (at least 1), --seed a whole number');
   process.exit(2);
@@ -41,7 +48,7 @@ const code = await new Promise((done) => {
   const child = spawn(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'src-main/testing/soak/soak.test.ts'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SOAK_DAYS: String(days), SOAK_SEED: String(seed), SOAK_REPORT: report, ...(keep ? { SOAK_DATA_DIR: resolve(keep) } : {}) },
+    env: { ...process.env, SOAK_DAYS: String(days), SOAK_SEED: String(seed), SOAK_REPORT: report, ...(keep ? { SOAK_DATA_DIR: resolve(keep) } : {}), ...(start ? { SOAK_START: start } : {}) },
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (c, signal) => done(signal ? 1 : (c ?? 1)));
@@ -60,6 +67,10 @@ if (!figures) {
 const facts = { date: new Date().toISOString(), commit: commitFacts(root), machine: machineFacts([]), load: [before, loadSample('after')] };
 const text = markdown(figures, facts);
 console.log(`\n${text}`);
+if (argv.includes('--readme') && start) {
+  console.error('soak: --readme shows the default month; run it without --start.');
+  process.exit(1);
+}
 if (argv.includes('--readme')) {
   const path = join(root, 'README.md');
   const readme = readFileSync(path, 'utf8');

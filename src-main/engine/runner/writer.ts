@@ -84,7 +84,8 @@ export class IterationWriter {
       const status: Iteration['status'] = allRefused ? 'failed' : proposals > 0 ? 'awaiting-review' : 'done';
       this.iteration(ctx, {
         status,
-        summary: allRefused ? 'None of the changes the model proposed could be used.' : outcome.summary || (steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
+        // a run none of whose changes could be used still has the model's summary; its error says why it failed
+        summary: outcome.summary || (allRefused ? 'None of the changes the model proposed could be used.' : steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
         steps,
         model: outcome.model ?? this.deps.model(),
         usage: outcome.usage,

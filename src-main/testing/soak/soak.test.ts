@@ -1,7 +1,7 @@
 /**
  * The soak test. In `npm test`: a short form (SOAK_DAYS unset: 1 simulated day). `npm run soak`
  * runs the month (SOAK_DAYS=30) and writes its figures to SOAK_REPORT for scripts/soak.mjs
- * (SOAK_SEED picks another month, SOAK_DATA_DIR keeps the database).
+ * (SOAK_SEED picks another month, SOAK_START another start, SOAK_DATA_DIR keeps the database).
  * The bounds are stated here and in README ("Left running for a month").
  */
 import { writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ describe('soak', () => {
       days: DAYS,
       seed: Number(process.env.SOAK_SEED ?? 12),
       ...(process.env.SOAK_DATA_DIR ? { dataDir: process.env.SOAK_DATA_DIR } : {}),
+      ...(process.env.SOAK_START ? { start: process.env.SOAK_START } : {}),
       onDay: process.env.SOAK_REPORT ? (day, f) => process.stderr.write(`soak: day ${day}: ${f.runs} runs, heap ${f.heapMb} MB, db ${Math.round(f.dbBytes / 1024)} KB\n`) : undefined,
     });
     if (process.env.SOAK_REPORT) writeFileSync(process.env.SOAK_REPORT, JSON.stringify(figures, null, 2));

@@ -36,6 +36,8 @@ export const SOAK_START = '2026-10-05T05:00:00.000Z';
 export interface SoakOptions {
   days: number;
   seed?: number;
+  /** when the simulated stretch starts (default SOAK_START; e.g. a month ago, to look at the result with today's charts) */
+  start?: string;
   /** the runner's safety-net tick (default 15 min) */
   tickIntervalMs?: number;
   /** keep the data dir (for screenshots) instead of deleting it */
@@ -123,7 +125,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   const h = await startHarness({
     dataDir: tmp.dir,
     scripted: llm,
-    start: SOAK_START,
+    start: options.start ?? SOAK_START,
     llm: { plannerMode: 'tools' },
     runner: { tickIntervalMs: options.tickIntervalMs ?? 15 * 60_000, timeZone: TIME_ZONE, concurrency: 2 },
   });
@@ -136,7 +138,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   let skippedWaiting = 0;
   let llmRequests = 0;
   try {
-    await seedSoakWorld(engine, SOAK_START);
+    await seedSoakWorld(engine, options.start ?? SOAK_START);
     engine.runner.start();
     const end = clock.now() + options.days * DAY;
     let visitAt = reviewer.nextVisit(clock.now());

@@ -13,7 +13,7 @@ import { useRunnerTimeZone } from '../settings/timeZone';
 import { STATE_TEXT, useMission } from './data';
 import { IterationTimeline } from './IterationTimeline';
 import { RunNow } from './RunNow';
-import { reviewState } from './runStatus';
+import { AFTER_REVIEW, reviewState } from './runStatus';
 import { StateControls } from './StateControls';
 import { usePickableRecords } from './useModuleRecords';
 
@@ -43,6 +43,7 @@ function InputsList({ mission }: { mission: Mission }) {
 }
 
 function MissionFacts({ mission }: { mission: Mission }) {
+  const held = reviewState(mission, usePendingCounts(), 0)?.holds ?? false;
   const agent = useAgent(mission.agentId ?? DEFAULT_AGENT_ID);
   const zone = useRunnerTimeZone();
   const upcoming = useMemo(() => (mission.state === 'active' ? nextRuns(mission.cadence, new Date(), 3, zone) : []), [mission.state, mission.cadence, zone]);
@@ -61,7 +62,7 @@ function MissionFacts({ mission }: { mission: Mission }) {
       </div>
       <div>
         <dt>Next run</dt>
-        <dd>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</dd>
+        <dd>{mission.state !== 'active' ? '—' : held ? AFTER_REVIEW : formatDateTime(mission.nextRunAt)}</dd>
       </div>
       <div>
         <dt>Last run</dt>

@@ -5,7 +5,7 @@ import { hrefFor } from '../../lib/router';
 import { useNow } from '../../ui/useNow';
 import { usePendingCounts } from '../inbox/data';
 import { STATE_TEXT, useIterations, useMissions } from './data';
-import { reviewState, runStatusLine, useProposalsById, viewOf } from './runStatus';
+import { AFTER_REVIEW, reviewState, runStatusLine, useProposalsById, viewOf } from './runStatus';
 import { TemplateCards } from './TemplateCards';
 
 function MissionRow({ mission, review, last }: { mission: Mission; review: { text: string; holds: boolean } | null; last: string | undefined }) {
@@ -19,7 +19,7 @@ function MissionRow({ mission, review, last }: { mission: Mission; review: { tex
         <span className={`badge state-${mission.state}`}>{STATE_TEXT[mission.state]}</span>
       </td>
       <td>{describeCadence(mission.cadence)}</td>
-      <td>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</td>
+      <td>{mission.state !== 'active' ? '—' : review?.holds ? AFTER_REVIEW : formatDateTime(mission.nextRunAt)}</td>
       <td>{last ?? '—'}</td>
       <td>{review ? review.holds ? <span className="waiting-for-review">{review.text}</span> : <span className="badge status-pending">{review.text}</span> : '—'}</td>
     </tr>

@@ -63,3 +63,6 @@ export function reviewState(mission: Mission, counts: PendingCounts, now: number
   return { text: holds ? waitingForReviewText({ count, oldestAt: counts.oldestByMission[mission.id]! }, now) : `${count} to review`, holds };
 }
 
+
+/** The next run of a mission that waits for review: its due time has passed and holds until then. */
+export const AFTER_REVIEW = 'Once you have decided its proposals';
