@@ -248,7 +248,8 @@ function historyRecords() {
     ['create_event', { title: 'Focus: roadmap', startTime: localDateTime(dayOffset(-6, 9)), endTime: localDateTime(dayOffset(-6, 11)) }],
     ['update_task', { taskId: 'task-licence', priority: 'high' }],
     ['append_to_note', { noteId: 'note-standup', content: '- follow up with Anna' }],
-    ['update_goal_progress', { goalId: 'goal-run', value: 1 }],
+    // not the live plan's "log 1 run" of this week: that one would be refused as already done
+    ['update_goal_progress', { goalId: 'goal-run', value: 2 }],
     ['complete_task', { taskId: 'task-plants' }],
   ];
   const outcomes = ['approved', 'approved', 'rejected', 'approved', 'reverted', 'approved', 'rejected'];
