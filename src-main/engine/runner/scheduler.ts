@@ -31,6 +31,8 @@ export interface SchedulerDeps {
   claims: Claims;
   /** runs one due mission (the run pipeline) */
   runDue: (missionId: string) => Promise<RunOutcome>;
+  /** a due time this device decided not to plan (due-times.ts): no wake-up for it, the safety-net tick looks again */
+  setAside?: (missionId: string, nextRunAt: string) => boolean;
   /** a tick ended (the status board keeps and announces it) */
   tickEnded: (result: TickResult) => void;
 }
@@ -78,11 +80,16 @@ export class Scheduler {
     return this.started ? (this.nextTickAt?.toISOString() ?? null) : null;
   }
 
-  /** The earliest nextRunAt of an active mission that no run holds (the index yields them in order). */
+  /** The earliest nextRunAt of an active mission that no run holds and that is not set aside (the index yields them in order). */
   earliestDue(): string | null {
-    const { claims } = this.deps;
-    const rows = this.deps.store.missionsDue.earliest(claims.size + 1);
-    return rows.find((r) => !claims.has(r.id))?.at ?? null;
+    const { claims, setAside } = this.deps;
+    const wanted = (r: { id: string; at: string }) => !claims.has(r.id) && !setAside?.(r.id, r.at);
+    // Missions set aside are few (due times left to another device); read further only when some are.
+    for (let limit = claims.size + 1; ; limit *= 4) {
+      const rows = this.deps.store.missionsDue.earliest(limit);
+      const found = rows.find(wanted);
+      if (found || rows.length < limit) return found?.at ?? null;
+    }
   }
 
   dueMissions(now: Date): MissionRow[] {
