@@ -116,7 +116,7 @@ function readChange(app: string, raw: unknown): RemoteChange | null {
     writes,
     actor: actor.success ? actor.data : null,
     origin: c.origin ?? null,
-    spaceId: c.spaceId ?? null,
+    spaceId: c.spaceId || null,
     clientId: c.clientId ?? 'server',
   };
 }
