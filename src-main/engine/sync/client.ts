@@ -340,6 +340,8 @@ export class SyncClient {
       const paged = answer.hasMore !== undefined;
       let first = true;
       for (const c of state.cursors().filter((c) => c.app === app)) {
+        // Just brought up to the app's cursor by the app-wide delta: nothing to pull.
+        if (paged && c.cursor === state.appCursor(app)) continue;
         const cursor = await this.pullCollection(config, c);
         // Upstream: the first collection's final cursor (its server time when read) is one the
         // whole app was complete at, since the others were read after it.

@@ -3,7 +3,8 @@
  * its own clock) and a sync server (SQLite, then Postgres). Random writes and deletes on every
  * device; random offline periods (the device's network cut); random kills (the engine closed
  * without writing its pending records, then started again on the same dir); deliveries reordered
- * and duplicated on the way (a faulty network); cursors forgotten (everything delivered again);
+ * and duplicated on the way (a faulty network); cursors forgotten (everything delivered again, by
+ * collection pulls or by the app-wide delta);
  * time moving (debounced pushes and retries fire on their own). Once every device is back and has
  * synced, every device's records equal the projection of the server's log (same values, same
  * stamps, same tombstones).
@@ -33,7 +34,7 @@ type Command =
   | { kind: 'network'; device: number; offline: boolean }
   | { kind: 'faulty'; device: number; on: boolean }
   | { kind: 'kill'; device: number }
-  | { kind: 'forget-cursors'; device: number }
+  | { kind: 'forget-cursors'; device: number; appToo: boolean }
   | { kind: 'time'; device: number; ms: number };
 
 const device = fc.integer({ min: 0, max: 2 });
@@ -44,7 +45,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('network' as const), device, offline: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('faulty' as const), device, on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('kill' as const), device }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget-cursors' as const), device }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget-cursors' as const), device, appToo: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), device, ms: fc.integer({ min: 0, max: 3000 }) }) },
 );
 
@@ -100,7 +101,8 @@ async function run(d: Device, c: Command): Promise<void> {
       return;
     case 'forget-cursors':
       for (const cur of d.engine.store.syncState.cursors()) d.engine.store.syncState.setCursor(cur.app, cur.table, '');
-      for (const { app: a } of COLLECTIONS) d.engine.store.syncState.setAppCursor(a, '');
+      // Collections only: pulled page by page from the start; the app's cursor too: the app-wide delta from the start.
+      if (c.appToo) for (const { app: a } of COLLECTIONS) d.engine.store.syncState.setAppCursor(a, '');
       return;
     case 'time':
       d.clock.advance(c.ms);
