@@ -34,6 +34,8 @@ export interface EngineOptions {
   timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
+  /** start the sync client (default true); otherwise `engine.sync.start()` when ready */
+  autoStartSync?: boolean;
   /** the sync client's random numbers (its back-off jitter) and fetch; tests pass their own */
   syncDeps?: { random?: () => number; fetch?: FetchLike };
   /** where the engine says what it could not say to a user (the sync client's skipped changes) */
@@ -141,7 +143,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
   const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, sync, changed });
   const jsonHandlers = createJsonHandlers({ store });
-  sync.start();
+  if (options.autoStartSync !== false) sync.start();
   if (options.autoStart !== false) runner.start();
   let closed = false;
   /** A call's parsed input, once the engine is known to be open. */

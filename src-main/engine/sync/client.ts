@@ -95,7 +95,9 @@ export class SyncClient {
     this.random = deps.random ?? Math.random;
   }
 
+  /** Starts syncing as the settings say, and follows their changes (a second call does nothing). */
   start(): void {
+    if (this.unsubscribe || this.stopped) return;
     this.unsubscribe = this.deps.settings.onChange(() => this.configure());
     this.configure();
   }
