@@ -186,6 +186,23 @@ describe('the sync client', () => {
     expect((await server.client(otherToken, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
   });
 
+  it('two accounts on one server: each device sees only its own account’s data, whatever cursor it holds', async () => {
+    const otherToken = await server.account('neighbours');
+    const ours = device('our-laptop');
+    const theirs = device('their-laptop', { token: otherToken });
+    await addTask(ours.engine, 'ours', 'Our secret');
+    await addTask(theirs.engine, 'theirs', 'Their secret');
+    await ours.engine.sync.syncNow();
+    await theirs.engine.sync.syncNow();
+    // a device that forgets its cursors is sent everything again: of its own account only
+    for (const c of theirs.engine.store.syncState.cursors()) theirs.engine.store.syncState.setCursor(c.app, c.table, '');
+    theirs.engine.store.syncState.setAppCursor('todo', '');
+    await theirs.engine.sync.syncNow();
+    await ours.engine.sync.syncNow();
+    expect((await theirs.engine.call('records.list', { app: 'todo', table: 'tasks' })).records.map((r) => r.id)).toEqual(['theirs']);
+    expect((await ours.engine.call('records.list', { app: 'todo', table: 'tasks' })).records.map((r) => r.id)).toEqual(['ours']);
+  });
+
   it('without a server it is off, and says what is missing', async () => {
     const a = device('laptop', { token: '' });
     a.engine.settings.update({ syncToken: null });
