@@ -44,6 +44,9 @@ export interface EngineOptions {
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
 
+/** How long the runner waits at start for the first exchange with the sync server. */
+export const FIRST_EXCHANGE_WAIT_MS = 15_000;
+
 export interface Engine {
   readonly dataDir: string;
   readonly store: Store;
@@ -144,8 +147,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, sync, changed });
   const jsonHandlers = createJsonHandlers({ store });
   if (options.autoStartSync !== false) sync.start();
-  if (options.autoStart !== false) runner.start();
   let closed = false;
+  // With a sync server, the runner's first tick waits for the first exchange (at most
+  // FIRST_EXCHANGE_WAIT_MS): what it missed may have been planned elsewhere, and it claims first.
+  if (options.autoStart !== false) {
+    void sync.whenFirstExchanged(FIRST_EXCHANGE_WAIT_MS).then(() => {
+      if (!closed) runner.start();
+    });
+  }
   /** A call's parsed input, once the engine is known to be open. */
   const accept = <M extends MethodName>(method: M, input: unknown): ParsedInput<M> => {
     if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');

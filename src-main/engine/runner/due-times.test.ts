@@ -14,6 +14,7 @@ import { missionInsert } from '../testing/changes';
 import { planReply } from '../testing/harness';
 import { type Device, startDevice } from '../testing/sync-devices';
 import { TestClock } from '../testing/test-clock';
+import { PUSH_DEBOUNCE_MS } from '../sync/client';
 import { dueIterationId } from './plan-ids';
 
 const START = '2026-11-20T09:00:00.000Z';
@@ -75,6 +76,25 @@ describe('runner role and claims', () => {
     await b.engine.sync.syncNow();
     expect(planned(b)).toBe(true);
     expect(b.engine.store.getData(AI_APP, TABLES.missions, 'm1')?.nextRunAt).toBe('2026-11-20T09:02:00.000Z');
+  });
+
+  it('a device that was away exchanges with the server before its runner plans what it missed', async () => {
+    const a = device('laptop', 'always');
+    await addMission(a);
+    await a.engine.sync.syncNow();
+    const b = startDevice({ name: 'home-server', serverUrl: server.url, token, clock, llmUrl: llm.url, runner: { role: 'always' } });
+    await b.engine.sync.syncNow();
+    await b.kill(); // away while the due time passes
+    clock.set(DUE);
+    expect(await a.engine.runner.tick()).toMatchObject({ planned: 1 });
+    await a.engine.sync.syncNow();
+    // back: its runner starts, but ticks only after the first exchange brought A's plan
+    const back = startDevice({ name: 'home-server', serverUrl: server.url, token, clock, llmUrl: llm.url, runner: { role: 'always' }, dataDir: b.dir, autoStart: true });
+    devices.push(back);
+    await expect.poll(() => back.engine.runner.status().nextTickAt).not.toBeNull();
+    expect(back.engine.store.getData(AI_APP, TABLES.missions, 'm1')?.nextRunAt).toBe('2026-11-20T09:02:00.000Z');
+    expect(back.requests.filter((r) => r.url.includes('/claims'))).toEqual([]);
+    expect(llm.requests).toHaveLength(1);
   });
 
   it('"only when the server is unreachable": stands by while it answers, plans when it does not', async () => {
@@ -161,6 +181,16 @@ describe('runner role and claims', () => {
     clock.advance(60_000);
     expect((await a.engine.call('proposals.approve', { proposalId: `${iterationId}.0` })).proposal.status).toBe('approved');
     for (const d of [a, b]) d.offline = false;
+    await a.engine.sync.syncNow();
+    clock.advance(PUSH_DEBOUNCE_MS); // pushes the decision's debounced push would make: nothing left
+    await expect.poll(() => a.engine.sync.status().live).toBe(true);
+    await b.engine.sync.syncNow();
+    // A hears of B's plan on the live channel and notes that both planned: a change of its own,
+    // pushed shortly after without being asked
+    await expect.poll(() => a.engine.store.getData(AI_APP, TABLES.iterations, iterationId)?.plannedOn).toEqual(['home-server', 'laptop']);
+    expect(a.engine.sync.status().waiting).toBeGreaterThan(0);
+    clock.advance(PUSH_DEBOUNCE_MS);
+    await expect.poll(() => a.engine.sync.status().waiting).toBe(0);
     for (const d of [a, b, a, b]) await d.engine.sync.syncNow();
 
     for (const d of [a, b]) {

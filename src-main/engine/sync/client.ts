@@ -90,9 +90,26 @@ export class SyncClient {
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private readonly random: () => number;
+  private firstExchangeDone!: () => void;
+  /** settles after the first exchange once started (whatever its outcome), or at once when sync is off */
+  private readonly firstExchange = new Promise<void>((resolve) => (this.firstExchangeDone = resolve));
 
   constructor(private readonly deps: SyncClientDeps) {
     this.random = deps.random ?? Math.random;
+  }
+
+  /**
+   * Resolves once the first exchange after start has ended (or sync is off, or after `maxMs`): the
+   * runner waits for it before its first tick, so that a device that was away learns of plans made
+   * meanwhile, and can claim, before it plans what it missed.
+   */
+  whenFirstExchanged(maxMs: number): Promise<void> {
+    let timer: TimerHandle | null = null;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.deps.timers.setTimeout(resolve, maxMs);
+      timer.unref?.();
+    });
+    return Promise.race([this.firstExchange, timeout]).finally(() => this.deps.timers.clearTimeout(timer));
   }
 
   /** Starts syncing as the settings say, and follows their changes (a second call does nothing). */
@@ -105,6 +122,7 @@ export class SyncClient {
   /** Stops every request, stream and timer; resolves once the exchange in flight has let go. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.firstExchangeDone();
     this.unsubscribe?.();
     await this.disconnect();
   }
@@ -211,6 +229,7 @@ export class SyncClient {
     this.claims = 'unknown';
     this.attempt = 0;
     if (!url || !token) {
+      this.firstExchangeDone();
       this.state = 'off';
       if (url && !token) this.lastError = 'Paste this device’s token from the sync server (`users add NAME` or `users token NAME` prints one).';
       return this.emit();
@@ -272,6 +291,7 @@ export class SyncClient {
       while (next && this.config === config) {
         this.again = null;
         await this.runCycle(config, next);
+        this.firstExchangeDone();
         next = this.again;
       }
     })().finally(() => {
@@ -379,7 +399,10 @@ export class SyncClient {
     state.follow([...touched.values()]);
     const after = this.deps.beforeApply?.(changes);
     const { accepted } = this.deps.store.applyRemote(changes);
-    if (after) after();
+    if (after) {
+      after();
+      this.localChanged(); // what it wrote is this device's own change: to be pushed
+    }
     if (accepted > 0) this.deps.changed([...touched.values()]);
   }
 

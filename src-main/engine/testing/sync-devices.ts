@@ -27,6 +27,8 @@ export interface DeviceOptions {
   random?: () => number;
   /** a random source for faulty deliveries (default: Math.random) */
   faultRandom?: () => number;
+  /** start the runner's timer, as the apps do (default false: tests tick by hand) */
+  autoStart?: boolean;
 }
 
 export interface Device {
@@ -95,7 +97,7 @@ export function startDevice(options: DeviceOptions): Device {
       syncDeps: { random: options.random ?? (() => 0.5), fetch: fetchThroughNetwork },
       now: () => clock.date(),
       timers: clock,
-      autoStart: false,
+      autoStart: options.autoStart ?? false,
     });
   device.engine = open();
   return device;
