@@ -32,7 +32,7 @@ export class FileSecretStore implements SecretStore {
   private readonly path: string;
   constructor(dataDir: string) {
     this.path = join(dataDir, 'secrets.json');
-    this.warning = `The API key is stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
+    this.warning = `The API key (and the sync token) are stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
   }
   private read(): Record<string, string> {
     if (!existsSync(this.path)) return {};
