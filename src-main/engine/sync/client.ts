@@ -3,8 +3,9 @@
  * ours or the upstream mana-sync. Electron main and the headless host both run it, inside the engine.
  *
  * One exchange ("cycle") at a time: push every own change the server has not acknowledged
- * (push.ts), then, in a full cycle, catch each app up with an app-wide delta, pull each collection
- * from its cursor while `hasMore`, and open the live channel (live.ts). Pulled changes go through
+ * (push.ts), then, in a full cycle, catch each app up with an app-wide delta and pull each
+ * collection from its cursor while `hasMore` (receive.ts), and open the live channel (live.ts). This
+ * file keeps the lifecycle, the state people see and what to do about failures. Pulled changes go through
  * the Store's append + LWW path (`applyRemote`), idempotent by event id, marked so they are never
  * pushed back. Cycles start at start-up, on a settings change, shortly after local changes, after a
  * lost live channel, on `syncNow`, and every SAFETY_NET_MS.
@@ -20,11 +21,11 @@ import type { Settings } from '../settings';
 import type { RemoteChange, Store } from '../store/store';
 import type { Timers, TimerHandle } from '../../timers';
 import { BACKOFF_CAP_MS, backoffDelay } from './backoff';
-import { type Collection, KNOWN_COLLECTIONS, appsOf } from './collections';
+import { type Collection, KNOWN_COLLECTIONS } from './collections';
 import { type FetchLike, SyncHttp, SyncHttpError } from './http';
 import { LiveChannel } from './live';
 import { Pusher } from './push';
-import { type IncomingPage, readChanges } from './wire';
+import { Receiver } from './receive';
 
 /** Local changes are pushed this long after the last one (a burst goes in one request). */
 export const PUSH_DEBOUNCE_MS = 250;
@@ -90,12 +91,23 @@ export class SyncClient {
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private readonly random: () => number;
+  private readonly receiver: Receiver;
   private firstExchangeDone!: () => void;
   /** settles after the first exchange once started (whatever its outcome), or at once when sync is off */
   private readonly firstExchange = new Promise<void>((resolve) => (this.firstExchangeDone = resolve));
 
   constructor(private readonly deps: SyncClientDeps) {
     this.random = deps.random ?? Math.random;
+    this.receiver = new Receiver({
+      store: deps.store,
+      changed: deps.changed,
+      ...(deps.beforeApply ? { beforeApply: deps.beforeApply } : {}),
+      wroteOwn: () => this.localChanged(),
+      unreadable: (n) => {
+        this.unreadableReceived += n;
+        this.deps.log?.(`sync: ${n} change(s) from the server could not be read and were skipped`);
+      },
+    });
   }
 
   /**
@@ -243,7 +255,7 @@ export class SyncClient {
       http: this.config.http,
       since: (app) => state.appCursor(app),
       onChanges: (app, event) => {
-        this.apply(app, event.changes);
+        this.receiver.apply(app, event.changes);
         state.setCursor(app, event.table, event.syncedUntil);
         this.lastSyncedAt = this.deps.now().toISOString();
       },
@@ -307,7 +319,7 @@ export class SyncClient {
     if (this.state !== 'offline' && this.state !== 'error') this.setState('syncing');
     try {
       await this.pusher(config).pushPending();
-      if (kind === 'full') await this.pullEverything(config);
+      if (kind === 'full') await this.receiver.pullEverything(config.http, config.controller.signal);
     } catch (error) {
       if (config.controller.signal.aborted) return;
       this.failed(error);
@@ -331,79 +343,8 @@ export class SyncClient {
       now: this.deps.now,
       signal: config.controller.signal,
       since: (app) => this.deps.store.syncState.appCursor(app),
-      delta: (app, answer) => this.delta(config, app, answer),
+      delta: (app, answer) => this.receiver.delta(config.http, config.controller.signal, app, answer),
     });
-  }
-
-  /**
-   * A push answer's delta: applied; when the server pages it (ours), the rest is fetched and every
-   * collection of the app, and the app's cursor, move to the final `syncedUntil`. An unpaged
-   * answer (upstream: cut at 5,000 rows without saying so) moves no cursor.
-   */
-  private async delta(config: Config, app: string, answer: IncomingPage): Promise<void> {
-    let page = answer;
-    this.apply(app, page.serverChanges);
-    if (page.hasMore === undefined) return;
-    while (page.hasMore) {
-      page = await config.http.push(app, { since: page.syncedUntil, changes: [] }, config.controller.signal);
-      this.apply(app, page.serverChanges);
-    }
-    const state = this.deps.store.syncState;
-    for (const c of state.cursors()) if (c.app === app) state.setCursor(app, c.table, page.syncedUntil);
-    state.setAppCursor(app, page.syncedUntil);
-  }
-
-  /** Every app caught up app-wide (a push of nothing), then every collection pulled from its cursor while `hasMore`. */
-  private async pullEverything(config: Config): Promise<void> {
-    const state = this.deps.store.syncState;
-    for (const app of appsOf(state.cursors())) {
-      const answer = await config.http.push(app, { since: state.appCursor(app), changes: [] }, config.controller.signal);
-      await this.delta(config, app, answer);
-      const paged = answer.hasMore !== undefined;
-      let first = true;
-      for (const c of state.cursors().filter((c) => c.app === app)) {
-        // Just brought up to the app's cursor by the app-wide delta: nothing to pull.
-        if (paged && c.cursor === state.appCursor(app)) continue;
-        const cursor = await this.pullCollection(config, c);
-        // Upstream: the first collection's final cursor (its server time when read) is one the
-        // whole app was complete at, since the others were read after it.
-        if (!paged && first) state.setAppCursor(app, cursor);
-        first = false;
-      }
-    }
-  }
-
-  private async pullCollection(config: Config, c: Collection & { cursor: string }): Promise<string> {
-    let cursor = c.cursor;
-    for (;;) {
-      const page = await config.http.pull(c.app, c.table, cursor, config.controller.signal);
-      this.apply(c.app, page.serverChanges);
-      cursor = page.syncedUntil;
-      this.deps.store.syncState.setCursor(c.app, c.table, cursor);
-      if (!page.hasMore) return cursor;
-    }
-  }
-
-  /** Pulled changes through the Store (one transaction per page); new collections are followed. */
-  private apply(app: string, raw: readonly unknown[] | null | undefined): void {
-    if (!raw || raw.length === 0) return;
-    const { changes, unreadable } = readChanges(app, raw);
-    if (unreadable > 0) {
-      this.unreadableReceived += unreadable;
-      this.deps.log?.(`sync: ${unreadable} change(s) from the server could not be read and were skipped`);
-    }
-    if (changes.length === 0) return;
-    const touched = new Map<string, Collection>();
-    for (const c of changes) touched.set(`${c.app}/${c.table}`, { app: c.app, table: c.table });
-    const state = this.deps.store.syncState;
-    state.follow([...touched.values()]);
-    const after = this.deps.beforeApply?.(changes);
-    const { accepted } = this.deps.store.applyRemote(changes);
-    if (after) {
-      after();
-      this.localChanged(); // what it wrote is this device's own change: to be pushed
-    }
-    if (accepted > 0) this.deps.changed([...touched.values()]);
   }
 
   // ---------------------------------------------------------------------------------------------
