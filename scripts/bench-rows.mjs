@@ -199,11 +199,33 @@ function syncServerRows(r, failure) {
   ];
 }
 
+/** Three devices' offline changes converging through the sync server (bench/sync-converge.bench.ts). */
+function syncConvergeRows(r, failure) {
+  const bench = (storage) => `three devices that each made ${r ? int(r.workload.changesPerDevice) : '10,000'} changes offline converge through the sync server (${storage})`;
+  if (!r) return [notMeasured('syncConverge', 'sync: 3 devices converge', bench('SQLite, PostgreSQL'), failure)];
+  const reference = `appending to each device's store the other two devices' changes directly (${int(r.localApply.changes)} in all): ${secs(r.localApply.seconds)} s`;
+  const row = (run, storage, id) => ({
+    id,
+    short: `sync: 3 devices converge (${storage})`,
+    bench: bench(storage),
+    result: `${secs(run.seconds)} s (${int(run.records)} records, ${int(run.changesPerDeviceAtEnd)} changes on each device, ${int(run.requests)} requests)`,
+    reference,
+    ratio: `${(r.localApply.seconds / run.seconds).toFixed(2)} of the direct appends' speed`,
+    target: '',
+    met: '',
+    figure: `${secs(run.seconds)} s`,
+  });
+  return [
+    row(r.sqlite, 'SQLite', 'syncConvergeSqlite'),
+    r.postgres ? row(r.postgres, `PostgreSQL ${r.postgres.version}`, 'syncConvergePostgres') : notMeasured('syncConvergePostgres', 'sync: 3 devices converge (PostgreSQL)', bench('PostgreSQL'), r.postgresSkipped ?? 'not run'),
+  ];
+}
+
 /**
  * Every row of one run. `results` holds each bench's JSON (null when it did not run) and
  * `failures` why (a bench that failed or was skipped still has its targeted rows, marked not measured).
  */
-export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer }, failures = {}) {
+export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer, 'sync-converge': syncConverge }, failures = {}) {
   const rows = engineRows(engine, failures.engine ?? 'the engine bench did not run');
   const hydrateAt = rows.findIndex((r) => r.id === 'pointRead');
   rows.splice(hydrateAt < 0 ? rows.length : hydrateAt, 0, hydrateRow(hydrate, failures.hydrate ?? 'the hydrate bench did not run'));
@@ -212,5 +234,6 @@ export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer }
     ...runnerRows(runner, failures.runner ?? 'the runner bench did not run'),
     // runs recorded before the sync server existed have no such key: their tables stay as they were
     ...(syncServer === undefined ? [] : syncServerRows(syncServer, failures['sync-server'] ?? 'the sync server bench did not run')),
+    ...(syncConverge === undefined ? [] : syncConvergeRows(syncConverge, failures['sync-converge'] ?? 'the sync convergence bench did not run')),
   ];
 }

@@ -22,10 +22,10 @@ import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
-// `--only engine|runner|hydrate|sync-server`: build all, run one, print its JSON.
+// `--only engine|runner|hydrate|sync-server|sync-converge`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server'];
+const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server', 'sync-converge'];
 if (only !== null && !BENCHES.includes(only)) {
   console.error(`bench: --only takes ${BENCHES.join(', ')}`);
   process.exit(2);
@@ -43,7 +43,7 @@ async function buildBenches() {
       outDir: join(outDir, 'node'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts') },
+        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts'), 'sync-converge': join(root, 'bench/sync-converge.bench.ts') },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
@@ -78,7 +78,7 @@ const extraArgs = (name) => (name === 'hydrate' ? ['--page', join(outDir, 'page'
  * each. A bench that fails (or cannot run) leaves its figures out and says why; the others run.
  */
 async function runAll() {
-  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null };
+  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null, 'sync-converge': null };
   const failures = {};
   const load = [loadSample('start')];
   for (const name of BENCHES) {

@@ -24,6 +24,10 @@ interface Props {
   count: number;
   /** false on the mission's own page, where its title would only repeat the heading */
   showMission: boolean;
+  /** the devices that planned this same run while they could not reach each other (its cards merged) */
+  plannedOn?: readonly string[] | null;
+  /** the device that planned it (shown when there is more than one device) */
+  plannedBy?: string | null;
   children: ReactNode;
 }
 
@@ -39,7 +43,7 @@ function usePlanSteps(iterationId: string): IterationStep[] {
   }, [record]);
 }
 
-export function IterationGroup({ iterationId, missionId, missionTitle, agentName, createdAt, count, showMission, children }: Props) {
+export function IterationGroup({ iterationId, missionId, missionTitle, agentName, createdAt, count, showMission, plannedOn, plannedBy, children }: Props) {
   const [rejecting, setRejecting] = useState(false);
   const steps = usePlanSteps(iterationId);
   const batch = useAction(async (decision: 'approve' | 'reject', feedback?: string) => {
@@ -63,8 +67,14 @@ export function IterationGroup({ iterationId, missionId, missionTitle, agentName
           )}
           <span className="muted small">
             {' '}
-            · {agentName} · planned {formatSince(createdAt, Date.now())} · {count} proposal{count === 1 ? '' : 's'}
+            · {agentName} · planned {formatSince(createdAt, Date.now())}
+            {plannedBy && !plannedOn ? ` on ${plannedBy}` : ''} · {count} proposal{count === 1 ? '' : 's'}
           </span>
+          {plannedOn && (
+            <p className="hint also-planned" role="note">
+              Planned on {listText(plannedOn)} while they could not reach each other; the plans were merged into these cards.
+            </p>
+          )}
         </div>
         {count > 1 && !rejecting && (
           <div className="actions">
@@ -90,4 +100,9 @@ export function IterationGroup({ iterationId, missionId, missionTitle, agentName
       <RefusedSteps steps={steps} />
     </section>
   );
+}
+
+/** "A and B", "A, B and C". */
+function listText(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
