@@ -21,7 +21,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      // A sandboxed preload can require only 'electron': bundle everything else (zod, src-shared).
+      // A sandboxed preload can require only 'electron': bundle everything else (the api names, the error codec).
       externalizeDeps: false,
       rolldownOptions: {
         input: { preload: resolve('src-main/preload.ts') },

@@ -1,26 +1,43 @@
 /**
  * Engine benchmarks, side by side with raw better-sqlite3 on the same machine in the same run:
- * append (Store.push) vs plain-table inserts of the same rows (batch by batch, interleaved), pull,
- * point reads vs raw SQL (interleaved too), projection rebuild, and the process RSS after the append. Run by scripts/bench.mjs, which builds
- * this file and passes `--out <file>` (and `--quick`); results are written there as JSON.
+ * append (the engine's `sync.push`: the api's zod parse, the size check, Store.push) vs
+ * plain-table inserts of the same rows (batch by batch, interleaved), pull, point reads vs raw SQL
+ * (interleaved too), projection rebuild, and the process RSS after the append. Run by
+ * scripts/bench.mjs, which builds this file and passes `--out <file>` (and `--quick`); results are
+ * written there as JSON.
+ *
+ * The raw references read the engine's database file through a connection of their own (with the
+ * engine's page cache size): the Store keeps its SQL to itself.
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseInput } from '../src-shared/api';
 import { type ChangeIn, changeToWrites } from '../src-shared/domain/change';
-import { createHybridClock } from '../src-shared/hlc';
-import { openDatabase } from '../src-main/engine/store/db';
-import { Store } from '../src-main/engine/store/store';
+import { createEngine, type Engine } from '../src-main/engine';
+import { MemorySecretStore } from '../src-main/engine/settings';
+import { DB_FILE } from '../src-main/engine/store/db';
+import type { Store } from '../src-main/engine/store/store';
 import { tempDataDir } from '../src-main/engine/testing/temp-db';
 import { batches, FULL, prng, QUICK, recordId, type Workload } from './workload';
 
 const PULL_PAGE = 5_000;
 
+/** The append is timed in this many consecutive parts, kept apart so a burst of other load shows. */
+const APPEND_PARTS = 10;
+
 export interface EngineResults {
   workload: Workload;
-  /** the pushes plus writing the records still pending at the end (`settle`), so `records` equals the log */
-  append: { seconds: number; perSec: number; settleSeconds: number };
+  /**
+   * `sync.push` of every batch through `Engine.call` (zod parse of the api input, the 1 MB
+   * per-change check, Store.push) plus writing the records still pending at the end (`settle`),
+   * so `records` equals the log. `parseSeconds`: the api input's zod parse alone, timed on the
+   * same batches apart from the pushes (a share of `seconds`, not added to it). `partsSeconds` /
+   * `rawPartsSeconds`: the pushes and the raw inserts of each tenth of the batches, in order.
+   */
+  append: { seconds: number; perSec: number; settleSeconds: number; parseSeconds: number; partsSeconds: number[]; rawPartsSeconds: number[] };
   rawInsert: { seconds: number; perSec: number };
   appendRatio: number;
   rssMb: number;
@@ -82,31 +99,59 @@ class RawTable {
   }
 }
 
+interface AppendTimes {
+  engineMs: number;
+  rawMs: number;
+  settleMs: number;
+  parseMs: number;
+  partsMs: number[];
+  rawPartsMs: number[];
+}
+
 /**
- * Store.push of every batch, and the raw inserts of the same batch right after it: interleaved, so
- * both see the same machine (other load comes and goes within seconds). Only the writes are timed.
+ * `sync.push` of every batch as a client sends it (`Engine.call`, the path IPC and HTTP take), and
+ * the raw inserts of the same batch right after it: interleaved, so both see the same machine
+ * (other load comes and goes within seconds). Only the writes are timed, not building the rows.
  * The engine's time includes writing the records still pending after the last push: the append
  * is done when `records` reflects the whole log, as the first read would make it.
  */
-function append(store: Store, dir: string, w: Workload): { engineMs: number; rawMs: number; settleMs: number } {
+async function append(engine: Engine, dir: string, w: Workload): Promise<AppendTimes> {
   const raw = new RawTable(dir);
-  let engineMs = 0;
-  let rawMs = 0;
+  const batchesPerPart = Math.ceil(w.changes / w.batch / APPEND_PARTS);
+  const partsMs: number[] = [];
+  const rawPartsMs: number[] = [];
+  let parseMs = 0;
+  let n = 0;
   try {
     for (const batch of batches(w)) {
-      const started = performance.now();
-      store.push('bench-client', batch);
-      engineMs += performance.now() - started;
-      rawMs += raw.insert(batch);
+      const part = Math.floor(n++ / batchesPerPart);
+      const input = { clientId: 'bench-client', changes: batch };
+      let started = performance.now();
+      const pushed = await engine.call('sync.push', input);
+      partsMs[part] = (partsMs[part] ?? 0) + performance.now() - started;
+      if (pushed.accepted !== batch.length) throw new Error(`sync.push accepted ${pushed.accepted} of ${batch.length} changes`);
+      started = performance.now();
+      parseInput('sync.push', input);
+      parseMs += performance.now() - started;
+      rawPartsMs[part] = (rawPartsMs[part] ?? 0) + raw.insert(batch);
     }
   } finally {
     raw.close();
   }
+  const store = engine.store;
   const started = performance.now();
   store.settle();
   const settleMs = performance.now() - started;
   if (store.projectedSeq() !== store.maxSeq()) throw new Error('records do not reflect the whole log after settle');
-  return { engineMs: engineMs + settleMs, rawMs, settleMs };
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  return { engineMs: sum(partsMs) + settleMs, rawMs: sum(rawPartsMs), settleMs, parseMs, partsMs, rawPartsMs };
+}
+
+/** A read-only connection of the bench's own to the engine's database file, with the engine's page cache size. */
+function openReader(dir: string): Database.Database {
+  const reader = new Database(join(dir, DB_FILE), { readonly: true });
+  reader.pragma('cache_size = -8192');
+  return reader;
 }
 
 function pullAll(store: Store): { ms: number; changes: number; pages: number } {
@@ -124,10 +169,10 @@ function pullAll(store: Store): { ms: number; changes: number; pages: number } {
   return { ms: performance.now() - started, changes, pages };
 }
 
-function pointReads(store: Store, w: Workload): EngineResults['pointRead'] {
+function pointReads(store: Store, reader: Database.Database, w: Workload): EngineResults['pointRead'] {
   const random = prng(7);
   const ids = Array.from({ length: w.records }, () => recordId(Math.floor(random() * w.records)));
-  const raw = store.db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+  const raw = reader.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
   // Warm both paths once so neither pays for cold pages alone.
   for (const id of ids.slice(0, 1000)) {
     store.get('todo', 'tasks', id);
@@ -150,50 +195,60 @@ function pointReads(store: Store, w: Workload): EngineResults['pointRead'] {
   return { engine, raw: rawPerSec, ratio: engine / rawPerSec, reads: ids.length };
 }
 
+/** A digest of every row of `records` (every column, in key order): equal digests, equal tables. */
+function recordsDigest(reader: Database.Database): string {
+  const hash = createHash('sha256');
+  for (const row of reader.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id').iterate()) hash.update(`${JSON.stringify(row)}\n`);
+  return hash.digest('hex');
+}
+
 /** Rebuilds the projection and checks it equals the incremental one, row for row. */
-function rebuild(store: Store): EngineResults['rebuild'] {
-  store.db.exec('CREATE TEMP TABLE incremental AS SELECT * FROM records');
+function rebuild(store: Store, reader: Database.Database): EngineResults['rebuild'] {
+  const incremental = recordsDigest(reader);
   const started = performance.now();
   const stats = store.rebuildProjection();
   const ms = performance.now() - started;
-  const diff = store.db
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM (SELECT * FROM incremental EXCEPT SELECT * FROM records))
-            + (SELECT COUNT(*) FROM (SELECT * FROM records EXCEPT SELECT * FROM incremental)) AS n`,
-    )
-    .get() as { n: number };
-  store.db.exec('DROP TABLE incremental');
-  return { seconds: ms / 1000, equal: diff.n === 0, records: stats.records };
+  return { seconds: ms / 1000, equal: recordsDigest(reader) === incremental, records: stats.records };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const w = args.includes('--quick') ? QUICK : FULL;
   const outIndex = args.indexOf('--out');
   const out = outIndex >= 0 ? args[outIndex + 1] : undefined;
   const tmp = tempDataDir('companion-bench-');
+  let engine: Engine | undefined;
+  let reader: Database.Database | undefined;
   try {
-    const db = openDatabase(tmp.dir);
-    const store = new Store(db, createHybridClock('00000000000000e1'));
-    log(`append: ${w.changes.toLocaleString('en')} changes over ${w.records.toLocaleString('en')} records, batches of ${w.batch}, each batch also into a raw table`);
-    const { engineMs: appendMs, rawMs, settleMs } = append(store, tmp.dir, w);
+    engine = createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), autoStart: false });
+    const store = engine.store;
+    log(`append: ${w.changes.toLocaleString('en')} changes over ${w.records.toLocaleString('en')} records, sync.push in batches of ${w.batch}, each batch also into a raw table`);
+    const appended = await append(engine, tmp.dir, w);
     if (store.maxSeq() !== w.changes) throw new Error(`expected ${w.changes} changes in the log, found ${store.maxSeq()}`);
     const memory = process.memoryUsage();
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
-    const dbMb = (db.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()').get() as { bytes: number }).bytes / 2 ** 20;
+    reader = openReader(tmp.dir);
+    const dbMb = (reader.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()').get() as { bytes: number }).bytes / 2 ** 20;
     log(`pull in pages of ${PULL_PAGE}`);
     const pulled = pullAll(store);
     if (pulled.changes !== w.changes) throw new Error(`pulled ${pulled.changes} of ${w.changes} changes`);
     log('point reads');
-    const pointRead = pointReads(store, w);
+    const pointRead = pointReads(store, reader, w);
     log('projection rebuild');
-    const rebuilt = rebuild(store);
-    db.close();
+    const rebuilt = rebuild(store, reader);
+    const seconds = (ms: number) => ms / 1000;
     const results: EngineResults = {
       workload: w,
-      append: { seconds: appendMs / 1000, perSec: perSec(w.changes, appendMs), settleSeconds: settleMs / 1000 },
-      rawInsert: { seconds: rawMs / 1000, perSec: perSec(w.changes, rawMs) },
-      appendRatio: rawMs / appendMs,
+      append: {
+        seconds: seconds(appended.engineMs),
+        perSec: perSec(w.changes, appended.engineMs),
+        settleSeconds: seconds(appended.settleMs),
+        parseSeconds: seconds(appended.parseMs),
+        partsSeconds: appended.partsMs.map(seconds),
+        rawPartsSeconds: appended.rawPartsMs.map(seconds),
+      },
+      rawInsert: { seconds: seconds(appended.rawMs), perSec: perSec(w.changes, appended.rawMs) },
+      appendRatio: appended.rawMs / appended.engineMs,
       rssMb: memory.rss / 2 ** 20,
       memoryMb: { heapUsed: mb(memory.heapUsed), heapTotal: mb(memory.heapTotal), external: mb(memory.external) },
       dbMb,
@@ -205,8 +260,13 @@ function main(): void {
     if (out) writeFileSync(out, json);
     else process.stdout.write(`${json}\n`);
   } finally {
+    reader?.close();
+    await engine?.close();
     tmp.cleanup();
   }
 }
 
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`[engine] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

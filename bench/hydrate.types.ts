@@ -13,9 +13,13 @@ export interface HydrateResult {
   runsMs: number[];
   /** fetching the same pages without writing them: the engine's and HTTP's share */
   fetchOnlyMs: number;
-  /** bare IndexedDB puts of the same records, same pages (store with the overlay's indexes / key only) */
+  /**
+   * bare IndexedDB puts of the same chunk rows, about as many per transaction as hydration wrote:
+   * the like-for-like reference, the median of `rawIdbChunksRunsMs` (as many runs as hydrations)
+   */
+  rawIdbChunksMs: number;
+  rawIdbChunksRunsMs: number[];
+  /** for context, once: bare IndexedDB puts of the same records one row each, same pages (store with the overlay's indexes / key only) */
   rawIdbMs: number;
   rawIdbNoIndexMs: number;
-  /** bare IndexedDB puts of the same chunk rows, about as many per transaction as hydration wrote */
-  rawIdbChunksMs: number;
 }

@@ -4,6 +4,7 @@
  * stamped a millisecond after the previous change like a busy HLC would, as a renderer pushes them.
  */
 import type { ChangeIn } from '../src-shared/domain/change';
+import { prng } from '../src-main/testing/year-of-use';
 
 export interface Workload {
   changes: number;
@@ -19,17 +20,8 @@ const NODE = '00000000000000b1';
 const PRIORITIES = ['low', 'medium', 'high'];
 const ACTOR = { kind: 'user', principalId: 'user:local' } as const;
 
-/** Small deterministic PRNG (mulberry32): the same workload on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same workload on every run: the deterministic PRNG the year-of-use dataset uses.
+export { prng };
 
 export function recordId(n: number): string {
   return `task-${n.toString(36).padStart(5, '0')}`;

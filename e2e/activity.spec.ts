@@ -3,7 +3,7 @@
  * which mission) with its filters, and edits of yours that a change from elsewhere overwrote.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { createMission, goTo, runNow, watchConsole } from './fixtures/ui';
 
 test('charts and a filterable audit timeline of a run and its decisions', async ({ page, app, llm }) => {
@@ -20,7 +20,7 @@ test('charts and a filterable audit timeline of a run and its decisions', async 
     usage: { prompt_tokens: 700, completion_tokens: 50 },
   });
   await createMission(page, { title: 'Monthly chores' });
-  await runNow(page, /Run finished: awaiting-review/);
+  await runNow(page, /Run finished: awaiting review/);
   await page.getByRole('article', { name: /Pay rent/ }).getByRole('button', { name: 'Approve' }).click();
   const yacht = page.getByRole('article', { name: /Buy a yacht/ });
   await yacht.getByRole('button', { name: 'Reject' }).click();
@@ -28,10 +28,14 @@ test('charts and a filterable audit timeline of a run and its decisions', async 
   await expect(page.getByRole('article')).toHaveCount(0);
 
   await goTo(page, 'Activity');
-  await expect(page.getByRole('figure', { name: 'Runs per day' })).toContainText('1 awaiting review');
+  // both cards decided: the run is reviewed, not "awaiting review" forever (issue 12)
+  await expect(page.getByRole('figure', { name: 'Runs per day' })).toContainText('1 reviewed');
   await expect(page.getByRole('figure', { name: 'Proposals per day' })).toContainText('1 approved, 1 rejected');
   await expect(page.getByRole('figure', { name: 'Tokens per day' })).toContainText('750 tokens by Companion');
-  await expect(page.getByRole('figure', { name: 'Approval rate per tool' })).toContainText('50% of 2 decisions approved');
+  const rates = page.getByRole('figure', { name: 'Approval rate per kind of change' });
+  await expect(rates).toContainText('Of 2 decisions: 50% approved, 50% rejected');
+  await expect(rates).toContainText('Create a task');
+  await expect(page.locator('main')).not.toContainText(/create_task|awaiting-review/);
   await expect(page.locator('figure .recharts-wrapper')).toHaveCount(4);
 
   const entries = page.locator('.timeline-entry');

@@ -4,7 +4,7 @@
  * what runs without review, and its token use shows against the budget.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { goTo, runNow, watchConsole } from './fixtures/ui';
 
 test('an agent with its own prompt, policy and budget plans a mission', async ({ page, app, llm }) => {
@@ -22,11 +22,13 @@ test('an agent with its own prompt, policy and budget plans a mission', async ({
   await form.getByLabel('Daily token budget').fill('5000');
   await form.getByLabel('Max concurrent missions').fill('2');
   await form.getByLabel('Rule for Todo').selectOption('deny');
-  await form.getByLabel('Rule for create_note').selectOption('auto');
+  await form.getByLabel('Rule for Write a new note').selectOption('auto');
+  // Tools by what they do, in words: never their names.
   const row = (tool: string) => form.getByRole('row', { name: new RegExp(`^${tool}`) });
-  await expect(row('create_task')).toContainText('deny');
-  await expect(row('create_note')).toContainText('auto');
-  await expect(row('append_to_note')).toContainText('propose');
+  await expect(row('Create a task')).toContainText('Deny');
+  await expect(row('Write a new note')).toContainText('Auto');
+  await expect(row('Add text to a note')).toContainText('Propose');
+  await expect(form.getByRole('table')).not.toContainText(/create_task|append_to_note|_note\b/);
   await form.getByRole('button', { name: 'Save agent' }).click();
   await expect(form.getByText('Saved.')).toBeVisible();
 

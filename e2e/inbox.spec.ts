@@ -5,7 +5,7 @@
  */
 import type { App } from './fixtures/app';
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply, type ScriptedLlm } from './fixtures/llm-server';
+import { jsonPlanReply, type ScriptedLlm } from '../src-main/testing/llm-server';
 import { createMission, goTo, runNow, watchConsole } from './fixtures/ui';
 
 async function seedTask(app: App, id: string, data: Record<string, unknown>): Promise<void> {
@@ -15,7 +15,7 @@ async function seedTask(app: App, id: string, data: Record<string, unknown>): Pr
 async function planned(page: import('@playwright/test').Page, llm: ScriptedLlm, title: string, steps: unknown[]): Promise<void> {
   llm.enqueue(jsonPlanReply({ summary: 'A plan', steps }));
   await createMission(page, { title });
-  await runNow(page, /Run finished: awaiting-review/);
+  await runNow(page, /Run finished: awaiting review/);
 }
 
 test('an update shows what changes, and the card names the task instead of its id', async ({ page, app, llm }) => {
@@ -53,11 +53,11 @@ test('edit before approve: a form from the tool schema, validated inline', async
   await card.getByRole('button', { name: 'Edit' }).click();
   const form = card.getByRole('form', { name: 'Edit proposal' });
   await expect(form.getByLabel('Period')).toHaveValue('week');
-  await form.getByLabel('Target value').fill('-2');
-  await expect(form.getByLabel('Target value')).toHaveAttribute('aria-invalid', 'true');
-  await expect(form.getByText(/Too small|greater than 0/i)).toBeVisible();
+  await form.getByLabel('Target').fill('-2');
+  await expect(form.getByLabel('Target')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByText('Target must be more than 0')).toBeVisible();
   await expect(form.getByRole('button', { name: 'Approve with changes' })).toBeDisabled();
-  await form.getByLabel('Target value').fill('4');
+  await form.getByLabel('Target').fill('4');
   await form.getByLabel('Period').selectOption('month');
   await form.getByRole('button', { name: 'Approve with changes' }).click();
   const decided = page.getByRole('listitem', { name: "Approved: Create goal 'Run': 4 per month" });
@@ -88,7 +88,7 @@ test('approve all and reject all of a plan', async ({ page, app, llm }) => {
   ] }));
   await goTo(page, 'Missions');
   await page.getByRole('link', { name: 'Batch' }).click();
-  await runNow(page, /Run finished: awaiting-review/);
+  await runNow(page, /Run finished: awaiting review/);
   await goTo(page, 'Inbox');
   await expect(page.getByRole('link', { name: 'Notes (1 pending)' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Todo (1 pending)' })).toBeVisible();

@@ -4,7 +4,7 @@
  * with tokens, model, latency and the local debug view.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { goTo, watchConsole } from './fixtures/ui';
 
 test('create from a template with inputs and a cadence, then edit it', async ({ page, app }) => {
@@ -117,11 +117,11 @@ test('run now shows live progress; the timeline has tokens, model, latency and t
     usage: { prompt_tokens: 1200, completion_tokens: 80 },
   });
   await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByRole('status').filter({ hasText: /Running: calling llm.*\d/ })).toBeVisible();
-  await expect(page.getByRole('contentinfo', { name: 'Status' })).toContainText(/Planning “Slow model” — calling llm/);
-  await expect(page.getByText('Run finished: awaiting-review')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /Running: asking the model.*\d/ })).toBeVisible();
+  await expect(page.getByRole('contentinfo', { name: 'Status' })).toContainText(/Planning “Slow model” — asking the model/);
+  await expect(page.getByText('Run finished: awaiting review')).toBeVisible();
 
-  const iteration = page.getByRole('listitem', { name: /^Iteration started .*: awaiting-review/ });
+  const iteration = page.getByRole('listitem', { name: /^Run started .*: Awaiting review/ });
   await expect(iteration).toContainText('One task for today');
   await expect(iteration).toContainText('1,280');
   await expect(iteration).toContainText('test-model');

@@ -4,7 +4,7 @@
  * with the keyboard (edit one, approve, reject with a reason, revert), and find it all in Activity.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { goTo, watchConsole } from './fixtures/ui';
 
 const PLAN = {
@@ -25,8 +25,20 @@ test('configure, create from a template, review with the keyboard, find it in Ac
   // 1. Welcome: connect the language model and test it.
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Mission Companion' })).toBeVisible();
   const connect = page.getByRole('form', { name: 'Connect a language model' });
+  // Nothing red before the person did anything: an endpoint that does not answer yet is expected.
+  await expect(connect.getByText(/Nothing answers at this address yet/)).toBeVisible();
+  await expect(connect.getByRole('alert')).toHaveCount(0);
+  // Asked explicitly, it says why; a later success clears that.
+  await connect.getByRole('button', { name: 'List models' }).click();
+  await expect(connect.getByRole('alert')).toContainText('Could not list models');
+  // "Custom" can be chosen whatever the URL says.
+  await connect.getByLabel('Provider').selectOption('ollama');
+  await expect(connect.getByLabel('Base URL')).toHaveValue('http://127.0.0.1:11434/v1');
+  await connect.getByLabel('Provider').selectOption('custom');
+  await expect(connect.getByLabel('Provider')).toHaveValue('custom');
   await connect.getByLabel('Base URL').fill(llm.url);
   await connect.getByRole('button', { name: 'List models' }).click();
+  await expect(connect.getByRole('alert')).toHaveCount(0);
   await connect.getByRole('button', { name: 'test-model' }).click();
   await expect(connect.getByLabel('Model', { exact: true })).toHaveValue('test-model');
   await connect.getByRole('button', { name: 'Save and test' }).click();
@@ -44,7 +56,7 @@ test('configure, create from a template, review with the keyboard, find it in Ac
   // 3. Run it: the runner writes three proposals, announced by a toast and the inbox badge.
   llm.enqueue(jsonPlanReply(PLAN));
   await page.getByRole('button', { name: 'Run now' }).click();
-  await expect(page.getByText('Run finished: awaiting-review')).toBeVisible();
+  await expect(page.getByText('Run finished: awaiting review')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Notifications' }).getByText('3 new proposals')).toBeVisible();
   await goTo(page, 'Inbox');
   await expect(page.getByRole('link', { name: 'Inbox (3 pending)' })).toBeVisible();
@@ -87,10 +99,18 @@ test('configure, create from a template, review with the keyboard, find it in Ac
   await expect(page.getByRole('listitem', { name: /^Rejected: Create task 'Renew the design licence'/ })).toBeVisible();
   await expect(cards).toHaveCount(0);
 
-  // u: revert the "Book flights" approval from the decided list.
+  // u: revert the "Book flights" approval from the decided list; it asks first (Escape keeps it).
   const flights = page.getByRole('listitem', { name: /^Approved: Create task 'Book flights'/ });
   await flights.focus();
   await page.keyboard.press('u');
+  const confirm = page.getByRole('dialog', { name: 'Revert this change?' });
+  await expect(confirm).toContainText('The task it created will be deleted.');
+  await page.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(flights).toBeVisible();
+  await flights.focus();
+  await page.keyboard.press('u');
+  await confirm.getByRole('button', { name: 'Revert change' }).click();
   await expect(page.getByRole('listitem', { name: /^Reverted: Create task 'Book flights'/ })).toBeVisible();
 
   const tasks = (await app.api('records.list', { app: 'todo', table: 'tasks' })).records.map((r) => r.data.title);

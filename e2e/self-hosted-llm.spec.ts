@@ -6,21 +6,21 @@
  * banner says so.
  */
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
 import { createMission, goTo, runNow, watchConsole } from './fixtures/ui';
-import { llamaCpp } from '../src-main/testing/llm-quirks';
+import { jsonPlanReply, toolsNeedJinja } from '../src-main/testing/llm-server';
 
 const PLAN = jsonPlanReply({ summary: 'One task', steps: [{ toolName: 'create_task', params: { title: 'Stretch' }, rationale: 'Long day at the desk.' }] });
 
 test('without --jinja: the run falls back, says why, and the endpoint is remembered until forgotten', async ({ page, app, llm }) => {
   const console = watchConsole(page);
   await app.api('settings.update', { llm: { plannerMode: 'auto' } });
-  llm.setDefault(llamaCpp({ jinja: false }, PLAN));
+  llm.use(toolsNeedJinja());
+  llm.setDefault(PLAN);
   await page.goto(app.url);
   await createMission(page, { title: 'Local model' });
-  await runNow(page, /Run finished: awaiting-review/);
+  await runNow(page, /Run finished: awaiting review/);
 
-  const iteration = page.getByRole('listitem', { name: /^Iteration started .*: awaiting-review/ });
+  const iteration = page.getByRole('listitem', { name: /^Run started .*: Awaiting review/ });
   await expect(iteration).toContainText('Tool calling did not work: the endpoint refused tool calling (it answered 500: "tools param requires --jinja flag")');
   await iteration.getByRole('button', { name: /Show debug view/ }).click();
   await expect(iteration.getByRole('list', { name: 'Attempts: tools mode, call 1' })).toContainText(/Attempt 1: 500 error after \d+ ms, ~[\d,]+ tokens \(estimated\)/);

@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
-import { jsonPlanReply } from './fixtures/llm-server';
+import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { createMission, goTo, runNow } from './fixtures/ui';
 
 const callAnna = {
@@ -18,7 +18,7 @@ const callAnna = {
 async function createMissionAndRun(page: Page, title: string): Promise<void> {
   await createMission(page, { title, objective: 'Turn my meeting notes into tasks' });
   await expect(page.getByText(`Created “${title}”.`)).toBeVisible();
-  await runNow(page, /Run finished: awaiting-review/);
+  await runNow(page, /Run finished: awaiting review/);
 }
 
 test('mission → run now → ghost card → approve → task by the agent → revert', async ({ page, app, llm }) => {
@@ -46,6 +46,7 @@ test('mission → run now → ghost card → approve → task by the agent → r
 
   const decided = page.getByRole('listitem', { name: /Approved: Create task 'Call Anna'/ });
   await decided.getByRole('button', { name: 'Revert' }).click();
+  await page.getByRole('dialog', { name: 'Revert this change?' }).getByRole('button', { name: 'Revert change' }).click();
   await expect(page.getByRole('checkbox', { name: 'Call Anna' })).toHaveCount(0);
   await expect(page.getByRole('listitem', { name: /Reverted: Create task 'Call Anna'/ })).toBeVisible();
   const after = await app.api('records.list', { app: 'todo', table: 'tasks' });
@@ -82,7 +83,7 @@ test('a failing LLM shows a failed iteration with a readable error and the app k
   await page.goto(app.url);
   await createMission(page, { title: 'Flaky model' });
   await runNow(page, /Run failed|Run finished: failed/);
-  await expect(page.getByRole('listitem', { name: /Iteration started .*: failed/ })).toContainText('did not answer with a plan');
+  await expect(page.getByRole('listitem', { name: /Run started .*: Failed/ })).toContainText('did not answer with a plan');
   // Still usable: the todo page works.
   await goTo(page, 'Todo');
   const add = page.getByRole('form', { name: 'New task' });

@@ -1,31 +1,36 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick]`: builds the benchmarks in bench/ (TypeScript, bundled by vite into
 // out/bench/), runs each in its own Node process (so the engine's RSS is its own) and Chromium,
-// prints one table with absolute figures, ratios to raw SQLite measured in the same run, and the
-// targets, and writes bench/results.json. --quick runs a 10x smaller workload (under a minute);
-// --only <name> runs one bench and prints its figures without touching results.json.
+// prints one table with absolute figures, ratios to references measured in the same run, and the
+// targets, records the run as a new file in bench/history/ (scripts/bench-history.mjs: commit,
+// machine, load, every repetition; a bench that fails is recorded as not measured) and regenerates
+// README's Performance tables from that history (scripts/bench-table.mjs).
+// --quick runs a 10x smaller workload (under a minute; recorded too, as a quick run);
+// --only <name> runs one bench and prints its figures, recording nothing (a part of a run).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { commitFacts, historyDir, loadSample, machineFacts, recordRun, RUN_FORMAT } from './bench-history.mjs';
+import { benchRows, TARGETS } from './bench-rows.mjs';
+import { writeReadmeTables } from './bench-table.mjs';
 import { findChromium } from './chromium.mjs';
 import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
+import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
-// `--only engine|runner|hydrate`: build all, run one, print its JSON.
+// `--only engine|runner|hydrate|sync-server|sync-converge`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-if (only !== null && !['engine', 'runner', 'hydrate'].includes(only)) {
-  console.error('bench: --only takes engine, runner or hydrate');
+const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server', 'sync-converge'];
+if (only !== null && !BENCHES.includes(only)) {
+  console.error(`bench: --only takes ${BENCHES.join(', ')}`);
   process.exit(2);
 }
 const chromium = findChromium();
-
-const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300 };
 
 async function buildBenches() {
   const common = { configFile: false, root, logLevel: 'warn', build: { minify: false, target: 'es2023' } };
@@ -38,7 +43,7 @@ async function buildBenches() {
       outDir: join(outDir, 'node'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts') },
+        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts'), 'sync-converge': join(root, 'bench/sync-converge.bench.ts') },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
@@ -66,99 +71,36 @@ function run(name, extraArgs = []) {
   });
 }
 
-const int = (n) => Math.round(n).toLocaleString('en');
-const yesNo = (ok) => (ok ? 'yes' : 'NO');
+const extraArgs = (name) => (name === 'hydrate' ? ['--page', join(outDir, 'page', 'page.js')] : []);
 
-function rows(engine, hydrate) {
-  const w = engine.workload;
-  const out = [
-    {
-      bench: `append: ${int(w.changes)} changes over ${int(w.records)} records, batches of ${int(w.batch)}`,
-      result: `${int(engine.append.perSec)} changes/s (${engine.append.seconds.toFixed(1)} s)`,
-      reference: `raw inserts of the same rows: ${int(engine.rawInsert.perSec)} rows/s`,
-      ratio: engine.appendRatio.toFixed(2),
-      target: `>= ${TARGETS.appendRatio} of raw`,
-      met: yesNo(engine.appendRatio >= TARGETS.appendRatio),
-    },
-    {
-      bench: `pull: ${int(w.changes)} changes in pages of 5,000`,
-      result: `${int(engine.pull.perSec)} changes/s (${engine.pull.seconds.toFixed(1)} s)`,
-      reference: '',
-      ratio: '',
-      target: '',
-      met: '',
-    },
-  ];
-  out.push(
-    hydrate
-      ? {
-          bench: `hydrate a new replica: ${int(hydrate.records)} records in pages of ${int(hydrate.pageSize)}, Chromium + Dexie`,
-          result: `${int(hydrate.perSec)} records/s (median of ${hydrate.runsSeconds.length} runs: ${hydrate.runsSeconds.map((s) => s.toFixed(1)).join(', ')} s; the first with JIT and caches cold)`,
-          reference: `bare IndexedDB, one row per record: ${int(hydrate.rawIdbPerSec)} records/s (${int(hydrate.rawIdbNoIndexPerSec)} without the index); the same records in chunk rows: ${int(hydrate.rawIdbChunksPerSec)} records/s; fetching the pages alone: ${(hydrate.breakdown.fetchOnlyMs / 1000).toFixed(1)} s`,
-          ratio: `${hydrate.ratio.toFixed(2)} of one row per record`,
-          target: `>= ${int(TARGETS.hydratePerSec)} records/s`,
-          met: yesNo(hydrate.perSec >= TARGETS.hydratePerSec),
-        }
-      : { bench: 'hydrate a new replica (Chromium)', result: 'skipped: no Chromium', reference: '', ratio: '', target: '', met: '' },
-  );
-  out.push(
-    {
-      bench: 'point read of a record by id',
-      result: `${int(engine.pointRead.engine)} reads/s (Store.get)`,
-      reference: `raw SQL: ${int(engine.pointRead.raw)} reads/s`,
-      ratio: engine.pointRead.ratio.toFixed(2),
-      target: '',
-      met: '',
-    },
-    {
-      bench: `projection rebuild from ${int(w.changes)} changes`,
-      result: `${engine.rebuild.seconds.toFixed(1)} s`,
-      reference: `equals the incremental projection: ${engine.rebuild.equal ? 'yes' : 'NO'}`,
-      ratio: '',
-      target: 'equal',
-      met: yesNo(engine.rebuild.equal),
-    },
-    {
-      bench: `engine RSS after ${int(w.changes)} changes`,
-      result: `${int(engine.rssMb)} MB`,
-      reference: `of which V8 heap ${int(engine.memoryMb.heapTotal)} MB (${int(engine.memoryMb.heapUsed)} MB in use); database ${int(engine.dbMb)} MB`,
-      ratio: '',
-      target: `< ${TARGETS.rssMb} MB`,
-      met: yesNo(engine.rssMb < TARGETS.rssMb),
-    },
-  );
-  return out;
-}
-
-/** The runner's rows (bench/runner.bench.ts): tick overhead vs a full LWW replay, LLM concurrency. */
-function runnerRows(r) {
-  const s = r.size;
-  return [
-    {
-      bench: `runner tick: find ${s.due} due of ${int(s.missions)} missions in ${int(s.changes)} changes`,
-      result: `${r.scan.projectionMs.toFixed(1)} ms per tick`,
-      reference: `full LWW replay of the missions' ${int(r.scan.replayedChanges)} changes: ${int(r.scan.replayMs)} ms`,
-      ratio: `${int(r.scan.ratio)}x faster`,
-      target: '< 20 ms per tick',
-      met: yesNo(r.scan.projectionMs < 20),
-    },
-    {
-      bench: `runner tick planning all ${s.due} due missions, LLM answering at once (in-process)`,
-      result: `${int(r.tick.ms)} ms per tick (${r.tick.perMissionMs.toFixed(2)} ms per mission)`,
-      reference: 'inputs, prompt, parse, one write transaction each',
-      ratio: '',
-      target: '',
-      met: '',
-    },
-    {
-      bench: `runner: ${s.concurrencyMissions} due missions, scripted LLM answering after ${s.llmDelayMs} ms`,
-      result: `${(r.concurrency.parallelMs / 1000).toFixed(1)} s at concurrency ${r.concurrency.defaultConcurrency} (default)`,
-      reference: `one at a time: ${(r.concurrency.serialMs / 1000).toFixed(1)} s`,
-      ratio: `${r.concurrency.ratio.toFixed(2)}x faster`,
-      target: '',
-      met: '',
-    },
-  ];
+/**
+ * Every bench of a run, one after the other, with the machine's load before the first and after
+ * each. A bench that fails (or cannot run) leaves its figures out and says why; the others run.
+ */
+async function runAll() {
+  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null, 'sync-converge': null };
+  const failures = {};
+  const load = [loadSample('start')];
+  for (const name of BENCHES) {
+    if (name === 'hydrate' && !chromium) {
+      failures.hydrate = 'no Chromium found (set CHROMIUM_PATH)';
+      console.error(`[bench] ${failures.hydrate}: the hydrate bench is skipped.`);
+      continue;
+    }
+    if (name === 'sync-server' && !findPostgresBin() && !process.env.TEST_DATABASE_URL) {
+      failures['sync-server'] = `no PostgreSQL found. ${HOW_TO_GET_POSTGRES}`;
+      console.error(`[bench] ${failures['sync-server']}: the sync server bench is skipped.`);
+      continue;
+    }
+    try {
+      results[name] = await run(name, extraArgs(name));
+    } catch (error) {
+      failures[name] = error instanceof Error ? error.message : String(error);
+      console.error(`[bench] ${failures[name]}`);
+    }
+    load.push(loadSample(`after ${name}`));
+  }
+  return { results, failures, load };
 }
 
 function printTable(table) {
@@ -172,35 +114,37 @@ function printTable(table) {
 
 async function main() {
   mkdirSync(outDir, { recursive: true });
-  const started = Date.now();
+  const started = new Date();
+  // What was measured: the commit and any uncommitted change to it, read before anything is built.
+  const commit = commitFacts(root);
   await buildBenches();
   if (only) {
-    // One bench while working on it: its raw figures, results.json untouched (it holds a whole run).
-    const result = await run(only, only === 'hydrate' ? ['--page', join(outDir, 'page', 'page.js')] : []);
-    console.log(JSON.stringify(result, null, 2));
+    // One bench while working on it: its raw figures, nothing recorded (a run is all the benches).
+    console.log(JSON.stringify(await run(only, extraArgs(only)), null, 2));
     return;
   }
-  const engine = await run('engine');
-  const runner = await run('runner');
-  let hydrate = null;
-  if (chromium) hydrate = await run('hydrate', ['--page', join(outDir, 'page', 'page.js')]);
-  else console.error('[bench] no Chromium found (set CHROMIUM_PATH): the hydrate bench is skipped.');
-  const table = [...rows(engine, hydrate), ...runnerRows(runner)];
-  console.log(`\nMission Companion benchmarks${quick ? ' (--quick: 10x smaller)' : ''}: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${int(totalmem() / 2 ** 30)} GB, Node ${process.version} (engine flags: ${ENGINE_NODE_FLAGS.join(' ')})\n`);
+  const { results, failures, load } = await runAll();
+  const machine = machineFacts(ENGINE_NODE_FLAGS);
+  const table = benchRows(results, failures);
+  const loadText = load.map((l) => `${l.when} ${l.loadAverage[0]}`).join(', ');
+  console.log(`\nMission Companion benchmarks${quick ? ' (--quick: 10x smaller)' : ''}: ${machine.cpus} x ${machine.model ?? 'cpu'}, ${machine.memoryGb} GB, Node ${machine.node} (engine flags: ${ENGINE_NODE_FLAGS.join(' ')}); 1-minute load average: ${loadText}\n`);
   printTable(table);
-  const results = {
-    date: new Date().toISOString(),
+  const recorded = recordRun(historyDir(root), {
+    format: RUN_FORMAT,
+    date: started.toISOString(),
     mode: quick ? 'quick' : 'full',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, engineFlags: ENGINE_NODE_FLAGS },
+    commit,
+    machine,
+    load,
     targets: TARGETS,
-    engine,
-    hydrate,
-    runner,
+    ...results,
+    failures,
     table,
-    seconds: Math.round((Date.now() - started) / 1000),
-  };
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwritten to bench/results.json (${results.seconds} s in all)`);
+    seconds: Math.round((Date.now() - started.getTime()) / 1000),
+  });
+  writeReadmeTables(root);
+  console.log(`\nrecorded in bench/history/${recorded}; README's Performance tables regenerated (${Math.round((Date.now() - started.getTime()) / 1000)} s in all)`);
+  if (Object.keys(failures).length) process.exitCode = 1;
 }
 
 main().catch((error) => {

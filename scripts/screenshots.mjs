@@ -1,19 +1,22 @@
-// Screenshots of every page at 1280×800 into docs/screenshots/, from a realistic demo: a scripted
-// LLM, the headless host on a temp data dir, notes/tasks/events/goals, three missions from the
+// Screenshots of every page at 1280×800 (and two at 800 px wide) into docs/screenshots/, from a
+// realistic demo: a scripted LLM, the headless host on a temp data dir, notes/tasks/events/goals, three missions from the
 // templates that really ran (proposals pending, approved, rejected, reverted), two weeks of history
 // for the charts. Needs a build (npm run build) and a Chromium (CHROMIUM_PATH overrides).
 //
 //   node scripts/node22.mjs scripts/screenshots.mjs            # writes docs/screenshots/*.png
 //   node scripts/node22.mjs scripts/screenshots.mjs --serve    # seeds, then keeps the demo running
+//   node scripts/node22.mjs scripts/screenshots.mjs --data-dir DIR --out OUT
+//       # every page of an existing database (a copy of it, the runner off), e.g. one kept by
+//       # `npm run soak -- --keep DIR`: each page in full length, each mission's page too, into OUT
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { jsonPlanReply, startScriptedLlm } from '../e2e/fixtures/llm-server.ts';
+import { jsonPlanReply, startScriptedLlm } from '../src-main/testing/llm-server/index.ts';
 import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -24,11 +27,11 @@ const serveOnly = process.argv.includes('--serve');
 // ---------------------------------------------------------------------------------------------
 // Host and api
 
-async function startHost(dataDir, llmUrl) {
+async function startHost(dataDir, llmUrl, extraArgs = []) {
   const token = randomBytes(12).toString('hex');
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data-dir', dataDir, '--port', serveOnly ? '5233' : '0', '--token', token, '--llm-base-url', llmUrl, '--llm-model', 'llama3.1:8b', '--tick-interval-ms', '3600000'],
+    [CLI, 'serve', '--data-dir', dataDir, '--port', serveOnly ? '5233' : '0', '--token', token, '--llm-base-url', llmUrl, '--llm-model', 'llama3.1:8b', '--tick-interval-ms', '3600000', ...extraArgs],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolve, reject) => {
@@ -95,6 +98,14 @@ function moduleRecords() {
       tags: ['work', 'meetings'],
       createdAt: created,
       updatedAt: dayOffset(-1, 10).toISOString(),
+    }),
+    insert('notes', 'notes', 'note-q1', {
+      title: 'Q1 budget: open points',
+      content:
+        '| Item | Owner | Status |\n| --- | --- | --- |\n| Supplier quote | Anna | waiting |\n| Design tool licence | me | ~~renew~~ decide |\n| Travel | Maria | approved |\n\n- [x] Collect last year’s numbers\n- [ ] Draft the summary\n- [ ] Send to Maria\n\nSource: https://intranet.example.com/finance/budgets/2027/q1/planning-spreadsheet-final-version-with-all-departments-v3.xlsx\n',
+      tags: ['work', 'budget'],
+      createdAt: created,
+      updatedAt: dayOffset(-1, 9).toISOString(),
     }),
     insert('notes', 'notes', 'note-ideas', {
       title: 'Weekend ideas',
@@ -237,7 +248,8 @@ function historyRecords() {
     ['create_event', { title: 'Focus: roadmap', startTime: localDateTime(dayOffset(-6, 9)), endTime: localDateTime(dayOffset(-6, 11)) }],
     ['update_task', { taskId: 'task-licence', priority: 'high' }],
     ['append_to_note', { noteId: 'note-standup', content: '- follow up with Anna' }],
-    ['update_goal_progress', { goalId: 'goal-run', value: 1 }],
+    // not the live plan's "log 1 run" of this week: that one would be refused as already done
+    ['update_goal_progress', { goalId: 'goal-run', value: 2 }],
     ['complete_task', { taskId: 'task-plants' }],
   ];
   const outcomes = ['approved', 'approved', 'rejected', 'approved', 'reverted', 'approved', 'rejected'];
@@ -369,7 +381,16 @@ const PAGES = [
   { name: 'mission', hash: '#/missions/mission-weekly', ready: { role: 'heading', name: 'Weekly planning from my notes' } },
   { name: 'mission-editor', hash: '#/missions/new/weekly-planning', ready: { role: 'heading', name: 'New mission' } },
   { name: 'todo', hash: '#/todo', ready: { role: 'heading', name: 'Todo' } },
-  { name: 'notes', hash: '#/notes', ready: { role: 'heading', name: 'Notes' } },
+  {
+    name: 'notes',
+    hash: '#/notes',
+    ready: { role: 'heading', name: 'Notes' },
+    before: async (page) => {
+      // The note with a table and a task list (GitHub-flavoured Markdown), scrolled into view.
+      await page.getByRole('button', { name: /^Q1 budget: open points/ }).click();
+      await page.getByRole('article', { name: 'Note: Q1 budget: open points' }).scrollIntoViewIfNeeded();
+    },
+  },
   { name: 'calendar', hash: '#/calendar', ready: { role: 'heading', name: 'Calendar' } },
   { name: 'goals', hash: '#/goals', ready: { role: 'heading', name: 'Goals' } },
   { name: 'agents', hash: '#/agents', ready: { role: 'heading', name: 'Agents' } },
@@ -378,8 +399,8 @@ const PAGES = [
   { name: 'settings', hash: '#/settings', ready: { role: 'heading', name: 'Settings' } },
 ];
 
-async function shoot(browser, url, pages, colorScheme, suffix = '') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, deviceScaleFactor: 1 });
+async function shoot(browser, url, pages, colorScheme, suffix = '', viewport = { width: 1280, height: 800 }, out = OUT, fullPage = false) {
+  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -392,8 +413,9 @@ async function shoot(browser, url, pages, colorScheme, suffix = '') {
     await page.getByRole(p.ready.role, { name: p.ready.name, level: 1 }).first().waitFor();
     await page.waitForLoadState('networkidle');
     if (p.before) await p.before(page);
+    await page.mouse.move(0, 0); // no hover effects or chart tooltips left from a click
     await page.waitForTimeout(600); // animations and the last sync settle
-    await page.screenshot({ path: join(OUT, `${p.name}${suffix}.png`) });
+    await page.screenshot({ path: join(out, `${p.name}${suffix}.png`), fullPage });
     console.log(`  ${p.name}${suffix}.png`);
   }
   await context.close();
@@ -424,6 +446,8 @@ async function main() {
     }
     const errors = await shoot(browser, host.url, PAGES, 'light');
     errors.push(...(await shoot(browser, host.url, [PAGES[0], PAGES[2], PAGES[10]], 'dark', '-dark')));
+    // A narrow window (800 px): nothing scrolls sideways, the status bar stays on one line.
+    errors.push(...(await shoot(browser, host.url, [PAGES[0], PAGES[5]], 'light', '-narrow', { width: 800, height: 800 })));
     if (errors.length) {
       console.error('Console errors while shooting:\n' + errors.join('\n'));
       process.exitCode = 1;
@@ -436,4 +460,37 @@ async function main() {
   }
 }
 
-await main();
+/** Every page of an existing database, in full length: the general pages, then each mission and agent. */
+async function shootDataDir(source, out) {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('No Chromium found; set CHROMIUM_PATH');
+  const dataDir = await mkdtemp(join(tmpdir(), 'companion-shots-'));
+  await cp(source, dataDir, { recursive: true });
+  const host = await startHost(dataDir, 'http://127.0.0.1:9/v1', ['--no-runner']);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    await mkdir(out, { recursive: true });
+    const titles = async (app, table, field) => (await host.api('records.list', { app, table, limit: 10000 })).records.map((r) => ({ id: r.id, title: r.data[field] }));
+    const missions = (await titles('ai', 'aiMissions', 'title')).map((m) => ({ name: `mission-${m.id}`, hash: `#/missions/${m.id}`, ready: { role: 'heading', name: m.title } }));
+    const agents = (await titles('ai', 'agents', 'name')).map((a) => ({ name: `agent-${a.id.replace(/[^\w-]/g, '-')}`, hash: `#/agents/${a.id}`, ready: { role: 'heading', name: a.title } }));
+    const general = PAGES.filter((p) => !['mission', 'agent', 'notes'].includes(p.name)).concat([{ name: 'notes', hash: '#/notes', ready: { role: 'heading', name: 'Notes' } }]);
+    console.log(`Screenshots of ${source} into ${out}:`);
+    const errors = await shoot(browser, host.url, [...general, ...missions, ...agents], 'light', '', { width: 1280, height: 800 }, out, true);
+    if (errors.length) {
+      console.error('Console errors while shooting:\n' + errors.join('\n'));
+      process.exitCode = 1;
+    }
+  } finally {
+    await browser.close();
+    await host.stop();
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+const dataDirAt = process.argv.indexOf('--data-dir');
+if (dataDirAt >= 0) {
+  const outAt = process.argv.indexOf('--out');
+  if (!process.argv[dataDirAt + 1] || outAt < 0 || !process.argv[outAt + 1]) throw new Error('--data-dir DIR needs --out OUT (a folder for the screenshots)');
+  if (!existsSync(CLI)) throw new Error('Build first: npm run build');
+  await shootDataDir(process.argv[dataDirAt + 1], process.argv[outAt + 1]);
+} else await main();

@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// `npm test`: unit tests (vitest), the production build (electron-vite), then the end-to-end tests
-// (Playwright in the system Chromium against the headless host). Runs under Node >= 22 (via
-// scripts/node22.mjs). Every phase is a child process with inherited stdio; a summary line per
-// phase is printed at the end and the exit code is non-zero if anything failed.
+// `npm test`: the typecheck of every side (scripts/typecheck.mjs), the import-boundary check
+// (scripts/layers.mjs), unit tests (vitest), the production build (electron-vite), then the
+// end-to-end tests (Playwright in the system Chromium against the headless host). Runs under
+// Node >= 22 (via scripts/node22.mjs). Every phase is a child process with inherited stdio; a
+// summary line per phase (with its time) is printed at the end and the exit code is non-zero if
+// anything failed. --unit-only and --e2e-only run just that phase (e2e after the build).
 //
 //   node scripts/node22.mjs scripts/test.mjs [--unit-only | --e2e-only] [args for the one test runner that runs]
 //
 // Chromium: $CHROMIUM_PATH, else the usual install locations. If it is missing and we are root on
 // Debian/Ubuntu, it is installed with apt-get; otherwise one line says how to get it.
+// PostgreSQL (the sync server's unit tests start a throwaway cluster, scripts/postgres.mjs): the
+// same, before the unit tests; $TEST_DATABASE_URL (a running server) skips the check.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChromium } from './chromium.mjs';
+import { findChromium, howToGetChromium } from './chromium.mjs';
+import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -29,7 +34,14 @@ if (passThrough.length > 0 && !e2eOnly && !unitOnly) {
   process.exit(2);
 }
 
+const checks = {
+  typecheck: join(root, 'scripts', 'typecheck.mjs'),
+  layers: join(root, 'scripts', 'layers.mjs'),
+};
+// what `npm ci` installs, checked up front so that a missing one says what to do
 const bin = {
+  dependencyCruiser: join(root, 'node_modules', 'dependency-cruiser', 'package.json'),
+  typescript: join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
   vitest: join(root, 'node_modules', 'vitest', 'vitest.mjs'),
   electronVite: join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
   playwright: join(root, 'node_modules', '@playwright', 'test', 'cli.js'),
@@ -43,9 +55,6 @@ for (const [name, path] of Object.entries(bin)) {
 
 // ---------------------------------------------------------------------------------------------
 // Chromium
-
-const HOW_TO_GET_CHROMIUM =
-  'e2e needs Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium; macOS: install Google Chrome, or set CHROMIUM_PATH=/Applications/Google Chrome.app/Contents/MacOS/Google Chrome)';
 
 function ensureChromium() {
   const found = findChromium();
@@ -65,8 +74,28 @@ function ensureChromium() {
     console.error('e2e needs Chromium: `apt-get install -y chromium` did not succeed (see above).');
     return null;
   }
-  console.error(HOW_TO_GET_CHROMIUM);
+  console.error(howToGetChromium());
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+function aptInstall(pkg) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  return update.status === 0 && spawnSync('apt-get', ['install', '-y', '--no-install-recommends', pkg], { stdio: 'inherit', env }).status === 0;
+}
+
+function ensurePostgres() {
+  if (process.env.TEST_DATABASE_URL || findPostgresBin()) return true;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (process.platform === 'linux' && isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('PostgreSQL is missing: installing it with apt-get (apt-get update && apt-get install -y postgresql)…');
+    if (aptInstall('postgresql') && findPostgresBin()) return true;
+  }
+  console.error(HOW_TO_GET_POSTGRES);
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +140,13 @@ function skip(name, reason) {
 
 const status = (code) => (code === 0 ? 'passed' : 'failed');
 
+if (!e2eOnly && !unitOnly) {
+  await phase('typecheck (tsc)', async () => status(await run([checks.typecheck])));
+  await phase('layers (dependency-cruiser)', async () => status(await run([checks.layers])));
+}
+
 if (!e2eOnly) {
+  if (!ensurePostgres()) process.exit(1);
   await phase('unit (vitest)', async () => status(await run([bin.vitest, 'run', ...(unitOnly ? passThrough : [])])));
 }
 
@@ -126,7 +161,7 @@ if (!unitOnly) {
     } else {
       await phase('e2e (playwright)', async () =>
         status(
-          await run([bin.playwright, 'test', '--project', 'chromium', ...(e2eOnly ? passThrough : [])], {
+          await run([bin.playwright, 'test', '--project=chromium', ...(e2eOnly ? passThrough : [])], {
             ...process.env,
             CHROMIUM_PATH: chromium,
             PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',

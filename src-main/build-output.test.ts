@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { allowsUnsafeScripts, inlineScripts, metaCsp, metaPolicy, RENDERER_CSP } from './host/csp';
+import { METHOD_NAMES } from '../src-shared/api';
 import { EVENT_CHANNEL } from './host/ipc-core';
 import { ensureBuilt, OUT } from './testing/built';
 
@@ -59,6 +60,23 @@ describe('the built preload', () => {
     companion.on('sync.changed', (p) => seen.push(p));
     listeners.get(EVENT_CHANNEL)!({ sender: 'ipc event object' }, { name: 'sync.changed', payload: { seq: 3 } });
     expect(seen).toEqual([{ seq: 3 }]);
+  });
+
+  it('lets every api method through, and only those', async () => {
+    const { exposed, invoked } = loadPreload();
+    const companion = exposed.get('companion') as { call: (m: string, i?: unknown) => Promise<unknown> };
+    for (const method of METHOD_NAMES) await companion.call(method, {});
+    expect(invoked.map((i) => i.channel)).toEqual(METHOD_NAMES.map((m) => `companion:${m}`));
+  });
+
+  it('carries neither zod nor the domain schemas (names and the error codec only)', () => {
+    const text = readFileSync(OUT.preload, 'utf8');
+    // zod 4 keeps its internals under `_zod` and names its error class ZodError
+    expect(text).not.toMatch(/\b_zod\b|ZodError/);
+    // the domain schemas would come with their field names
+    expect(text).not.toMatch(/conceptMarkdown|failureStreak|maxConcurrentMissions/);
+    // with zod and the schemas it was ~250 KB; names and the codec are ~8 KB
+    expect(text.length).toBeLessThan(24 * 1024);
   });
 
   it('is the file the main process points the window at', () => {

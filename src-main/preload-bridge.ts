@@ -1,25 +1,23 @@
 /**
- * The object the preload exposes as `window.companion`, built over a minimal ipcRenderer-like
- * interface so that it is tested in plain Node (the preload itself only wires it to Electron).
- *
- *   call(method, input): Promise<output>
- *     resolves with the method's output; rejects with a plain object {name:'ApiError', code,
- *     message, issues?} (custom properties of Error objects do not survive contextBridge).
- *     Only methods declared in src-shared/api.ts are sent; others reject without any IPC.
- *   on(event, cb): () => void
- *     cb(payload) for events declared in api.ts; returns the unsubscribe function.
+ * The object the preload exposes as `window.companion` (CompanionBridge, src-shared/bridge.ts),
+ * built over a minimal ipcRenderer-like interface so that it is tested in plain Node (the preload
+ * itself only wires it to Electron). Only names declared in src-shared/api.ts get through; others
+ * are refused without any IPC. It imports names and the error codec only (no zod, no schemas):
+ * the sandboxed preload bundles all of it.
  */
-import { isMethodName } from '../src-shared/api';
-import { channelFor, EVENT_CHANNEL, isEventName, unwrapEnvelope } from './host/ipc-core';
+import { unknownMethodError, type ApiError } from '../src-shared/api-errors';
+import { isEventName, isMethodName } from '../src-shared/api-names';
+import type { CompanionBridge } from '../src-shared/bridge';
+import { channelFor, EVENT_CHANNEL, unwrapEnvelope } from './host/ipc-protocol';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-export interface CompanionBridge {
-  call(method: string, input?: unknown): Promise<unknown>;
-  on(event: string, cb: (payload: unknown) => void): () => void;
+/** What the page's promise rejects with: contextBridge copies plain objects, not an Error's own properties. */
+function plain(error: ApiError): { name: 'ApiError'; code: string; message: string; issues?: ApiError['issues'] } {
+  return { name: 'ApiError', code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
 }
 
 export function createCompanionBridge(ipc: IpcRendererLike): CompanionBridge {
@@ -47,15 +45,13 @@ export function createCompanionBridge(ipc: IpcRendererLike): CompanionBridge {
 
   return {
     async call(method: unknown, input?: unknown): Promise<unknown> {
-      if (typeof method !== 'string' || !isMethodName(method)) {
-        throw { name: 'ApiError', code: 'NOT_FOUND', message: `Unknown api method ${JSON.stringify(String(method)).slice(0, 200)}` };
-      }
+      if (!isMethodName(method)) throw plain(unknownMethodError(method));
       const result = unwrapEnvelope(await ipc.invoke(channelFor(method), input ?? {}));
       if (result.ok) return result.value;
-      throw result.error;
+      throw plain(result.error);
     },
     on(event: unknown, cb: unknown): () => void {
-      if (typeof event !== 'string' || !isEventName(event)) throw new Error(`Unknown event ${JSON.stringify(String(event))}`);
+      if (!isEventName(event)) throw new Error(`Unknown event ${JSON.stringify(String(event))}`);
       if (typeof cb !== 'function') throw new Error('companion.on needs a callback');
       ensureSubscribed();
       let set = listeners.get(event);

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useLayoutEffect, useSyncExternalStore } from 'react';
 import { isUnauthorized, subscribeAuth } from './api/auth';
 import { ActivityPage } from './features/activity/ActivityPage';
 import { AgentDetail } from './features/agents/AgentDetail';
@@ -18,7 +18,7 @@ import { SettingsPage } from './features/settings/SettingsPage';
 import { StatusBar } from './features/status/StatusBar';
 import { useNotifications } from './features/status/useNotifications';
 import { TodoPage } from './features/todo/TodoPage';
-import { parseRoute, useHash, type Route } from './lib/router';
+import { hrefFor, parseRoute, useHash, type Route } from './lib/router';
 import { Toaster } from './ui/Toaster';
 
 function Page({ route }: { route: Route }) {
@@ -54,10 +54,18 @@ function Page({ route }: { route: Route }) {
   }
 }
 
+/** Another page starts at its top, not at the scroll position the previous page was left at. */
+function useScrollResetOn(key: string): void {
+  useLayoutEffect(() => {
+    window.scrollTo(0, 0);
+  }, [key]);
+}
+
 function Shell() {
   const hash = useHash();
   const route = parseRoute(hash);
   useFirstRunRedirect(hash);
+  useScrollResetOn(hrefFor(route));
   useNotifications();
   return (
     <div className="shell">

@@ -8,6 +8,10 @@ import { Actor } from './domain/actor';
 import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { EndpointCapabilities, LlmFeature, PublicSettings, SettingsPatch } from './domain/settings';
+import { ApiError, ERROR_CODES, type ErrorIssue } from './api-errors';
+import { EVENT_NAMES, METHOD_NAMES } from './api-names';
+
+export { ApiError, ERROR_CODES, HTTP_STATUS, decodeError, encodeError, type ErrorBody, type ErrorCode, type ErrorIssue } from './api-errors';
 
 const Empty = z.object({}).strict().default({});
 
@@ -60,6 +64,49 @@ export const RunnerStatus = z.object({
   }),
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus>;
+
+/**
+ * The sync client's state (engine/sync/): whether this device mirrors its log with a sync server,
+ * and how that goes. `waiting` counts own changes the server has not acknowledged yet (parked ones
+ * aside), at most 100,000; `parked` counts changes the server refused, kept until tried again.
+ */
+export const ServerSyncState = z.enum(['off', 'starting', 'syncing', 'synced', 'offline', 'sign-in', 'error']);
+export type ServerSyncState = z.infer<typeof ServerSyncState>;
+export const ServerSyncStatus = z.object({
+  state: ServerSyncState,
+  serverUrl: z.string().nullable(),
+  deviceName: z.string(),
+  /** when a full exchange with the server last succeeded */
+  lastSyncedAt: z.string().nullable(),
+  /** since when the server cannot be reached (null while it can) */
+  offlineSince: z.string().nullable(),
+  nextRetryAt: z.string().nullable(),
+  waiting: z.number().int(),
+  parked: z.number().int(),
+  /** the last failure, in words for people */
+  lastError: z.string().nullable(),
+  /** the live channel is open: other devices' changes arrive as they are made */
+  live: z.boolean(),
+  /** whether the server coordinates runners (claims); an upstream mana-sync does not */
+  claims: z.enum(['supported', 'unsupported', 'unknown']),
+  /** changes the server sent that could not be read (skipped), since the app started */
+  unreadableReceived: z.number().int(),
+});
+export type ServerSyncStatus = z.infer<typeof ServerSyncStatus>;
+
+/** A change the sync server refused, kept on this device with the server's reason. */
+export const ParkedChange = z.object({
+  seq: z.number().int(),
+  app: z.string(),
+  table: z.string(),
+  id: z.string(),
+  op: z.enum(['insert', 'update', 'delete']),
+  /** the record's title (or name) when it has one, for people */
+  title: z.string().nullable(),
+  reason: z.string(),
+  parkedAt: z.string(),
+});
+export type ParkedChange = z.infer<typeof ParkedChange>;
 
 /** Preferences of the desktop shell (not of the engine): answered by Electron main, not the headless host. */
 export const ShellPreferences = z.object({
@@ -205,6 +252,20 @@ export const methods = {
   /** Forgets what was detected about the configured endpoint, so the next run or probe finds out again. */
   'llm.resetCapabilities': { input: Empty, output: z.object({ capabilities: EndpointCapabilities }) },
   'llm.models': { input: Empty, output: z.object({ models: z.array(z.string()), error: z.string().nullable() }) },
+  /** The sync client's state (the status bar and Settings → Sync). */
+  'syncServer.status': { input: Empty, output: ServerSyncStatus },
+  /** Exchanges changes with the sync server now (also after "Sign in again"); answers the state after it. */
+  'syncServer.syncNow': { input: Empty, output: ServerSyncStatus },
+  /** Changes the sync server refused, oldest first. */
+  'syncServer.parked': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    output: z.object({ changes: z.array(ParkedChange), total: z.number().int() }),
+  },
+  /** Pushes the parked changes again (all, or one by seq); those the server refuses again stay parked with its new reason. */
+  'syncServer.retryParked': {
+    input: z.object({ seq: z.number().int().min(1).optional() }).strict(),
+    output: z.object({ accepted: z.number().int(), stillParked: z.number().int() }),
+  },
   'shell.getPreferences': { input: Empty, output: ShellPreferences },
   'shell.setPreferences': { input: z.object({ launchAtLogin: z.boolean() }).strict(), output: ShellPreferences },
 } as const;
@@ -214,11 +275,7 @@ export type MethodName = keyof Methods;
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
-export const METHOD_NAMES = Object.keys(methods) as MethodName[];
-
-export function isMethodName(name: string): name is MethodName {
-  return Object.prototype.hasOwnProperty.call(methods, name);
-}
+export { EVENT_NAMES, METHOD_NAMES, isEventName, isMethodName } from './api-names';
 
 /** Events the engine pushes to every connected UI. */
 export const events = {
@@ -229,49 +286,33 @@ export const events = {
   'runner.phase': RunningIteration,
   'proposals.created': z.object({ count: z.number().int(), missionId: z.string(), missionTitle: z.string() }),
   'mission.attention': z.object({ missionId: z.string(), missionTitle: z.string(), reason: z.string() }),
+  /** the sync client's state changed (a coarse signal: the waiting count moves without one) */
+  'syncServer.status': ServerSyncStatus,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 
-export const ErrorCode = z.enum(['BAD_INPUT', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNAVAILABLE', 'INTERNAL']);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+// The generated name lists (src-shared/api-names.generated.ts) must name exactly the methods and
+// events above; when this fails to typecheck, run `npm run api-names`.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type GeneratedNamesAreCurrent = [
+  Holds<SameNames<(typeof METHOD_NAMES)[number], MethodName>>,
+  Holds<SameNames<(typeof EVENT_NAMES)[number], EventName>>,
+];
+
+/** The zod schema of a failure's body (what src-shared/api-errors.ts encodes), for checking answers against the contract. */
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: ErrorCode,
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_INPUT: 400,
-  UNAUTHORIZED: 401,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
-/** An error that crosses the api boundary with a code and a message meant for the user. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly issues?: { path: (string | number)[]; message: string }[],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-  toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
-  }
-}
-
-export function issuesOf(error: z.ZodError): { path: (string | number)[]; message: string }[] {
+export function issuesOf(error: z.ZodError): ErrorIssue[] {
   return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
 }
 

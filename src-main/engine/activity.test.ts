@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonPlanReply } from '../../e2e/fixtures/llm-server';
+import { jsonPlanReply } from '../testing/llm-server';
 import { startHarness, type Harness } from './testing/harness';
 
 let h: Harness | null = null;

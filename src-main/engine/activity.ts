@@ -5,25 +5,13 @@
  */
 import type { MethodOutput, ParsedInput } from '../../src-shared/api';
 import { Actor } from '../../src-shared/domain/actor';
+import type { ActivityRow } from './store/activity-queries';
 import type { Store } from './store/store';
 
 type ActivityPage = MethodOutput<'activity.list'>;
 type ActivityEntry = ActivityPage['entries'][number];
 
 const PREVIEW_CHARS = 240;
-
-interface Row {
-  seq: number;
-  id: string;
-  app_id: string;
-  table_name: string;
-  record_id: string;
-  op: string;
-  data: string;
-  created_at: string;
-  actor: string | null;
-  origin: string | null;
-}
 
 /** A value short enough for a timeline line: long strings and large objects are cut. */
 export function previewValue(value: unknown): unknown {
@@ -33,7 +21,7 @@ export function previewValue(value: unknown): unknown {
   return json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS - 1)}…` : value;
 }
 
-function toEntry(row: Row): ActivityEntry {
+function toEntry(row: ActivityRow): ActivityEntry {
   let fields: Record<string, unknown> = {};
   try {
     const data = JSON.parse(row.data) as Record<string, unknown>;
@@ -65,25 +53,7 @@ function toEntry(row: Row): ActivityEntry {
 }
 
 export function listActivity(store: Store, input: ParsedInput<'activity.list'>): ActivityPage {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (input.before !== undefined) {
-    where.push('seq < ?');
-    params.push(input.before);
-  }
-  for (const [column, value] of [
-    ['app_id', input.app],
-    ['table_name', input.table],
-    ['record_id', input.id],
-    ['origin', input.origin],
-  ] as const) {
-    if (value === undefined) continue;
-    where.push(`${column} = ?`);
-    params.push(value);
-  }
-  const sql = `SELECT seq, id, app_id, table_name, record_id, op, data, created_at, actor, origin FROM sync_changes
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-  const rows = store.db.prepare(sql).all(...params, input.limit + 1) as Row[];
+  const rows = store.activity.page(input, input.limit + 1);
   const page = rows.slice(0, input.limit);
   return { entries: page.map(toEntry), nextBefore: rows.length > input.limit ? (page.at(-1)?.seq ?? null) : null };
 }

@@ -1,28 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from './index';
 import { MemorySecretStore } from './settings';
-import { fakeLlm, planText } from './testing/fake-llm';
+import { planText, startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { tempDataDir } from './testing/temp-db';
+import { TestClock } from './testing/test-clock';
 import { missionInsert } from './testing/changes';
 
 let engine: Engine;
-let llm: ReturnType<typeof fakeLlm>;
+let llm: ScriptedLlm;
+let clock: TestClock;
 let cleanup: () => void;
 
-beforeEach(() => {
+beforeEach(async () => {
   const tmp = tempDataDir();
   cleanup = tmp.cleanup;
-  llm = fakeLlm();
+  llm = await startScriptedLlm();
+  clock = new TestClock('2026-11-20T09:00:00.000Z');
   engine = createEngine({
     dataDir: tmp.dir,
     secrets: new MemorySecretStore(),
-    overrides: { llm: { baseUrl: 'http://llm.test/v1', model: 'test-model', plannerMode: 'json' } },
-    llmDeps: { fetch: llm.fetch, sleep: async () => undefined },
+    overrides: { llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json' } },
+    llmDeps: { sleep: async () => undefined },
+    now: () => clock.date(),
+    timers: clock,
     autoStart: false,
   });
 });
 afterEach(async () => {
   await engine.close();
+  await llm.close();
   cleanup();
 });
 
@@ -114,7 +120,7 @@ describe('engine: mission → plan → proposal → approve → task', () => {
     expect(String(its.records[0]!.data.error)).toContain('delete_everything');
     const mission = (await engine.call('records.get', { app: 'ai', table: 'aiMissions', id: 'm2' })).record!.data;
     expect(mission.failureStreak).toBe(1);
-    expect(Date.parse(String(mission.nextRunAt))).toBeGreaterThan(Date.now());
+    expect(Date.parse(String(mission.nextRunAt))).toBeGreaterThan(clock.now());
     expect((await engine.call('runner.tick', {})).due).toBe(0);
   });
 

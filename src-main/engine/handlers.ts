@@ -7,6 +7,8 @@ import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
 import type { Runner } from './runner/runner';
 import type { Settings } from './settings';
+import type { SyncClient } from './sync/client';
+import { parkedChanges } from './sync/parked';
 import { decodeSnapshotKey, encodeSnapshotKey, type SnapshotKey, type Store } from './store/store';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
@@ -17,6 +19,7 @@ export interface HandlerDeps {
   runner: Runner;
   proposals: Proposals;
   llm: LlmClient;
+  sync: SyncClient;
   /** after data changed; `touched` names the tables written when the caller knows them */
   changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
@@ -59,7 +62,7 @@ export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonH
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, sync, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
       changes.forEach((c, index) => {
@@ -127,6 +130,16 @@ export function createHandlers({ store, settings, runner, proposals, llm, change
         return { models: await llm.models(), error: null };
       } catch (error) {
         return { models: [], error: (error as Error).message };
+      }
+    },
+    'syncServer.status': () => sync.status(),
+    'syncServer.syncNow': () => sync.syncNow(),
+    'syncServer.parked': ({ limit }) => parkedChanges(store, limit),
+    'syncServer.retryParked': async ({ seq }) => {
+      try {
+        return await sync.retryParked(seq);
+      } catch (error) {
+        throw new ApiError('UNAVAILABLE', (error as Error).message);
       }
     },
     'shell.getPreferences': () => NO_DESKTOP_SHELL,

@@ -1,13 +1,15 @@
 /**
- * Local, never-synced settings (LLM endpoint, runner) in the `settings` table, plus the API key in
+ * Local, never-synced settings (LLM endpoint, runner, sync) in the `settings` table, what each LLM
+ * endpoint was found to support (./endpoint-profiles), plus the API key in
  * an injected SecretStore: safeStorage in Electron, a 0600 file (or an environment variable) headless.
  * The key never leaves the engine: the renderer only learns whether one is set and where it lives.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
 import {
-  EndpointCapabilities,
+  type EndpointCapabilities,
   type FeatureVerdict,
   type LlmFeature,
   type PublicSettings,
@@ -16,19 +18,14 @@ import {
   endpointKey,
 } from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
-import type { Db } from './store/db';
+import { EndpointProfiles } from './endpoint-profiles';
+import type { SettingsTable } from './store/settings-table';
 
 export const API_KEY = 'llm.apiKey';
-/** Per endpoint (base URL + model): its detected capabilities and its own max tokens and timeout. */
-const ENDPOINTS_KEY = 'llm.endpoints';
-/** Profiles kept; the least recently saved go first. */
-const ENDPOINTS_KEEP = 50;
-
-interface EndpointProfile {
-  capabilities: EndpointCapabilities;
-  maxTokens?: number;
-  timeoutMs?: number;
-}
+/** the sync server account's token (a device token or a JWT), in the same secret store as the API key */
+export const SYNC_TOKEN = 'sync.token';
+/** the row of the `settings` table that holds the settings a person edits, as one JSON value */
+const SETTINGS_KEY = 'settings';
 
 export interface SecretStore {
   readonly backend: string;
@@ -45,7 +42,7 @@ export class FileSecretStore implements SecretStore {
   private readonly path: string;
   constructor(dataDir: string) {
     this.path = join(dataDir, 'secrets.json');
-    this.warning = `The API key is stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
+    this.warning = `The API key (and the sync token) are stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
   }
   private read(): Record<string, string> {
     if (!existsSync(this.path)) return {};
@@ -83,33 +80,42 @@ export class MemorySecretStore implements SecretStore {
 export function defaultSettings(): StoredSettings {
   return {
     llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
-    runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false },
+    runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
+    sync: { serverUrl: null, deviceName: defaultDeviceName() },
   };
+}
+
+/** The machine's name, as people know it (the sync settings' default device name). */
+function defaultDeviceName(): string {
+  const name = hostname().trim().slice(0, 100);
+  return name || 'This device';
 }
 
 export class Settings {
   private cached: StoredSettings | null = null;
-  private endpoints: Record<string, EndpointProfile> | null = null;
   private readonly listeners = new Set<(s: StoredSettings) => void>();
+  private readonly endpoints: EndpointProfiles;
 
   constructor(
-    private readonly db: Db,
+    private readonly table: SettingsTable,
     private readonly secrets: SecretStore,
     private readonly apiKeyEnv: string | null = null,
-  ) {}
+  ) {
+    this.endpoints = new EndpointProfiles(table);
+  }
 
   get(): StoredSettings {
     if (this.cached) return this.cached;
-    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'settings'").get() as { value: string } | undefined;
+    const text = this.table.get(SETTINGS_KEY);
     const defaults = defaultSettings();
     let stored: unknown = {};
     try {
-      stored = row ? JSON.parse(row.value) : {};
+      stored = text ? JSON.parse(text) : {};
     } catch {
       stored = {};
     }
     const s = stored as Partial<StoredSettings>;
-    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner } });
+    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner }, sync: { ...defaults.sync, ...s.sync } });
     this.cached = merged.success ? merged.data : defaults;
     return this.cached;
   }
@@ -120,6 +126,11 @@ export class Settings {
       if (fromEnv) return fromEnv;
     }
     return this.secrets.get(API_KEY);
+  }
+
+  /** The sync server account's token, or null. */
+  syncToken(): string | null {
+    return this.secrets.get(SYNC_TOKEN);
   }
 
   publicView(): PublicSettings {
@@ -133,13 +144,16 @@ export class Settings {
         apiKeySource: envKey ? 'env' : stored ? 'stored' : 'none',
         storageBackend: this.secrets.backend,
         storageWarning: this.secrets.warning,
+        syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
       },
     };
   }
 
   update(patch: SettingsPatch): PublicSettings {
     const current = this.get();
-    const next = StoredSettings.safeParse({ llm: { ...current.llm, ...patch.llm }, runner: { ...current.runner, ...patch.runner } });
+    const sync = { ...current.sync, ...patch.sync };
+    if (sync.serverUrl === '') sync.serverUrl = null;
+    const next = StoredSettings.safeParse({ llm: { ...current.llm, ...patch.llm }, runner: { ...current.runner, ...patch.runner }, sync });
     if (!next.success) throw new ApiError('BAD_INPUT', 'Invalid settings', next.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
     if (!isValidTimeZone(next.data.runner.timeZone)) {
       throw new ApiError('BAD_INPUT', `Unknown time zone "${next.data.runner.timeZone}"; use an IANA name such as Europe/Berlin.`, [
@@ -147,8 +161,9 @@ export class Settings {
       ]);
     }
     if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
+    if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
     this.keepLimitsPerEndpoint(current, next.data, patch);
-    this.db.prepare("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(next.data));
+    this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
@@ -160,65 +175,28 @@ export class Settings {
    */
   private keepLimitsPerEndpoint(current: StoredSettings, next: StoredSettings, patch: SettingsPatch): void {
     const key = endpointKey(next.llm);
-    const profile = this.profile(key);
+    const profile = this.endpoints.get(key);
     if (key !== endpointKey(current.llm)) {
       if (patch.llm?.maxTokens === undefined && profile.maxTokens !== undefined) next.llm.maxTokens = profile.maxTokens;
       if (patch.llm?.timeoutMs === undefined && profile.timeoutMs !== undefined) next.llm.timeoutMs = profile.timeoutMs;
     }
-    this.saveProfile(key, { ...profile, maxTokens: next.llm.maxTokens, timeoutMs: next.llm.timeoutMs });
+    this.endpoints.save(key, { ...profile, maxTokens: next.llm.maxTokens, timeoutMs: next.llm.timeoutMs });
   }
 
   /** What an endpoint (default: the configured one) was found to support. */
   capabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
-    return this.profile(key).capabilities;
+    return this.endpoints.get(key).capabilities;
   }
 
   /** Remembers (persisted) whether a feature works with an endpoint; returns true when that changed. */
   learnCapability(key: string, feature: LlmFeature, verdict: FeatureVerdict): boolean {
-    const profile = this.profile(key);
-    const before = profile.capabilities[feature];
-    if (before?.ok === verdict.ok && before.note === verdict.note) return false;
-    this.saveProfile(key, { ...profile, capabilities: { ...profile.capabilities, [feature]: verdict } });
-    return true;
+    return this.endpoints.learn(key, feature, verdict);
   }
 
   /** Forgets what was learnt about an endpoint (default: the configured one), so it is detected afresh. */
   resetCapabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
-    this.saveProfile(key, { ...this.profile(key), capabilities: {} });
+    this.endpoints.save(key, { ...this.endpoints.get(key), capabilities: {} });
     return {};
-  }
-
-  private profile(key: string): EndpointProfile {
-    return this.allProfiles()[key] ?? { capabilities: {} };
-  }
-
-  private allProfiles(): Record<string, EndpointProfile> {
-    if (this.endpoints) return this.endpoints;
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(ENDPOINTS_KEY) as { value: string } | undefined;
-    const profiles: Record<string, EndpointProfile> = {};
-    try {
-      for (const [key, raw] of Object.entries((row ? JSON.parse(row.value) : {}) as Record<string, Partial<EndpointProfile>>)) {
-        const capabilities = EndpointCapabilities.safeParse(raw.capabilities ?? {});
-        profiles[key] = {
-          capabilities: capabilities.success ? capabilities.data : {},
-          ...(Number.isInteger(raw.maxTokens) ? { maxTokens: raw.maxTokens } : {}),
-          ...(Number.isInteger(raw.timeoutMs) ? { timeoutMs: raw.timeoutMs } : {}),
-        };
-      }
-    } catch {
-      // an unreadable value is forgotten: capabilities are learnt again
-    }
-    this.endpoints = profiles;
-    return profiles;
-  }
-
-  private saveProfile(key: string, profile: EndpointProfile): void {
-    const { [key]: _old, ...others } = this.allProfiles();
-    const kept = Object.entries(others).slice(-(ENDPOINTS_KEEP - 1));
-    this.endpoints = { ...Object.fromEntries(kept), [key]: profile };
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(ENDPOINTS_KEY, JSON.stringify(this.endpoints));
   }
 
   onChange(listener: (s: StoredSettings) => void): () => void {
@@ -228,10 +206,10 @@ export class Settings {
 
   /** Small local values (node id, …) that are not settings a person edits. */
   localValue(key: string, create: () => string): string {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-    if (row) return row.value;
+    const stored = this.table.get(key);
+    if (stored !== null) return stored;
     const value = create();
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(key, value);
+    this.table.put(key, value);
     return value;
   }
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, METHOD_NAMES } from '../../src-shared/api';
+import { ApiError, METHOD_NAMES, parseInput } from '../../src-shared/api';
 import {
   allowedRendererOrigins,
   apiChannels,
   channelFor,
+  errorEnvelope,
   eventMessage,
   handleIpcCall,
   isTrustedSender,
   methodFromChannel,
-  toErrorEnvelope,
   unwrapEnvelope,
   type SenderInfo,
 } from './ipc-core';
@@ -70,14 +70,15 @@ describe('isTrustedSender', () => {
 });
 
 describe('handleIpcCall', () => {
-  it('parses input (defaults applied) and wraps the value', async () => {
-    const dispatch = vi.fn(async (_m: string, input: unknown) => ({ echoed: input }));
+  it('hands the raw input to the dispatch once (which parses it) and wraps the value', async () => {
+    const dispatch = vi.fn(async (m: string, input: unknown) => ({ echoed: parseInput(m as 'sync.pull', input) }));
     const res = await handleIpcCall('companion:sync.pull', trusted, {}, { dispatch, allowedOrigins: FILE_ORIGINS, log: quiet });
     expect(res).toEqual({ ok: true, value: { echoed: { since: 0, limit: 1000 } } });
-    expect(dispatch).toHaveBeenCalledWith('sync.pull', { since: 0, limit: 1000 });
+    expect(dispatch).toHaveBeenCalledTimes(1);
+    expect(dispatch).toHaveBeenCalledWith('sync.pull', {});
   });
   it('treats undefined input as {} for methods without input', async () => {
-    const dispatch = vi.fn(() => 'ok');
+    const dispatch = vi.fn((m: string, input: unknown) => parseInput(m as 'runner.tick', input) && 'ok');
     const res = await handleIpcCall('companion:runner.tick', trusted, undefined, { dispatch, allowedOrigins: FILE_ORIGINS, log: quiet });
     expect(res).toEqual({ ok: true, value: 'ok' });
   });
@@ -100,15 +101,14 @@ describe('handleIpcCall', () => {
     }
     expect(dispatch).not.toHaveBeenCalled();
   });
-  it('answers BAD_INPUT with issues for invalid input', async () => {
-    const dispatch = vi.fn();
+  it('answers BAD_INPUT with issues when the dispatch refuses the input', async () => {
+    const dispatch = vi.fn((m: string, input: unknown) => parseInput(m as 'runner.setPaused', input));
     const res = await handleIpcCall('companion:runner.setPaused', trusted, { paused: 'yes', extra: 1 }, { dispatch, allowedOrigins: FILE_ORIGINS, log: quiet });
     expect(res.ok).toBe(false);
     if (res.ok) return;
     expect(res.error.code).toBe('BAD_INPUT');
     expect(res.error.issues!.length).toBeGreaterThan(0);
     expect(res.error.issues!.some((i) => i.path.includes('paused'))).toBe(true);
-    expect(dispatch).not.toHaveBeenCalled();
   });
   it('passes ApiErrors of the handler through as envelopes', async () => {
     const dispatch = () => {
@@ -123,30 +123,55 @@ describe('handleIpcCall', () => {
       throw new TypeError('cannot read x of undefined\n    at secret (/home/me/app.js:1:1)');
     };
     const res = await handleIpcCall('companion:runner.status', trusted, {}, { dispatch, allowedOrigins: FILE_ORIGINS, log });
-    expect(res).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Unexpected error in runner.status: cannot read x of undefined' } });
+    expect(res).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: expect.stringMatching(/^Unexpected error in runner\.status: cannot read x of undefined \(logged as request [\w-]{8} in companion\.log\)$/) },
+    });
     expect(JSON.stringify(res)).not.toContain('/home/me');
     expect(JSON.stringify(res)).not.toMatch(/\bat /);
-    expect(log).toHaveBeenCalled();
+    // the log entry carries the same id as the answer, and the whole error
+    const id = /request ([\w-]{8})/.exec((res as { error: { message: string } }).error.message)![1]!;
+    expect(log).toHaveBeenCalledWith(`[ipc] call ${id} (runner.status) failed unexpectedly`, expect.any(TypeError));
   });
   it('handles non-Error throws', async () => {
     const res = await handleIpcCall('companion:runner.status', trusted, {}, { dispatch: () => Promise.reject(42), allowedOrigins: FILE_ORIGINS, log: quiet });
-    expect(res).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Unexpected error in runner.status.' } });
+    expect(res).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Unexpected error in runner\.status\. \(logged as request/) } });
+  });
+  it('never throws, even when the sender check, the logger and the dispatch all fail', async () => {
+    const hostile: SenderInfo = {
+      get frameUrl(): string {
+        throw new Error('frame destroyed');
+      },
+      isMainFrame: true,
+      isOurWindow: true,
+    };
+    const throwingLog = () => {
+      throw new Error('disk full');
+    };
+    const options = { dispatch: () => undefined, allowedOrigins: FILE_ORIGINS, log: throwingLog };
+    await expect(handleIpcCall('companion:runner.status', hostile, {}, options)).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const explode = () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    await expect(handleIpcCall('companion:runner.status', trusted, {}, { ...options, dispatch: explode })).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    await expect(handleIpcCall(42 as unknown as string, trusted, {}, options)).resolves.toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
 
 describe('envelopes and events', () => {
   it('recognises ApiError-shaped objects from another copy of the class', () => {
-    expect(toErrorEnvelope({ code: 'CONFLICT', message: 'already decided' })).toEqual({ ok: false, error: { code: 'CONFLICT', message: 'already decided' } });
-    expect(toErrorEnvelope({ code: 'WHATEVER', message: 'x' }).error.code).toBe('INTERNAL');
+    expect(errorEnvelope({ code: 'CONFLICT', message: 'already decided' })).toEqual({ ok: false, error: { code: 'CONFLICT', message: 'already decided' } });
+    expect(errorEnvelope({ code: 'WHATEVER', message: 'x' }).error.code).toBe('INTERNAL');
   });
-  it('unwraps envelopes into values or plain error objects', () => {
+  it('unwraps envelopes into values or ApiErrors', () => {
     expect(unwrapEnvelope({ ok: true, value: 3 })).toEqual({ ok: true, value: 3 });
-    expect(unwrapEnvelope({ ok: false, error: { code: 'BAD_INPUT', message: 'm', issues: [] } })).toEqual({
-      ok: false,
-      error: { name: 'ApiError', code: 'BAD_INPUT', message: 'm', issues: [] },
-    });
-    expect(unwrapEnvelope(undefined)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
-    expect(unwrapEnvelope({ ok: false, error: { code: 'NOPE', message: 1 } })).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'Unknown error' } });
+    const failed = unwrapEnvelope({ ok: false, error: { code: 'BAD_INPUT', message: 'm', issues: [] } });
+    expect(failed.ok).toBe(false);
+    if (failed.ok) return;
+    expect(failed.error).toBeInstanceOf(ApiError);
+    expect(failed.error).toMatchObject({ code: 'BAD_INPUT', message: 'm', issues: [] });
+    expect(unwrapEnvelope(undefined)).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'Malformed answer from the main process.' } });
+    expect(unwrapEnvelope({ ok: false, error: { code: 'NOPE', message: 1 } })).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'Unknown error.' } });
   });
   it('builds event messages only for declared events', () => {
     expect(eventMessage('sync.changed', { seq: 3 })).toEqual({ name: 'sync.changed', payload: { seq: 3 } });

@@ -2,36 +2,16 @@
  * The Electron IPC transport's logic, without an `electron` import so that it runs (and is tested)
  * in plain Node. Modelled on VS Code's ValidatedIpcMain: one channel per api method
  * (`companion:<method>`), every call checked for its sender frame (the main frame of our own
- * window, loaded from our own origin), every input parsed with the method's zod schema, and every
- * answer a result envelope: errors thrown across Electron IPC lose their type and properties.
+ * window, loaded from our own origin), and every answer a result envelope (./ipc-protocol).
+ * Inputs are parsed once, by the dispatch (the engine's `call`, or Electron main for `shell.*`).
  */
-import {
-  ApiError,
-  ErrorCode,
-  EVENT_NAMES,
-  isMethodName,
-  METHOD_NAMES,
-  parseInput,
-  type ApiErrorBody,
-  type EventName,
-  type MethodName,
-} from '../../src-shared/api';
+import { randomBytes } from 'node:crypto';
+import { ApiError, isApiErrorLike, unknownMethodError } from '../../src-shared/api-errors';
+import { isEventName, isMethodName, METHOD_NAMES, type MethodName } from '../../src-shared/api-names';
+import { CHANNEL_PREFIX, channelFor, errorEnvelope, type EventMessage, type ResultEnvelope } from './ipc-protocol';
 
-export const CHANNEL_PREFIX = 'companion:';
-/** The one channel events travel on, main -> renderer: `{name, payload}`. */
-export const EVENT_CHANNEL = 'companion:event';
-
-export type ErrorEnvelope = { ok: false; error: ApiErrorBody['error'] };
-export type ResultEnvelope<T = unknown> = { ok: true; value: T } | ErrorEnvelope;
-
-export interface EventMessage {
-  name: EventName;
-  payload: unknown;
-}
-
-export function channelFor(method: MethodName): string {
-  return CHANNEL_PREFIX + method;
-}
+export { CHANNEL_PREFIX, channelFor, EVENT_CHANNEL, errorEnvelope, unwrapEnvelope, type ErrorEnvelope, type EventMessage, type ResultEnvelope } from './ipc-protocol';
+export { isEventName };
 
 /** Every channel a handler is registered for: generated from api.ts's method table. */
 export function apiChannels(): { method: MethodName; channel: string }[] {
@@ -104,28 +84,6 @@ export function allowedRendererOrigins(options: { devServerUrl?: string | null; 
   return ['file://'];
 }
 
-function isApiErrorLike(e: unknown): e is { code: ErrorCode; message: string; issues?: ApiError['issues'] } {
-  if (e instanceof ApiError) return true;
-  if (!e || typeof e !== 'object') return false;
-  const { code, message } = e as { code?: unknown; message?: unknown };
-  return ErrorCode.safeParse(code).success && typeof message === 'string';
-}
-
-/** Turns anything thrown into an error envelope. Unexpected errors never carry their stack. */
-export function toErrorEnvelope(e: unknown, method?: string): ErrorEnvelope {
-  if (isApiErrorLike(e)) {
-    const issues = Array.isArray(e.issues) ? e.issues.map((i) => ({ path: [...i.path], message: String(i.message) })) : undefined;
-    return { ok: false, error: { code: e.code, message: e.message, ...(issues ? { issues } : {}) } };
-  }
-  const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
-  const firstLine = raw.split('\n')[0]!.slice(0, 500).trim();
-  const where = method ? ` in ${method}` : '';
-  return {
-    ok: false,
-    error: { code: 'INTERNAL', message: firstLine ? `Unexpected error${where}: ${firstLine}` : `Unexpected error${where}.` },
-  };
-}
-
 export interface SenderInfo {
   /** the sending frame's URL (event.senderFrame.url), or null when the frame is gone */
   frameUrl: string | null;
@@ -134,7 +92,8 @@ export interface SenderInfo {
   isOurWindow: boolean;
 }
 
-export type Dispatch = (method: MethodName, input: unknown) => unknown | Promise<unknown>;
+/** Answers one call: parses the raw input (once, e.g. the engine's `call`) and returns the output or throws. */
+export type Dispatch = (method: MethodName, rawInput: unknown) => unknown | Promise<unknown>;
 
 export interface IpcCoreOptions {
   dispatch: Dispatch;
@@ -143,67 +102,51 @@ export interface IpcCoreOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-/**
- * One IPC call, from the channel name to the envelope: refuses unknown channels and untrusted
- * senders, parses the input with the method's schema, dispatches, and wraps the outcome.
- * It never throws.
- */
-export async function handleIpcCall(channel: string, sender: SenderInfo, rawInput: unknown, options: IpcCoreOptions): Promise<ResultEnvelope> {
-  const log = options.log ?? ((m: string, e?: unknown) => console.warn(m, e ?? ''));
-  const method = methodFromChannel(channel);
-  if (!method) {
-    log(`[ipc] refused call on unknown channel ${JSON.stringify(String(channel)).slice(0, 200)}`);
-    return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown api method ${JSON.stringify(String(channel).slice(CHANNEL_PREFIX.length, 200))}` } };
-  }
-  if (!sender.isOurWindow || !isTrustedSender(sender.frameUrl, sender.isMainFrame, options.allowedOrigins)) {
-    log(
-      `[ipc] refused ${method} from an untrusted sender (frame ${String(sender.frameUrl).slice(0, 200)}, main frame: ${sender.isMainFrame}, our window: ${sender.isOurWindow})`,
-    );
-    return { ok: false, error: { code: 'UNAUTHORIZED', message: 'This caller may not use the Mission Companion api.' } };
-  }
-  let input: unknown;
-  try {
-    input = parseInput(method, rawInput);
-  } catch (e) {
-    return toErrorEnvelope(e, method);
-  }
-  try {
-    const value = await options.dispatch(method, input);
-    return { ok: true, value };
-  } catch (e) {
-    if (!isApiErrorLike(e)) log(`[ipc] ${method} failed unexpectedly`, e);
-    return toErrorEnvelope(e, method);
-  }
+/** A short id that names one call in the log and in the error the renderer shows. */
+export function newCallId(): string {
+  return randomBytes(6).toString('base64url');
 }
 
-export function isEventName(name: string): name is EventName {
-  return (EVENT_NAMES as readonly string[]).includes(name);
+/**
+ * One IPC call, from the channel name to the envelope: refuses unknown channels and untrusted
+ * senders, dispatches (which parses the input), and wraps the outcome. It never throws: an
+ * unexpected error (in the dispatch, or in the checks themselves) is logged with a call id and
+ * answered INTERNAL naming that id, and main keeps serving.
+ */
+export async function handleIpcCall(channel: string, sender: SenderInfo, rawInput: unknown, options: IpcCoreOptions): Promise<ResultEnvelope> {
+  const logTo = options.log ?? ((m: string, e?: unknown) => console.warn(m, e ?? ''));
+  const log = (message: string, error?: unknown) => {
+    try {
+      logTo(message, error);
+    } catch {
+      // a failing logger must not turn an answer into a rejection
+    }
+  };
+  let method: MethodName | null = null;
+  try {
+    method = methodFromChannel(channel);
+    if (!method) {
+      log(`[ipc] refused call on unknown channel ${JSON.stringify(String(channel)).slice(0, 200)}`);
+      return errorEnvelope(unknownMethodError(String(channel).slice(CHANNEL_PREFIX.length)));
+    }
+    if (!sender.isOurWindow || !isTrustedSender(sender.frameUrl, sender.isMainFrame, options.allowedOrigins)) {
+      log(
+        `[ipc] refused ${method} from an untrusted sender (frame ${String(sender.frameUrl).slice(0, 200)}, main frame: ${sender.isMainFrame}, our window: ${sender.isOurWindow})`,
+      );
+      return errorEnvelope(new ApiError('UNAUTHORIZED', 'This caller may not use the Mission Companion api.'));
+    }
+    const value = await options.dispatch(method, rawInput);
+    return { ok: true, value };
+  } catch (e) {
+    if (isApiErrorLike(e)) return errorEnvelope(e, method ?? undefined);
+    const callId = newCallId();
+    log(`[ipc] call ${callId} (${method ?? 'unknown method'}) failed unexpectedly`, e);
+    return errorEnvelope(e, method ?? undefined, callId);
+  }
 }
 
 /** The message sent on EVENT_CHANNEL; throws on an event name api.ts does not declare. */
 export function eventMessage(name: string, payload: unknown): EventMessage {
   if (!isEventName(name)) throw new Error(`Unknown event ${JSON.stringify(name)}`);
   return { name, payload };
-}
-
-/** The renderer-side half: turns an envelope back into a value or a plain error object. */
-export function unwrapEnvelope(envelope: unknown): { ok: true; value: unknown } | { ok: false; error: { name: 'ApiError'; code: ErrorCode; message: string; issues?: ApiError['issues'] } } {
-  if (envelope && typeof envelope === 'object' && (envelope as { ok?: unknown }).ok === true) {
-    return { ok: true, value: (envelope as { value?: unknown }).value };
-  }
-  const err = envelope && typeof envelope === 'object' ? (envelope as { error?: unknown }).error : undefined;
-  if (err && typeof err === 'object') {
-    const { code, message, issues } = err as { code?: unknown; message?: unknown; issues?: unknown };
-    const parsedCode = ErrorCode.safeParse(code);
-    return {
-      ok: false,
-      error: {
-        name: 'ApiError',
-        code: parsedCode.success ? parsedCode.data : 'INTERNAL',
-        message: typeof message === 'string' ? message : 'Unknown error',
-        ...(Array.isArray(issues) ? { issues: issues as ApiError['issues'] } : {}),
-      },
-    };
-  }
-  return { ok: false, error: { name: 'ApiError', code: 'INTERNAL', message: 'Malformed answer from the main process.' } };
 }

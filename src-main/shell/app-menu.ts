@@ -1,7 +1,7 @@
 /**
  * The application menu as data (pure): standard roles, so copy/paste, zoom, full screen and the
  * macOS app menu behave as users expect and are translated by the OS, plus the app's own items.
- * src-main/index.ts turns items with an `action` into click handlers.
+ * src-main/desktop/menu.ts turns items with an `action` into click handlers.
  */
 export type AppMenuAction = 'open-logs' | 'open-data' | 'open-window' | 'run-due' | 'about';
 

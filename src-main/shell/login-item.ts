@@ -1,5 +1,5 @@
 /**
- * Launch at login, decided here (pure) and applied by src-main/index.ts. macOS and Windows have
+ * Launch at login, decided here (pure) and applied by src-main/desktop/login-preferences.ts. macOS and Windows have
  * `app.setLoginItemSettings`; on Linux Electron does not implement it, so the freedesktop way is
  * used: a `.desktop` file in `$XDG_CONFIG_HOME/autostart`. A login start passes `--hidden`, so the
  * app starts in the tray instead of opening its window on every login.

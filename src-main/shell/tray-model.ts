@@ -1,5 +1,5 @@
 /**
- * The tray menu as data (pure, unit-tested); src-main/index.ts turns it into an Electron Menu.
+ * The tray menu as data (pure, unit-tested); src-main/desktop/tray.ts turns it into an Electron Menu.
  */
 export type TrayAction = 'open' | 'inbox' | 'tick' | 'pause' | 'resume' | 'quit';
 

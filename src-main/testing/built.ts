@@ -1,39 +1,27 @@
 /**
  * Test helper: the electron-vite build output in out/, built first when it is missing or older than
- * the sources. `npm test` runs the unit tests before its build phase, and a test of the build must
- * not pass on a stale one.
+ * any input of the build. `npm test` runs the unit tests before its build phase, and a test of the
+ * build must not pass on a stale one. What counts as fresh is scripts/build-state.mjs, which
+ * `npm start` / `npm run serve` use too.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILD_INPUTS, buildInputs as buildInputsOf, OUTPUTS, runBuild, staleOutputs as staleOutputsOf } from '../../scripts/build-state.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const OUT = {
-  cli: join(ROOT, 'out', 'main', 'cli.js'),
-  main: join(ROOT, 'out', 'main', 'index.js'),
-  preload: join(ROOT, 'out', 'preload', 'preload.cjs'),
-  rendererHtml: join(ROOT, 'out', 'renderer', 'index.html'),
-};
 
-function newestMtime(dir: string, keep: (name: string) => boolean): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, keep));
-    else if (keep(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
+export { BUILD_INPUTS };
+export const OUT = Object.fromEntries(Object.entries(OUTPUTS).map(([k, p]) => [k, join(ROOT, p)])) as Record<keyof typeof OUTPUTS, string>;
+
+/** Every input file of the build under `root` (relative paths). */
+export function buildInputs(root = ROOT): string[] {
+  return buildInputsOf(root);
 }
 
-const isSource = (name: string) => /\.tsx?$/.test(name) && !name.endsWith('.test.ts');
-
-function isFresh(): boolean {
-  const sources = Math.max(
-    ...['src-main', 'src-shared'].map((d) => (existsSync(join(ROOT, d)) ? newestMtime(join(ROOT, d), isSource) : 0)),
-    statSync(join(ROOT, 'electron.vite.config.ts')).mtimeMs,
-  );
-  return Object.values(OUT).every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
+/** Outputs under `root` that are missing or older than the newest input (empty when the build is fresh). */
+export function staleOutputs(root = ROOT): string[] {
+  return staleOutputsOf(root);
 }
 
 const LOCK = join(ROOT, 'node_modules', '.cache', 'companion-test-build.lock');
@@ -59,15 +47,12 @@ function withBuildLock(fn: () => void): void {
   }
 }
 
-/**
- * Builds when an output is missing or older than src-main/src-shared or the build config (renderer
- * edits alone do not trigger a build: the tests that use this check the main side).
- */
+/** Builds when an output is missing or older than any input of the build (see BUILD_INPUTS). */
 export function ensureBuilt(): void {
-  if (isFresh()) return;
+  if (staleOutputs().length === 0) return;
   withBuildLock(() => {
-    if (isFresh()) return;
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
+    if (staleOutputs().length === 0) return;
+    const build = runBuild(ROOT);
+    if (!build.ok) throw new Error(`the build failed:\n${build.output}`);
   });
 }

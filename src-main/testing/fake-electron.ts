@@ -1,11 +1,13 @@
 /**
- * Test helper: a small stand-in for the `electron` module, enough for src-main/index.ts to run its
- * wiring in plain Node (no Electron binary can be downloaded on these machines). It records what
- * the shell asks of Electron — windows, menus, tray, notifications, IPC handlers, session hooks —
- * and lets a test emit the events Electron would (ready-to-show, close, clicks, before-quit).
- * It models behaviour only as far as the shell relies on it; it is not an Electron emulator.
+ * Test helper: a small stand-in for the `electron` module, enough for the desktop shell
+ * (src-main/desktop) to run its wiring in plain Node (no Electron binary can be downloaded on these
+ * machines). It records what the shell asks of Electron — windows, menus, tray, notifications, IPC
+ * handlers, session hooks, dialogs — and lets a test emit the events Electron would (ready-to-show,
+ * close, clicks, before-quit). It models behaviour only as far as the shell relies on it; it is not
+ * an Electron emulator. Make one per test: `createFakeElectron(…).electron` goes into createShell.
  */
 import { EventEmitter } from 'node:events';
+import type { ShellElectron } from '../desktop/context';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -56,6 +58,7 @@ export function createFakeElectron(options: { userData: string }) {
     openExternal: [] as string[],
     openPath: [] as string[],
     errorBoxes: [] as string[],
+    messageBoxes: [] as { title?: string; message: string; detail?: string; buttons?: string[] }[],
     loginItemSettings: [] as unknown[],
     applicationMenu: null as MenuTemplateItem[] | null,
   };
@@ -159,6 +162,8 @@ export function createFakeElectron(options: { userData: string }) {
 
   class FakeApp extends Emitter {
     isPackaged = false;
+    /** false: another instance holds the lock */
+    singleInstanceLock = true;
     paths = new Map<string, string>([['userData', options.userData]]);
     getPath(name: string): string {
       return this.paths.get(name) ?? options.userData;
@@ -167,7 +172,7 @@ export function createFakeElectron(options: { userData: string }) {
       this.paths.set(name, value);
     }
     requestSingleInstanceLock(): boolean {
-      return true;
+      return this.singleInstanceLock;
     }
     whenReady(): Promise<void> {
       return Promise.resolve();
@@ -290,7 +295,11 @@ export function createFakeElectron(options: { userData: string }) {
     nativeImage: { createFromBitmap: (buffer: Buffer, size: unknown) => ({ buffer, size }) },
     dialog: {
       showErrorBox: (title: string, text: string) => calls.errorBoxes.push(`${title}: ${text}`),
-      showMessageBox: async () => ({ response: 2 }),
+      /** answers the cancel button ("Continue") */
+      showMessageBox: async (options: { title?: string; message: string; detail?: string; buttons?: string[]; cancelId?: number }) => {
+        calls.messageBoxes.push(options);
+        return { response: options.cancelId ?? 0 };
+      },
     },
     shell: {
       openExternal: async (url: string) => void calls.openExternal.push(url),
@@ -311,15 +320,9 @@ export function createFakeElectron(options: { userData: string }) {
     },
   };
 
-  return { module, app, windows, trays, notifications, ipcHandlers, sessionHooks, calls };
+  // the one cast: the fake has the shape the shell uses, not Electron's full types
+  const electron = module as unknown as ShellElectron;
+  return { module, electron, app, windows, trays, notifications, ipcHandlers, sessionHooks, calls };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
-
-let shared: FakeElectron | null = null;
-
-/** One fake per test file: `vi.mock('electron', …)` and the test body get the same instance. */
-export function sharedFakeElectron(userData: string): FakeElectron {
-  shared ??= createFakeElectron({ userData });
-  return shared;
-}

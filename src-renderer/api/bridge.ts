@@ -1,8 +1,7 @@
-/** The object the Electron preload exposes with contextBridge. Absent in a plain browser. */
-export interface CompanionBridge {
-  call(method: string, input: unknown): Promise<unknown>;
-  on(event: string, cb: (payload: unknown) => void): () => void;
-}
+/** The object the Electron preload exposes with contextBridge (src-shared/bridge.ts). Absent in a plain browser. */
+import type { CompanionBridge } from '../../src-shared/bridge';
+
+export type { CompanionBridge };
 
 declare global {
   interface Window {

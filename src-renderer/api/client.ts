@@ -1,12 +1,13 @@
 /**
  * The one typed client of src-shared/api.ts. In Electron it talks to the preload bridge; in a
- * browser served by the headless host it uses `POST /api/<method>` and an EventSource. Callers see
- * the same type either way, and every failure is an `ApiError` whose message is meant for the user.
+ * browser served by the headless host it uses `POST /api/<method>` and an EventSource, both carried
+ * by the host's session cookie (./auth) — never a token in a URL — and marked with the CSRF header.
+ * Callers see the same type either way, and every failure is an `ApiError` whose message is meant
+ * for the user. A tab the host refused stops calling until it is signed in again.
  */
 import {
   ApiError,
-  ApiErrorBody,
-  ErrorCode,
+  decodeError,
   EVENT_NAMES,
   events,
   type EventName,
@@ -15,7 +16,8 @@ import {
   type MethodName,
   type MethodOutput,
 } from '../../src-shared/api';
-import { accessToken, isUnauthorized, markUnauthorized } from './auth';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, EVENTS_PATH } from '../../src-shared/http-host';
+import { isUnauthorized, markUnauthorized, onSignedInAgain } from './auth';
 import { electronBridge, type CompanionBridge } from './bridge';
 
 export { ApiError };
@@ -40,27 +42,13 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Turns whatever the bridge rejected with into an ApiError. */
-function toApiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  const body = ApiErrorBody.safeParse(e);
-  if (body.success) return new ApiError(body.data.error.code, body.data.error.message, body.data.error.issues);
-  if (e && typeof e === 'object' && 'code' in e && ErrorCode.safeParse((e as { code: unknown }).code).success) {
-    const { code, message, issues } = e as { code: ErrorCode; message?: unknown; issues?: ApiError['issues'] };
-    return new ApiError(code, typeof message === 'string' ? message : code, issues);
-  }
-  // ipcRenderer.invoke wraps remote errors as "Error invoking remote method 'x': Error: msg".
-  const message = errorMessage(e).replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
-  return new ApiError('INTERNAL', message);
-}
-
 function electronTransport(bridge: CompanionBridge): Transport {
   return {
     async call(method, input) {
       try {
         return await bridge.call(method, input);
       } catch (e) {
-        throw toApiError(e);
+        throw decodeError(e);
       }
     },
     on: (event, cb) => bridge.on(event, cb),
@@ -78,8 +66,7 @@ function httpTransport(): Transport {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   function connect(): void {
-    const token = accessToken() ?? '';
-    const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    const es = new EventSource(EVENTS_PATH);
     source = es;
     for (const name of EVENT_NAMES) {
       es.addEventListener(name, (message) => {
@@ -102,20 +89,28 @@ function httpTransport(): Transport {
       if (es.readyState !== EventSource.CLOSED || retryTimer) return;
       retryTimer = setTimeout(() => {
         retryTimer = null;
-        // A refused token stays refused: the user has to open a new URL anyway.
+        // A refused tab waits until it is signed in again (./auth), then reconnects from there.
         if (source === es && !isUnauthorized()) connect();
       }, RECONNECT_MS);
     });
   }
 
+  onSignedInAgain(() => {
+    if (source?.readyState === EventSource.CLOSED) connect();
+    // calls were held back and events may have been missed meanwhile, as after any reconnect
+    for (const cb of reconnectHandlers) cb();
+  });
+
   return {
     async call(method, input) {
-      const token = accessToken();
+      // no 401s in a loop: a refused tab calls again once it is signed in
+      if (isUnauthorized()) throw new ApiError('UNAUTHORIZED', 'This tab is not signed in to the Mission Companion host.');
       let response: Response;
       try {
         response = await fetch(`/api/${method}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
           body: JSON.stringify(input ?? {}),
         });
       } catch (e) {
@@ -124,9 +119,8 @@ function httpTransport(): Transport {
       if (response.status === 401) markUnauthorized();
       const body: unknown = await response.json().catch(() => null);
       if (!response.ok) {
-        const parsed = ApiErrorBody.safeParse(body);
-        if (parsed.success) throw new ApiError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.issues);
-        throw new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`);
+        // a body that is not an api error (a proxy's page, say) still says what happened
+        throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
       }
       return body;
     },

@@ -1,4 +1,5 @@
 import { ApiError } from '../../src-shared/api';
+import { plainIssues } from './plainIssues';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -22,11 +23,14 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A user-facing message; validation errors list what was wrong with which field. */
+/**
+ * A user-facing message; validation errors say in words what was wrong with which field. The
+ * engine's generic "Invalid input for <method>" adds nothing a person can use, so it is left out.
+ */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError && e.issues?.length) {
-    const details = e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-    return `${e.message} (${details.join('; ')})`;
+    const details = plainIssues(e.issues);
+    return /^Invalid input( for [\w.]+)?$/.test(e.message) ? details : `${e.message}: ${details}`;
   }
   return e instanceof Error ? e.message : String(e);
 }
@@ -44,36 +48,58 @@ export function formatNumber(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : numberFormat.format(n);
 }
 
-/** 850 ms, 1.2 s, 2 min 05 s: short enough for a status bar. */
+/** 850 ms, 1.2 s, 2 min 05 s: short enough for a status bar. Never negative. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  const s = Math.round(ms / 1000);
+  const d = Math.max(0, ms);
+  if (d < 1000) return `${Math.round(d)} ms`;
+  if (d < 60_000) return `${(d / 1000).toFixed(d < 10_000 ? 1 : 0)} s`;
+  const s = Math.round(d / 1000);
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-/**
- * How long since `iso` (an instant from the engine) at `now` (this window's clock), never below
- * zero: the window's clock ticks coarsely and may run behind the engine's, and a running time of
- * "-360 ms" means nothing to anyone.
- */
-export function formatElapsed(iso: string, now: number): string {
-  const ms = now - Date.parse(iso);
-  return formatDuration(Number.isNaN(ms) ? null : Math.max(0, ms));
+/** How long something has been going since `startedAt`, by the caller's clock (0 s if that clock is behind). */
+export function formatElapsed(startedAt: string, now: number): string {
+  const t = Date.parse(startedAt);
+  return Number.isNaN(t) ? '—' : formatDuration(Math.max(0, now - t));
 }
 
-/** "in 5 min", "3 h ago", "just now": for times close to now; farther ones as a date. */
-export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+const NEAR_MS = 45_000;
+
+/** 5 min, 3 h: the distance between two instants when it is under a day, else null. */
+function distance(ms: number): string | null {
+  if (ms < 3_600_000) return `${Math.max(1, Math.round(ms / 60_000))} min`;
+  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h`;
+  return null;
+}
+
+/**
+ * When something happened: "just now", "5 min ago", "3 h ago", else its date. A time that reads
+ * as future on this clock (another machine's clock runs ahead) is still in the past: "just now".
+ */
+export function formatSince(iso: string | null | undefined, now: number): string {
   if (!iso) return '—';
-  const t = new Date(iso).getTime();
-  if (Number.isNaN(t)) return iso;
-  const diff = t - now;
-  const abs = Math.abs(diff);
-  if (abs < 45_000) return diff >= 0 ? 'in a moment' : 'just now';
-  const unit = abs < 3_600_000 ? { n: Math.round(abs / 60_000), u: 'min' } : abs < 86_400_000 ? { n: Math.round(abs / 3_600_000), u: 'h' } : null;
-  if (!unit) return formatDateTime(iso);
-  return diff >= 0 ? `in ${unit.n} ${unit.u}` : `${unit.n} ${unit.u} ago`;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '—';
+  const ago = now - t;
+  if (ago < NEAR_MS) return 'just now';
+  const d = distance(ago);
+  return d ? `${d} ago` : formatDateTime(iso);
+}
+
+/**
+ * When something is due: "in a moment", "in 5 min", "in 3 h", else its date. A time already
+ * passed is never "ago": it is due now (`overdue` says it in the caller's words).
+ */
+export function formatUntil(iso: string | null | undefined, now: number, overdue = 'due now'): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '—';
+  const ahead = t - now;
+  if (ahead <= 0) return overdue;
+  if (ahead < NEAR_MS) return 'in a moment';
+  const d = distance(ahead);
+  return d ? `in ${d}` : formatDateTime(iso);
 }
 
 /** YYYY-MM-DD of an instant on this machine's wall clock (for grouping by day). */

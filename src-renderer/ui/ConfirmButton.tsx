@@ -13,9 +13,12 @@ interface Props {
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
   className?: string;
+  /** a key that opens the dialog through the page's shortcuts (the inbox's `u` for revert) */
+  shortcut?: string;
+  disabled?: boolean;
 }
 
-export function ConfirmButton({ label, title, children, confirmLabel, onConfirm, className }: Props) {
+export function ConfirmButton({ label, title, children, confirmLabel, onConfirm, className, shortcut, disabled }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -28,13 +31,21 @@ export function ConfirmButton({ label, title, children, confirmLabel, onConfirm,
       <button
         type="button"
         className={className}
+        disabled={disabled}
+        {...(shortcut ? { 'data-shortcut': shortcut, 'aria-keyshortcuts': shortcut } : {})}
         onClick={() => {
+          action.reset();
           dialog.current?.showModal();
           // The safe choice has focus, so Enter does not destroy anything by accident.
           cancel.current?.focus();
         }}
       >
         {label}
+        {shortcut && (
+          <kbd className="shortcut" aria-hidden="true">
+            {shortcut}
+          </kbd>
+        )}
       </button>
       <dialog ref={dialog} aria-labelledby={titleId} className="confirm-dialog">
         <h2 id={titleId}>{title}</h2>

@@ -56,7 +56,21 @@ describe('tool catalog invariants', () => {
 
   it('every tool describes a call in plain words', () => {
     expect(getTool('create_task')!.describe({ title: 'Call Anna', dueDate: '2026-11-23', priority: 'high' })).toBe("Create task 'Call Anna' due Mon 23 Nov, high priority");
+    // People read these lines: field names and ISO dates stay in the catalog's LLM-facing text.
+    expect(getTool('update_task')!.describe({ taskId: 't1', dueDate: '2026-12-03', priority: 'high', description: 'x' })).toBe('Update task t1: due date → Thu 3 Dec, priority → high, new description');
+    expect(getTool('list_tasks')!.describe({ filter: 'today' })).toBe('List tasks due today');
+    expect(getTool('list_events')!.describe({ from: '2026-12-01', to: '2026-12-07T18:00' })).toBe('List events from Tue 1 Dec to Mon 7 Dec');
     for (const t of TOOLS) expect(t.describe({}).length, t.name).toBeGreaterThan(3);
+  });
+
+  it('every tool has a label for people, a short action without code words', () => {
+    const labels = TOOLS.map((t) => t.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    for (const t of TOOLS) {
+      expect(t.label, t.name).toMatch(/^[A-Z][a-z ]+$/);
+      expect(t.label, t.name).not.toContain('_');
+    }
+    expect(getTool('create_task')!.label).toBe('Create a task');
   });
 
   it('validates parameters the way the planner and the approval path need', () => {

@@ -17,7 +17,10 @@ export interface ToolDef {
   module: string;
   app: string;
   table: string;
+  /** what the model reads: how to use the tool (never shown to people) */
   description: string;
+  /** what people read: the tool as a short action ("Create a task"), for policies, charts and timelines */
+  label: string;
   kind: ToolKind;
   params: z.ZodObject;
   defaultPolicy: PolicyDecision;
@@ -44,23 +47,33 @@ function endsAfterStart(p: { startTime?: string; endTime?: string }): boolean {
   return parse(p.endTime) > parse(p.startTime);
 }
 
+const TASK_FILTER_WORDS: Record<string, string> = {
+  open: 'open tasks',
+  completed: 'completed tasks',
+  overdue: 'overdue tasks',
+  today: 'tasks due today',
+  all: 'all tasks',
+};
+
 const TODO_TOOLS: ToolDef[] = [
   {
     name: 'list_tasks',
     ...TASKS,
     description: "List the user's tasks, optionally filtered.",
+    label: 'Look through your tasks',
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
       filter: z.enum(['open', 'completed', 'overdue', 'today', 'all']).optional().describe('which tasks to list (default open)'),
       limit: limit('tasks', 50),
     }),
-    describe: (p) => `List ${str(p.filter) || 'open'} tasks`,
+    describe: (p) => `List ${TASK_FILTER_WORDS[str(p.filter)] ?? 'open tasks'}`,
   },
   {
     name: 'create_task',
     ...TASKS,
     description: "Create a new task in the user's todo list.",
+    label: 'Create a task',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
@@ -80,6 +93,7 @@ const TODO_TOOLS: ToolDef[] = [
     name: 'complete_task',
     ...TASKS,
     description: 'Mark an existing task as done.',
+    label: 'Complete a task',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({ taskId: id('task to complete') }),
@@ -89,6 +103,7 @@ const TODO_TOOLS: ToolDef[] = [
     name: 'update_task',
     ...TASKS,
     description: 'Change the title, due date, priority or description of an existing task. Pass only the fields to change.',
+    label: 'Change a task',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z
@@ -103,8 +118,12 @@ const TODO_TOOLS: ToolDef[] = [
         message: 'pass at least one of title, dueDate, priority, description',
       }),
     describe: (p) => {
-      const changes = ['title', 'dueDate', 'priority', 'description'].filter((f) => p[f] !== undefined).map((f) => (f === 'description' ? 'description' : `${f} → ${str(p[f])}`));
-      return `Update task ${str(p.taskId)}: ${changes.join(', ')}`;
+      const changes: string[] = [];
+      if (p.title !== undefined) changes.push(`title → ${quote(p.title)}`);
+      if (p.dueDate !== undefined) changes.push(`due date → ${formatDay(str(p.dueDate))}`);
+      if (p.priority !== undefined) changes.push(`priority → ${str(p.priority)}`);
+      if (p.description !== undefined) changes.push('new description');
+      return `Update task ${str(p.taskId)}${changes.length ? `: ${changes.join(', ')}` : ''}`;
     },
   },
 ];
@@ -114,6 +133,7 @@ const NOTES_TOOLS: ToolDef[] = [
     name: 'list_notes',
     ...NOTES,
     description: "List the user's notes (id, title, tags, start of the content), newest first, optionally matching a search text.",
+    label: 'Look through your notes',
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
@@ -126,6 +146,7 @@ const NOTES_TOOLS: ToolDef[] = [
     name: 'get_note',
     ...NOTES,
     description: 'Read one note in full.',
+    label: 'Read a note',
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({ noteId: id('note') }),
@@ -135,6 +156,7 @@ const NOTES_TOOLS: ToolDef[] = [
     name: 'create_note',
     ...NOTES,
     description: 'Create a new note.',
+    label: 'Write a new note',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
@@ -147,6 +169,7 @@ const NOTES_TOOLS: ToolDef[] = [
     name: 'append_to_note',
     ...NOTES,
     description: 'Append text at the end of an existing note.',
+    label: 'Add text to a note',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({ noteId: id('note'), content: text(100_000, 1000, 'the text to append (Markdown)', 1) }),
@@ -156,6 +179,7 @@ const NOTES_TOOLS: ToolDef[] = [
     name: 'add_tag_to_note',
     ...NOTES,
     description: 'Add a tag to an existing note.',
+    label: 'Tag a note',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
@@ -177,18 +201,20 @@ const CALENDAR_TOOLS: ToolDef[] = [
     name: 'list_events',
     ...EVENTS,
     description: "List calendar events overlapping a time range (default: today and the next 7 days).",
+    label: 'Look at your calendar',
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
       from: dateOrDateTime.optional().describe('start of the range, YYYY-MM-DD or YYYY-MM-DDTHH:MM in the user\'s time zone (default today)'),
       to: dateOrDateTime.optional().describe('end of the range, inclusive for a date (default 7 days after from)'),
     }),
-    describe: (p) => `List events${p.from ? ` from ${str(p.from)}` : ''}${p.to ? ` to ${str(p.to)}` : ''}`,
+    describe: (p) => `List events${p.from ? ` from ${formatDay(str(p.from).slice(0, 10))}` : ''}${p.to ? ` to ${formatDay(str(p.to).slice(0, 10))}` : ''}`,
   },
   {
     name: 'create_event',
     ...EVENTS,
     description: "Create an event in the user's calendar.",
+    label: 'Add a calendar event',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z
@@ -209,6 +235,7 @@ const GOALS_TOOLS: ToolDef[] = [
     name: 'list_goals',
     ...GOALS,
     description: "List the user's goals with their progress.",
+    label: 'Look at your goals',
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({}),
@@ -218,6 +245,7 @@ const GOALS_TOOLS: ToolDef[] = [
     name: 'create_goal',
     ...GOALS,
     description: 'Create a goal, optionally with a numeric target per period (e.g. 3 workouts a week).',
+    label: 'Set a new goal',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
@@ -231,6 +259,7 @@ const GOALS_TOOLS: ToolDef[] = [
     name: 'update_goal_progress',
     ...GOALS,
     description: "Record progress on a goal: add to its current value (default) or set it.",
+    label: 'Record progress on a goal',
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({

@@ -4,9 +4,8 @@
  * here waits on the wall clock or measures it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ScriptedLlm, startScriptedLlm } from '../../../e2e/fixtures/llm-server';
+import { JINJA_REQUIRED, PEG_PARSE_FAILED, SAMPLERS_FAILED, type ScriptedLlm, llamaCppError, startScriptedLlm } from '../../testing/llm-server';
 import { PROVIDER_PRESETS } from '../../../src-shared/domain/settings';
-import { JINJA_REQUIRED, PEG_PARSE_FAILED, SAMPLERS_FAILED, llamaError } from '../../testing/llm-quirks';
 import { startHarness } from '../testing/harness';
 import { type AttemptTimer, type LlmConfig, LlmClient, LlmError, type LlmLogEntry, MAX_ATTEMPTS, parseRetryAfter } from './client';
 import { SLOW_FAILURE_MS } from './retry';
@@ -171,7 +170,7 @@ describe('LLM client: which failures are retried', () => {
     expect((await ask()).content).toBe('second time lucky');
     llm.reset();
     serverTakesMs = SLOW_FAILURE_MS + 1;
-    llm.enqueue(llamaError(500, PEG_PARSE_FAILED, 'server_error'), { content: 'not asked' });
+    llm.enqueue(llamaCppError(500, PEG_PARSE_FAILED), { content: 'not asked' });
     await expect(ask()).rejects.toMatchObject({ status: 500, detail: PEG_PARSE_FAILED });
     expect(llm.requests).toHaveLength(1);
   });
@@ -203,7 +202,7 @@ describe('LLM client: which failures are retried', () => {
   });
 
   it('an answer saying a feature is unsupported is never retried, whatever its status', async () => {
-    llm.enqueue(llamaError(500, JINJA_REQUIRED, 'server_error'), llamaError(400, SAMPLERS_FAILED, 'invalid_request_error'));
+    llm.enqueue(llamaCppError(500, JINJA_REQUIRED), llamaCppError(400, SAMPLERS_FAILED));
     await expect(ask({ tools: [{}] })).rejects.toMatchObject({ status: 500, detail: JINJA_REQUIRED });
     await expect(ask({ grammar: 'x' })).rejects.toMatchObject({ status: 400, detail: SAMPLERS_FAILED });
     expect(llm.requests).toHaveLength(2);
@@ -245,7 +244,7 @@ describe('LLM client: giving up closes the connection', () => {
     const [request] = await llm.waitForRequests(1);
     timers[0]!.fire();
     expect(await pending).toMatchObject({ kind: 'timeout', message: expect.stringMatching(/did not answer within 30 s/) });
-    await llm.waitForAbort(request!);
+    expect(await llm.waitForAborted(1)).toEqual([request]);
     expect(llm.requests).toHaveLength(1);
   });
 
@@ -256,7 +255,7 @@ describe('LLM client: giving up closes the connection', () => {
     const [request] = await llm.waitForRequests(1);
     controller.abort();
     expect(await pending).toMatchObject({ kind: 'aborted' });
-    await llm.waitForAbort(request!);
+    expect(await llm.waitForAborted(1)).toEqual([request]);
 
     llm.enqueue({ status: 503 });
     const second = new AbortController();
@@ -291,7 +290,7 @@ describe('LLM client: giving up closes the connection', () => {
 
 describe('LLM client: every failed call is logged', () => {
   it('at warn level with the endpoint, status, duration and a short reason', async () => {
-    llm.enqueue(llamaError(500, JINJA_REQUIRED, 'server_error'));
+    llm.enqueue(llamaCppError(500, JINJA_REQUIRED));
     await expect(ask({ tools: [{}] })).rejects.toBeInstanceOf(LlmError);
     expect(logs).toEqual([
       {

@@ -1,10 +1,9 @@
 /**
  * The connection test, the capability probe and what is remembered per endpoint, through the api,
- * against the scripted server answering like llama-server (src-main/testing/llm-quirks.ts).
+ * against the scripted server answering like llama-server (its behaviours in src-main/testing/llm-server/).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../../../e2e/fixtures/llm-server';
-import { llamaCpp } from '../../testing/llm-quirks';
+import { type RecordedRequest, responseFormatUnsupported, toolsNeedJinja } from '../../testing/llm-server';
 import { type Harness, startHarness } from '../testing/harness';
 import { TEST_TIMEOUT_MS } from './connection';
 
@@ -62,7 +61,8 @@ describe('llm.probe: what the endpoint supports, asked explicitly and remembered
 
   it('llama-server without --jinja, refusing response_format: tools and response_format no, json_schema and grammar yes', async () => {
     h = await startHarness();
-    h.llm.setDefault(llamaCpp({ jinja: false, refuse: ['response_format'] }, statusOk));
+    h.llm.use(toolsNeedJinja(), responseFormatUnsupported());
+    h.llm.setDefault(statusOk);
     const probe = await h.engine.call('llm.probe', {});
     expect(probe.checks).toEqual([
       { feature: 'tools', ok: false, note: 'The endpoint refused tool calling (it answered 500: "tools param requires --jinja flag").' },
@@ -92,7 +92,8 @@ describe('llm.probe: what the endpoint supports, asked explicitly and remembered
 
   it('what was learnt can be forgotten (Settings → reset), for the configured endpoint only', async () => {
     h = await startHarness();
-    h.llm.setDefault(llamaCpp({ jinja: false }, statusOk));
+    h.llm.use(toolsNeedJinja());
+    h.llm.setDefault(statusOk);
     await h.engine.call('llm.probe', {});
     await h.engine.call('settings.update', { llm: { model: 'other-model' } });
     expect((await h.engine.call('settings.get', {})).capabilities).toEqual({});

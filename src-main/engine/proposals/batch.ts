@@ -4,7 +4,7 @@
  * proposal), so one that fails does not stop the others; the caller sees each outcome.
  */
 import { ApiError, type MethodOutput } from '../../../src-shared/api';
-import { AI_APP, type Proposal, TABLES } from '../../../src-shared/domain/ai';
+import type { Proposal } from '../../../src-shared/domain/ai';
 import type { Store } from '../store/store';
 import type { Proposals } from './service';
 
@@ -20,8 +20,8 @@ export function decideAll(
   proposals: Proposals,
   input: { iterationId: string; decision: 'approve' | 'reject'; feedback?: string },
 ): BatchResult {
-  const pending = store
-    .query<Proposal>(AI_APP, TABLES.proposals, "json_extract(data, '$.iterationId') = ? AND json_extract(data, '$.status') = 'pending'", [input.iterationId])
+  const pending = store.iterations
+    .pendingProposalsOf(input.iterationId)
     // in plan order: a later step may build on an earlier one
     .sort((a, b) => stepIndex(a) - stepIndex(b));
   const results: BatchResult['results'] = pending.map((p) => {

@@ -7,7 +7,8 @@
  */
 import { ApiError, issuesOf } from '../../../src-shared/api';
 import { type AiActor, LOCAL_USER } from '../../../src-shared/domain/actor';
-import { AI_APP, type Agent, DEFAULT_AGENT, type Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { AI_APP, type Agent, DEFAULT_AGENT, Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { canonicalJson } from '../../../src-shared/lww';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { Store } from '../store/store';
@@ -22,13 +23,41 @@ export interface ProposalDeps {
   changed: () => void;
 }
 
+/** Whether edited params say the same as the approved ones (after the tool's own parsing, e.g. defaults). */
+function sameParams(toolName: string, edited: Record<string, unknown>, approved: Record<string, unknown>): boolean {
+  const parsed = getTool(toolName)?.params.safeParse(edited);
+  return canonicalJson(parsed?.success ? parsed.data : edited) === canonicalJson(approved);
+}
+
 export class Proposals {
   constructor(private readonly deps: ProposalDeps) {}
 
+  /** The proposal's record as stored (synced from any replica), or NOT_FOUND. */
+  private record(proposalId: string): Record<string, unknown> & { id: string } {
+    const record = this.deps.store.getData(AI_APP, TABLES.proposals, proposalId);
+    if (!record) throw new ApiError('NOT_FOUND', `No proposal with id "${proposalId}".`);
+    return record;
+  }
+
+  /**
+   * A proposal to act on: its record holds exactly the declared fields (the store's tombstone field
+   * and anything undeclared dropped), or the decision is refused before a tool runs on its params.
+   */
   private load(proposalId: string): Proposal {
-    const p = this.deps.store.getData<Proposal>(AI_APP, TABLES.proposals, proposalId);
-    if (!p) throw new ApiError('NOT_FOUND', `No proposal with id "${proposalId}".`);
-    return p;
+    const parsed = Proposal.safeParse(this.record(proposalId));
+    if (!parsed.success) {
+      throw new ApiError('CONFLICT', 'This proposal was saved in a form this version cannot act on; reject it and run the mission again.', issuesOf(parsed.error));
+    }
+    return parsed.data;
+  }
+
+  /** What a decision answers: the proposal as the api declares it (a damaged record as it is, less its tombstone). */
+  private answer(proposalId: string): Proposal {
+    const record = this.record(proposalId);
+    const parsed = Proposal.safeParse(record);
+    if (parsed.success) return parsed.data;
+    const { deletedAt: _tombstone, ...rest } = record;
+    return rest as unknown as Proposal;
   }
 
   /** The proposal's agent; one deleted since keeps the default policy (the user is deciding, not the agent). */
@@ -43,7 +72,13 @@ export class Proposals {
 
   approve(proposalId: string, editedParams?: Record<string, unknown>, feedback?: string): Proposal {
     const current = this.load(proposalId);
-    if (current.status === 'approved') return current;
+    if (current.status === 'approved') {
+      // a retried approval (its answer was lost) is answered again; other params would be ignored silently
+      if (editedParams !== undefined && !sameParams(current.toolName, editedParams, current.params)) {
+        throw new ApiError('CONFLICT', 'This proposal is already approved; the changed parameters were not applied. Revert it first to do it differently.');
+      }
+      return current;
+    }
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be approved.`);
     const tool = getTool(current.toolName);
     if (!tool) throw new ApiError('CONFLICT', `The tool "${current.toolName}" no longer exists in this version of the app.`);
@@ -63,7 +98,7 @@ export class Proposals {
       iterationId: current.iterationId,
       rationale: current.rationale,
     };
-    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null, ...whatWasDecided(current) };
     const edited = editedParams ? { params, originalParams: current.params } : {};
     this.deps.store.tx(() => {
       try {
@@ -75,16 +110,18 @@ export class Proposals {
       }
     });
     this.deps.changed();
-    return this.load(proposalId);
+    return this.answer(proposalId);
   }
 
   reject(proposalId: string, feedback?: string): Proposal {
-    const current = this.load(proposalId);
-    if (current.status === 'rejected') return current;
+    // only the status matters here, so a damaged record can still be rejected
+    const current = this.record(proposalId);
+    if (current.status === 'rejected') return this.answer(proposalId);
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be rejected.`);
-    this.update(current.id, { status: 'rejected', decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null });
+    const decided = { decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    this.update(current.id, { status: 'rejected', ...decided, ...whatWasDecided(current) });
     this.deps.changed();
-    return this.load(proposalId);
+    return this.answer(proposalId);
   }
 
   revert(proposalId: string): Proposal {
@@ -99,6 +136,20 @@ export class Proposals {
       this.update(current.id, { status: 'reverted', revertedAt: this.deps.now().toISOString() });
     });
     this.deps.changed();
-    return this.load(proposalId);
+    return this.answer(proposalId);
   }
+}
+
+/**
+ * A decision also writes what it decided on (the step's tool, params and reasons), at the decision's
+ * stamp. Two devices that planned one due time while apart stage different steps under one card id
+ * (runner/plan-ids.ts); whichever plan's staging shows, a decided card then shows the step that was
+ * decided, never a mix of one plan's step and the other's decision.
+ */
+function whatWasDecided(p: Partial<Proposal>): Partial<Proposal> {
+  const fields: Partial<Proposal> = {};
+  for (const key of ['module', 'toolName', 'params', 'rationale', 'summary', 'plannedBy'] as const) {
+    if (p[key] !== undefined) (fields as Record<string, unknown>)[key] = p[key];
+  }
+  return fields;
 }

@@ -5,6 +5,7 @@
 import { wallClock } from '../../../src-shared/cadence';
 import { AI_APP, Agent, DEFAULT_AGENT, DEFAULT_AGENT_ID, TABLES, type Usage } from '../../../src-shared/domain/ai';
 import type { Store } from '../store/store';
+import type { TokenUsage } from '../store/token-usage';
 
 export type AgentLookup = { ok: true; agent: Agent } | { ok: false; reason: 'agent-missing' | 'agent-invalid'; message: string };
 
@@ -32,7 +33,7 @@ function stripNulls(record: Record<string, unknown>): Record<string, unknown> {
 
 export class TokenLedger {
   constructor(
-    private readonly store: Store,
+    private readonly usage: TokenUsage,
     private readonly timeZone: () => string,
     private readonly now: () => Date,
   ) {}
@@ -44,14 +45,12 @@ export class TokenLedger {
   }
 
   tokensToday(agentId: string): number {
-    const row = this.store.db.prepare('SELECT tokens FROM token_usage WHERE day = ? AND agent_id = ?').get(this.day(), agentId) as { tokens: number } | undefined;
-    return row?.tokens ?? 0;
+    return this.usage.tokens(this.day(), agentId);
   }
 
   usageToday(): { day: string; usage: Record<string, number> } {
     const day = this.day();
-    const rows = this.store.db.prepare('SELECT agent_id, tokens FROM token_usage WHERE day = ?').all(day) as { agent_id: string; tokens: number }[];
-    return { day, usage: Object.fromEntries(rows.map((r) => [r.agent_id, r.tokens])) };
+    return { day, usage: this.usage.byAgent(day) };
   }
 
   /** A reason to skip when the agent has used its daily tokens (fail-closed), else null. */
@@ -63,8 +62,6 @@ export class TokenLedger {
 
   record(agentId: string, usage: Usage | null): void {
     if (!usage?.totalTokens) return;
-    this.store.db
-      .prepare('INSERT INTO token_usage (day, agent_id, tokens) VALUES (?, ?, ?) ON CONFLICT(day, agent_id) DO UPDATE SET tokens = tokens + excluded.tokens')
-      .run(this.day(), agentId, usage.totalTokens);
+    this.usage.add(this.day(), agentId, usage.totalTokens);
   }
 }

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, getData, listData, planReply, putMission, putRecord, sentMessages, startHarness, toolCalls, updateRecord } from '../testing/harness';
 import { tempDataDir } from '../testing/temp-db';
-import { startScriptedLlm } from '../../../e2e/fixtures/llm-server';
+import { startScriptedLlm } from '../../testing/llm-server';
 import { BACKOFF_BASE_MS } from './schedule';
 
 let h: Harness;
@@ -39,13 +39,13 @@ describe('LLM faults', () => {
     fire();
     const tick = await ticking;
     expect(tick).toMatchObject({ due: 1, failed: 1, llmErrors: 1, parseFailures: 0 });
-    await h.llm.waitForAbort(request!); // the connection was closed: the server can stop generating
+    expect(await h.llm.waitForAborted(1)).toEqual([request]); // the connection was closed: the server can stop generating
     expect(h.llm.requests).toHaveLength(1); // a timeout is not retried
     const [it] = await iterations();
     expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 1 s/) });
     const m = await mission('m1');
     expect(m).toMatchObject({ failureStreak: 1, needsAttention: false });
-    expect(Date.parse(m.nextRunAt) - h.clock.now).toBe(BACKOFF_BASE_MS);
+    expect(Date.parse(m.nextRunAt) - h.clock.now()).toBe(BACKOFF_BASE_MS);
     expect((await h.engine.call('runner.status', {})).llm.lastError).toMatch(/did not answer/);
   });
 
@@ -60,13 +60,13 @@ describe('LLM faults', () => {
   });
 
   it('429 with Retry-After → waited, then success', async () => {
-    const waits: number[] = [];
-    h = await startHarness({ llmDeps: { sleep: async (ms) => void waits.push(ms) } });
+    h = await startHarness();
     await putMission(h.engine, 'm1', hourly);
     h.llm.enqueue({ status: 429, headers: { 'Retry-After': '1' } }, planReply([{ toolName: 'create_task', params: { title: 'x' }, rationale: 'r' }]));
     const tick = await h.engine.call('runner.tick', {});
     expect(tick).toMatchObject({ planned: 1, proposals: 1, failed: 0 });
-    expect(waits).toEqual([1000]);
+    expect(h.llm.requests).toHaveLength(2);
+    expect(h.llmWaits).toEqual([1_000]); // the client waited what the endpoint asked for (the harness records, never sleeps)
     expect((await mission('m1')).failureStreak).toBe(0);
   });
 
@@ -106,7 +106,9 @@ describe('LLM faults', () => {
     h.llm.enqueue(toolCalls({ name: 'delete_everything', arguments: { confirm: true, rationale: 'clean up' } }), { content: 'ok' });
     const run = await h.engine.call('missions.runNow', { missionId: 'm1' });
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps).toEqual([expect.objectContaining({ toolName: 'delete_everything', policy: 'deny', error: 'Refused: unknown tool; nothing was run.' })]);
+    expect(it.steps).toEqual([expect.objectContaining({ toolName: 'delete_everything', policy: 'deny', refused: 'unknown-tool', error: 'The model asked for an action this app does not have.' })]);
+    // its only change was refused: a failed run that says why, not "Done"
+    expect(it).toMatchObject({ status: 'failed', error: 'The model proposed 1 change; it could not be used: it was not an action this app has.' });
     expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/not available/);
     expect(await listData(h.engine, 'ai', 'aiProposals')).toEqual([]);
   });
@@ -149,9 +151,9 @@ describe('policy holds against the model', () => {
     expect(h.llm.requests[0]!.body.tools.map((t: any) => t.function.name)).not.toContain('create_event');
     expect(sentMessages(h.llm, 0)[1]!.content).toContain(`<input module="notes" table="notes" id="evil" title="Inbox">\nid evil\n${injection.replace('</input>', '<\\/input>')}\n</input>`);
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps.map((s: any) => [s.toolName, s.policy, s.error ?? null])).toEqual([
-      ['delete_everything', 'deny', 'Refused: unknown tool; nothing was run.'],
-      ['create_event', 'deny', 'Refused: denied by policy; nothing was run.'],
+    expect(it.steps.map((s: any) => [s.toolName, s.policy, s.refused ?? null])).toEqual([
+      ['delete_everything', 'deny', 'unknown-tool'],
+      ['create_event', 'deny', 'denied'],
       ['complete_task', 'propose', null],
     ]);
     // nothing ran: the only new changes are the runner's own records (iteration, proposal, mission)
@@ -171,7 +173,7 @@ describe('policy holds against the model', () => {
     );
     const run = await h.engine.call('missions.runNow', { missionId: 'm1' });
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps[0]).toMatchObject({ toolName: 'create_note', policy: 'deny', error: 'Refused: denied by policy; nothing was run.' });
+    expect(it.steps[0]).toMatchObject({ toolName: 'create_note', policy: 'deny', refused: 'denied', error: 'This agent is not allowed to take this action (see its policy).' });
     expect(await listData(h.engine, 'notes', 'notes')).toEqual([]);
 
     await updateRecord(h.engine, 'ai', 'agents', 'agent:default', { policy: { tools: {}, modules: { notes: 'deny', todo: 'deny' } } });
@@ -184,7 +186,7 @@ describe('scheduling faults', () => {
   it('two ticks racing + runNow → one iteration', async () => {
     h = await startHarness();
     await putMission(h.engine, 'm1', hourly);
-    h.llm.setDefault({ ...planReply([]), delayMs: 300 });
+    // No delay needed: each call claims the mission before its first await, so the order is the calls' order.
     const results = await Promise.allSettled([
       h.engine.call('runner.tick', {}),
       h.engine.call('runner.tick', {}),

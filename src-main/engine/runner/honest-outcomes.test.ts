@@ -1,6 +1,6 @@
 /**
  * Honest outcomes with self-hosted servers, against the scripted OpenAI-compatible server answering
- * the way a real llama-server does (src-main/testing/llm-quirks.ts): auto mode learns and remembers
+ * the way a real llama-server does (its behaviours in src-main/testing/llm-server/behaviours.ts): auto mode learns and remembers
  * the fallback, a cut-off answer is its own failure, a reply that is not a plan never becomes
  * "done", failed runs do not leak into later prompts, every attempt is counted and charged, and
  * failed calls are in companion.log.
@@ -9,10 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogFile } from '../../shell/log-file';
-import { JINJA_REQUIRED, cutAtMaxTokens, llamaCpp, llamaError } from '../../testing/llm-quirks';
+import { JINJA_REQUIRED, honourMaxTokens, llamaCppError, startScriptedLlm, toolsNeedJinja } from '../../testing/llm-server';
 import { type Harness, getData, planReply, putMission, sentMessages, startHarness } from '../testing/harness';
 import { tempDataDir } from '../testing/temp-db';
-import { startScriptedLlm } from '../../../e2e/fixtures/llm-server';
 
 let h: Harness;
 let cleanups: (() => void)[] = [];
@@ -33,11 +32,12 @@ const GIBBERISH = 'Tensor果断 wool_destroy Patty就好像BOVEנצל';
 describe('auto mode learns what the endpoint cannot do', () => {
   it('llama-server without --jinja: 500 "tools param requires --jinja flag" → JSON in the same run, not retried; the second run (after a restart) goes straight there', async () => {
     const data = tempDataDir();
-    const llm = await startScriptedLlm();
+    // like llama-server without --jinja, also after reset()
+    const llm = await startScriptedLlm({ behaviours: [toolsNeedJinja()] });
     cleanups.push(data.cleanup, () => void llm.close());
     h = await startHarness({ llm: { plannerMode: 'auto' }, dataDir: data.dir, scripted: llm });
     await putMission(h.engine, 'm1');
-    llm.setDefault(llamaCpp({ jinja: false }, oneTask));
+    llm.setDefault(oneTask);
     const first = await run();
     expect(first.result.status).toBe('awaiting-review');
     expect(llm.requests.map((r) => Boolean(r.body.tools))).toEqual([true, false]);
@@ -51,7 +51,8 @@ describe('auto mode learns what the endpoint cannot do', () => {
     await h.close();
     llm.reset();
     h = await startHarness({ llm: { plannerMode: 'auto' }, dataDir: data.dir, scripted: llm });
-    llm.setDefault(llamaCpp({ jinja: false }, oneTask));
+    // another task: the first one waits for review, and proposing it again would be refused as a repeat
+    llm.setDefault(planReply([{ toolName: 'create_task', params: { title: 'Book the room' }, rationale: 'the meeting needs one' }]));
     const second = await run();
     expect(second.result.status).toBe('awaiting-review');
     expect(h.llm.requests).toHaveLength(1);
@@ -74,7 +75,7 @@ describe('auto mode learns what the endpoint cannot do', () => {
   it('a failure that is not about tools (a prompt too long for the context) fails the run and teaches nothing', async () => {
     h = await startHarness({ llm: { plannerMode: 'auto' } });
     await putMission(h.engine, 'm1');
-    h.llm.enqueue(llamaError(400, 'the request exceeds the available context size, try increasing it', 'exceed_context_size_error'));
+    h.llm.enqueue(llamaCppError(400, 'the request exceeds the available context size, try increasing it'));
     const { result } = await run();
     expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/exceeds the available context size/) });
     expect(h.llm.requests).toHaveLength(1);
@@ -86,7 +87,8 @@ describe('honest outcomes', () => {
   it('an answer cut off at max tokens is its own failure, in plain words, with no repair round', async () => {
     h = await startHarness({ llm: { plannerMode: 'json', maxTokens: 64 } });
     await putMission(h.engine, 'm1');
-    h.llm.enqueue(cutAtMaxTokens(JSON.stringify({ summary: 'A long plan', steps: [{ toolName: 'create_note', params: { content: 'x'.repeat(2000) }, rationale: 'r' }] })));
+    h.llm.use(honourMaxTokens());
+    h.llm.enqueue({ content: JSON.stringify({ summary: 'A long plan', steps: [{ toolName: 'create_note', params: { content: 'x'.repeat(2000) }, rationale: 'r' }] }) });
     const tick = await h.engine.call('runner.tick', {});
     const { result, iteration } = await run();
     expect(result.status).toBe('failed');
@@ -186,18 +188,17 @@ describe('every attempt counted and charged', () => {
     const [request] = await h.llm.waitForRequests(1);
     await h.engine.call('missions.pause', { missionId: 'm1' });
     await expect(pending).rejects.toThrow(/not run: aborted/);
-    await h.llm.waitForAbort(request!);
+    expect(await h.llm.waitForAborted(1)).toEqual([request]);
     expect((await h.engine.call('agents.usage', {})).usage['agent:default']).toBeGreaterThan(0);
   });
 
   it("a run's LLM time is bounded: no back-off wait past three times the timeout", async () => {
-    const waits: number[] = [];
-    h = await startHarness({ llm: { plannerMode: 'json', timeoutMs: 2_000 }, llmDeps: { sleep: async (ms) => void waits.push(ms) } });
+    h = await startHarness({ llm: { plannerMode: 'json', timeoutMs: 2_000 } });
     await putMission(h.engine, 'm1');
     h.llm.enqueue({ status: 429, headers: { 'Retry-After': '10' } }, oneTask);
     const { result } = await run();
     expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/answered 429/) });
-    expect(waits).toEqual([]);
+    expect(h.llmWaits).toEqual([]);
     expect(h.llm.requests).toHaveLength(1);
   });
 });
@@ -209,7 +210,8 @@ describe('failed LLM calls in companion.log', () => {
     const logFile = new LogFile({ dataDir: data.dir });
     h = await startHarness({ llm: { plannerMode: 'auto' }, dataDir: data.dir, log: (level, scope, msg, fields) => logFile.write(level, scope, msg, fields) });
     await putMission(h.engine, 'm1');
-    h.llm.setDefault(llamaCpp({ jinja: false }, oneTask));
+    h.llm.use(toolsNeedJinja());
+    h.llm.setDefault(oneTask);
     await run();
     const lines = readFileSync(join(data.dir, 'logs', 'companion.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual([

@@ -3,7 +3,7 @@
  * iteration and the agent's budget, the debug capture, the run's deadline, the notes explaining the
  * mode chosen, and what the endpoint was found to support (persisted per endpoint).
  */
-import type { DebugConversation, IterationDebug, PolicyDecision, Usage } from '../../../src-shared/domain/ai';
+import type { DebugConversation, IterationDebug, PolicyDecision, StepRefusal, Usage } from '../../../src-shared/domain/ai';
 import { type EndpointCapabilities, type FeatureVerdict, type LlmFeature, RUN_TIME_FACTOR, endpointKey } from '../../../src-shared/domain/settings';
 import { PROMPT_VERSION } from '../../../src-shared/planner/prompt';
 import type { PlannedStep } from '../../../src-shared/planner/parser';
@@ -15,8 +15,8 @@ export interface PlanStepOut extends PlannedStep {
   kind: 'read' | 'write';
   /** read steps already executed in tools mode */
   result?: unknown;
-  /** set when the model named a tool it may not use: recorded, never executed */
-  refused?: string;
+  /** set when the call could not be used (unknown or denied tool, invalid details, no reason): recorded, never executed */
+  refused?: StepRefusal;
 }
 
 export type DebugCapture = Omit<IterationDebug, 'iterationId' | 'capturedAt'>;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_STEPS, PROMPT_VERSION } from '../../../src-shared/planner/prompt';
 import { type Harness, getData, listData, planReply, putMission, putRecord, sentMessages, startHarness, toolCalls } from '../testing/harness';
 import { MAX_ROUNDS } from './planner';
-import { SAMPLERS_FAILED, llamaCpp, llamaError } from '../../testing/llm-quirks';
+import { SAMPLERS_FAILED, grammarUnsupported, jsonSchemaUnsupported, llamaCppError, responseFormatUnsupported } from '../../testing/llm-server';
 
 let h: Harness;
 afterEach(async () => {
@@ -159,7 +159,7 @@ describe('JSON-plan mode', () => {
   it('constrains the plan with the strongest form the endpoint takes: response_format, then json_schema, then a grammar; remembered', async () => {
     h = await startHarness({ llm: { plannerMode: 'json' } });
     await putMission(h.engine, 'm1');
-    const refused = llamaError(400, SAMPLERS_FAILED, 'invalid_request_error');
+    const refused = llamaCppError(400, SAMPLERS_FAILED);
     h.llm.enqueue(refused, refused, planReply([]), planReply([]));
     const first = await run();
     expect(first.result.status).toBe('done');
@@ -180,7 +180,7 @@ describe('JSON-plan mode', () => {
   it('an endpoint taking no form of constrained output is asked in the prompt alone, and the run says so', async () => {
     h = await startHarness({ llm: { plannerMode: 'json' } });
     await putMission(h.engine, 'm1');
-    h.llm.setDefault(llamaCpp({ refuse: ['response_format', 'json_schema', 'grammar'] }, planReply([])));
+    h.llm.use(responseFormatUnsupported(), jsonSchemaUnsupported(), grammarUnsupported());
     const { result, iteration } = await run();
     expect(result.status).toBe('done');
     expect(h.llm.requests).toHaveLength(4);

@@ -13,6 +13,7 @@ import { tempStore } from '../testing/temp-db';
 
 /** Each property opens a few hundred real database files: generous, for a busy CI machine. */
 const PROPERTY_TIMEOUT = 60_000;
+import type { Db } from './db';
 import { decodeSnapshotKey, encodeSnapshotKey, type RecordRow, type Store } from './store';
 
 const NODES = ['00000000000000c1', '00000000000000c2', '00000000000000c3'];
@@ -77,8 +78,11 @@ function delivery(changes: ChangeIn[]): fc.Arbitrary<ChangeIn[][]> {
 /** The `records` table itself, once the store has written its pending records. */
 function rows(store: Store): RecordRow[] {
   store.settle();
-  return store.db.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id').all() as RecordRow[];
+  return connections.get(store)!.prepare('SELECT * FROM records ORDER BY app_id, table_name, record_id').all() as RecordRow[];
 }
+
+/** Each temp store's connection, to read its table behind its back. */
+const connections = new Map<Store, Db>();
 
 /** The replica-independent content of the projection (seqs are local to each store). */
 function content(store: Store) {
@@ -93,10 +97,14 @@ function replicaContent(replica: Map<string, ReplicaRecord>) {
 
 function withStores<T>(count: number, fn: (stores: Store[]) => T): T {
   const made = Array.from({ length: count }, () => tempStore());
+  for (const m of made) connections.set(m.store, m.db);
   try {
     return fn(made.map((m) => m.store));
   } finally {
-    for (const m of made) m.cleanup();
+    for (const m of made) {
+      connections.delete(m.store);
+      m.cleanup();
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * integrity check on open, and the ONE write-transaction helper everything that writes goes through.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
 
@@ -22,10 +22,13 @@ export class DatabaseOpenError extends Error {
 export const DB_FILE = 'companion.sqlite';
 
 export function openDatabase(dataDir: string, options: { file?: string; checkIntegrity?: boolean } = {}): Db {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = options.file ?? join(dataDir, DB_FILE);
   let db: Db;
   try {
+    // only its owner may read it; SQLite gives the -wal and -shm files the database file's mode
+    closeSync(openSync(path, 'a', 0o600));
+    if (process.platform !== 'win32') chmodSync(path, 0o600);
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -10,8 +10,8 @@ import type { ChangeIn } from '../../../src-shared/domain/change';
 import { createHybridClock } from '../../../src-shared/hlc';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
-import { tempDataDir, tempEngine, tempStore } from '../testing/temp-db';
-import { DatabaseOpenError, DB_FILE, openDatabase } from './db';
+import { tempDataDir, tempEngine, tempStore, withDatabaseFile } from '../testing/temp-db';
+import { DatabaseOpenError, DB_FILE, type Db, openDatabase } from './db';
 import { Store } from './store';
 
 const at = (day: number) => `2026-04-${String(day).padStart(2, '0')}T12:00:00.000Z`;
@@ -19,13 +19,14 @@ const insert = (id: string, title: string, day = 1): ChangeIn => ({ eventId: `e-
 
 describe('quarantine of unreadable log rows', () => {
   let store: Store;
+  let db: Db;
   let cleanup: () => void;
-  beforeEach(() => ({ store, cleanup } = tempStore()));
+  beforeEach(() => ({ store, db, cleanup } = tempStore()));
   afterEach(() => cleanup());
 
   /** Hand-damages a row the way a hand edit or a disk fault would. */
   const corrupt = (seq: number, column: 'data' | 'field_meta' | 'actor', value: string) =>
-    store.db.prepare(`UPDATE sync_changes SET ${column} = ? WHERE seq = ?`).run(value, seq);
+    db.prepare(`UPDATE sync_changes SET ${column} = ? WHERE seq = ?`).run(value, seq);
 
   it('skips and counts corrupted rows on pull, reports them, and serves the rest', () => {
     store.push('c', [insert('a', 'A'), insert('b', 'B'), insert('c', 'C'), insert('d', 'D'), insert('e', 'E')]);
@@ -39,7 +40,7 @@ describe('quarantine of unreadable log rows', () => {
     // Pulling again reports the same rows, without counting them twice.
     expect(store.pull(0, 100).quarantined).toBe(3);
     expect(store.quarantinedCount()).toBe(3);
-    const reasons = store.db.prepare('SELECT seq, reason FROM quarantine ORDER BY seq').all() as { seq: number; reason: string }[];
+    const reasons = db.prepare('SELECT seq, reason FROM quarantine ORDER BY seq').all() as { seq: number; reason: string }[];
     expect(reasons.map((r) => r.seq)).toEqual([2, 3, 4]);
     expect(reasons[1]!.reason).toMatch(/field_meta\.title is not a stamp/);
   });
@@ -148,7 +149,7 @@ describe('bad input through the api', () => {
 
   it('reports quarantined rows in runner.status', async () => {
     await engine.call('sync.push', { clientId: 'r', changes: [insert('a', 'A'), insert('b', 'B')] });
-    engine.store.db.prepare("UPDATE sync_changes SET data = 'garbage' WHERE seq = 1").run();
+    withDatabaseFile(engine.dataDir, (db) => db.prepare("UPDATE sync_changes SET data = 'garbage' WHERE seq = 1").run());
     const page = await engine.call('sync.pull', { since: 0 });
     expect(page).toMatchObject({ quarantined: 1 });
     expect(page.changes.map((c) => c.id)).toEqual(['b']);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '../../../src-shared/api';
 import type { ChangeIn } from '../../../src-shared/domain/change';
 import type { Engine } from '../index';
-import { tempEngine } from '../testing/temp-db';
+import { tempEngine, withDatabaseFile } from '../testing/temp-db';
 
 let engine: Engine;
 let cleanup: () => Promise<void>;
@@ -89,7 +89,7 @@ describe('sync.snapshot', () => {
   it('never sends a damaged projection row as JSON text: callJson fails as call does', async () => {
     await engine.call('sync.push', { clientId: 'r', changes: [insert('todo', 'tasks', 'a'), insert('todo', 'tasks', 'b')] });
     engine.store.settle(); // the rows exist before the test damages one
-    engine.store.db.prepare("UPDATE records SET data = '{\"title\": \"a' WHERE record_id = 'a'").run();
+    withDatabaseFile(engine.dataDir, (db) => db.prepare("UPDATE records SET data = '{\"title\": \"a' WHERE record_id = 'a'").run());
     const viaCall = await engine.call('sync.snapshot', {}).then(() => 'answered', (e: unknown) => String(e));
     const viaJson = await engine.callJson('sync.snapshot', {}).then(() => 'answered', (e: unknown) => String(e));
     expect(viaCall).not.toBe('answered');
@@ -103,9 +103,9 @@ describe('sync.snapshot', () => {
   });
 
   it('reads each page with one range scan of the key index, never a sort', () => {
-    const plan = engine.store.db
-      .prepare("EXPLAIN QUERY PLAN SELECT * FROM records WHERE (app_id, table_name, record_id) > ('a', 'b', 'c') ORDER BY app_id, table_name, record_id LIMIT 10")
-      .all() as { detail: string }[];
+    const plan = withDatabaseFile(engine.dataDir, (db) =>
+      db.prepare("EXPLAIN QUERY PLAN SELECT * FROM records WHERE (app_id, table_name, record_id) > ('a', 'b', 'c') ORDER BY app_id, table_name, record_id LIMIT 10").all(),
+    ) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' | ')).toMatch(/SEARCH records USING INDEX records_key/);
     expect(plan.map((p) => p.detail).join(' | ')).not.toMatch(/TEMP B-TREE/);
   });

@@ -3,16 +3,31 @@
  * field-level LWW projection (src-shared/lww.ts). Appends fold into a pending buffer
  * (pending.ts) that is written to `records` before anything reads them (`settle`), so readers
  * never see the projection behind the log and never replay history. Pull pages by the local
- * `seq`, never by a timestamp.
+ * `seq`, never by a timestamp. What rows mean: rows.ts; snapshot paging: snapshot.ts; the side
+ * tables and indexed reads: the repositories the Store makes (fields of the class).
  */
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type Actor, originOf, type Origin } from '../../../src-shared/domain/actor';
-import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites, isPlainObject } from '../../../src-shared/domain/change';
-import { type HybridClock, stampSortKey } from '../../../src-shared/hlc';
-import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
+import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites } from '../../../src-shared/domain/change';
+import type { HybridClock } from '../../../src-shared/hlc';
+import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
+import { ActivityQueries } from './activity-queries';
 import { type Db, writeTx } from './db';
+import { DebugCaptures } from './debug-captures';
+import { IterationQueries } from './iteration-queries';
+import { MissionsDue } from './missions-due';
 import { type Appended, PendingProjection } from './pending';
+import type { RecordsQuery } from './records-query';
+import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
+import { type SnapshotKey, SnapshotPages } from './snapshot';
+import { SyncState } from './sync-state';
+import { TickLog } from './ticks';
+import { TokenUsage } from './token-usage';
+
+export type { RecordsQuery } from './records-query';
+export { type RecordRow, parseWrites } from './rows';
+export { type SnapshotKey, decodeSnapshotKey, encodeSnapshotKey } from './snapshot';
 
 export const LOCAL_USER_ID = 'local';
 export const ENGINE_CLIENT_ID = 'engine';
@@ -32,72 +47,58 @@ export interface LocalChange {
   id: string;
   op: Op;
   fields: FieldValues;
-  /** deterministic ids make re-execution a no-op */
+  /**
+   * deterministic ids make re-execution a no-op (on this device: the Store adds the device's node
+   * id, see `appendLocal`)
+   */
   eventId?: string;
+  /** the stamp of every field written (default: a fresh one); a plan of a due time is stamped at it (runner/plan-ids.ts) */
+  at?: string;
 }
 
-interface ChangeRow {
-  seq: number;
+/** A change pulled from a sync server, ready to append: its field writes and who made it. */
+export interface RemoteChange {
+  eventId: string;
+  app: string;
+  table: string;
   id: string;
-  app_id: string;
-  table_name: string;
-  record_id: string;
-  space_id: string | null;
-  op: string;
-  data: string;
-  field_meta: string;
-  client_id: string;
-  created_at: string;
-  actor: string | null;
+  op: Op;
+  writes: Record<string, FieldWrite>;
+  actor: Actor | null;
   origin: string | null;
+  spaceId: string | null;
+  /** the device that pushed it to the server */
+  clientId: string;
 }
 
-/** A row of `records` as SQLite returns it. */
-export interface RecordRow {
-  app_id: string;
-  table_name: string;
-  record_id: string;
-  data: string;
-  field_meta: string;
-  deleted: number;
-  last_seq: number;
+export interface StoreOptions {
+  /** records that may wait in memory before they are written (default PENDING_RECORDS_LIMIT) */
+  pendingLimit?: number;
+  /** the wall clock for arrival and quarantine times (default: the system's) */
+  now?: () => Date;
 }
 
-/** A row of a snapshot page sent as text: 1 in `valid` when its data and field_meta are well-formed JSON. */
-type CheckedRecordRow = RecordRow & { valid: number };
-
-/** The two statements of keyset paging through `records`: the first page, and a page after a key. */
-interface PageQueries {
-  first: Statement;
-  after: Statement;
-}
-
-/** Where a snapshot page ends: the key of its last record. */
-export type SnapshotKey = [app: string, table: string, id: string];
-
-/** The opaque `afterKey` of the api, or null when it was not made by `encodeSnapshotKey`. */
-export function decodeSnapshotKey(key: string): SnapshotKey | null {
-  try {
-    const parts = JSON.parse(key) as unknown;
-    return Array.isArray(parts) && parts.length === 3 && parts.every((p) => typeof p === 'string') ? (parts as SnapshotKey) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function encodeSnapshotKey(key: SnapshotKey): string {
-  return JSON.stringify(key);
-}
-
-type LogRow = Pick<ChangeRow, 'seq' | 'app_id' | 'table_name' | 'record_id' | 'op' | 'data' | 'field_meta'>;
-
-/** A prepared read of `records` that sees every appended change (see `Store.recordsQuery`). */
-export interface RecordsQuery {
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
-
+/**
+ * The one owner of the database's SQL. The log and its projection are its own; the side tables
+ * and the indexed reads of `records` are small repositories beside it (one file each), made here
+ * so that nothing else ever holds the connection.
+ */
 export class Store {
+  /** the runner's tick history */
+  readonly ticks: TickLog;
+  /** tokens per agent and local day */
+  readonly tokenUsage: TokenUsage;
+  /** what each run sent to and got from the LLM (local only) */
+  readonly debugCaptures: DebugCaptures;
+  /** the audit timeline's read of the log */
+  readonly activity: ActivityQueries;
+  /** active missions by next run (settled reads of `records`) */
+  readonly missionsDue: MissionsDue;
+  /** pending proposals and recent iterations (settled reads of `records`) */
+  readonly iterations: IterationQueries;
+  /** the sync client's cursors, watermark and parked changes */
+  readonly syncState: SyncState;
+
   private readonly insertChange: Statement;
   private readonly selectRecord: Statement;
   private readonly selectMergeState: Statement;
@@ -108,11 +109,15 @@ export class Store {
   private readonly selectList: Statement;
   private readonly selectListWithDeleted: Statement;
   private readonly insertQuarantine: Statement;
-  private readonly snapshotPages: PageQueries;
-  private readonly checkedSnapshotPages: PageQueries;
+  private readonly snapshots: SnapshotPages;
   private readonly selectLogAfter: Statement;
   private readonly selectProjectedSeq: Statement;
   private readonly updateProjectedSeq: Statement;
+  private readonly selectLiveData: Statement;
+  private readonly countRecords: Statement;
+  private readonly countQuarantined: Statement;
+  private readonly selectCollections: Statement;
+  private readonly quarantineUnreadable: Statement;
   private readonly pending = new PendingProjection();
   /**
    * True when the log holds changes that are neither in `records` nor pending: after the process
@@ -122,16 +127,18 @@ export class Store {
   private catchUpNeeded: boolean;
 
   private readonly pendingLimit: number;
+  private readonly now: () => Date;
 
   constructor(
-    readonly db: Db,
+    private readonly db: Db,
     readonly clock: HybridClock,
-    options: { pendingLimit?: number } = {},
+    options: StoreOptions = {},
   ) {
     this.pendingLimit = options.pendingLimit ?? PENDING_RECORDS_LIMIT;
+    this.now = options.now ?? (() => new Date());
     this.insertChange = db.prepare(
-      `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin)
-       VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, from_server)
+       VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.selectRecord = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.selectMergeState = db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
@@ -146,18 +153,29 @@ export class Store {
     this.selectList = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 LIMIT ?');
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
-    // Keyset paging along the key index: each page is one range scan, however deep.
-    const pageQueries = (columns: string): PageQueries => ({
-      first: db.prepare(`SELECT ${columns} FROM records ORDER BY app_id, table_name, record_id LIMIT ?`),
-      after: db.prepare(`SELECT ${columns} FROM records WHERE (app_id, table_name, record_id) > (?, ?, ?) ORDER BY app_id, table_name, record_id LIMIT ?`),
-    });
-    this.snapshotPages = pageQueries('*');
-    // `valid`: whether the stored JSON can be sent as it is (snapshotRecordsJson); only that path pays for the check.
-    this.checkedSnapshotPages = pageQueries('*, json_valid(data) AND json_valid(field_meta) AS valid');
     this.selectLogAfter = db.prepare('SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
     this.selectProjectedSeq = db.prepare('SELECT seq FROM projection_state WHERE id = 1').pluck();
     this.updateProjectedSeq = db.prepare('UPDATE projection_state SET seq = ? WHERE id = 1');
+    this.selectLiveData = db.prepare('SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0');
+    this.countRecords = db.prepare('SELECT COUNT(*) FROM records').pluck();
+    this.countQuarantined = db.prepare('SELECT COUNT(*) FROM quarantine').pluck();
+    this.selectCollections = db.prepare('SELECT DISTINCT app_id AS app, table_name AS "table" FROM records');
+    this.quarantineUnreadable = db.prepare(
+      `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
+       SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
+       WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
+    );
     this.catchUpNeeded = this.projectedSeq() < this.maxSeq();
+
+    this.snapshots = new SnapshotPages(db, () => this.settle(), () => this.maxSeq());
+    this.ticks = new TickLog(db);
+    this.tokenUsage = new TokenUsage(db);
+    this.debugCaptures = new DebugCaptures(db);
+    this.activity = new ActivityQueries(db);
+    const prepareSettled = (sql: string) => this.recordsQuery(sql);
+    this.missionsDue = new MissionsDue(prepareSettled);
+    this.iterations = new IterationQueries(prepareSettled);
+    this.syncState = new SyncState(db);
   }
 
   /** A write transaction (joining the caller's). When it rolls back, what it folded is dropped with it. */
@@ -176,7 +194,7 @@ export class Store {
   /** Appends a validated batch atomically; events already in the log are counted as duplicates. */
   push(clientId: string, changes: ChangeIn[]): { accepted: number; duplicates: number; seq: number } {
     let accepted = 0;
-    const arrivedAt = new Date().toISOString();
+    const arrivedAt = this.now().toISOString();
     this.tx(() => {
       const appended: Appended[] = [];
       for (const change of changes) {
@@ -197,18 +215,44 @@ export class Store {
     return { accepted, duplicates: changes.length - accepted, seq: this.maxSeq() };
   }
 
-  /** Appends engine-made changes (inside the caller's transaction when there is one). Returns event ids. */
+  /**
+   * Appends changes pulled from a sync server, marked as such (never pushed back), through the same
+   * append and LWW projection as local ones; events already in the log are skipped. Atomic.
+   */
+  applyRemote(changes: readonly RemoteChange[]): { accepted: number } {
+    let accepted = 0;
+    const arrivedAt = this.now().toISOString();
+    this.tx(() => {
+      const appended: Appended[] = [];
+      for (const c of changes) {
+        for (const field in c.writes) this.clock.observe(c.writes[field]!.at);
+        const seq = this.append(c, { clientId: c.clientId, spaceId: c.spaceId, actor: c.actor, origin: c.origin, arrivedAt, fromServer: true });
+        if (seq !== null) appended.push({ app: c.app, table: c.table, id: c.id, writes: c.writes, seq });
+      }
+      accepted = appended.length;
+      this.enqueue(appended);
+    });
+    return { accepted };
+  }
+
+  /**
+   * Appends engine-made changes (inside the caller's transaction when there is one). Returns event
+   * ids. A given event id is made unique to this device (its clock's node id is appended): two
+   * devices that make "the same" change (one proposal executed on both during a partition) write
+   * two events that merge by LWW. With one id, the server and every device would keep whichever
+   * arrived first, and the two devices would never agree.
+   */
   appendLocal(changes: LocalChange[], actor: Actor): string[] {
-    const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: new Date().toISOString() };
+    const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: this.now().toISOString() };
     return this.tx(() => {
       const appended: Appended[] = [];
       const eventIds = changes.map((c) => {
-        const at = this.clock.now();
+        const at = c.at ?? this.clock.now();
         const writes: Record<string, FieldWrite> = {};
         for (const [field, value] of Object.entries(c.fields)) if (field !== 'id') writes[field] = { value, at };
         if (c.op === 'insert' && !('deletedAt' in writes)) writes.deletedAt = { value: null, at };
         if (c.op === 'delete') writes.deletedAt = { value: c.fields.deletedAt ?? at.slice(0, 24), at };
-        const eventId = c.eventId ?? randomUUID();
+        const eventId = c.eventId ? `${c.eventId}@${this.clock.nodeId}` : randomUUID();
         const seq = this.append({ eventId, app: c.app, table: c.table, id: c.id, op: c.op, writes }, by);
         if (seq !== null) appended.push({ app: c.app, table: c.table, id: c.id, writes, seq });
         return eventId;
@@ -221,7 +265,7 @@ export class Store {
   /** Inserts one change into the log; its seq, or null when the event id is already there. */
   private append(
     c: { eventId: string; app: string; table: string; id: string; op: Op; writes: Record<string, FieldWrite> },
-    by: { clientId: string; spaceId: string | null; actor: Actor | null; origin: Origin | string | null; arrivedAt: string },
+    by: { clientId: string; spaceId: string | null; actor: Actor | null; origin: Origin | string | null; arrivedAt: string; fromServer?: boolean },
   ): number | null {
     const data: FieldValues = {};
     const meta: FieldStamps = {};
@@ -243,6 +287,7 @@ export class Store {
       by.arrivedAt,
       by.actor ? JSON.stringify(by.actor) : null,
       by.origin,
+      by.fromServer ? 1 : 0,
     );
     return info.changes === 0 ? null : Number(info.lastInsertRowid);
   }
@@ -324,10 +369,10 @@ export class Store {
   }
 
   /**
-   * A prepared read of `records` by trusted SQL (the runner's indexed queries) that settles the
-   * projection before each run, like every read through the Store.
+   * A prepared read of `records` by the repositories' SQL that settles the projection before each
+   * run, like every read through the Store.
    */
-  recordsQuery(sql: string): RecordsQuery {
+  private recordsQuery(sql: string): RecordsQuery {
     const stmt = this.db.prepare(sql);
     return {
       get: (...params) => {
@@ -353,85 +398,24 @@ export class Store {
     const changes: ChangeOut[] = [];
     let quarantined = 0;
     for (const row of page) {
-      const change = this.rowToChange(row);
-      if (change) changes.push(change);
-      else quarantined++;
+      const change = rowToChange(row);
+      if ('unreadable' in change) {
+        this.quarantine(row.seq, change.unreadable);
+        quarantined++;
+      } else changes.push(change);
     }
     const last = page.at(-1);
     return { changes, seq: last ? last.seq : Math.max(since, 0), hasMore, quarantined };
   }
 
-  /** The wire form of a log row, or null (and the row quarantined) when it cannot be read. */
-  private rowToChange(row: ChangeRow): ChangeOut | null {
-    const fields = parseWrites(row.data, row.field_meta, row.op);
-    if (typeof fields === 'string') return this.quarantine(row.seq, fields);
-    let actor: Actor | null;
-    try {
-      actor = row.actor ? (JSON.parse(row.actor) as Actor) : null;
-    } catch (error) {
-      return this.quarantine(row.seq, `actor: ${(error as Error).message}`);
-    }
-    const out: ChangeOut = {
-      seq: row.seq,
-      eventId: row.id,
-      app: row.app_id,
-      table: row.table_name,
-      id: row.record_id,
-      op: row.op as Op,
-      fields,
-      actor,
-      origin: row.origin,
-      spaceId: row.space_id,
-      clientId: row.client_id,
-      createdAt: row.created_at,
-    };
-    // Upstream readers take an insert's values from `data` and a delete's tombstone from `deletedAt`.
-    if (row.op === 'insert') out.data = Object.fromEntries(Object.entries(fields).map(([f, w]) => [f, w.value]));
-    const tombstone = fields.deletedAt?.value;
-    if (row.op === 'delete' && typeof tombstone === 'string') out.deletedAt = tombstone;
-    return out;
-  }
-
-  /**
-   * A page of the projection, tombstones included (a replica needs them to refuse older writes),
-   * for a new replica to hydrate from instead of replaying the whole log. `seq` is read in the same
-   * read transaction as the page, so the page reflects exactly the log up to `seq`. A replica keeps
-   * the FIRST page's seq as its pull cursor: later pages may reflect later changes too, and pulling
-   * those again is harmless because the merge is idempotent.
-   */
+  /** A page of the projection for a new replica (see SnapshotPages.page). */
   snapshot(afterKey: SnapshotKey | null, limit: number): { records: RecordOut[]; seq: number; nextKey: SnapshotKey | null } {
-    const { rows, seq, nextKey } = this.snapshotRows<RecordRow>(this.snapshotPages, afterKey, limit);
-    return { records: rows.map(toRecordOut), seq, nextKey };
+    return this.snapshots.page(afterKey, limit);
   }
 
-  /**
-   * The same page as `snapshot`, as the JSON text of its `records` array, made from the stored
-   * JSON without parsing it: the HTTP host sends this (hydrating parsed and re-serialised every
-   * record otherwise, the engine's main cost of a page). Null when a row's JSON is damaged; then
-   * `snapshot` reports it.
-   */
+  /** The same page as JSON text spliced from the stored JSON, or null when a row is damaged (see SnapshotPages.pageJson). */
   snapshotRecordsJson(afterKey: SnapshotKey | null, limit: number): { recordsJson: string; seq: number; nextKey: SnapshotKey | null } | null {
-    const { rows, seq, nextKey } = this.snapshotRows<CheckedRecordRow>(this.checkedSnapshotPages, afterKey, limit);
-    const parts: string[] = [];
-    for (const row of rows) {
-      if (row.valid !== 1) return null;
-      parts.push(
-        `{"app":${JSON.stringify(row.app_id)},"table":${JSON.stringify(row.table_name)},"id":${JSON.stringify(row.record_id)},"data":${row.data},"meta":${row.field_meta},"deleted":${row.deleted === 1},"seq":${row.last_seq}}`,
-      );
-    }
-    return { recordsJson: `[${parts.join(',')}]`, seq, nextKey };
-  }
-
-  private snapshotRows<Row extends RecordRow>(queries: PageQueries, afterKey: SnapshotKey | null, limit: number): { rows: Row[]; seq: number; nextKey: SnapshotKey | null } {
-    this.settle();
-    return this.db.transaction(() => {
-      const seq = this.maxSeq();
-      const rows = (afterKey ? queries.after.all(...afterKey, limit + 1) : queries.first.all(limit + 1)) as Row[];
-      const page = rows.length > limit ? rows.slice(0, limit) : rows;
-      const last = page.at(-1);
-      const nextKey: SnapshotKey | null = rows.length > limit && last ? [last.app_id, last.table_name, last.record_id] : null;
-      return { rows: page, seq, nextKey };
-    })();
+    return this.snapshots.pageJson(afterKey, limit);
   }
 
   /**
@@ -443,13 +427,12 @@ export class Store {
       this.db.exec('DELETE FROM records');
       return this.catchUp(0);
     });
-    const records = (this.db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
-    return { ...stats, records };
+    return { ...stats, records: this.countRecords.get() as number };
   }
 
   /** Sets a log row aside (it stays in the log, untouched) so it is reported instead of read. */
   quarantine(seq: number, reason: string): null {
-    this.insertQuarantine.run(seq, reason, new Date().toISOString());
+    this.insertQuarantine.run(seq, reason, this.now().toISOString());
     return null;
   }
 
@@ -458,18 +441,12 @@ export class Store {
    * one SQL scan at open so the UI can report them at once. Returns how many are quarantined in all.
    */
   quarantineUnreadableRows(): number {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
-         SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
-         WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
-      )
-      .run(new Date().toISOString());
+    this.quarantineUnreadable.run(this.now().toISOString());
     return this.quarantinedCount();
   }
 
   quarantinedCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n;
+    return this.countQuarantined.get() as number;
   }
 
   get(app: string, table: string, id: string): RecordOut | null {
@@ -491,59 +468,17 @@ export class Store {
     return (stmt.all(app, table, opts.limit ?? 1_000_000) as RecordRow[]).map(toRecordOut);
   }
 
-  /** Live records' fields (with ids) matching a raw SQL condition on `data` (trusted callers only). */
-  query<T = FieldValues>(app: string, table: string, where = '1', params: unknown[] = []): (T & { id: string })[] {
+  /** Every (app, table) that holds a record. */
+  collections(): { app: string; table: string }[] {
     this.settle();
-    const rows = this.db
-      .prepare(`SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 AND (${where})`)
-      .all(app, table, ...params) as { record_id: string; data: string }[];
+    return this.selectCollections.all() as { app: string; table: string }[];
+  }
+
+  /** The fields (with ids) of every live record of a table. */
+  listData<T = FieldValues>(app: string, table: string): (T & { id: string })[] {
+    this.settle();
+    const rows = this.selectLiveData.all(app, table) as { record_id: string; data: string }[];
     return rows.map((r) => ({ ...(JSON.parse(r.data) as T), id: r.record_id }));
   }
 }
 
-/**
- * The field writes stored in a log row, or a reason why the row cannot be read. `field_meta` names
- * every field the change wrote; only the stamps' shape is checked (as `LoggedStamp` does on the
- * replica), since they were validated strictly when pushed.
- */
-export function parseWrites(data: string, fieldMeta: string, op: string): Record<string, FieldWrite> | string {
-  try {
-    if (op !== 'insert' && op !== 'update' && op !== 'delete') return `unknown op ${op}`;
-    const values = JSON.parse(data) as unknown;
-    const meta = JSON.parse(fieldMeta) as unknown;
-    if (!isPlainObject(values) || !isPlainObject(meta)) return 'data or field_meta is not an object';
-    const writes: Record<string, FieldWrite> = {};
-    for (const field in meta) {
-      const at = meta[field];
-      if (typeof at !== 'string' || stampSortKey(at) === null) return `field_meta.${field} is not a stamp`;
-      writes[field] = { value: values[field] ?? null, at };
-    }
-    return writes;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-/**
- * The merge state of a projected row. A damaged row (not JSON) counts as empty: the next change
- * rebuilds it from there on, and rebuildProjection restores it fully.
- */
-function parseRecordRow(row: Pick<RecordRow, 'data' | 'field_meta'>): LwwRecord | undefined {
-  try {
-    return { data: JSON.parse(row.data) as FieldValues, meta: JSON.parse(row.field_meta) as FieldStamps };
-  } catch {
-    return undefined;
-  }
-}
-
-function toRecordOut(row: RecordRow): RecordOut {
-  return {
-    app: row.app_id,
-    table: row.table_name,
-    id: row.record_id,
-    data: JSON.parse(row.data) as FieldValues,
-    meta: JSON.parse(row.field_meta) as FieldStamps,
-    deleted: row.deleted === 1,
-    seq: row.last_seq,
-  };
-}

@@ -1,26 +1,38 @@
 /**
  * Test helper: an engine on a real migrated database in a temp dir, talking to the scripted
- * OpenAI-compatible server (a real HTTP server on loopback) with a clock the test moves.
+ * OpenAI-compatible server (a real HTTP server on loopback). Time is the test's: the engine's clock
+ * and timers move only when the test moves them (a timer fires when time passes it), the LLM
+ * client's retry waits are recorded, not slept, and the server's `delayMs` replies answer when the
+ * test advances the server's timers.
  */
-import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../../e2e/fixtures/llm-server';
+import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../testing/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
 import { createEngine, type Engine, type EngineLog } from '../index';
 import type { LlmClientDeps } from '../llm/client';
 import { MemorySecretStore } from '../settings';
+import { ManualTimers } from '../../testing/manual-timers';
+import { TestClock } from './test-clock';
 import { tempDataDir } from './temp-db';
 
 export interface Harness {
   engine: Engine;
   llm: ScriptedLlm;
-  clock: { now: number; advance(ms: number): void; set(iso: string): void };
+  /** the scripted server's timers: a reply with `delayMs` answers once the test advances them that far */
+  llmTimers: ManualTimers;
+  /** the engine's time and timers: `advance`/`set` move it and fire what comes due on the way */
+  clock: TestClock;
+  /** every wait the LLM client asked for between attempts (ms), in order; none is slept */
+  llmWaits: number[];
   events: { event: string; payload: any }[];
+  /** resolves with the payload of the next `event` the engine emits */
+  nextEvent(event: string): Promise<any>;
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   llm?: Partial<LlmSettings>;
   runner?: Partial<RunnerSettings>;
-  /** start time of the test clock (default 2026-11-20T09:00:00Z, a Friday); 'real' follows the wall clock (for timer tests) */
+  /** start time of the test clock (default 2026-11-20T09:00:00Z, a Friday) */
   start?: string;
   llmDeps?: LlmClientDeps;
   /** reuse a data dir (to simulate a restart) */
@@ -31,17 +43,11 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const llm = options.scripted ?? (await startScriptedLlm());
+  const llmTimers = new ManualTimers();
+  const llm = options.scripted ?? (await startScriptedLlm({ timers: llmTimers }));
   const tmp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDataDir();
-  const clock = {
-    now: options.start === 'real' ? Date.now() : Date.parse(options.start ?? '2026-11-20T09:00:00.000Z'),
-    advance(ms: number) {
-      this.now += ms;
-    },
-    set(iso: string) {
-      this.now = Date.parse(iso);
-    },
-  };
+  const clock = new TestClock(options.start ?? '2026-11-20T09:00:00.000Z');
+  const llmWaits: number[] = [];
   const engine = createEngine({
     dataDir: tmp.dir,
     secrets: new MemorySecretStore(),
@@ -49,19 +55,36 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json', timeoutMs: 5_000, ...options.llm },
       runner: { timeZone: 'Europe/Berlin', ...options.runner },
     },
-    // Keep retry back-off short (full jitter with a tiny random factor) while using the real network.
-    llmDeps: { random: () => 0.001, ...options.llmDeps },
-    now: options.start === 'real' ? () => new Date() : () => new Date(clock.now),
+    llmDeps: {
+      random: () => 0.001,
+      sleep: async (ms) => {
+        llmWaits.push(ms);
+      },
+      ...options.llmDeps,
+    },
+    now: () => clock.date(),
+    timers: clock,
     autoStart: false,
     log: options.log,
   });
   const events: { event: string; payload: any }[] = [];
   engine.on((event, payload) => events.push({ event, payload }));
+  const nextEvent = (name: string) =>
+    new Promise<any>((resolve) => {
+      const off = engine.on((event, payload) => {
+        if (event !== name) return;
+        off();
+        resolve(payload);
+      });
+    });
   return {
     engine,
     llm,
+    llmTimers,
     clock,
+    llmWaits,
     events,
+    nextEvent,
     async close() {
       await engine.close();
       if (!options.scripted) await llm.close();

@@ -25,7 +25,7 @@ export const listEvents: ToolImpl<{ from?: string; to?: string }> = {
   run(ctx, p) {
     const { from, to } = range(ctx, p.from, p.to);
     const events = ctx.store
-      .query<CalendarEvent>(EVENTS.app, EVENTS.table)
+      .listData<CalendarEvent>(EVENTS.app, EVENTS.table)
       .filter((e) => Date.parse(e.startTime) < to.getTime() && Date.parse(e.endTime) > from.getTime())
       .sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
     return {

@@ -5,7 +5,7 @@ import type { ToolImpl } from './types';
 export const listGoals: ToolImpl<Record<string, never>> = {
   name: 'list_goals',
   run(ctx) {
-    const goals = ctx.store.query<Goal>(GOALS.app, GOALS.table).sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+    const goals = ctx.store.listData<Goal>(GOALS.app, GOALS.table).sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
     return {
       result: goals.map((g) => ({ id: g.id, title: g.title, currentValue: Number(g.currentValue ?? 0), targetValue: g.targetValue ?? null, period: g.period ?? null })),
       effects: [],

@@ -13,7 +13,7 @@ export const listNotes: ToolImpl<{ query?: string; limit?: number }> = {
   run(ctx, { query, limit = 20 }) {
     const needle = query?.trim().toLowerCase();
     const notes = ctx.store
-      .query<Note>(NOTES.app, NOTES.table)
+      .listData<Note>(NOTES.app, NOTES.table)
       .filter((n) => !needle || [n.title ?? '', n.content ?? '', ...(n.tags ?? [])].some((text) => String(text).toLowerCase().includes(needle)))
       .sort(newestFirst);
     return {

@@ -24,7 +24,7 @@ export const listTasks: ToolImpl<{ filter?: Filter; limit?: number }> = {
   name: 'list_tasks',
   run(ctx, { filter = 'open', limit = 50 }) {
     const today = todayIn(ctx);
-    const tasks = ctx.store.query<Task>(TASKS.app, TASKS.table).filter((t) => matches(t, filter, today));
+    const tasks = ctx.store.listData<Task>(TASKS.app, TASKS.table).filter((t) => matches(t, filter, today));
     tasks.sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || String(a.title).localeCompare(String(b.title)));
     return {
       result: tasks.slice(0, limit).map((t) => ({ id: t.id, title: t.title, dueDate: t.dueDate ?? null, priority: t.priority ?? null, done: !!t.done })),

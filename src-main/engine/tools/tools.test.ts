@@ -33,7 +33,7 @@ beforeEach(async () => {
 });
 
 const run = (name: string, params: Record<string, unknown>) =>
-  runTool(h.engine.store, name, params, { actor: MISSION_RUNNER, now: new Date(h.clock.now), timeZone: 'Europe/Berlin' }).result as any;
+  runTool(h.engine.store, name, params, { actor: MISSION_RUNNER, now: new Date(h.clock.now()), timeZone: 'Europe/Berlin' }).result as any;
 
 describe('every catalog tool has an implementation', () => {
   it('none missing', () => expect(missingImplementations()).toEqual([]));
@@ -109,7 +109,7 @@ function stageProposal(toolName: string, params: Record<string, unknown>): strin
     params,
     rationale: 'test',
     status: 'pending',
-    createdAt: new Date(h.clock.now).toISOString(),
+    createdAt: new Date(h.clock.now()).toISOString(),
   };
   h.engine.store.appendLocal([{ app: 'ai', table: 'aiProposals', id, op: 'insert', fields: proposal }], MISSION_RUNNER);
   return id;

@@ -4,13 +4,15 @@
  */
 import { useMemo, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '../../lib/format';
+import { formatDate, formatNumber } from '../../lib/format';
 import { useDisplayNames, useProposals } from '../inbox/data';
 import { useIterations } from '../missions/data';
-import { approvalRateByTool, DAYS_SHOWN, ITERATION_OUTCOMES, iterationsPerDay, lastDays, PROPOSAL_OUTCOMES, proposalsPerDay, tokensPerDayPerAgent, type DayRow, type ToolRate } from './stats';
+import { getTool } from '../../../src-shared/tools/catalog';
+import { approvalRateByTool, DAYS_SHOWN, ITERATION_OUTCOMES, iterationsPerDay, lastDays, overallRates, PROPOSAL_OUTCOMES, proposalsPerDay, tokensPerDayPerAgent, type DayRow, type ToolRate } from './stats';
 
 const OUTCOME_COLOR: Record<string, string> = {
   done: 'var(--c-ok)',
+  reviewed: 'var(--c-series-2)',
   approved: 'var(--c-ok)',
   'awaiting-review': 'var(--c-accent)',
   pending: 'var(--c-accent)',
@@ -25,7 +27,9 @@ const SERIES = ['var(--c-series-1)', 'var(--c-series-2)', 'var(--c-series-3)', '
 const axis = { stroke: 'var(--border)', tick: { fill: 'var(--muted)', fontSize: 12 } };
 const tooltipStyle = { contentStyle: { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' } };
 const dayLabel = (day: string) => day.slice(5).replace('-', '/');
-const compact = (n: number) => (Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n));
+/** Axis numbers that fit the axis' 40 px: 950, 12.5k, 2.4M (a month of a busy agent's tokens is millions). */
+const compact = (n: number) =>
+  Math.abs(n) >= 1_000_000 ? `${Math.round(n / 100_000) / 10}M` : Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n);
 
 function ChartCard({ title, summary, children }: { title: string; summary: string; children: ReactNode }) {
   return (
@@ -44,14 +48,14 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
 function StackedByDay({ rows, keys, colors, label }: { rows: DayRow[]; keys: readonly string[]; colors: (key: string, i: number) => string; label: (k: string) => string }) {
   return (
     <ResponsiveContainer width="100%" height={210}>
-      <BarChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
+      <BarChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
         <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
         <XAxis dataKey="day" tickFormatter={dayLabel} {...axis} interval="preserveStartEnd" />
-        <YAxis allowDecimals={false} {...axis} width={48} tickFormatter={compact} />
-        <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} />
-        <Legend wrapperStyle={{ fontSize: 12 }} formatter={(v: string) => label(v)} />
+        <YAxis allowDecimals={false} {...axis} width={40} tickFormatter={compact} />
+        <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} labelFormatter={(day) => formatDate(String(day))} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
         {keys.map((k, i) => (
-          <Bar key={k} dataKey={k} name={k} stackId="a" fill={colors(k, i)} isAnimationActive={false} />
+          <Bar key={k} dataKey={k} name={label(k)} stackId="a" fill={colors(k, i)} isAnimationActive={false} />
         ))}
       </BarChart>
     </ResponsiveContainer>
@@ -59,12 +63,48 @@ function StackedByDay({ rows, keys, colors, label }: { rows: DayRow[]; keys: rea
 }
 
 const total = (rows: DayRow[], key: string) => rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
-const overall = (rates: ToolRate[]) => {
-  const approved = rates.reduce((n, r) => n + r.approved, 0);
-  const decided = rates.reduce((n, r) => n + r.approved + r.rejected, 0);
-  return decided ? Math.round((approved / decided) * 100) : 0;
-};
 const words = (k: string) => k.replace(/-/g, ' ');
+
+const RATE_SERIES = [
+  { key: 'rate', name: 'approved', color: 'var(--c-ok)' },
+  { key: 'revertedRate', name: 'reverted', color: 'var(--c-muted)' },
+  { key: 'rejectedRate', name: 'rejected', color: 'var(--c-danger-2)' },
+] as const;
+
+/**
+ * The axis width that fits the longest label on one line at the axis' 12 px (up to 7.5 px a
+ * character, plus the tick and its margin), so no label is cut or wrapped, within reason.
+ */
+function labelWidth(labels: readonly string[]): number {
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return Math.min(240, Math.max(80, Math.ceil(longest * 7.5) + 20));
+}
+
+/** "Of 12 decisions: 67% approved, 8% reverted after approval, 25% rejected" (shares that are 0 left out). */
+function rateSummary(all: ReturnType<typeof overallRates>): string {
+  const parts = [`${all.rate}% approved`];
+  if (all.revertedRate) parts.push(`${all.revertedRate}% reverted after approval`);
+  if (all.rejectedRate) parts.push(`${all.rejectedRate}% rejected`);
+  return `Of ${all.decided} decision${all.decided === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+function ApprovalRates({ rates }: { rates: ToolRate[] }) {
+  const rows = rates.map((r) => ({ ...r, label: getTool(r.tool)?.label ?? 'Other changes' }));
+  return (
+    <ResponsiveContainer width="100%" height={Math.max(150, 44 + rows.length * 28)}>
+      <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 0, left: 4 }} accessibilityLayer={false}>
+        <CartesianGrid horizontal={false} stroke="var(--border)" strokeDasharray="3 3" />
+        <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" {...axis} />
+        <YAxis type="category" dataKey="label" width={labelWidth(rows.map((r) => r.label))} interval={0} {...axis} />
+        <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} formatter={(v, name) => [`${String(v)}%`, String(name)]} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {RATE_SERIES.map((s) => (
+          <Bar key={s.key} dataKey={s.key} name={s.name} stackId="rate" fill={s.color} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
 
 export function ActivityCharts() {
   const iterations = useIterations();
@@ -73,7 +113,8 @@ export function ActivityCharts() {
   const days = useMemo(() => lastDays(DAYS_SHOWN), []);
   const data = useMemo(() => {
     if (!iterations || !proposals) return null;
-    const its = iterationsPerDay(iterations, days);
+    const byId = new Map(proposals.map((p) => [p.id, p]));
+    const its = iterationsPerDay(iterations, days, (id) => byId.get(id));
     const ps = proposalsPerDay(proposals, days);
     const tokens = tokensPerDayPerAgent(iterations, days, (id) => names.agents.get(id) ?? id);
     return { its, ps, tokens, rates: approvalRateByTool(proposals) };
@@ -83,6 +124,7 @@ export function ActivityCharts() {
   const usedIt = ITERATION_OUTCOMES.filter((k) => total(its, k) > 0);
   const usedPs = PROPOSAL_OUTCOMES.filter((k) => total(ps, k) > 0);
   const tokenTotal = tokens.agents.reduce((n, a) => n + total(tokens.rows, a), 0);
+  const all = overallRates(rates);
   return (
     <div className="chart-grid">
       <ChartCard title="Runs per day" summary={usedIt.length ? usedIt.map((k) => `${total(its, k)} ${words(k)}`).join(', ') : 'No runs in the last two weeks.'}>
@@ -95,18 +137,10 @@ export function ActivityCharts() {
         <StackedByDay rows={tokens.rows} keys={tokens.agents} colors={(_, i) => SERIES[i % SERIES.length]!} label={(k) => k} />
       </ChartCard>
       <ChartCard
-        title="Approval rate per tool"
-        summary={rates.length ? `${overall(rates)}% of ${rates.reduce((n, r) => n + r.approved + r.rejected, 0)} decisions approved, across ${rates.length} tools` : 'Nothing decided yet.'}
+        title="Approval rate per kind of change"
+        summary={rates.length ? rateSummary(all) : 'Nothing decided yet.'}
       >
-        <ResponsiveContainer width="100%" height={210}>
-          <BarChart data={rates} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }} accessibilityLayer={false}>
-            <CartesianGrid horizontal={false} stroke="var(--border)" strokeDasharray="3 3" />
-            <XAxis type="number" domain={[0, 100]} unit="%" {...axis} />
-            <YAxis type="category" dataKey="tool" width={130} {...axis} />
-            <Tooltip {...tooltipStyle} cursor={{ fill: 'var(--surface-2)' }} formatter={(v) => [`${String(v)}%`, 'approved']} />
-            <Bar dataKey="rate" name="approved" fill="var(--c-ok)" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        <ApprovalRates rates={rates} />
       </ChartCard>
     </div>
   );

@@ -10,9 +10,9 @@ import { errorText, formatDate, formatTime, localDay } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorText } from '../../ui/ErrorText';
-import { useDisplayNames } from '../inbox/data';
+import { useDisplayNames, useProposals } from '../inbox/data';
 import { UI_MODULES } from '../modules/catalog';
-import { describeEntry, proposalTargetKey } from './describeEntry';
+import { describeEntry, proposalTargetKey, type BeforeLookup } from './describeEntry';
 
 const PAGE = 50;
 
@@ -71,6 +71,22 @@ function useActivity(where: string, whoId: string) {
   return { entries, nextBefore, error, loading, loadMore: () => nextBefore && void load(nextBefore) };
 }
 
+/**
+ * What each change made by an approved proposal found on its record: the proposal's execution
+ * lists its effects' event ids and, in the same order, the fields as they were before.
+ */
+function useBeforeValues(): BeforeLookup {
+  const proposals = useProposals();
+  return useMemo(() => {
+    const byEvent = new Map<string, Record<string, unknown> | null>();
+    for (const p of proposals ?? []) {
+      const ex = p.execution;
+      ex?.eventIds.forEach((eventId, i) => byEvent.set(eventId, ex.before?.[i]?.fields ?? null));
+    }
+    return (eventId: string) => byEvent.get(eventId);
+  }, [proposals]);
+}
+
 export function AuditTimeline() {
   const [where, setWhere] = useState('all');
   const [whoId, setWho] = useState('all');
@@ -87,6 +103,7 @@ export function AuditTimeline() {
     return found;
   }, [entries]);
   const lookup = useCallback((key: string) => byKey?.get(key), [byKey]);
+  const beforeOf = useBeforeValues();
 
   const days = useMemo(() => {
     const groups: { day: string; items: ActivityEntry[] }[] = [];
@@ -137,7 +154,7 @@ export function AuditTimeline() {
             <h3 className="day-head">{formatDate(g.day)}</h3>
             <ol className="timeline" aria-label={`Changes on ${formatDate(g.day)}`}>
               {g.items.map((e) => {
-                const d = describeEntry(e, lookup, names);
+                const d = describeEntry(e, lookup, names, beforeOf);
                 return (
                   <li key={e.seq} className={`timeline-entry by-${d.whoKind}`}>
                     <time dateTime={e.createdAt} className="muted small">
@@ -148,7 +165,6 @@ export function AuditTimeline() {
                       <span className="muted small">
                         {' '}
                         in <a href={hrefFor({ page: 'mission', missionId: d.missionId })}>{names.missions.get(d.missionId) ?? 'a mission'}</a>
-                        {d.iterationId && <> (run {d.iterationId.slice(0, 8)})</>}
                       </span>
                     )}
                     {d.rationale && <p className="rationale small">Why: {d.rationale}</p>}

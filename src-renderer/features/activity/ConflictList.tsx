@@ -3,7 +3,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { db } from '../../db/schema';
 import { formatDateTime, previewText } from '../../lib/format';
 import { moduleByLocation } from '../modules/catalog';
-import { labelOf } from '../inbox/schemaFields';
+import { fieldLabel } from '../../lib/fieldLabels';
 
 export function ConflictList() {
   const conflicts = useLiveQuery(() => db.conflicts.orderBy('detectedAt').reverse().limit(50).toArray(), []);
@@ -21,7 +21,7 @@ export function ConflictList() {
         {conflicts.map((c) => (
           <li key={c.seqId}>
             <span className="muted small">{formatDateTime(c.detectedAt)} · </span>
-            {labelOf(c.field)} of the {moduleByLocation(c.app, c.table)?.noun ?? c.table}: you wrote “{previewText(c.localValue, 80)}”, now “{previewText(c.remoteValue, 80)}”
+            {fieldLabel(c.field)} of the {moduleByLocation(c.app, c.table)?.noun ?? c.table}: you wrote “{previewText(c.localValue, 80)}”, now “{previewText(c.remoteValue, 80)}”
             {c.actor?.kind === 'ai' ? ` (by ${c.actor.displayName ?? 'an agent'})` : ''}
           </li>
         ))}

@@ -3,6 +3,7 @@
  * (pure, so they are unit-tested): per day by outcome, tokens per day per agent, approval rate per tool.
  */
 import type { Iteration, Proposal } from '../../../src-shared/domain/ai';
+import { type ProposalOutcome, runStatus } from '../../../src-shared/domain/run-status';
 import { localDay } from '../../lib/format';
 
 export const DAYS_SHOWN = 14;
@@ -25,12 +26,17 @@ function bump(row: DayRow | undefined, key: string, by = 1): void {
   if (row) row[key] = Number(row[key] ?? 0) + by;
 }
 
-export const ITERATION_OUTCOMES = ['done', 'awaiting-review', 'failed', 'skipped'] as const;
+export const ITERATION_OUTCOMES = ['done', 'reviewed', 'awaiting-review', 'failed', 'skipped'] as const;
 export const PROPOSAL_OUTCOMES = ['approved', 'rejected', 'reverted', 'failed', 'pending', 'expired'] as const;
 
-export function iterationsPerDay(iterations: readonly Iteration[], days: string[]): DayRow[] {
+/** Runs by the day they started, in their status as derived from their proposals (awaiting review, then reviewed). */
+export function iterationsPerDay(iterations: readonly Iteration[], days: string[], proposal: (id: string) => ProposalOutcome | undefined): DayRow[] {
   const rows = emptyRows(days, ITERATION_OUTCOMES);
-  for (const it of iterations) if (it.status !== 'running') bump(rows.get(localDay(it.startedAt)), it.status);
+  for (const it of iterations) {
+    if (it.status === 'running') continue;
+    const row = rows.get(localDay(it.startedAt));
+    if (row) bump(row, runStatus(it, proposal).status);
+  }
   return [...rows.values()];
 }
 
@@ -50,24 +56,57 @@ export function tokensPerDayPerAgent(iterations: readonly Iteration[], days: str
 
 export interface ToolRate {
   tool: string;
+  /** approved and kept (a failed approval counts: the user said yes, the tool then failed) */
   approved: number;
+  /** approved, then undone by the user: a change they did not want after all */
+  reverted: number;
   rejected: number;
-  /** 0..100 */
+  decided: number;
+  /** shares of `decided`, 0..100, rounded */
   rate: number;
+  revertedRate: number;
+  rejectedRate: number;
 }
 
-/** Of the proposals a user decided, the share approved (reverted and failed ones were approved too). */
+/** Whole percentages of `counts` that add up to exactly 100 (largest remainders get the rounding), so stacked bars end at 100 %. */
+export function percentages(counts: readonly number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (!total) return counts.map(() => 0);
+  const exact = counts.map((c) => (c / total) * 100);
+  const whole = exact.map(Math.floor);
+  let left = 100 - whole.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((e, i) => ({ i, r: e - whole[i]! })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left-- <= 0) break;
+    whole[i]!++;
+  }
+  return whole;
+}
+
+function rates(approved: number, reverted: number, rejected: number): { rate: number; revertedRate: number; rejectedRate: number } {
+  const [rate, revertedRate, rejectedRate] = percentages([approved, reverted, rejected]) as [number, number, number];
+  return { rate, revertedRate, rejectedRate };
+}
+
+/** Of the proposals a user decided, per tool: the share approved and kept, reverted, and rejected. */
 export function approvalRateByTool(proposals: readonly Proposal[]): ToolRate[] {
-  const byTool = new Map<string, { approved: number; rejected: number }>();
+  const byTool = new Map<string, { approved: number; reverted: number; rejected: number }>();
   for (const p of proposals) {
-    const approved = p.status === 'approved' || p.status === 'reverted' || p.status === 'failed';
-    if (!approved && p.status !== 'rejected') continue;
-    const entry = byTool.get(p.toolName) ?? { approved: 0, rejected: 0 };
-    if (approved) entry.approved++;
-    else entry.rejected++;
+    const key = p.status === 'approved' || p.status === 'failed' ? 'approved' : p.status === 'reverted' || p.status === 'rejected' ? p.status : null;
+    if (!key) continue;
+    const entry = byTool.get(p.toolName) ?? { approved: 0, reverted: 0, rejected: 0 };
+    entry[key]++;
     byTool.set(p.toolName, entry);
   }
   return [...byTool]
-    .map(([tool, c]) => ({ tool, ...c, rate: Math.round((c.approved / (c.approved + c.rejected)) * 100) }))
-    .sort((a, b) => b.approved + b.rejected - (a.approved + a.rejected) || a.tool.localeCompare(b.tool));
+    .map(([tool, c]) => {
+      return { tool, ...c, decided: c.approved + c.reverted + c.rejected, ...rates(c.approved, c.reverted, c.rejected) };
+    })
+    .sort((a, b) => b.decided - a.decided || a.tool.localeCompare(b.tool));
+}
+
+/** All tools together: the same three shares over every decision. */
+export function overallRates(list: readonly ToolRate[]): { decided: number; rate: number; revertedRate: number; rejectedRate: number } {
+  const sum = (k: 'approved' | 'reverted' | 'rejected') => list.reduce((n, r) => n + r[k], 0);
+  return { decided: list.reduce((n, r) => n + r.decided, 0), ...rates(sum('approved'), sum('reverted'), sum('rejected')) };
 }

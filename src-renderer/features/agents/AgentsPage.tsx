@@ -5,7 +5,7 @@ import { hrefFor, navigate } from '../../lib/router';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { useMissions } from '../missions/data';
-import { NEW_AGENT_DEFAULTS, useAgents } from './data';
+import { AGENT_STATE_TEXT, NEW_AGENT_DEFAULTS, useAgents } from './data';
 import { UsageMeter } from './UsageMeter';
 import { useAgentUsage } from './usage';
 
@@ -49,7 +49,7 @@ export function AgentsPage() {
                 </td>
                 <td className="muted">{a.role || '—'}</td>
                 <td>
-                  <span className={`badge state-${a.state}`}>{a.state}</span>
+                  <span className={`badge state-${a.state}`}>{AGENT_STATE_TEXT[a.state]}</span>
                 </td>
                 <td>{missions?.filter((m) => (m.agentId ?? DEFAULT_AGENT_ID) === a.id && m.state === 'active').length ?? '—'}</td>
                 <td>

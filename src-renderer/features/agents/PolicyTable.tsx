@@ -10,6 +10,9 @@ import { moduleByName } from '../modules/catalog';
 
 const DECISIONS: PolicyDecision[] = ['auto', 'propose', 'deny'];
 const DECISION_TEXT: Record<PolicyDecision, string> = { auto: 'Auto — runs without review', propose: 'Propose — needs approval', deny: 'Deny — never' };
+/** The rule in effect, short: the first word of its option. */
+const DECISION_WORD: Record<PolicyDecision, string> = { auto: 'Auto', propose: 'Propose', deny: 'Deny' };
+const KIND_TEXT = { read: 'reads', write: 'changes' } as const;
 
 interface Props {
   policy: Policy;
@@ -71,13 +74,13 @@ export function PolicyTable({ policy, onChange }: Props) {
                 return (
                   <tr key={tool.name}>
                     <th scope="row" className="policy-tool">
-                      <code>{tool.name}</code> <span className="muted small">{tool.kind}</span>
+                      {tool.label} <span className="muted small">{KIND_TEXT[tool.kind]}</span>
                     </th>
                     <td>
-                      <DecisionSelect label={`Rule for ${tool.name}`} value={policy.tools[tool.name]} inherit="Inherit" read={tool.kind === 'read'} onChange={(v) => setTool(tool.name, v)} />
+                      <DecisionSelect label={`Rule for ${tool.label}`} value={policy.tools[tool.name]} inherit="Inherit" read={tool.kind === 'read'} onChange={(v) => setTool(tool.name, v)} />
                     </td>
                     <td>
-                      <span className={`badge policy-${effective}`}>{effective}</span>
+                      <span className={`badge policy-${effective}`}>{DECISION_WORD[effective]}</span>
                     </td>
                   </tr>
                 );

@@ -3,6 +3,8 @@ import { Agent, AI_APP, DEFAULT_AGENT, DEFAULT_AGENT_ID, TABLES } from '../../..
 import { useRecords } from '../../db/hooks';
 import type { StoredRecord } from '../../db/schema';
 
+export const AGENT_STATE_TEXT: Record<Agent['state'], string> = { active: 'Active', paused: 'Paused', archived: 'Archived' };
+
 /** Defaults for an agent the user creates (the default agent has its own, more generous ones). */
 export const NEW_AGENT_DEFAULTS: Omit<Agent, 'id' | 'name'> = {
   role: '',

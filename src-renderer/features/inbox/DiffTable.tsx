@@ -1,6 +1,6 @@
 import { formatParam, previewText } from '../../lib/format';
 import type { DiffRow } from './describe';
-import { labelOf } from './schemaFields';
+import { fieldLabel } from '../../lib/fieldLabels';
 
 /** A value in a diff cell: booleans and lists in words, dates formatted, long text cut. */
 function shown(value: unknown): string {
@@ -30,9 +30,18 @@ export function DiffTable({ rows }: { rows: DiffRow[] }) {
       <tbody>
         {rows.map((r) => {
           const [before, after] = cells(r);
+          // A field set to the value it already has is no change: shown once, quietly.
+          if (r.unchanged)
+            return (
+              <tr key={r.field} className="no-change">
+                <th scope="row">{fieldLabel(r.field)}</th>
+                <td className="unchanged">{before}</td>
+                <td className="unchanged">No change</td>
+              </tr>
+            );
           return (
             <tr key={r.field}>
-              <th scope="row">{r.mode === 'append' ? `${labelOf(r.field)} (adds to the end)` : labelOf(r.field)}</th>
+              <th scope="row">{r.mode === 'append' ? `${fieldLabel(r.field)} (adds to the end)` : fieldLabel(r.field)}</th>
               <td className={r.mode === 'append' ? 'unchanged' : 'before'}>{before}</td>
               <td className="after">{after}</td>
             </tr>

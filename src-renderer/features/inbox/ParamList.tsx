@@ -1,5 +1,12 @@
+import { fieldLabel } from '../../lib/fieldLabels';
 import { formatParam } from '../../lib/format';
-import { labelOf } from './schemaFields';
+import { optionLabel } from './paramText';
+
+/** A parameter value for people: dates formatted, enum words as the edit form names them. */
+function shownValue(key: string, value: unknown): string {
+  if (key === 'mode' || key === 'period') return typeof value === 'string' ? optionLabel(key, value) : formatParam(value);
+  return formatParam(value);
+}
 
 /** The parameters of a proposal, one compact "name: value" run that wraps. */
 export function ParamList({ params }: { params: Record<string, unknown> }) {
@@ -9,8 +16,8 @@ export function ParamList({ params }: { params: Record<string, unknown> }) {
     <dl className="params">
       {entries.map(([key, value]) => (
         <div key={key} className="param">
-          <dt>{labelOf(key)}</dt>
-          <dd>{formatParam(value)}</dd>
+          <dt>{fieldLabel(key)}</dt>
+          <dd>{shownValue(key, value)}</dd>
         </div>
       ))}
     </dl>

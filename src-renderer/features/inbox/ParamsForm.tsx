@@ -5,12 +5,15 @@
 import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
 import { useRecords } from '../../db/hooks';
-import { recordTitle } from '../modules/catalog';
+import { moduleByLocation, recordTitle } from '../modules/catalog';
+import { optionLabel } from './paramText';
 import { formFields, fromFormValues, toFormValues, validateParams, type FormField, type FormValues } from './schemaFields';
 
 interface Props {
   tool: ToolDef;
   params: Record<string, unknown>;
+  /** the zone zone-less date-times are read in (the runner's) */
+  timeZone: string;
   busy: boolean;
   onApprove: (params: Record<string, unknown>) => void;
   onCancel: () => void;
@@ -19,9 +22,10 @@ interface Props {
 function RecordOptions({ field, value }: { field: FormField; value: string }) {
   const records = useRecords(field.record!.app, field.record!.table);
   const known = records?.some((r) => r.id === value);
+  const noun = moduleByLocation(field.record!.app, field.record!.table)?.noun ?? 'record';
   return (
     <>
-      {!known && value && <option value={value}>{value} (not found)</option>}
+      {!known && value && <option value={value}>{records ? `A ${noun} that no longer exists` : 'Loading…'}</option>}
       {records?.map((r) => (
         <option key={r.id} value={r.id}>
           {recordTitle(r.data, r.id)}
@@ -34,12 +38,13 @@ function RecordOptions({ field, value }: { field: FormField; value: string }) {
 function FieldInput({ field, value, error, onChange, autoFocus }: { field: FormField; value: string; error?: string; onChange: (v: string) => void; autoFocus: boolean }) {
   const id = useId();
   const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
   const common = {
     id,
     value,
     autoFocus,
     'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? errorId : undefined,
+    'aria-describedby': error ? errorId : field.hint ? hintId : undefined,
     required: field.required,
   } as const;
   let input;
@@ -53,7 +58,7 @@ function FieldInput({ field, value, error, onChange, autoFocus }: { field: FormF
           {!field.required && <option value="">(not set)</option>}
           {field.options?.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {optionLabel(field.name, o)}
             </option>
           ))}
         </select>
@@ -72,8 +77,11 @@ function FieldInput({ field, value, error, onChange, autoFocus }: { field: FormF
     case 'date':
       input = <input {...common} type="date" onChange={(e) => onChange(e.target.value)} />;
       break;
+    case 'datetime':
+      input = <input {...common} type="datetime-local" onChange={(e) => onChange(e.target.value)} />;
+      break;
     default:
-      input = <input {...common} type="text" placeholder={field.kind === 'datetime' ? 'YYYY-MM-DDTHH:MM' : undefined} onChange={(e) => onChange(e.target.value)} />;
+      input = <input {...common} type="text" onChange={(e) => onChange(e.target.value)} />;
   }
   return (
     <div className="field">
@@ -87,16 +95,21 @@ function FieldInput({ field, value, error, onChange, autoFocus }: { field: FormF
           {error}
         </span>
       ) : (
-        field.description && <span className="hint">{field.description}</span>
+        field.hint && (
+          <span id={hintId} className="hint">
+            {field.hint}
+          </span>
+        )
       )}
     </div>
   );
 }
 
-export function ParamsForm({ tool, params, busy, onApprove, onCancel }: Props) {
+export function ParamsForm({ tool, params, timeZone, busy, onApprove, onCancel }: Props) {
   const fields = useMemo(() => formFields(tool), [tool]);
-  const [values, setValues] = useState<FormValues>(() => toFormValues(fields, params));
-  const next = useMemo(() => fromFormValues(fields, values), [fields, values]);
+  const [initial] = useState<FormValues>(() => toFormValues(fields, params, timeZone));
+  const [values, setValues] = useState<FormValues>(initial);
+  const next = useMemo(() => fromFormValues(fields, values, { values: initial, params }), [fields, values, initial, params]);
   const validation = useMemo(() => validateParams(tool, next), [tool, next]);
 
   function submit(e: FormEvent) {

@@ -2,10 +2,11 @@ import { useRef, useState } from 'react';
 import type { Proposal } from '../../../src-shared/domain/ai';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { useRecord } from '../../db/hooks';
-import { formatRelative } from '../../lib/format';
+import { formatSince } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
 import { ErrorText } from '../../ui/ErrorText';
 import { moduleByName, recordTitle } from '../modules/catalog';
+import { useRunnerTimeZone } from '../settings/timeZone';
 import { describeProposal, diffOf, targetOf } from './describe';
 import { DiffTable } from './DiffTable';
 import { ParamList } from './ParamList';
@@ -30,19 +31,20 @@ function Shortcut({ k }: { k: string }) {
   );
 }
 
-/** The record an update targets, its title, and the before/after of the change. */
+/** The record an update targets, its title (undefined while loading, null when gone), and the before/after of the change. */
 function useTarget(proposal: Proposal) {
   const target = targetOf(proposal);
   const record = useRecord(target?.app ?? '', target?.table ?? '', target?.id);
-  const title = record ? recordTitle(record.data, record.id) : null;
+  const title = record ? recordTitle(record.data, record.id) : record;
   return { target, record, title, diff: target && record !== undefined ? diffOf(proposal, record?.data) : null };
 }
 
 /** A pending proposal as a dashed "ghost" of the change it would make. */
 export function ProposalCard({ proposal, agentName, missionTitle, fresh }: Props) {
   const { target, record, title, diff } = useTarget(proposal);
-  const line = describeProposal(proposal, title);
+  const line = describeProposal(proposal, title, record?.data);
   const tool = getTool(proposal.toolName);
+  const timeZone = useRunnerTimeZone();
   const [mode, setMode] = useState<'view' | 'edit' | 'reject'>('view');
   const decide = useDecision(proposal.id);
   const card = useRef<HTMLElement>(null);
@@ -75,11 +77,11 @@ export function ProposalCard({ proposal, agentName, missionTitle, fresh }: Props
             </a>
           </>
         )}
-        <span className="muted when">{formatRelative(proposal.createdAt)}</span>
+        <span className="muted when">{formatSince(proposal.createdAt, Date.now())}</span>
       </header>
       <p className="plain-words">{line}</p>
       {mode === 'edit' && tool ? (
-        <ParamsForm tool={tool} params={proposal.params} busy={decide.busy} onApprove={(params) => void decide.run('approved', { params })} onCancel={back} />
+        <ParamsForm tool={tool} params={proposal.params} timeZone={timeZone} busy={decide.busy} onApprove={(params) => void decide.run('approved', { params })} onCancel={back} />
       ) : diff ? (
         <DiffTable rows={diff} />
       ) : (

@@ -3,6 +3,7 @@ import type { Proposal } from '../../../src-shared/domain/ai';
 import { EmptyState } from '../../ui/EmptyState';
 import { useDisplayNames, useProposals, type ProposalFilter } from './data';
 import { DecidedList } from './DecidedList';
+import { useServerSync } from '../sync/serverSync';
 import { IterationGroup } from './IterationGroup';
 import { ProposalCard } from './ProposalCard';
 import { useReviewKeys } from './useReviewKeys';
@@ -51,6 +52,9 @@ function isFresh(p: Proposal): boolean {
 export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedLimit = 20, decidedWithinMs, showMission = true }: Props) {
   const proposals = useProposals(filter);
   const names = useDisplayNames();
+  const sync = useServerSync();
+  /** another device's name on its plans, when this one syncs (a plan of this device needs no name) */
+  const otherDevice = (name: string | null | undefined) => (sync && sync.state !== 'off' && name && name !== sync.deviceName ? name : null);
   const pendingId = useId();
   const decidedId = useId();
   const container = useRef<HTMLDivElement>(null);
@@ -122,6 +126,8 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
                 createdAt={first.createdAt}
                 count={g.proposals.length}
                 showMission={showMission}
+                plannedOn={g.proposals.find((p) => (p.plannedOn?.length ?? 0) > 1)?.plannedOn ?? null}
+                plannedBy={otherDevice(first.plannedBy?.name)}
               >
                 {g.proposals.map((p) => (
                   <ProposalCard

@@ -10,17 +10,29 @@ describe('proposals in plain words', () => {
 
   it('names the target record by its title when known', () => {
     expect(describeProposal({ toolName: 'complete_task', params: { taskId: 't1' } }, 'Call Anna')).toBe("Complete task 'Call Anna'");
-    expect(describeProposal({ toolName: 'complete_task', params: { taskId: 't1' } })).toBe('Complete task t1');
+    // Never the id: while the title is looked up, and when the record is gone.
+    expect(describeProposal({ toolName: 'complete_task', params: { taskId: 't1' } })).toBe('Complete task …');
+    expect(describeProposal({ toolName: 'complete_task', params: { taskId: 't1' } }, null)).toBe('Complete task (deleted)');
+    expect(describeProposal({ toolName: 'get_note', params: { noteId: 'n1' } }, 'Stand-up')).toBe("Read note 'Stand-up'");
   });
 
-  it('falls back to the summary for an unknown tool', () => {
+  it('leaves out fields that already have the proposed value, and says when nothing would change', () => {
+    const p = { toolName: 'update_task', params: { taskId: 't1', priority: 'high', dueDate: '2026-12-03' } };
+    expect(describeProposal(p, 'Call Anna', { title: 'Call Anna', priority: 'high', dueDate: null })).toBe("Update task 'Call Anna': due date → Thu 3 Dec");
+    expect(describeProposal(p, 'Call Anna', { title: 'Call Anna', priority: 'high', dueDate: '2026-12-03' })).toBe("Update task 'Call Anna' (nothing would change)");
+    expect(describeProposal({ toolName: 'complete_task', params: { taskId: 't1' } }, 'Call Anna', { done: true })).toBe("Complete task 'Call Anna' (nothing would change)");
+  });
+
+  it('falls back to the summary for an unknown tool, never to its name', () => {
     expect(describeProposal({ toolName: 'teleport', params: {}, summary: 'Beam me up' })).toBe('Beam me up');
+    expect(describeProposal({ toolName: 'teleport', params: {} })).not.toContain('teleport');
   });
 
   it('finds the record an update targets, none for a create', () => {
     expect(targetOf({ toolName: 'update_task', params: { taskId: 't1', title: 'x' } })).toEqual({ app: 'todo', table: 'tasks', id: 't1' });
     expect(targetOf({ toolName: 'append_to_note', params: { noteId: 'n1', content: 'x' } })).toEqual({ app: 'notes', table: 'notes', id: 'n1' });
     expect(targetOf({ toolName: 'create_task', params: { title: 'x' } })).toBeNull();
+    expect(targetOf({ toolName: 'list_tasks', params: {} })).toBeNull();
   });
 });
 
@@ -43,7 +55,16 @@ describe('before/after of updates', () => {
     expect(diffOf({ toolName: 'append_to_note', params: { noteId: 'n', content: 'more' } }, { content: 'text' })).toEqual([
       { field: 'content', before: 'text', after: 'more', mode: 'append' },
     ]);
-    expect(diffOf({ toolName: 'add_tag_to_note', params: { noteId: 'n', tag: '#Work' } }, { tags: ['work'] })).toEqual([{ field: 'tags', before: ['work'], after: ['work'] }]);
+    expect(diffOf({ toolName: 'add_tag_to_note', params: { noteId: 'n', tag: '#Work' } }, { tags: ['work'] })).toEqual([
+      { field: 'tags', before: ['work'], after: ['work'], unchanged: true },
+    ]);
+  });
+
+  it('marks a field set to the value it already has as unchanged ("high → high" is no change)', () => {
+    expect(diffOf({ toolName: 'update_task', params: { taskId: 't1', title: 'Same', priority: 'high' } }, { title: 'Same', priority: 'low' })).toEqual([
+      { field: 'title', before: 'Same', after: 'Same', unchanged: true },
+      { field: 'priority', before: 'low', after: 'high' },
+    ]);
   });
 
   it('has no diff for creates', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getTool } from '../../../src-shared/tools/catalog';
-import { formFields, fromFormValues, labelOf, toFormValues, validateParams } from './schemaFields';
+import { formFields, fromFormValues, toDateTimeInput, toFormValues, validateParams } from './schemaFields';
 
 const tool = (name: string) => getTool(name)!;
 
@@ -19,15 +19,29 @@ describe('the edit form of a proposal', () => {
     expect(formFields(tool('update_goal_progress')).find((f) => f.name === 'value')?.kind).toBe('number');
   });
 
-  it('labels parameters in words', () => {
-    expect(labelOf('dueDate')).toBe('Due date');
-    expect(labelOf('taskId')).toBe('Task');
-    expect(labelOf('title')).toBe('Title');
+  it('labels parameters and hints at them in words for people, not the catalog text for the model', () => {
+    const fields = formFields(tool('update_task'));
+    expect(fields.map((f) => f.label)).toEqual(['Task', 'Title', 'Due date', 'Priority', 'Description']);
+    for (const f of fields) expect(f.hint, f.name).not.toMatch(/YYYY|id of|\bId\b/);
+    expect(fields.find((f) => f.name === 'dueDate')?.hint).toBe('Leave empty to keep the current due date.');
+    expect(formFields(tool('create_event')).find((f) => f.name === 'startTime')?.hint).not.toContain('YYYY');
+  });
+
+  it('shows a date-time as its picker expects it, in the user zone, and keeps an untouched value as the model wrote it', () => {
+    expect(toDateTimeInput('2026-12-01T09:00', 'Europe/Berlin')).toBe('2026-12-01T09:00');
+    expect(toDateTimeInput('2026-12-01 09:00:30', 'Europe/Berlin')).toBe('2026-12-01T09:00');
+    expect(toDateTimeInput('2026-12-01T08:00:00Z', 'Europe/Berlin')).toBe('2026-12-01T09:00');
+    const fields = formFields(tool('create_event'));
+    const params = { title: 'Focus', startTime: '2026-12-01T08:00:00Z', endTime: '2026-12-01T10:00:00Z' };
+    const values = toFormValues(fields, params, 'Europe/Berlin');
+    expect(values.startTime).toBe('2026-12-01T09:00');
+    expect(fromFormValues(fields, values, { values, params })).toEqual(params);
+    expect(fromFormValues(fields, { ...values, endTime: '2026-12-01T12:00' }, { values, params })).toEqual({ ...params, endTime: '2026-12-01T12:00' });
   });
 
   it('round-trips params, leaving out empty optional fields and reading numbers', () => {
     const fields = formFields(tool('update_goal_progress'));
-    const values = toFormValues(fields, { goalId: 'g1', value: 3 });
+    const values = toFormValues(fields, { goalId: 'g1', value: 3 }, 'UTC');
     expect(values).toEqual({ goalId: 'g1', value: '3', mode: '' });
     expect(fromFormValues(fields, { ...values, value: '4.5' })).toEqual({ goalId: 'g1', value: 4.5 });
   });
@@ -38,7 +52,8 @@ describe('the edit form of a proposal', () => {
     const bad = validateParams(t, { title: '', dueDate: 'friday' });
     expect(bad.ok).toBe(false);
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(['dueDate', 'title']);
+    expect(bad.fieldErrors).toEqual({ title: "Title can't be empty", dueDate: 'Due date must be a date' });
     const nothing = validateParams(tool('update_task'), { taskId: 't1' });
-    expect(nothing.formErrors[0]).toMatch(/at least one/);
+    expect(nothing.formErrors).toEqual(['Change at least one field']);
   });
 });

@@ -1,12 +1,17 @@
 /**
  * The edit form of a proposal, derived from its tool's zod schema (through JSON Schema, the same
  * description the LLM gets): one field per parameter with a fitting input, and validation by the
- * schema itself, so the form can never accept what the engine would refuse.
+ * schema itself, so the form can never accept what the engine would refuse. What the form says
+ * (labels, hints, problems) is written for people: see paramText.ts and lib/plainIssues.ts.
  */
 import { z } from 'zod';
+import { wallClock } from '../../../src-shared/cadence';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
 import { DATE_PATTERN } from '../../../src-shared/tools/params';
-import { targetParam } from './describe';
+import { fieldLabel } from '../../lib/fieldLabels';
+import { plainIssue } from '../../lib/plainIssues';
+import { recordParam } from './describe';
+import { paramHint } from './paramText';
 
 export type FieldKind = 'text' | 'textarea' | 'date' | 'datetime' | 'number' | 'select' | 'record';
 
@@ -15,7 +20,8 @@ export interface FormField {
   label: string;
   kind: FieldKind;
   required: boolean;
-  description: string;
+  /** a hint for people (never the catalog's description for the model) */
+  hint: string;
   options?: string[];
   /** for kind 'record': where the records to pick from live */
   record?: { app: string; table: string };
@@ -32,14 +38,8 @@ interface JsonProperty {
   maxLength?: number;
 }
 
-/** dueDate -> "Due date", taskId -> "Task". */
-export function labelOf(name: string): string {
-  const words = name.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 function kindOf(name: string, p: JsonProperty, tool: ToolDef): FieldKind {
-  if (name === targetParam(tool)) return 'record';
+  if (name === recordParam(tool)) return 'record';
   if (p.enum) return 'select';
   if (p.type === 'number' || p.type === 'integer') return 'number';
   if (p.pattern === DATE_PATTERN.source) return 'date';
@@ -59,30 +59,54 @@ export function formFields(tool: ToolDef): FormField[] {
     const kind = kindOf(name, p, tool);
     return {
       name,
-      label: labelOf(name),
+      label: fieldLabel(name),
       kind,
       required: required.has(name),
-      description: p.description ?? '',
+      hint: paramHint(tool.name, name),
       ...(p.enum ? { options: p.enum } : {}),
       ...(kind === 'record' ? { record: { app: tool.app, table: tool.table } } : {}),
     };
   });
 }
 
-export function toFormValues(fields: FormField[], params: Record<string, unknown>): FormValues {
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A date-time parameter as the value of <input type="datetime-local">: a wall time as written, an
+ * instant with a zone as the wall time it is in the user's time zone (the zone tools read
+ * zone-less times in).
+ */
+export function toDateTimeInput(value: string, timeZone: string): string {
+  const wall = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?$/.exec(value);
+  if (wall) return `${wall[1]}T${wall[2]}`;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return value;
+  const w = wallClock(new Date(ms), timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+export function toFormValues(fields: FormField[], params: Record<string, unknown>, timeZone: string): FormValues {
   const values: FormValues = {};
   for (const f of fields) {
     const v = params[f.name];
-    values[f.name] = v === undefined || v === null ? '' : typeof v === 'string' ? v : String(v);
+    const text = v === undefined || v === null ? '' : typeof v === 'string' ? v : String(v);
+    values[f.name] = f.kind === 'datetime' && text ? toDateTimeInput(text, timeZone) : text;
   }
   return values;
 }
 
-/** The params the form stands for: empty optional fields are left out, numbers are numbers. */
-export function fromFormValues(fields: FormField[], values: FormValues): Record<string, unknown> {
+/**
+ * The params the form stands for: empty optional fields are left out, numbers are numbers. A field
+ * the user did not touch keeps the model's value exactly as it was (e.g. an instant with its zone).
+ */
+export function fromFormValues(fields: FormField[], values: FormValues, original?: { values: FormValues; params: Record<string, unknown> }): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const f of fields) {
     const raw = values[f.name] ?? '';
+    if (original && raw === original.values[f.name] && original.params[f.name] !== undefined && original.params[f.name] !== null) {
+      params[f.name] = original.params[f.name];
+      continue;
+    }
     if (raw.trim() === '' && !f.required) continue;
     params[f.name] = f.kind === 'number' && raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
   }
@@ -93,7 +117,7 @@ export interface Validation {
   ok: boolean;
   /** first problem per field */
   fieldErrors: Record<string, string>;
-  /** problems of the whole form (e.g. "pass at least one of …") */
+  /** problems of the whole form (e.g. "Change at least one field") */
   formErrors: string[];
 }
 
@@ -104,8 +128,8 @@ export function validateParams(tool: ToolDef, params: Record<string, unknown>): 
   const formErrors: string[] = [];
   for (const issue of result.error.issues) {
     const field = issue.path[0];
-    if (typeof field === 'string' && field in tool.params.shape) fieldErrors[field] ??= issue.message;
-    else formErrors.push(issue.message);
+    if (typeof field === 'string' && field in tool.params.shape) fieldErrors[field] ??= plainIssue(issue, fieldLabel(field));
+    else formErrors.push(plainIssue(issue));
   }
   return { ok: false, fieldErrors, formErrors };
 }

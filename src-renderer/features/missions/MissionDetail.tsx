@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import { describeCadence, nextRuns } from '../../../src-shared/cadence';
 import { DEFAULT_AGENT_ID, type Mission } from '../../../src-shared/domain/ai';
 import { formatDateTime } from '../../lib/format';
+import { useNow } from '../../ui/useNow';
+import { usePendingCounts } from '../inbox/data';
 import { hrefFor } from '../../lib/router';
 import { EmptyState } from '../../ui/EmptyState';
 import { Markdown } from '../../ui/Markdown';
@@ -11,8 +13,17 @@ import { useRunnerTimeZone } from '../settings/timeZone';
 import { STATE_TEXT, useMission } from './data';
 import { IterationTimeline } from './IterationTimeline';
 import { RunNow } from './RunNow';
+import { AFTER_REVIEW, reviewState } from './runStatus';
 import { ResumeButton, StateControls } from './StateControls';
 import { usePickableRecords } from './useModuleRecords';
+
+/** Why Run now is off for a mission in this state (the engine refuses to run a mission that is not active). */
+const RUN_BLOCKED: Record<Mission['state'], string | null> = {
+  active: null,
+  paused: 'The mission is paused: resume it to run it.',
+  done: 'The mission is completed: reopen it to run it again.',
+  archived: 'The mission is archived: reopen it to run it again.',
+};
 
 function InputsList({ mission }: { mission: Mission }) {
   const all = usePickableRecords();
@@ -32,6 +43,7 @@ function InputsList({ mission }: { mission: Mission }) {
 }
 
 function MissionFacts({ mission }: { mission: Mission }) {
+  const held = reviewState(mission, usePendingCounts(), 0)?.holds ?? false;
   const agent = useAgent(mission.agentId ?? DEFAULT_AGENT_ID);
   const zone = useRunnerTimeZone();
   const upcoming = useMemo(() => (mission.state === 'active' ? nextRuns(mission.cadence, new Date(), 3, zone) : []), [mission.state, mission.cadence, zone]);
@@ -50,11 +62,15 @@ function MissionFacts({ mission }: { mission: Mission }) {
       </div>
       <div>
         <dt>Next run</dt>
-        <dd>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</dd>
+        <dd>{mission.state !== 'active' ? '—' : held ? AFTER_REVIEW : formatDateTime(mission.nextRunAt)}</dd>
       </div>
       <div>
         <dt>Last run</dt>
         <dd>{formatDateTime(mission.lastRunAt)}</dd>
+      </div>
+      <div>
+        <dt>While proposals wait</dt>
+        <dd>{mission.planWhileWaiting ? 'It keeps planning on its cadence, without proposing a waiting change again' : 'It waits until you have decided them, then runs once'}</dd>
       </div>
       <div>
         <dt>Agent</dt>
@@ -67,6 +83,20 @@ function MissionFacts({ mission }: { mission: Mission }) {
         </dd>
       </div>
     </dl>
+  );
+}
+
+/** Why the mission is not planning: its proposals wait for the user (it plans again once they are decided). */
+function WaitingForReview({ mission }: { mission: Mission }) {
+  const counts = usePendingCounts();
+  const now = useNow(60_000);
+  const review = reviewState(mission, counts, now);
+  if (!review?.holds) return null;
+  return (
+    <p className="callout info" role="status">
+      <strong>{review.text}.</strong> It does not plan again until you have decided them, so it never proposes the same change twice; then it runs once.
+      To let it plan anyway, edit the mission.
+    </p>
   );
 }
 
@@ -96,13 +126,14 @@ export function MissionDetail({ missionId }: { missionId: string }) {
       {mission.needsAttention && (
         <div className="error callout">
           <p>
-            This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last iteration below, then
+            This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last run below, then
             Resume or Run now.
           </p>
           <ResumeButton mission={mission} />
         </div>
       )}
-      <RunNow missionId={mission.id} disabled={mission.state !== 'active'}>
+      <WaitingForReview mission={mission} />
+      <RunNow missionId={mission.id} disabledReason={RUN_BLOCKED[mission.state]}>
         <StateControls mission={mission} />
       </RunNow>
       <div className="detail-columns">
@@ -115,7 +146,7 @@ export function MissionDetail({ missionId }: { missionId: string }) {
             empty={<EmptyState title="Nothing to review from this mission.">Its next plan’s write steps will appear here as cards.</EmptyState>}
           />
           <section aria-labelledby="iterations-heading">
-            <h2 id="iterations-heading">Iterations</h2>
+            <h2 id="iterations-heading">Runs</h2>
             <IterationTimeline missionId={mission.id} />
           </section>
         </div>

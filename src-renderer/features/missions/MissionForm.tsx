@@ -7,7 +7,7 @@ import type { Cadence, InputRef } from '../../../src-shared/domain/ai';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
-import { useAgents } from '../agents/data';
+import { AGENT_STATE_TEXT, useAgents } from '../agents/data';
 import { CadenceEditor } from './CadenceEditor';
 import { cadenceFromDraft, type CadenceDraft } from './cadence';
 import { InputsPicker } from './InputsPicker';
@@ -19,6 +19,8 @@ export interface MissionDraft {
   inputs: InputRef[];
   cadence: CadenceDraft;
   agentId: string;
+  /** plan on the cadence even while earlier proposals wait for review */
+  planWhileWaiting: boolean;
 }
 
 export interface MissionValues extends Omit<MissionDraft, 'cadence'> {
@@ -57,9 +59,19 @@ function ConceptField({ value, onChange }: { value: string; onChange: (v: string
   );
 }
 
+/** Why the form cannot be saved yet, said next to the disabled button; null when it can. */
+function blockedReason(draft: MissionDraft): string | null {
+  if (!draft.title.trim()) return 'Give the mission a title first.';
+  if (typeof cadenceFromDraft(draft.cadence) === 'string') return 'Fix the cadence first (see the message under it).';
+  return null;
+}
+
 export function MissionForm({ initial, submitLabel, onSubmit, onCancel }: Props) {
   const [draft, setDraft] = useState(initial);
   const agents = useAgents();
+  const blocked = blockedReason(draft);
+  const blockedId = useId();
+  const waitingHintId = useId();
   const set = (patch: Partial<MissionDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const save = useAction(async () => {
     const cadence = cadenceFromDraft(draft.cadence);
@@ -82,26 +94,42 @@ export function MissionForm({ initial, submitLabel, onSubmit, onCancel }: Props)
       </div>
       <div className="form-side stack">
         <CadenceEditor value={draft.cadence} onChange={(cadence) => set({ cadence })} />
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" checked={draft.planWhileWaiting} onChange={(e) => set({ planWhileWaiting: e.target.checked })} aria-describedby={waitingHintId} />
+            Keep planning while proposals wait for review
+          </label>
+          <p id={waitingHintId} className="hint">
+            {draft.planWhileWaiting
+              ? 'It plans on its cadence even when you have not decided its proposals yet; a change that is already waiting is never proposed again.'
+              : 'While its proposals wait, it does not plan again; once you have decided them, it runs once.'}
+          </p>
+        </div>
         <label>
           Agent
           <select value={draft.agentId} onChange={(e) => set({ agentId: e.target.value })}>
             {agents?.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
-                {a.state !== 'active' ? ` (${a.state})` : ''}
+                {a.state !== 'active' ? ` (${AGENT_STATE_TEXT[a.state].toLowerCase()})` : ''}
               </option>
             ))}
           </select>
         </label>
         <ErrorText error={save.error} />
         <div className="actions">
-          <button type="submit" className="primary" disabled={save.busy || !draft.title.trim()}>
+          <button type="submit" className="primary" disabled={save.busy || !!blocked} aria-describedby={blocked ? blockedId : undefined}>
             {submitLabel}
           </button>
           <button type="button" onClick={onCancel}>
             Cancel
           </button>
         </div>
+        {blocked && (
+          <p id={blockedId} className="muted small disabled-reason">
+            {blocked}
+          </p>
+        )}
       </div>
     </form>
   );

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { InputRef } from '../../../src-shared/domain/ai';
 import { tablesRecords } from '../../db/records';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { recordTitle, UI_MODULES, type UiModule } from '../modules/catalog';
 
 export interface PickableRecord extends InputRef {
@@ -19,11 +20,11 @@ function detailOf(m: UiModule, data: Record<string, unknown>): string {
   const s = (v: unknown) => (typeof v === 'string' ? v : '');
   switch (m.module) {
     case 'todo':
-      return [data.done ? 'done' : 'open', s(data.dueDate) && `due ${s(data.dueDate)}`].filter(Boolean).join(' · ');
+      return [data.done ? 'done' : 'open', s(data.dueDate) && `due ${formatDate(s(data.dueDate))}`].filter(Boolean).join(' · ');
     case 'notes':
       return Array.isArray(data.tags) ? data.tags.map((t) => `#${String(t)}`).join(' ') : '';
     case 'calendar':
-      return s(data.startTime).slice(0, 16).replace('T', ' ');
+      return s(data.startTime) ? formatDateTime(s(data.startTime)) : '';
     case 'goals':
       return data.targetValue != null ? `${Number(data.currentValue ?? 0)} / ${Number(data.targetValue)}` : '';
     default:

@@ -1,23 +1,33 @@
-/** Onboarding step 1: point the app at a language model and prove it answers. */
+/**
+ * Onboarding step 1: point the app at a language model and prove it answers. On arrival it asks
+ * the configured endpoint for its models, quietly: a first start whose endpoint does not answer yet
+ * is expected, not an error, so nothing red shows before the person did anything. After that, the
+ * message shown is the outcome of the person's last action: a later success clears an earlier error.
+ */
 import { useEffect, useId, useState } from 'react';
 import type { PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
-import { PROVIDER_PRESETS } from '../../../src-shared/domain/settings';
 import { api } from '../../api/client';
 import { formatDuration } from '../../lib/format';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { refreshRunnerStatus } from '../status/runnerStatus';
 import { forgetRunnerTimeZone } from '../settings/timeZone';
+import { presetFor, ProviderSelect } from '../settings/ProviderSelect';
+
+type Last = 'test' | 'models' | null;
 
 export function LlmStep({ settings, onConnected }: { settings: PublicSettings; onConnected: () => void }) {
   const [baseUrl, setBaseUrl] = useState(settings.llm.baseUrl);
   const [model, setModel] = useState(settings.llm.model);
   const [apiKey, setApiKey] = useState('');
   const [models, setModels] = useState<string[]>([]);
+  const [last, setLast] = useState<Last>(null);
+  const [probe, setProbe] = useState<'waiting' | 'answered' | 'silent'>('waiting');
   const modelsId = useId();
-  const preset = PROVIDER_PRESETS.find((p) => p.baseUrl === baseUrl.trim().replace(/\/+$/, ''));
+  const preset = presetFor(baseUrl);
 
   const listModels = useAction(async () => {
+    setLast('models');
     await save();
     const r = await api().call('llm.models');
     setModels(r.models);
@@ -26,6 +36,7 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
     return r.models.length;
   });
   const test = useAction(async () => {
+    setLast('test');
     await save();
     const r = await api().call('llm.test');
     refreshRunnerStatus();
@@ -33,11 +44,23 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
     onConnected();
     return r;
   });
-  const { run: loadModels } = listModels;
+
   useEffect(() => {
     // The endpoint the host was started with often answers already: offer its models at once.
-    void loadModels();
-  }, [loadModels]);
+    let live = true;
+    api()
+      .call('llm.models')
+      .then((r) => {
+        if (!live) return;
+        setModels(r.models);
+        setModel((m) => m || r.models[0] || '');
+        setProbe(r.models.length > 0 ? 'answered' : 'silent');
+      })
+      .catch(() => live && setProbe('silent'));
+    return () => {
+      live = false;
+    };
+  }, []);
 
   async function save(): Promise<void> {
     const patch: SettingsPatch = { llm: { baseUrl: baseUrl.trim(), model: model.trim() } };
@@ -45,20 +68,11 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
     await api().call('settings.update', patch);
     forgetRunnerTimeZone();
   }
+  const error = last === 'test' ? test.error : last === 'models' ? listModels.error : null;
   return (
     <form className="stack" onSubmit={submitTo(test)} aria-label="Connect a language model">
       <div className="row">
-        <label>
-          Provider
-          <select value={preset?.id ?? 'custom'} onChange={(e) => setBaseUrl(PROVIDER_PRESETS.find((p) => p.id === e.target.value)?.baseUrl ?? baseUrl)}>
-            {PROVIDER_PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-            <option value="custom">Custom</option>
-          </select>
-        </label>
+        <ProviderSelect baseUrl={baseUrl} onBaseUrl={setBaseUrl} customLabel="Custom" />
         <label className="grow">
           Base URL
           <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required spellCheck={false} />
@@ -79,6 +93,9 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
           <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings.secrets.apiKeySet ? 'A key is set' : preset?.needsKey ? 'Required by this provider' : 'Usually not needed locally'} />
         </label>
       </div>
+      {probe === 'silent' && last === null && (
+        <p className="muted small">Nothing answers at this address yet. Pick your provider or type its address, then press “Save and test”.</p>
+      )}
       {models.length > 0 && (
         <div className="model-chips" role="group" aria-label="Models offered">
           {models.slice(0, 12).map((m) => (
@@ -97,13 +114,13 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
         </button>
         {test.busy && <span className="muted">Testing…</span>}
       </div>
-      {test.result && !test.busy && (
+      {last === 'test' && test.result && !test.busy && !test.error && (
         <p className="ok" role="status">
           Connection OK — {formatDuration(test.result.latencyMs)}
           {test.result.model ? `, model ${test.result.model}` : ''}
         </p>
       )}
-      <ErrorText error={test.error ?? (listModels.error && !listModels.busy ? listModels.error : null)} />
+      <ErrorText error={error} />
     </form>
   );
 }

@@ -1,0 +1,239 @@
+// The rows of the bench table, made from the bench files' JSON (bench/*.bench.ts) and the targets:
+// what `npm run bench` prints and records with each run in bench/history/. Each row keeps, besides
+// the text printed, an `id` that stays the same from run to run, a `short` name and the `figure`
+// compared with the target, so scripts/bench-table.mjs can line runs up in the README's history.
+
+export const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, runnerScanMs: 20, syncRatio: 0.3 };
+
+const int = (n) => Math.round(n).toLocaleString('en');
+const yesNo = (ok) => (ok ? 'yes' : 'NO');
+const secs = (s) => s.toFixed(1);
+const range = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0].toFixed(2)}–${sorted.at(-1).toFixed(2)}`;
+};
+
+/** A row for a bench that produced nothing in this run (skipped or failed), with the reason. */
+function notMeasured(id, short, bench, why, target = '') {
+  return { id, short, bench, result: `not measured: ${why}`, reference: '', ratio: '', target, met: target ? 'not measured' : '', figure: 'not measured' };
+}
+
+function appendRow(engine) {
+  const w = engine.workload;
+  const a = engine.append;
+  const parts = a.partsSeconds.map((s, i) => a.rawPartsSeconds[i] / s);
+  return {
+    id: 'append',
+    short: 'append, ratio to raw',
+    bench: `append through sync.push (zod parse, size check, Store.push): ${int(w.changes)} changes over ${int(w.records)} records, batches of ${int(w.batch)}`,
+    result: `${int(a.perSec)} changes/s (${secs(a.seconds)} s; of it the zod parse ${secs(a.parseSeconds)} s, writing the pending records at the end ${secs(a.settleSeconds)} s)`,
+    reference: `raw inserts of the same rows: ${int(engine.rawInsert.perSec)} rows/s; ratio in each tenth of the run: ${range(parts)}`,
+    ratio: engine.appendRatio.toFixed(2),
+    target: `>= ${TARGETS.appendRatio} of raw`,
+    met: yesNo(engine.appendRatio >= TARGETS.appendRatio),
+    figure: engine.appendRatio.toFixed(2),
+  };
+}
+
+function engineRows(engine, failure) {
+  if (!engine) {
+    return [
+      notMeasured('append', 'append, ratio to raw', 'append through sync.push', failure, `>= ${TARGETS.appendRatio} of raw`),
+      notMeasured('rebuild', 'rebuild equal', 'projection rebuild', failure, 'equal'),
+      notMeasured('rss', 'engine RSS', 'engine RSS', failure, `< ${TARGETS.rssMb} MB`),
+    ];
+  }
+  const w = engine.workload;
+  return [
+    appendRow(engine),
+    {
+      id: 'pull',
+      short: 'pull',
+      bench: `pull: ${int(w.changes)} changes in pages of 5,000`,
+      result: `${int(engine.pull.perSec)} changes/s (${secs(engine.pull.seconds)} s)`,
+      reference: '',
+      ratio: '',
+      target: '',
+      met: '',
+      figure: `${int(engine.pull.perSec)}/s`,
+    },
+    {
+      id: 'pointRead',
+      short: 'point read',
+      bench: 'point read of a record by id',
+      result: `${int(engine.pointRead.engine)} reads/s (Store.get)`,
+      reference: `raw SQL: ${int(engine.pointRead.raw)} reads/s`,
+      ratio: engine.pointRead.ratio.toFixed(2),
+      target: '',
+      met: '',
+      figure: engine.pointRead.ratio.toFixed(2),
+    },
+    {
+      id: 'rebuild',
+      short: 'rebuild equal',
+      bench: `projection rebuild from ${int(w.changes)} changes`,
+      result: `${secs(engine.rebuild.seconds)} s`,
+      reference: `equals the incremental projection: ${engine.rebuild.equal ? 'yes' : 'NO'}`,
+      ratio: '',
+      target: 'equal',
+      met: yesNo(engine.rebuild.equal),
+      figure: engine.rebuild.equal ? 'equal' : 'differs',
+    },
+    {
+      id: 'rss',
+      short: 'engine RSS',
+      bench: `engine RSS after ${int(w.changes)} changes`,
+      result: `${int(engine.rssMb)} MB`,
+      reference: `of which V8 heap ${int(engine.memoryMb.heapTotal)} MB (${int(engine.memoryMb.heapUsed)} MB in use); database ${int(engine.dbMb)} MB`,
+      ratio: '',
+      target: `< ${TARGETS.rssMb} MB`,
+      met: yesNo(engine.rssMb < TARGETS.rssMb),
+      figure: `${int(engine.rssMb)} MB`,
+    },
+  ];
+}
+
+function hydrateRow(hydrate, why) {
+  const target = `>= ${int(TARGETS.hydratePerSec)} records/s`;
+  if (!hydrate) return notMeasured('hydrate', 'hydrate, records/s', 'hydrate a new replica (Chromium)', why, target);
+  const s = (values) => values.map(secs).join(', ');
+  return {
+    id: 'hydrate',
+    short: 'hydrate, records/s',
+    bench: `hydrate a new replica: ${int(hydrate.records)} records in pages of ${int(hydrate.pageSize)}, Chromium + Dexie`,
+    result: `${int(hydrate.perSec)} records/s (median of ${hydrate.runsSeconds.length} runs: ${secs(hydrate.coldSeconds)} s cold, then ${s(hydrate.warmSeconds)} s)`,
+    reference: `bare IndexedDB puts of the same chunk rows: ${int(hydrate.rawIdbChunksPerSec)} records/s (median of ${hydrate.rawIdbChunksRunsSeconds.length}: ${hydrate.rawIdbChunksRunsSeconds.map((x) => x.toFixed(2)).join(', ')} s); fetching the pages alone: ${secs(hydrate.breakdown.fetchOnlyMs / 1000)} s; for context, one row per record: ${int(hydrate.rawIdbPerSec)} records/s (${int(hydrate.rawIdbNoIndexPerSec)} without the index)`,
+    ratio: `${hydrate.ratio.toFixed(2)} of bare chunk puts`,
+    target,
+    met: yesNo(hydrate.perSec >= TARGETS.hydratePerSec),
+    figure: int(hydrate.perSec),
+  };
+}
+
+function runnerRows(r, failure) {
+  const target = `< ${TARGETS.runnerScanMs} ms per tick`;
+  if (!r) return [notMeasured('runnerScan', 'runner due scan', 'runner tick: find the due missions', failure, target)];
+  const s = r.size;
+  const ms = (values) => values.map((v) => v.toFixed(1)).join(', ');
+  return [
+    {
+      id: 'runnerScan',
+      short: 'runner due scan',
+      bench: `runner tick: find ${s.due} due of ${int(s.missions)} missions in ${int(s.changes)} changes`,
+      result: `${r.scan.projectionMs.toFixed(1)} ms per tick (median of ${r.scan.projectionRunsMs.length}: ${ms(r.scan.projectionRunsMs)} ms, the first cold)`,
+      reference: `full LWW replay of the missions' ${int(r.scan.replayedChanges)} changes: ${int(r.scan.replayMs)} ms (median of ${r.scan.replayRunsMs.length})`,
+      ratio: `${int(r.scan.ratio)}x faster`,
+      target,
+      met: yesNo(r.scan.projectionMs < TARGETS.runnerScanMs),
+      figure: `${r.scan.projectionMs.toFixed(1)} ms`,
+    },
+    {
+      id: 'runnerTick',
+      short: 'runner tick',
+      bench: `runner tick planning all ${s.due} due missions, LLM answering at once (in-process)`,
+      result: `${int(r.tick.ms)} ms per tick (${r.tick.perMissionMs.toFixed(2)} ms per mission; median of ${r.tick.runsMs.length}: ${r.tick.runsMs.map(int).join(', ')} ms)`,
+      reference: 'inputs, prompt, parse, one write transaction each',
+      ratio: '',
+      target: '',
+      met: '',
+      figure: `${int(r.tick.ms)} ms`,
+    },
+    {
+      id: 'runnerConcurrency',
+      short: 'runner concurrency',
+      bench: `runner: ${s.concurrencyMissions} due missions, scripted LLM answering after ${s.llmDelayMs} ms`,
+      result: `${secs(r.concurrency.parallelMs / 1000)} s at concurrency ${r.concurrency.defaultConcurrency} (default)`,
+      reference: `one at a time: ${secs(r.concurrency.serialMs / 1000)} s`,
+      ratio: `${r.concurrency.ratio.toFixed(2)}x faster`,
+      target: '',
+      met: '',
+      figure: `${r.concurrency.ratio.toFixed(2)}x`,
+    },
+  ];
+}
+
+/** The sync server on PostgreSQL (bench/sync-server.bench.ts): push and pull against raw SQL, idle devices. */
+function syncServerRows(r, failure) {
+  const target = `>= ${TARGETS.syncRatio} of raw`;
+  if (!r) {
+    return [
+      notMeasured('syncPush', 'sync push, ratio to raw', 'sync server push (PostgreSQL)', failure, target),
+      notMeasured('syncPull', 'sync pull, ratio to raw', 'sync server pull (PostgreSQL)', failure, target),
+    ];
+  }
+  const w = r.workload;
+  return [
+    {
+      id: 'syncPush',
+      short: 'sync push, ratio to raw',
+      bench: `sync server push on PostgreSQL ${r.postgres}: ${int(w.changes)} changes in changesets of ${int(w.batch)}, server in its own process, HTTP on loopback`,
+      result: `${int(r.push.perSec)} changes/s`,
+      reference: `raw INSERT of the same rows: ${int(r.rawInsert.perSec)} rows/s`,
+      ratio: r.pushRatio.toFixed(2),
+      target,
+      met: yesNo(r.pushRatio >= TARGETS.syncRatio),
+      figure: r.pushRatio.toFixed(2),
+    },
+    {
+      id: 'syncPull',
+      short: 'sync pull, ratio to raw',
+      bench: `sync server pull on PostgreSQL: ${int(w.changes)} changes in ${int(r.pull.pages)} pages`,
+      result: `${int(r.pull.perSec)} changes/s`,
+      reference: `raw SELECT of the same rows: ${int(r.rawSelect.perSec)} rows/s`,
+      ratio: r.pullRatio.toFixed(2),
+      target,
+      met: yesNo(r.pullRatio >= TARGETS.syncRatio),
+      figure: r.pullRatio.toFixed(2),
+    },
+    {
+      id: 'syncIdle',
+      short: 'sync server RSS, idle devices',
+      bench: `sync server with ${int(r.idle.devices)} devices idle on the live channel`,
+      result: `${int(r.idle.rssMb)} MB RSS`,
+      reference: `${int(r.idle.rssMbBefore)} MB before they connected (~${int(r.idle.kbPerDevice)} KB per device; V8 heap in use ${int(r.idle.heapUsedMb)} MB)`,
+      ratio: '',
+      target: '',
+      met: '',
+      figure: `${int(r.idle.rssMb)} MB`,
+    },
+  ];
+}
+
+/** Three devices' offline changes converging through the sync server (bench/sync-converge.bench.ts). */
+function syncConvergeRows(r, failure) {
+  const bench = (storage) => `three devices that each made ${r ? int(r.workload.changesPerDevice) : '10,000'} changes offline converge through the sync server (${storage})`;
+  if (!r) return [notMeasured('syncConverge', 'sync: 3 devices converge', bench('SQLite, PostgreSQL'), failure)];
+  const reference = `appending to each device's store the other two devices' changes directly (${int(r.localApply.changes)} in all): ${secs(r.localApply.seconds)} s`;
+  const row = (run, storage, id) => ({
+    id,
+    short: `sync: 3 devices converge (${storage})`,
+    bench: bench(storage),
+    result: `${secs(run.seconds)} s (${int(run.records)} records, ${int(run.changesPerDeviceAtEnd)} changes on each device, ${int(run.requests)} requests)`,
+    reference,
+    ratio: `${(r.localApply.seconds / run.seconds).toFixed(2)} of the direct appends' speed`,
+    target: '',
+    met: '',
+    figure: `${secs(run.seconds)} s`,
+  });
+  return [
+    row(r.sqlite, 'SQLite', 'syncConvergeSqlite'),
+    r.postgres ? row(r.postgres, `PostgreSQL ${r.postgres.version}`, 'syncConvergePostgres') : notMeasured('syncConvergePostgres', 'sync: 3 devices converge (PostgreSQL)', bench('PostgreSQL'), r.postgresSkipped ?? 'not run'),
+  ];
+}
+
+/**
+ * Every row of one run. `results` holds each bench's JSON (null when it did not run) and
+ * `failures` why (a bench that failed or was skipped still has its targeted rows, marked not measured).
+ */
+export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer, 'sync-converge': syncConverge }, failures = {}) {
+  const rows = engineRows(engine, failures.engine ?? 'the engine bench did not run');
+  const hydrateAt = rows.findIndex((r) => r.id === 'pointRead');
+  rows.splice(hydrateAt < 0 ? rows.length : hydrateAt, 0, hydrateRow(hydrate, failures.hydrate ?? 'the hydrate bench did not run'));
+  return [
+    ...rows,
+    ...runnerRows(runner, failures.runner ?? 'the runner bench did not run'),
+    // runs recorded before the sync server existed have no such key: their tables stay as they were
+    ...(syncServer === undefined ? [] : syncServerRows(syncServer, failures['sync-server'] ?? 'the sync server bench did not run')),
+    ...(syncConverge === undefined ? [] : syncConvergeRows(syncConverge, failures['sync-converge'] ?? 'the sync convergence bench did not run')),
+  ];
+}
