@@ -9,12 +9,12 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Iteration } from '../src-shared/domain/ai';
-import { type LlmFeature, type PlannerMode, endpointKey } from '../src-shared/domain/settings';
-import { type Engine, createEngine } from '../src-main/engine/index';
-import { MemorySecretStore } from '../src-main/engine/settings';
-import { getData, putMission } from '../src-main/engine/testing/harness';
-import { tempDataDir } from '../src-main/engine/testing/temp-db';
+import { type Iteration } from '../../src-shared/domain/ai';
+import { type LlmFeature, type PlannerMode, endpointKey } from '../../src-shared/domain/settings';
+import { type Engine, createEngine } from '../../src-main/engine/index';
+import { MemorySecretStore } from '../../src-main/engine/settings';
+import { getData, putMission } from '../../src-main/engine/testing/harness';
+import { tempDataDir } from '../../src-main/engine/testing/temp-db';
 import { type LlamaServer, startLlamaServer } from './llama-server';
 
 const MODEL = 'tiny-qwen2';
