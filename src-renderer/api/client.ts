@@ -55,6 +55,31 @@ function electronTransport(bridge: CompanionBridge): Transport {
 
 const RECONNECT_MS = 5_000;
 
+/**
+ * One call of the headless host's api: `POST /api/<method>` with the token; every failure is an
+ * ApiError, and a refused token also calls `onUnauthorized`. Used by the page's client and by the
+ * hydration worker.
+ */
+export async function postApi(method: string, input: unknown, token: string | null, onUnauthorized: () => void = () => {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch (e) {
+    throw new ApiError('UNAVAILABLE', `Cannot reach the Mission Companion host: ${errorMessage(e)}`);
+  }
+  if (response.status === 401) onUnauthorized();
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    // a body that is not an api error (a proxy's page, say) still says what happened
+    throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
+  }
+  return body;
+}
+
 function httpTransport(): Transport {
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectHandlers = new Set<() => void>();
@@ -94,26 +119,7 @@ function httpTransport(): Transport {
   }
 
   return {
-    async call(method, input) {
-      const token = accessToken();
-      let response: Response;
-      try {
-        response = await fetch(`/api/${method}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(input ?? {}),
-        });
-      } catch (e) {
-        throw new ApiError('UNAVAILABLE', `Cannot reach the Mission Companion host: ${errorMessage(e)}`);
-      }
-      if (response.status === 401) markUnauthorized();
-      const body: unknown = await response.json().catch(() => null);
-      if (!response.ok) {
-        // a body that is not an api error (a proxy's page, say) still says what happened
-        throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
-      }
-      return body;
-    },
+    call: (method, input) => postApi(method, input, accessToken(), markUnauthorized),
     on(event, cb) {
       if (!source) connect();
       let set = handlers.get(event);

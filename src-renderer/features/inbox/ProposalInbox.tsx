@@ -1,13 +1,14 @@
-import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { startTransition, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Proposal } from '../../../src-shared/domain/ai';
+import { useInboxHydrating } from '../../db/hooks';
+import { usePendingProposals, useRecentDecisions } from '../../db/proposals';
 import { EmptyState } from '../../ui/EmptyState';
-import { useDisplayNames, useProposals, type ProposalFilter } from './data';
+import { useDisplayNames, type ProposalFilter } from './data';
 import { DecidedList } from './DecidedList';
 import { IterationGroup } from './IterationGroup';
 import { ProposalCard } from './ProposalCard';
 import { useReviewKeys } from './useReviewKeys';
 
-const DECIDED: ReadonlySet<Proposal['status']> = new Set(['approved', 'rejected', 'failed', 'reverted']);
 export const DAY_MS = 86_400_000;
 /** Cards younger than this animate in: the runner just wrote them. */
 const FRESH_MS = 20_000;
@@ -44,12 +45,40 @@ function groupByIteration(pending: Proposal[]): Group[] {
   return [...groups].map(([iterationId, proposals]) => ({ iterationId, proposals }));
 }
 
+/**
+ * Many cards at once (a new replica's inbox, a large plan) are rendered in two steps: the first
+ * FIRST_CARDS now, the others in a transition, which React renders in slices that yield to the
+ * browser. Rendering fifty cards in one go held the page for about 100 ms.
+ */
+const FIRST_CARDS = 12;
+
+function useFirstCardsFirst(groups: Group[], count: number): Group[] {
+  const [all, setAll] = useState(false);
+  useEffect(() => {
+    if (!all && count > FIRST_CARDS) startTransition(() => setAll(true));
+  }, [all, count]);
+  if (all || count <= FIRST_CARDS) return groups;
+  const first: Group[] = [];
+  let left = FIRST_CARDS;
+  for (const g of groups) {
+    if (left <= 0) break;
+    first.push(g.proposals.length <= left ? g : { ...g, proposals: g.proposals.slice(0, left) });
+    left -= g.proposals.length;
+  }
+  return first;
+}
+
 function isFresh(p: Proposal): boolean {
   return !animated.has(p.id) && Date.now() - Date.parse(p.createdAt) < FRESH_MS;
 }
 
 export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedLimit = 20, decidedWithinMs, showMission = true }: Props) {
-  const proposals = useProposals(filter);
+  const module = filter?.module;
+  const missionId = filter?.missionId;
+  const allPending = usePendingProposals();
+  const decided = useRecentDecisions({ module, missionId, withinMs: decidedWithinMs, limit: decidedLimit });
+  // A new replica fetches what the inbox shows first: until then "nothing pending" would be untrue.
+  const fetchingInbox = useInboxHydrating();
   const names = useDisplayNames();
   const pendingId = useId();
   const decidedId = useId();
@@ -57,19 +86,11 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
   useReviewKeys(container);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
-  const { groups, decided, pendingCount } = useMemo(() => {
-    const all = proposals ?? [];
-    const since = decidedWithinMs ? new Date(Date.now() - decidedWithinMs).toISOString() : '';
-    const pending = all.filter((p) => p.status === 'pending').sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id, undefined, { numeric: true }));
-    return {
-      groups: groupByIteration(pending),
-      pendingCount: pending.length,
-      decided: all
-        .filter((p) => DECIDED.has(p.status) && (p.revertedAt ?? p.decidedAt ?? p.createdAt) >= since)
-        .sort((a, b) => (b.revertedAt ?? b.decidedAt ?? b.createdAt).localeCompare(a.revertedAt ?? a.decidedAt ?? a.createdAt))
-        .slice(0, decidedLimit),
-    };
-  }, [proposals, decidedLimit, decidedWithinMs]);
+  const { groups, pendingCount } = useMemo(() => {
+    const pending = (allPending ?? []).filter((p) => (!module || p.module === module) && (!missionId || p.missionId === missionId));
+    return { groups: groupByIteration(pending), pendingCount: pending.length };
+  }, [allPending, module, missionId]);
+  const shown = useFirstCardsFirst(groups, pendingCount);
 
   // Decided once per card, so it keeps its "fresh" flag across re-renders of this inbox.
   const freshness = useRef(new Map<string, boolean>());
@@ -81,7 +102,7 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
   });
 
   // The same root element while loading, so the keyboard hook is attached from the first render.
-  if (!proposals)
+  if (!allPending || !decided || fetchingInbox)
     return (
       <div className="inbox" ref={container}>
         <p className="muted">Loading…</p>
@@ -110,7 +131,7 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
             (empty ?? <EmptyState title="Nothing to review.">New proposals appear here when a mission runs.</EmptyState>)
           )
         ) : (
-          groups.map((g) => {
+          shown.map((g) => {
             const first = g.proposals[0]!;
             return (
               <IterationGroup
