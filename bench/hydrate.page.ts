@@ -1,7 +1,8 @@
 /**
- * Runs in Chromium: hydrates the renderer's real Dexie replica with the renderer's own code,
- * src-renderer/db/sync.ts's `hydrate` (api client over HTTP, `sync.snapshot` pages, applySnapshotPage
- * writing chunks), then reads every record back through src-renderer/db/records.ts.
+ * Runs in Chromium, served by the real HTTP host: hydrates the renderer's real Dexie replica with
+ * the renderer's own code, src-renderer/db/hydrator.ts's `hydrate` (its worker fetching
+ * `sync.snapshot` pages and writing chunks), then reads every record back through
+ * src-renderer/db/records.ts.
  *
  * Then the references, in the same run: fetching the same pages without writing them (the engine's
  * and HTTP's share), and the bare IndexedDB API putting the same data in the same pages, one
@@ -10,17 +11,23 @@
  * context, once each: one row per record into a store shaped like the overlay (key path and
  * indexes read from the Dexie schema; with or without its secondary index).
  */
+import { accessToken, captureToken } from '../src-renderer/api/auth';
 import { recordsOf } from '../src-renderer/db/chunks';
 import { allRecords } from '../src-renderer/db/records';
 import { db, type StoredRecord } from '../src-renderer/db/schema';
-import { hydrate, SNAPSHOT_LIMIT } from '../src-renderer/db/sync';
+import { SNAPSHOT_LIMIT } from '../src-renderer/db/hydration';
+import { hydrate } from '../src-renderer/db/hydrator';
 import { createHybridClock } from '../src-shared/hlc';
 import type { HydrateResult } from './hydrate.types';
 
 async function fetchAllPages(): Promise<void> {
   let afterKey: string | null = null;
   do {
-    const response = await fetch('/api/sync.snapshot', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ afterKey, limit: SNAPSHOT_LIMIT }) });
+    const response = await fetch('/api/sync.snapshot', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken()}` },
+      body: JSON.stringify({ afterKey, limit: SNAPSHOT_LIMIT }),
+    });
     if (!response.ok) throw new Error(`sync.snapshot answered ${response.status}`);
     afterKey = ((await response.json()) as { nextKey: string | null }).nextKey;
   } while (afterKey !== null);
@@ -105,4 +112,5 @@ async function run(): Promise<HydrateResult> {
   };
 }
 
+captureToken();
 (globalThis as unknown as { hydrate: typeof run }).hydrate = run;
