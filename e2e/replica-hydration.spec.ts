@@ -216,3 +216,34 @@ test('the app hydrates through its worker, the worker relaying its calls through
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a replica from before the index (schema 3, every proposal in chunks) gets it when the app opens it', async ({ page }) => {
+  await openPage(page, () => {
+    throw new Error('no engine calls here');
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'replica-upgrade-'));
+  try {
+    const runs = fc.sample(fc.record({ history: fc.array(step, { minLength: 20, maxLength: 120 }), chunkSize: fc.integer({ min: 1, max: 5 }) }), { numRuns: 8, seed: 3 });
+    let moved = 0;
+    for (const [r, run] of runs.entries()) {
+      const engine = createEngine({ dataDir: join(dir, `r${r}`), secrets: new MemorySecretStore(), autoStart: false });
+      try {
+        run.history.forEach((s, i) => engine.store.push('device', [toChange(s, i)]));
+        const snapshot = engine.store.snapshot(null, 10_000).records;
+        await page.evaluate(([records, size]) => window.hydration.upgradeFrom3(records, size), [snapshot, run.chunkSize] as const);
+        const state = await page.evaluate((l) => window.hydration.state(l), LISTS);
+        moved += state.derived.length;
+        expect(state.records.sort((a, b) => (a.key < b.key ? -1 : 1)), `run ${r}: records`).toEqual(projection(engine));
+        expect(state.derived, `run ${r}: derived table`).toEqual(state.derivedFromOverlay);
+        const expected = expectedInbox(engine);
+        expect(state.pending, `run ${r}: pending`).toEqual(expected.pending);
+        expect(state.decisions, `run ${r}: decisions`).toEqual(expected.decisions);
+      } finally {
+        await engine.close();
+      }
+    }
+    expect(moved).toBeGreaterThan(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -12,7 +12,10 @@ import { hydrateReplica, type ApiCall } from '../../src-renderer/db/hydration';
 import { hydrate } from '../../src-renderer/db/hydrator';
 import { indexedDecisions, pendingProposals, recentDecisions, type DecisionQuery } from '../../src-renderer/db/proposals';
 import { allRecords } from '../../src-renderer/db/records';
-import { db } from '../../src-renderer/db/schema';
+import { Dexie } from 'dexie';
+import { splitIntoChunks } from '../../src-renderer/db/chunks';
+import { DB_NAME, db } from '../../src-renderer/db/schema';
+import { applySnapshotRecords } from '../../src-shared/replica';
 import { writeRecord } from '../../src-renderer/db/write';
 import type { ChangeIn } from '../../src-shared/domain/change';
 import type { FieldValues } from '../../src-shared/lww';
@@ -31,6 +34,8 @@ declare global {
       pull(pages: unknown[][]): Promise<void>;
       write(writes: { app: string; table: string; id: string; fields: FieldValues }[]): Promise<ChangeIn[]>;
       state(lists: { query: DecisionQuery; since: string }[]): Promise<ReplicaState>;
+      /** a replica of schema 3 (chunks, no derived table) holding these snapshot records, then opened by the app */
+      upgradeFrom3(snapshot: unknown[], chunkSize: number): Promise<void>;
     };
   }
 }
@@ -87,6 +92,21 @@ window.hydration = {
     const queued = await db.outbox.orderBy('seq').toArray();
     await db.outbox.clear();
     return queued.map((e) => e.change);
+  },
+  async upgradeFrom3(snapshot, chunkSize) {
+    db.close();
+    await Dexie.delete(DB_NAME);
+    const old = new Dexie(DB_NAME);
+    old.version(1).stores({ records: 'key, [app+table]', outbox: '++seq', meta: 'key' });
+    old.version(2).stores({ conflicts: '++seqId, detectedAt' });
+    old.version(3).stores({ chunks: 'lastKey, [app+table]' });
+    await old.open();
+    const { chunks, rest } = splitIntoChunks(applySnapshotRecords(new Map(), snapshot).puts, chunkSize);
+    await old.table('chunks').bulkAdd(chunks);
+    await old.table('records').bulkPut(rest);
+    await old.table('meta').put({ key: 'lastSeq', value: 1 });
+    old.close();
+    await db.open();
   },
   async state(lists) {
     const all = await allRecords();

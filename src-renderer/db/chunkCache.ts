@@ -3,7 +3,8 @@
  * clears them all and writes new ones under a new `chunksId`), so a live query re-run after a change
  * decodes only chunks it had not seen, and gets the same record objects back (parseRecords in
  * hooks.ts then parses each record once). Bounded by the size of the chunks' JSON, least recently
- * used first out. Inside a transaction (a write) chunks are read as stored, past the cache.
+ * used first out. Inside a transaction (a write), and in a replica whose chunks have no id yet,
+ * chunks are read as stored, past the cache.
  */
 import { Dexie } from 'dexie';
 import { decodeChunk, type DecodedChunk } from './chunks';
@@ -21,7 +22,7 @@ interface Entry {
 
 const cache = new Map<string, Entry>();
 let cachedChars = 0;
-let cacheOf: string | undefined | null = null;
+let cacheOf: string | null = null;
 
 function remember(chunk: DecodedChunk, chars: number): void {
   if (chars > CACHE_CHARS) return;
@@ -37,8 +38,9 @@ function remember(chunk: DecodedChunk, chars: number): void {
 /** The decoded chunks `lastKeys` (those that exist), in that order. */
 export async function chunkRecords(lastKeys: readonly string[]): Promise<DecodedChunk[]> {
   if (!lastKeys.length) return [];
-  if (Dexie.currentTransaction) return (await db.chunks.bulkGet([...lastKeys])).flatMap((row) => (row ? [decodeChunk(row)] : []));
-  const id = (await db.meta.get('chunksId'))?.value as string | undefined;
+  const id = Dexie.currentTransaction ? undefined : ((await db.meta.get('chunksId'))?.value as string | undefined);
+  // Chunks no hydration of this schema wrote (none yet, or a replica just upgraded) are read as stored.
+  if (id === undefined) return (await db.chunks.bulkGet([...lastKeys])).flatMap((row) => (row ? [decodeChunk(row)] : []));
   if (id !== cacheOf) {
     cache.clear();
     cachedChars = 0;

@@ -9,6 +9,7 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { ChangeIn } from '../../src-shared/domain/change';
 import type { ConflictSignal, ReplicaRecord } from '../../src-shared/replica';
+import { newId } from '../lib/ids';
 import { mergeOverlay, recordsOf, type RecordChunk } from './chunks';
 import { derivedChanges, hotProposals, PROPOSALS, type ProposalRow, type Watermarks } from './derive';
 
@@ -80,7 +81,10 @@ db.version(4)
     const moved = all.filter((r) => keys.has(r.key) && !inOverlay.has(r.key));
     await tx.table('records').bulkPut(moved);
     await tx.table('proposals').bulkPut(derivedChanges([...overlay, ...moved]).puts);
-    await tx.table('meta').put({ key: 'watermarks', value: watermarks });
+    await tx.table('meta').bulkPut([
+      { key: 'watermarks', value: watermarks },
+      { key: 'chunksId', value: newId() },
+    ]);
   });
 
 /**
