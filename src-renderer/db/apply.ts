@@ -9,7 +9,7 @@
 import type { HybridClock } from '../../src-shared/hlc';
 import { applyPulledChanges, applySnapshotRecords, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
 import { CHUNK_SIZE, splitIntoChunks } from './chunks';
-import { hotProposals } from './derive';
+import type { Watermarks } from './derive';
 import { persistRecords } from './persist';
 import { getRecords, getRecordsInSpan } from './records';
 import { db, recordStores, type ConflictEntry } from './schema';
@@ -86,19 +86,14 @@ export interface SnapshotPagePosition {
    * key order (a proposal's target fetched ahead of its table), which a chunk must never overlap
    */
   overlayOnly?: boolean;
-  /**
-   * A whole proposals table: keep the proposals the inbox shows in the overlay, where the derived
-   * table indexes them, and store the watermarks of the decisions left in chunks (derive.ts).
-   */
-  proposalsTable?: boolean;
-  /** how many of each list's latest decisions a proposals table keeps indexed (tests make it small) */
-  decisionsKept?: number;
+  /** the watermarks of the decisions a hydration leaves in chunks, to store with this page (derive.ts) */
+  watermarks?: Watermarks;
 }
 
 /**
  * Merges one page of snapshot records. Records the replica already has (a local write made before
  * hydration, or fetched ahead) merge as usual into the overlay; the others go into chunks, or the
- * overlay for the few that cannot (see splitIntoChunks) or should not (hotProposals). Chunks hold
+ * overlay for the few that cannot (see splitIntoChunks) or should not (overlayOnly). Chunks hold
  * engine snapshot data only: a hydration starts by clearing them (persist.ts clearChunks), so an
  * interrupted one starts over and chunks of one table never overlap. Returns the records applied.
  */
@@ -107,13 +102,12 @@ export async function applySnapshotPage(records: readonly unknown[], position: S
   await db.transaction('rw', [...recordStores(), db.meta], async () => {
     const found = await getRecordsInSpan(recordKeysOf(records));
     const applied = applySnapshotRecords(found, records, { observe: (stamps) => clock.observeAll(stamps) });
-    const hot = position.proposalsTable ? hotProposals(applied.puts, position.decisionsKept) : null;
-    const fresh = position.overlayOnly ? [] : applied.puts.filter((r) => !found.has(r.key) && !hot?.keys.has(r.key));
+    const fresh = position.overlayOnly ? [] : applied.puts.filter((r) => !found.has(r.key));
     const { chunks, rest } = splitIntoChunks(fresh, position.chunkSize ?? CHUNK_SIZE);
     const inChunks = new Set(fresh);
     for (const r of rest) inChunks.delete(r);
     await persistRecords({ overlay: applied.puts.filter((r) => !inChunks.has(r)), chunks });
-    if (hot) await db.meta.put({ key: 'watermarks', value: hot.watermarks });
+    if (position.watermarks) await db.meta.put({ key: 'watermarks', value: position.watermarks });
     if (position.cursor !== null) await advanceCursor(position.cursor);
     result = applied;
   });

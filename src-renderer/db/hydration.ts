@@ -9,18 +9,18 @@
  * 2. The names the inbox's cards show, agents and missions, each table whole through `records.list`
  *    (asked after that page, so it reflects at least the log up to the cursor).
  * 3. The snapshot pages in order, the next one fetched while one is written, leaving out the tables
- *    step 2 brought whole. The proposals table is gathered, and applied whole as soon as the pages
- *    are past it (early: the `ai` app sorts first), so that the proposals the inbox shows can be
- *    chosen to stay in the overlay (derive.ts hotProposals); then the records the pending cards name
- *    (`records.get` each, into the overlay), and `inboxReady`. Then the rest.
+ *    step 2 brought whole. The proposals table is gathered until the pages are past it (early: the
+ *    `ai` app sorts first); then the proposals the inbox shows go to the overlay (derive.ts
+ *    hotProposals), the records the pending cards name follow (`records.get` each, into the
+ *    overlay), and `inboxReady`; then the other proposals into chunks, and the rest.
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../src-shared/api';
 import { AI_APP, Proposal, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
-import { recordKey } from '../../src-shared/replica';
+import { applySnapshotRecords, recordKey } from '../../src-shared/replica';
 import { targetOf } from '../features/inbox/describe';
 import { applySnapshotPage } from './apply';
-import { PROPOSALS } from './derive';
+import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
 
 /** How hydration reaches the engine: an api call (HTTP from the worker, or relayed by the page). */
@@ -91,12 +91,25 @@ async function hydrateNames(call: ApiCall, clock: HybridClock, chunkSize: number
   return { whole, applied };
 }
 
-/** The whole proposals table, then the records its pending cards name. */
-async function hydrateProposals(call: ApiCall, clock: HybridClock, records: unknown[], options: HydrationOptions): Promise<number> {
-  const { chunkSize, decisionsKept } = options;
-  let applied = await applySnapshotPage(records.sort(byId), { cursor: null, chunkSize, proposalsTable: true, decisionsKept }, clock);
+function keyOf(entry: unknown): string | null {
+  const e = entry as Entry | null;
+  return e && typeof e.app === 'string' && typeof e.table === 'string' && typeof e.id === 'string' ? recordKey(e.app, e.table, e.id) : null;
+}
+
+/**
+ * The proposals table, whole: the proposals the inbox shows go to the overlay (where they are
+ * indexed) with the watermarks of the decisions left out, then the records the pending cards name.
+ * Returns the others, for chunks once the inbox is ready. The choice is made on the records as
+ * they will be stored (new to the replica: merged into nothing).
+ */
+async function hydrateInboxProposals(call: ApiCall, clock: HybridClock, records: unknown[], options: HydrationOptions): Promise<{ applied: number; rest: unknown[] }> {
+  const { keys, watermarks } = hotProposals(applySnapshotRecords(new Map(), records).puts, options.decisionsKept);
+  const hot: unknown[] = [];
+  const rest: unknown[] = [];
+  for (const r of records.sort(byId)) (keys.has(keyOf(r) ?? '') ? hot : rest).push(r);
+  let applied = await applySnapshotPage(hot, { cursor: null, overlayOnly: true, watermarks }, clock);
   const targets = new Map<string, { app: string; table: string; id: string }>();
-  for (const entry of records) {
+  for (const entry of hot) {
     const e = entry as Entry;
     if (e.deleted !== false || (e.data as { status?: unknown } | null)?.status !== 'pending') continue;
     const parsed = Proposal.safeParse({ ...(e.data as object), id: e.id });
@@ -106,7 +119,7 @@ async function hydrateProposals(call: ApiCall, clock: HybridClock, records: unkn
   const named = (await Promise.all([...targets.values()].map((t) => call('records.get', t)))).flatMap((r) => (r.record ? [r.record] : []));
   // Into the overlay: a chunk must never overlap the chunks its table's pages will make.
   if (named.length) applied += await applySnapshotPage(named, { cursor: null, overlayOnly: true }, clock);
-  return applied;
+  return { applied, rest };
 }
 
 /** Hydrates the replica; resolves with the number of records applied once the cursor is set. */
@@ -128,8 +141,9 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   let inbox = false;
   const inboxNow = async () => {
     inbox = true;
-    applied += await hydrateProposals(call, clock, proposals, options);
+    const done = await hydrateInboxProposals(call, clock, proposals, options);
     options.inboxReady?.();
+    applied += done.applied + (await applySnapshotPage(done.rest, { cursor: null, chunkSize }, clock));
   };
   let page = first;
   for (;;) {
