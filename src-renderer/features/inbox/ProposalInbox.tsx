@@ -46,20 +46,20 @@ function groupByIteration(pending: Proposal[]): Group[] {
 }
 
 /**
- * Many cards at once (a new replica's inbox, a large plan) are rendered in two steps: the first
- * FIRST_CARDS now, the others in a transition, which React renders in slices that yield to the
- * browser. Rendering fifty cards in one go held the page for about 100 ms.
+ * Many cards at once (a new replica's inbox, a large plan) are rendered a few at a time: CARDS_AT_ONCE
+ * now, then as many more in each transition (React renders those in slices that yield to the
+ * browser) until all are there. Rendering fifty cards in one go held the page for 100 ms and more.
  */
-const FIRST_CARDS = 12;
+const CARDS_AT_ONCE = 8;
 
 function useFirstCardsFirst(groups: Group[], count: number): Group[] {
-  const [all, setAll] = useState(false);
+  const [shown, setShown] = useState(CARDS_AT_ONCE);
   useEffect(() => {
-    if (!all && count > FIRST_CARDS) startTransition(() => setAll(true));
-  }, [all, count]);
-  if (all || count <= FIRST_CARDS) return groups;
+    if (shown < count) startTransition(() => setShown((n) => n + CARDS_AT_ONCE));
+  }, [shown, count]);
+  if (shown >= count) return groups;
   const first: Group[] = [];
-  let left = FIRST_CARDS;
+  let left = shown;
   for (const g of groups) {
     if (left <= 0) break;
     first.push(g.proposals.length <= left ? g : { ...g, proposals: g.proposals.slice(0, left) });
