@@ -96,6 +96,11 @@ function inPage(clock: HybridClock, events: Events): Promise<number> {
 /**
  * Hydrates the replica (a worker if possible); resolves with the records applied, once the pull
  * cursor is set. Exported for the hydrate bench (bench/hydrate.page.ts), which measures exactly this.
+ *
+ * Also what a replica that was away too long does (the engine compacted the changes after its
+ * cursor): call it again. It drops the chunks of the last hydration and writes new ones; the
+ * overlay (local writes, everything pulled since) stays and merges with the snapshot as usual, and
+ * the cursor moves forward to the snapshot's seq.
  */
 export async function hydrate(clock: HybridClock): Promise<number> {
   performance.mark(MARKS.start);
