@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Proposal } from '../../src-shared/domain/ai';
 import { recordKey, type ReplicaRecord } from '../../src-shared/replica';
 import { derivedChanges, hotProposals, indexAnswers, newerDecisionFirst, proposalRow, type ProposalRow, type Watermarks } from './derive';
@@ -36,9 +36,14 @@ describe('proposalRow and derivedChanges', () => {
     const task: ReplicaRecord = { key: 'todo/tasks/t1', app: 'todo', table: 'tasks', id: 't1', data: { title: 'a' }, meta: { title: AT }, deleted: 0, seq: 1 };
     const broken = record({ id: 'p6' });
     broken.data.status = 'maybe';
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const change = derivedChanges([record({ id: 'p1' }), record({ id: 'p5' }, 1), broken, task]);
     expect(change.puts.map((r) => r.id)).toEqual(['p1']);
     expect(change.deletes).toEqual(['p5', 'p6']);
+    // said once, naming the record
+    derivedChanges([broken]);
+    expect(warn.mock.calls.map((c) => c[0])).toEqual(['Skipping unreadable record ai/aiProposals/p6']);
+    warn.mockRestore();
   });
 });
 
