@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { commitFacts, historyDir, loadSample, machineFacts, recordRun, RUN_FORMAT } from './bench-history.mjs';
 import { benchRows, TARGETS } from './bench-rows.mjs';
@@ -48,7 +49,7 @@ async function buildBenches() {
       },
     },
   });
-  // Browser side: one self-contained module (Dexie, zod and the replica code bundled in).
+  // Browser side: one module (Dexie, zod and the replica code bundled in) and its hydration worker.
   await build({
     ...common,
     build: {
@@ -57,6 +58,23 @@ async function buildBenches() {
       emptyOutDir: true,
       lib: { entry: join(root, 'bench/hydrate.page.ts'), formats: ['es'], fileName: () => 'page.js' },
     },
+  });
+  // The probe the app's page runs before the app (hydrate.year.ts): a classic script, for addInitScript.
+  await build({
+    ...common,
+    build: {
+      ...common.build,
+      outDir: join(outDir, 'page'),
+      emptyOutDir: false,
+      lib: { entry: join(root, 'bench/hydrate.probe.page.ts'), formats: ['iife'], name: 'benchProbeModule', fileName: () => 'probe.js' },
+    },
+  });
+  // The app's renderer as it ships (electron.vite.config.ts), for the year-of-use first load and inbox benches.
+  await build({
+    ...common,
+    root: join(root, 'src-renderer'),
+    plugins: [react()],
+    build: { outDir: join(outDir, 'renderer'), emptyOutDir: true, minify: true },
   });
 }
 
@@ -71,7 +89,7 @@ function run(name, extraArgs = []) {
   });
 }
 
-const extraArgs = (name) => (name === 'hydrate' ? ['--page', join(outDir, 'page', 'page.js')] : []);
+const extraArgs = (name) => (name === 'hydrate' ? ['--page-dir', join(outDir, 'page'), '--renderer-dir', join(outDir, 'renderer')] : []);
 
 /**
  * Every bench of a run, one after the other, with the machine's load before the first and after

@@ -7,6 +7,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { AI_APP, IterationStep, TABLES } from '../../../src-shared/domain/ai';
 import { api } from '../../api/client';
 import { useRecord } from '../../db/hooks';
+import { decidedByEngine } from '../../db/proposals';
 import { requestSync } from '../../db/sync';
 import { formatSince } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
@@ -48,6 +49,8 @@ export function IterationGroup({ iterationId, missionId, missionTitle, agentName
   const steps = usePlanSteps(iterationId);
   const batch = useAction(async (decision: 'approve' | 'reject', feedback?: string) => {
     const { results } = await api().call('proposals.decideAll', { iterationId, decision, ...(feedback?.trim() ? { feedback: feedback.trim() } : {}) });
+    // Cards the engine decided go now; their records come with the pull.
+    decidedByEngine(results.filter((r) => r.status !== null && r.status !== 'pending').map((r) => r.proposalId));
     requestSync().catch(() => {});
     const failed = results.filter((r) => r.error);
     if (failed.length) throw new Error(`${failed.length} of ${results.length} could not be ${decision === 'approve' ? 'approved' : 'rejected'}: ${failed[0]!.error}`);
