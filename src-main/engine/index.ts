@@ -5,7 +5,7 @@
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
 import type { LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
-import { LlmClient, type LlmClientDeps } from './llm/client';
+import { LlmClient, type LlmClientDeps, llmTimers } from './llm/client';
 import { Proposals } from './proposals/service';
 import { noteDoublePlans } from './runner/double-plans';
 import { Runner } from './runner/runner';
@@ -114,12 +114,17 @@ function assemble(db: Db, options: EngineOptions): Engine {
     tell(event, payload);
     if (event === 'sync.changed') late.sync?.localChanged();
   };
-  const llm = new LlmClient(() => {
-    const s = settings.get().llm;
-    return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
-  }, { log: ({ level, msg, ...fields }) => options.log?.(level, 'llm', msg, fields), ...options.llmDeps });
   const timers = options.timers ?? realTimers;
   const log = options.log;
+  // The LLM's time is the engine's: its clock for latencies and deadlines, its timers for attempt
+  // timeouts and back-off waits (tests: the test clock).
+  const llm = new LlmClient(
+    () => {
+      const s = settings.get().llm;
+      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+    },
+    { now: () => now().getTime(), ...llmTimers(timers), log: ({ level, msg, ...fields }) => log?.(level, 'llm', msg, fields), ...options.llmDeps },
+  );
   const sync = (late.sync = new SyncClient({
     store,
     settings,

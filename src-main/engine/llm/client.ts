@@ -17,6 +17,7 @@ import { MAX_ATTEMPTS, backoffMs, parseRetryAfter, worthRetrying } from './retry
 import { readEventStream } from './stream';
 import { nodeFetch } from './transport';
 import { estimateTokens, toUsage } from './usage';
+import { realTimers, type Timers } from '../../timers';
 
 export { LlmError, type LlmErrorKind } from './errors';
 export { MAX_ATTEMPTS, parseRetryAfter } from './retry';
@@ -121,25 +122,32 @@ export interface LlmClientDeps {
   log?: (entry: LlmLogEntry) => void;
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new LlmError('aborted', 'The LLM call was cancelled.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new LlmError('aborted', 'The LLM call was cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function realTimer(ms: number): AttemptTimer {
-  const controller = new AbortController();
-  const handle = setTimeout(() => controller.abort(), ms);
-  return { signal: controller.signal, clear: () => clearTimeout(handle) };
+/**
+ * An attempt's timer and the back-off sleep on the given timers: the engine passes its own, so
+ * that the LLM's time is the engine's (a test clock in tests) and nothing here reads the wall clock.
+ */
+export function llmTimers(timers: Timers): Pick<Required<LlmClientDeps>, 'timer' | 'sleep'> {
+  return {
+    timer(ms) {
+      const controller = new AbortController();
+      const handle = timers.setTimeout(() => controller.abort(), ms);
+      return { signal: controller.signal, clear: () => timers.clearTimeout(handle) };
+    },
+    sleep(ms, signal) {
+      return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(new LlmError('aborted', 'The LLM call was cancelled.'));
+        const onAbort = () => {
+          timers.clearTimeout(handle);
+          reject(new LlmError('aborted', 'The LLM call was cancelled.'));
+        };
+        const handle = timers.setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  };
 }
 
 export function endpoint(baseUrl: string, path: string): string {
@@ -191,10 +199,11 @@ export class LlmClient {
     deps: LlmClientDeps = {},
   ) {
     this.fetchImpl = deps.fetch ?? nodeFetch;
-    this.sleep = deps.sleep ?? abortableSleep;
+    const real = llmTimers(realTimers);
+    this.sleep = deps.sleep ?? real.sleep;
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? Date.now;
-    this.timer = deps.timer ?? realTimer;
+    this.timer = deps.timer ?? real.timer;
     this.log = deps.log ?? (() => undefined);
   }
 
