@@ -17,10 +17,12 @@ import { MAX_ATTEMPTS, backoffMs, parseRetryAfter, worthRetrying } from './retry
 import { readEventStream } from './stream';
 import { nodeFetch } from './transport';
 import { estimateTokens, toUsage } from './usage';
-import { realTimers, type Timers } from '../../timers';
+import { realTimers } from '../../timers';
+import { type AttemptTimer, llmTimers } from './timing';
 
 export { LlmError, type LlmErrorKind } from './errors';
 export { MAX_ATTEMPTS, parseRetryAfter } from './retry';
+export { type AttemptTimer, llmTimers } from './timing';
 
 export interface ToolCallOut {
   id: string;
@@ -94,12 +96,6 @@ export interface LlmConfig {
   maxTokens: number;
 }
 
-/** A per-attempt timer: its signal aborts when the time is up. */
-export interface AttemptTimer {
-  signal: AbortSignal;
-  clear(): void;
-}
-
 export interface LlmLogEntry {
   level: 'warn' | 'info';
   msg: string;
@@ -120,34 +116,6 @@ export interface LlmClientDeps {
   /** starts the timeout of one attempt */
   timer?: (ms: number) => AttemptTimer;
   log?: (entry: LlmLogEntry) => void;
-}
-
-/**
- * An attempt's timer and the back-off sleep on the given timers: the engine passes its own, so
- * that the LLM's time is the engine's (a test clock in tests) and nothing here reads the wall clock.
- */
-export function llmTimers(timers: Timers): Pick<Required<LlmClientDeps>, 'timer' | 'sleep'> {
-  return {
-    timer(ms) {
-      const controller = new AbortController();
-      const handle = timers.setTimeout(() => controller.abort(), ms);
-      return { signal: controller.signal, clear: () => timers.clearTimeout(handle) };
-    },
-    sleep(ms, signal) {
-      return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(new LlmError('aborted', 'The LLM call was cancelled.'));
-        const onAbort = () => {
-          timers.clearTimeout(handle);
-          reject(new LlmError('aborted', 'The LLM call was cancelled.'));
-        };
-        const handle = timers.setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    },
-  };
 }
 
 export function endpoint(baseUrl: string, path: string): string {
