@@ -34,6 +34,8 @@ function engineFor(server: LlamaServer, llm: { plannerMode: PlannerMode; maxToke
     overrides: { llm: { baseUrl: server.url, model: MODEL, temperature: 0.8, maxTokens: llm.maxTokens ?? 1500, timeoutMs: llm.timeoutMs ?? 600_000, plannerMode: llm.plannerMode }, runner: { timeZone: 'Europe/Berlin' } },
     // a fixed clock: the same prompt every time, so the seeded server answers the same way
     now: () => new Date('2026-11-20T09:00:00.000Z'),
+    // but the LLM's latencies and its run's deadline on the real clock: this server takes real time
+    llmDeps: { now: () => Date.now() },
     autoStart: false,
   });
   return { engine, close: async () => (await engine.close(), dataDir.cleanup()) };
