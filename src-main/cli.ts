@@ -182,7 +182,8 @@ async function main(): Promise<void> {
         ...(Object.keys(syncSettings).length ? { sync: syncSettings } : {}),
         ...(values['sync-token'] ? { syncToken: values['sync-token'] } : {}),
       },
-      log: (line) => say(line, 'warn'),
+      // the engine's lines (failed LLM calls, skipped sync changes) go to stderr and companion.log
+      log: (level, scope, msg, fields) => logFile?.write(level, scope, msg, fields),
       autoStart: command === 'serve' && !values['no-runner'],
       // started once this host listens: a host that is its own sync server must not find itself away
       autoStartSync: false,

@@ -5,7 +5,7 @@
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
 import type { LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
-import { LlmClient, type LlmClientDeps } from './llm/client';
+import { LlmClient, type LlmClientDeps, llmTimers } from './llm/client';
 import { Proposals } from './proposals/service';
 import { noteDoublePlans } from './runner/double-plans';
 import { Runner } from './runner/runner';
@@ -29,6 +29,11 @@ export interface EngineOptions {
   /** applied over the stored settings at start (and saved), e.g. from CLI flags; `syncToken` goes to the secret store */
   overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings>; sync?: Partial<SyncSettings>; syncToken?: string };
   llmDeps?: LlmClientDeps;
+  /**
+   * where the engine's own log lines go (companion.log in the shells): failed LLM calls at warn, and
+   * what it could not say to a user (the sync client's skipped changes)
+   */
+  log?: EngineLog;
   now?: () => Date;
   /** the runner's timers (default: Node's); tests pass a manual clock */
   timers?: Timers;
@@ -38,9 +43,9 @@ export interface EngineOptions {
   autoStartSync?: boolean;
   /** the sync client's random numbers (its back-off jitter) and fetch; tests pass their own */
   syncDeps?: { random?: () => number; fetch?: FetchLike };
-  /** where the engine says what it could not say to a user (the sync client's skipped changes) */
-  log?: (line: string) => void;
 }
+
+export type EngineLog = (level: 'debug' | 'info' | 'warn' | 'error', scope: string, msg: string, fields?: Record<string, unknown>) => void;
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
 
@@ -109,11 +114,17 @@ function assemble(db: Db, options: EngineOptions): Engine {
     tell(event, payload);
     if (event === 'sync.changed') late.sync?.localChanged();
   };
-  const llm = new LlmClient(() => {
-    const s = settings.get().llm;
-    return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
-  }, options.llmDeps);
   const timers = options.timers ?? realTimers;
+  const log = options.log;
+  // The LLM's time is the engine's: its clock for latencies and deadlines, its timers for attempt
+  // timeouts and back-off waits (tests: the test clock).
+  const llm = new LlmClient(
+    () => {
+      const s = settings.get().llm;
+      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+    },
+    { now: () => now().getTime(), ...llmTimers(timers), log: ({ level, msg, ...fields }) => log?.(level, 'llm', msg, fields), ...options.llmDeps },
+  );
   const sync = (late.sync = new SyncClient({
     store,
     settings,
@@ -127,7 +138,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     },
     emitStatus: (status) => tell('syncServer.status', status),
     beforeApply: (changes) => noteDoublePlans(store, changes),
-    ...(options.log ? { log: options.log } : {}),
+    ...(log ? { log: (line: string) => log('warn', 'sync', line) } : {}),
   }));
   const runner = (late.runner = new Runner({
     store,
