@@ -14,8 +14,22 @@ export interface Row {
   figure: string;
 }
 
-export declare const TARGETS: { appendRatio: number; hydratePerSec: number; rssMb: number; runnerScanMs: number; startSeconds: number; historyStepMs: number; yearDbMb: number };
+export declare const TARGETS: {
+  appendRatio: number;
+  hydratePerSec: number;
+  rssMb: number;
+  runnerScanMs: number;
+  inboxUsableSeconds: number;
+  yearHydratePerSec: number;
+  hydrationLongTaskMs: number;
+  decisionMs: number;
+  decisionLongTasks: number;
+  heapMb: number;
+  startSeconds: number;
+  historyStepMs: number;
+  yearDbMb: number;
+};
 export declare function benchRows(
-  results: { engine: unknown; hydrate: unknown; runner: unknown; history?: unknown },
-  failures?: Partial<Record<'engine' | 'hydrate' | 'runner' | 'history', string>>,
+  results: { engine: unknown; hydrate: unknown; runner: unknown; 'sync-server'?: unknown; 'sync-converge'?: unknown; history?: unknown },
+  failures?: Partial<Record<'engine' | 'hydrate' | 'runner' | 'sync-server' | 'sync-converge' | 'history', string>>,
 ): Row[];

@@ -11,21 +11,24 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { commitFacts, historyDir, loadSample, machineFacts, recordRun, RUN_FORMAT } from './bench-history.mjs';
 import { benchRows, TARGETS } from './bench-rows.mjs';
 import { writeReadmeTables } from './bench-table.mjs';
 import { findChromium } from './chromium.mjs';
 import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
+import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
-// `--only engine|runner|hydrate`: build all, run one, print its JSON.
+// `--only engine|runner|hydrate|sync-server|sync-converge`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-if (only !== null && !['engine', 'runner', 'hydrate', 'history'].includes(only)) {
-  console.error('bench: --only takes engine, runner, hydrate or history');
+const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server', 'sync-converge', 'history'];
+if (only !== null && !BENCHES.includes(only)) {
+  console.error(`bench: --only takes ${BENCHES.join(', ')}`);
   process.exit(2);
 }
 const chromium = findChromium();
@@ -45,13 +48,15 @@ async function buildBenches() {
           engine: join(root, 'bench/engine.bench.ts'),
           hydrate: join(root, 'bench/hydrate.bench.ts'),
           runner: join(root, 'bench/runner.bench.ts'),
+          'sync-server': join(root, 'bench/sync-server.bench.ts'),
+          'sync-converge': join(root, 'bench/sync-converge.bench.ts'),
           history: join(root, 'bench/history.bench.ts'),
         },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
   });
-  // Browser side: one self-contained module (Dexie, zod and the replica code bundled in).
+  // Browser side: one module (Dexie, zod and the replica code bundled in) and its hydration worker.
   await build({
     ...common,
     build: {
@@ -60,6 +65,23 @@ async function buildBenches() {
       emptyOutDir: true,
       lib: { entry: join(root, 'bench/hydrate.page.ts'), formats: ['es'], fileName: () => 'page.js' },
     },
+  });
+  // The probe the app's page runs before the app (hydrate.year.ts): a classic script, for addInitScript.
+  await build({
+    ...common,
+    build: {
+      ...common.build,
+      outDir: join(outDir, 'page'),
+      emptyOutDir: false,
+      lib: { entry: join(root, 'bench/hydrate.probe.page.ts'), formats: ['iife'], name: 'benchProbeModule', fileName: () => 'probe.js' },
+    },
+  });
+  // The app's renderer as it ships (electron.vite.config.ts), for the year-of-use first load and inbox benches.
+  await build({
+    ...common,
+    root: join(root, 'src-renderer'),
+    plugins: [react()],
+    build: { outDir: join(outDir, 'renderer'), emptyOutDir: true, minify: true },
   });
 }
 
@@ -74,11 +96,10 @@ function run(name, extraArgs = []) {
   });
 }
 
-const BENCHES = ['engine', 'runner', 'hydrate', 'history'];
 const CLI = join(root, 'out', 'main', 'cli.js');
 const partIndex = process.argv.indexOf('--part');
 const extraArgs = (name) => {
-  if (name === 'hydrate') return ['--page', join(outDir, 'page', 'page.js')];
+  if (name === 'hydrate') return ['--page-dir', join(outDir, 'page'), '--renderer-dir', join(outDir, 'renderer')];
   // the history bench starts the headless host as people do: the app's own build, made first
   if (name === 'history') return ['--cli', CLI, ...(partIndex >= 0 ? ['--part', process.argv[partIndex + 1]] : []), ...(process.argv.includes('--keep') ? ['--keep'] : [])];
   return [];
@@ -95,13 +116,18 @@ function buildApp() {
  * each. A bench that fails (or cannot run) leaves its figures out and says why; the others run.
  */
 async function runAll() {
-  const results = { engine: null, runner: null, hydrate: null, history: null };
+  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null, 'sync-converge': null, history: null };
   const failures = {};
   const load = [loadSample('start')];
   for (const name of BENCHES) {
     if (name === 'hydrate' && !chromium) {
       failures.hydrate = 'no Chromium found (set CHROMIUM_PATH)';
       console.error(`[bench] ${failures.hydrate}: the hydrate bench is skipped.`);
+      continue;
+    }
+    if (name === 'sync-server' && !findPostgresBin() && !process.env.TEST_DATABASE_URL) {
+      failures['sync-server'] = `no PostgreSQL found. ${HOW_TO_GET_POSTGRES}`;
+      console.error(`[bench] ${failures['sync-server']}: the sync server bench is skipped.`);
       continue;
     }
     try {

@@ -3,10 +3,11 @@
 // Electron 45 embeds a Node 24 line, so tests under 24 match what ships. When the Node that npm
 // started is older (Node 20 machines), the runtime comes from the npm registry as the optional
 // dependency node-<platform>-<arch>; its bin folder goes first on PATH so child processes use it too.
-import { spawn } from 'node:child_process';
+// Signals are passed on, and the script is stopped when npm goes away (scripts/run-child.mjs).
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitLike, runChild } from './run-child.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const MIN_MAJOR = 22;
@@ -28,9 +29,4 @@ if (!script) {
   console.error('usage: node scripts/node22.mjs <script> [args…]');
   process.exit(2);
 }
-const child = spawn(node, [script, ...args], { stdio: 'inherit', env });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => {
-  if (signal) process.kill(process.pid, signal);
-  else process.exit(code ?? 1);
-});
+exitLike(await runChild(node, [script, ...args], { env }));

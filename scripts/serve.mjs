@@ -1,24 +1,20 @@
 #!/usr/bin/env node
-// `npm run serve -- [serve|tick] [options]`: builds, then runs the headless host (out/main/cli.js).
-// The build's own output is shown only when it fails, so the host's ready line stays easy to find.
-import { spawn, spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+// `npm run serve -- [serve|tick|url|users] [options]`: builds when out/ is stale (one line, or the whole
+// output when the build fails), then runs the headless host (out/main/cli.js). Signals are passed
+// on, and the host is stopped when npm goes away (scripts/run-child.mjs); this exits when it does.
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfStale } from './build-state.mjs';
 import { ENGINE_NODE_FLAGS } from './engine-flags.mjs';
+import { exitLike, runChild } from './run-child.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
-const commandGiven = args[0] === 'serve' || args[0] === 'tick';
+const commandGiven = ['serve', 'tick', 'url', 'users'].includes(args[0]);
 
-const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
-if (build.status !== 0) {
-  process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}\nserve: the build failed (see above).\n`);
-  process.exit(build.status ?? 1);
-}
+if (!buildIfStale(root, 'serve')) process.exit(1);
 
-const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(root, 'out', 'main', 'cli.js'), ...(commandGiven ? [] : ['serve']), ...args], { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => {
-  if (signal) process.kill(process.pid, signal);
-  else process.exit(code ?? 1);
-});
+// the host tells a browser that lost access which command prints a fresh URL: this one
+const env = { ...process.env, COMPANION_LAUNCHER: 'npm run serve' };
+const cli = join(root, 'out', 'main', 'cli.js');
+exitLike(await runChild(process.execPath, [...ENGINE_NODE_FLAGS, cli, ...(commandGiven ? [] : ['serve']), ...args], { cwd: root, env }));

@@ -1,18 +1,25 @@
 #!/usr/bin/env node
-// `npm start`: builds, then starts the Electron app — or, where Electron cannot run (no binary and
-// none downloadable, no display, running as root on Linux), the headless host with the same UI in
-// the browser, saying why in one line. Runs under Node >= 22 (via scripts/node22.mjs).
+// `npm start`: builds when out/ is stale (one line), then starts the Electron app — or, where
+// Electron cannot run (no binary and none downloadable, no display, running as root on Linux), the
+// headless host with the same UI in the browser, saying why in one line. Runs under Node >= 22 (via
+// scripts/node22.mjs). Signals are passed on, and the app is stopped when npm goes away
+// (scripts/run-child.mjs); this exits when it does.
 //
 //   npm start [-- --headless] [-- args…]   args go to Electron, or to `cli.js serve`
-import { spawn, spawnSync } from 'node:child_process';
+//   npm start -- url [--port N …]          prints the headless host's sign-in URL (also `tick`)
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfStale } from './build-state.mjs';
 import { electronBinary as findElectronBinary, electronDir as electronPackageDir } from './electron-binary.mjs';
 import { ELECTRON_JS_FLAGS, ENGINE_NODE_FLAGS } from './engine-flags.mjs';
+import { exitLike, runChild } from './run-child.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
+// `url` and `tick` are commands of the headless CLI, whatever else could start here
+const cliCommand = argv[0] === 'url' || argv[0] === 'tick';
 const forceHeadless = argv.includes('--headless');
 const args = argv.filter((a) => a !== '--headless');
 const electronDir = electronPackageDir(root);
@@ -60,56 +67,42 @@ function whyNoElectron() {
 
 // ---------------------------------------------------------------------------------------------
 
-function runChild(command, childArgs, { env = process.env, onEarlyExit } = {}) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(command, childArgs, { cwd: root, stdio: 'inherit', env });
-    const forward = (signal) => () => child.kill(signal);
-    const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
-    for (const [s, h] of handlers) process.on(s, h);
-    const done = (result) => {
-      for (const [s, h] of handlers) process.off(s, h);
-      resolve(result);
-    };
-    child.on('error', (error) => done({ code: 1, signal: null, error, early: true }));
-    child.on('exit', (code, signal) => {
-      const early = Date.now() - started < EARLY_EXIT_MS && code !== 0 && !signal;
-      done({ code, signal, error: null, early: early && !!onEarlyExit });
-    });
-  });
+/** Runs Electron; `early` when it exited with an error this soon that it did not really start. */
+async function runElectron(env) {
+  const started = Date.now();
+  const result = await runChild(electronBinary(), [ELECTRON_JS_FLAGS, root, ...args], { cwd: root, env });
+  const early = result.error !== null || (Date.now() - started < EARLY_EXIT_MS && result.code !== 0 && !result.signal);
+  return { ...result, early };
 }
 
-function exitLike({ code, signal }) {
-  if (signal) process.kill(process.pid, signal);
-  process.exit(code ?? 1);
-}
-
-async function startHeadless(reason) {
-  console.log(`Electron could not be downloaded/started here (${reason}); starting the headless host instead`);
+/** The headless CLI (out/main/cli.js) with `cliArgs`, told that `npm start` launched it. */
+async function runCli(cliArgs) {
   const cli = join(root, 'out', 'main', 'cli.js');
   if (!existsSync(cli)) {
     console.error(`The headless host is not built (${cli} is missing).`);
     process.exit(1);
   }
-  exitLike(await runChild(process.execPath, [...ENGINE_NODE_FLAGS, cli, 'serve', ...args]));
+  // the host tells a browser that lost access which command prints a fresh URL: this one
+  const env = { ...process.env, COMPANION_LAUNCHER: 'npm start' };
+  exitLike(await runChild(process.execPath, [...ENGINE_NODE_FLAGS, cli, ...cliArgs], { cwd: root, env }));
 }
 
-const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (build.status !== 0) {
-  console.error('start: the build failed (see above).');
-  process.exit(build.status ?? 1);
+async function startHeadless(reason) {
+  console.log(`Electron could not be downloaded/started here (${reason}); starting the headless host instead`);
+  await runCli(['serve', ...args]);
 }
 
-const reason = whyNoElectron();
-if (reason) {
+if (!buildIfStale(root, 'start')) process.exit(1);
+
+const reason = cliCommand ? null : whyNoElectron();
+if (cliCommand) {
+  await runCli(args);
+} else if (reason) {
   await startHeadless(reason);
 } else {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  const result = await runChild(electronBinary(), [ELECTRON_JS_FLAGS, root, ...args], { env, onEarlyExit: true });
+  const result = await runElectron(env);
   if (result.early) {
     const why = result.error ? result.error.message : `it exited with code ${result.code} right after starting`;
     await startHeadless(why);

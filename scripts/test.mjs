@@ -10,11 +10,14 @@
 //
 // Chromium: $CHROMIUM_PATH, else the usual install locations. If it is missing and we are root on
 // Debian/Ubuntu, it is installed with apt-get; otherwise one line says how to get it.
+// PostgreSQL (the sync server's unit tests start a throwaway cluster, scripts/postgres.mjs): the
+// same, before the unit tests; $TEST_DATABASE_URL (a running server) skips the check.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, howToGetChromium } from './chromium.mjs';
+import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
@@ -76,6 +79,26 @@ function ensureChromium() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+function aptInstall(pkg) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  return update.status === 0 && spawnSync('apt-get', ['install', '-y', '--no-install-recommends', pkg], { stdio: 'inherit', env }).status === 0;
+}
+
+function ensurePostgres() {
+  if (process.env.TEST_DATABASE_URL || findPostgresBin()) return true;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (process.platform === 'linux' && isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('PostgreSQL is missing: installing it with apt-get (apt-get update && apt-get install -y postgresql)…');
+    if (aptInstall('postgresql') && findPostgresBin()) return true;
+  }
+  console.error(HOW_TO_GET_POSTGRES);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Phases
 
 let current = null;
@@ -123,6 +146,7 @@ if (!e2eOnly && !unitOnly) {
 }
 
 if (!e2eOnly) {
+  if (!ensurePostgres()) process.exit(1);
   await phase('unit (vitest)', async () => status(await run([bin.vitest, 'run', ...(unitOnly ? passThrough : [])])));
 }
 

@@ -4,7 +4,7 @@
  * shell does is tested with a fresh shell per test in ./desktop.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -25,6 +25,29 @@ beforeAll(() => {
 afterAll(() => {
   process.env = savedEnv;
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('logs uncaught exceptions and unhandled rejections of the main process to companion.log', async () => {
+  type Listener = (...args: unknown[]) => void;
+  const listeners = (event: 'uncaughtException' | 'unhandledRejection') => (process as NodeJS.EventEmitter).listeners(event) as Listener[];
+  const before = { uncaughtException: listeners('uncaughtException'), unhandledRejection: listeners('unhandledRejection') };
+  await import('./index');
+  const added = (event: 'uncaughtException' | 'unhandledRejection') => listeners(event).filter((l) => !before[event].includes(l));
+  // called directly: emitting them on the process would reach the test runner's own handlers too
+  const [onException] = added('uncaughtException');
+  const [onRejection] = added('unhandledRejection');
+  onException!(new TypeError('boom in a timer'), 'uncaughtException');
+  onRejection!(new Error('nobody awaited this'));
+  const log = readFileSync(join(dataDir, 'logs', 'companion.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { scope: string; msg: string; err?: { message: string } });
+  expect(log).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ scope: 'app', msg: 'uncaught exception; still running', err: expect.objectContaining({ message: 'boom in a timer' }) }),
+      expect.objectContaining({ scope: 'app', msg: 'unhandled promise rejection; still running', err: expect.objectContaining({ message: 'nobody awaited this' }) }),
+    ]),
+  );
 });
 
 it('starts one shell on $COMPANION_DATA_DIR with the preload and page beside the built entry, and quits it', async () => {

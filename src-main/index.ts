@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createShell } from './desktop/shell';
+import { logProcessCrashes } from './shell/log-file';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -21,6 +22,7 @@ export const shell = createShell({
   homeDir: homedir(),
 });
 
-process.on('unhandledRejection', (reason) => shell.logFile.error('app', 'unhandled promise rejection', reason));
+// what would otherwise be a bare dialog (or nothing) goes to the log; the app keeps running
+logProcessCrashes(shell.logFile, 'app');
 
 export const started = shell.start();

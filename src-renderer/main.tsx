@@ -2,12 +2,12 @@
 import '@vitejs/plugin-react/preamble';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { captureToken } from './api/auth';
+import { dropTokenFromAddressBar } from './api/auth';
 import { electronBridge } from './api/bridge';
 import { App } from './App';
 import { startSync } from './db/sync';
 
-if (!electronBridge()) captureToken();
+if (!electronBridge()) dropTokenFromAddressBar();
 startSync();
 
 const root = document.getElementById('root');

@@ -11,6 +11,7 @@
 export const ERROR_CODES = [
   'BAD_INPUT',
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'CONFLICT',
@@ -33,6 +34,7 @@ export interface ErrorBody {
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_INPUT: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -86,17 +88,24 @@ function issuesOf(value: unknown): ErrorIssue[] | undefined {
 /**
  * Anything thrown -> the body every transport sends. An ApiError (or its likeness) keeps its code,
  * message and issues; anything else is INTERNAL with the first line of its message (never the
- * stack, which names files of this machine): the caller should log the original.
+ * stack, which names files of this machine): the caller logs the original, under `requestId` when
+ * given, which the message then names so that the user can point at the log entry.
  */
-export function encodeError(error: unknown, method?: string): ErrorBody {
+export function encodeError(error: unknown, method?: string, requestId?: string): ErrorBody {
   if (isApiErrorLike(error)) {
     const issues = issuesOf(error.issues);
     return { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } };
   }
-  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  let raw = '';
+  try {
+    raw = error instanceof Error ? String(error.message) : typeof error === 'string' ? error : '';
+  } catch {
+    // a message getter that throws says nothing
+  }
   const firstLine = raw.split('\n')[0]!.slice(0, 500).trim();
-  const where = method ? ` in ${method}` : '';
-  return { error: { code: 'INTERNAL', message: firstLine ? `Unexpected error${where}: ${firstLine}` : `Unexpected error${where}.` } };
+  const where = method ? ` in ${method.slice(0, 200)}` : '';
+  const logged = requestId ? ` (logged as request ${requestId} in companion.log)` : '';
+  return { error: { code: 'INTERNAL', message: `${firstLine ? `Unexpected error${where}: ${firstLine}` : `Unexpected error${where}.`}${logged}` } };
 }
 
 // ipcRenderer.invoke wraps errors thrown in main as "Error invoking remote method 'x': Error: msg".

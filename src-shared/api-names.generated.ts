@@ -24,7 +24,13 @@ export const METHOD_NAMES = [
   'settings.get',
   'settings.update',
   'llm.test',
+  'llm.probe',
+  'llm.resetCapabilities',
   'llm.models',
+  'syncServer.status',
+  'syncServer.syncNow',
+  'syncServer.parked',
+  'syncServer.retryParked',
   'shell.getPreferences',
   'shell.setPreferences',
 ] as const;
@@ -36,4 +42,5 @@ export const EVENT_NAMES = [
   'runner.phase',
   'proposals.created',
   'mission.attention',
+  'syncServer.status',
 ] as const;

@@ -76,6 +76,18 @@ describe('the desktop shell (fake electron, real engine)', () => {
     expect(JSON.stringify(settings.value)).not.toMatch(/apiKey"\s*:\s*"/);
   });
 
+  it('refuses a call whose window or frame is gone with an error envelope, logs it, and keeps answering', async () => {
+    t = await startTestShell();
+    const handler = t.fake.ipcHandlers.get('companion:runner.status')!;
+    const destroyed = () => {
+      throw new TypeError('Object has been destroyed');
+    };
+    const gone = Object.defineProperties({}, { sender: { get: destroyed }, senderFrame: { get: destroyed } });
+    expect(await handler(gone, {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(readFileSync(join(t.dataDir, 'logs', 'companion.log'), 'utf8')).toMatch(/"scope":"ipc","msg":"refused runner\.status from an untrusted sender/);
+    expect(await t.ipc('runner.status', {})).toMatchObject({ ok: true });
+  });
+
   it('shows the runner in the tray and pauses/resumes it from there', async () => {
     t = await startTestShell();
     expect(trayStatus()).toBe('Idle · nothing waiting');

@@ -3,10 +3,13 @@ import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type Sh
 import { listActivity } from './activity';
 import type { HistoryKeeper } from './history/keeper';
 import type { LlmClient } from './llm/client';
+import { probeCapabilities, testConnection } from './llm/connection';
 import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
 import type { Runner } from './runner/runner';
 import type { Settings } from './settings';
+import type { SyncClient } from './sync/client';
+import { parkedChanges } from './sync/parked';
 import { decodeSnapshotKey, encodeSnapshotKey, type SnapshotKey, type Store } from './store/store';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
@@ -18,6 +21,7 @@ export interface HandlerDeps {
   proposals: Proposals;
   llm: LlmClient;
   history: HistoryKeeper;
+  sync: SyncClient;
   /** after data changed; `touched` names the tables written when the caller knows them */
   changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
@@ -60,7 +64,7 @@ export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonH
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, history, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, history, sync, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
       changes.forEach((c, index) => {
@@ -116,21 +120,30 @@ export function createHandlers({ store, settings, runner, proposals, llm, histor
     'settings.get': () => settings.publicView(),
     'settings.update': (patch) => settings.update(patch),
     'llm.test': async () => {
-      const started = Date.now();
-      try {
-        const answer = await llm.chat({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }] });
-        runner.recordLlmHealth(null);
-        return { ok: true, latencyMs: Date.now() - started, model: answer.model ?? llm.currentConfig().model, error: null };
-      } catch (error) {
-        runner.recordLlmHealth((error as Error).message);
-        return { ok: false, latencyMs: Date.now() - started, model: null, error: (error as Error).message };
-      }
+      const result = await testConnection(llm);
+      runner.recordLlmHealth(result.error);
+      return result;
     },
+    'llm.probe': async () => {
+      const { checks, latencyMs } = await probeCapabilities(llm, (key, feature, verdict) => settings.learnCapability(key, feature, verdict));
+      return { capabilities: settings.capabilities(), checks, latencyMs };
+    },
+    'llm.resetCapabilities': () => ({ capabilities: settings.resetCapabilities() }),
     'llm.models': async () => {
       try {
         return { models: await llm.models(), error: null };
       } catch (error) {
         return { models: [], error: (error as Error).message };
+      }
+    },
+    'syncServer.status': () => sync.status(),
+    'syncServer.syncNow': () => sync.syncNow(),
+    'syncServer.parked': ({ limit }) => parkedChanges(store, limit),
+    'syncServer.retryParked': async ({ seq }) => {
+      try {
+        return await sync.retryParked(seq);
+      } catch (error) {
+        throw new ApiError('UNAVAILABLE', (error as Error).message);
       }
     },
     'shell.getPreferences': () => NO_DESKTOP_SHELL,

@@ -4,16 +4,19 @@
  */
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
-import type { HistorySettings, LlmSettings, RunnerSettings } from '../../src-shared/domain/settings';
+import type { HistorySettings, LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
 import { HistoryKeeper } from './history/keeper';
-import { LlmClient, type LlmClientDeps } from './llm/client';
+import { LlmClient, type LlmClientDeps, llmTimers } from './llm/client';
 import { Proposals } from './proposals/service';
+import { noteDoublePlans } from './runner/double-plans';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { closeDatabase, type Db, type OpenCheck, type OpenReport, openDatabase, openReport } from './store/db';
 import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
-import type { Timers } from '../timers';
+import { SyncClient } from './sync/client';
+import type { FetchLike } from './sync/http';
+import { realTimers, type Timers } from '../timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
 export { DatabaseOpenError, type OpenCheck, type OpenReport } from './store/db';
@@ -24,9 +27,20 @@ export interface EngineOptions {
   secrets?: SecretStore;
   /** read the API key from this environment variable instead of the secret store */
   apiKeyEnv?: string | null;
-  /** applied over the stored settings at start (and saved), e.g. from CLI flags */
-  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings>; history?: Partial<HistorySettings> };
+  /** applied over the stored settings at start (and saved), e.g. from CLI flags; `syncToken` goes to the secret store */
+  overrides?: {
+    llm?: Partial<LlmSettings>;
+    runner?: Partial<RunnerSettings>;
+    history?: Partial<HistorySettings>;
+    sync?: Partial<SyncSettings>;
+    syncToken?: string;
+  };
   llmDeps?: LlmClientDeps;
+  /**
+   * where the engine's own log lines go (companion.log in the shells): failed LLM calls at warn, and
+   * what it could not say to a user (the sync client's skipped changes)
+   */
+  log?: EngineLog;
   now?: () => Date;
   /** the runner's timers (default: Node's); tests pass a manual clock */
   timers?: Timers;
@@ -37,9 +51,18 @@ export interface EngineOptions {
    * that did not close cleanly, `full` always (and scans every log row's JSON; `serve --check-db`).
    */
   checkDatabase?: OpenCheck;
+  /** start the sync client (default true); otherwise `engine.sync.start()` when ready */
+  autoStartSync?: boolean;
+  /** the sync client's random numbers (its back-off jitter) and fetch; tests pass their own */
+  syncDeps?: { random?: () => number; fetch?: FetchLike };
 }
 
+export type EngineLog = (level: 'debug' | 'info' | 'warn' | 'error', scope: string, msg: string, fields?: Record<string, unknown>) => void;
+
 export type EngineListener = (event: EventName, payload: unknown) => void;
+
+/** How long the runner waits at start for the first exchange with the sync server. */
+export const FIRST_EXCHANGE_WAIT_MS = 15_000;
 
 export interface Engine {
   readonly dataDir: string;
@@ -50,11 +73,18 @@ export interface Engine {
   readonly history: HistoryKeeper;
   /** what opening the database checked, and why */
   readonly openReport: OpenReport;
+  /** mirrors the log with a sync server when one is configured (engine/sync/) */
+  readonly sync: SyncClient;
   call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>>;
   /** The same answer as `call`, as JSON text (what the HTTP host sends; some methods skip building objects). */
   callJson(method: MethodName, input: unknown): Promise<string>;
   on(listener: EngineListener): () => void;
-  close(): Promise<void>;
+  /**
+   * Stops the runner and the sync client and closes the database. `settle: false` leaves pending
+   * records unwritten, as a process killed at that moment would (tests of recovery; the next start
+   * catches up from the log).
+   */
+  close(options?: { settle?: boolean }): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -71,16 +101,22 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
   const settings = new Settings(new SettingsTable(db), secrets, options.apiKeyEnv ?? null);
-  const { llm: llmOverride, runner: runnerOverride, history: historyOverride } = options.overrides ?? {};
-  if (llmOverride || runnerOverride || historyOverride) {
-    settings.update({ ...(llmOverride ? { llm: llmOverride } : {}), ...(runnerOverride ? { runner: runnerOverride } : {}), ...(historyOverride ? { history: historyOverride } : {}) });
+  const overrides = options.overrides ?? {};
+  if (overrides.llm || overrides.runner || overrides.history || overrides.sync || overrides.syncToken) {
+    settings.update({
+      ...(overrides.llm ? { llm: overrides.llm } : {}),
+      ...(overrides.runner ? { runner: overrides.runner } : {}),
+      ...(overrides.history ? { history: overrides.history } : {}),
+      ...(overrides.sync ? { sync: overrides.sync } : {}),
+      ...(overrides.syncToken ? { syncToken: overrides.syncToken } : {}),
+    });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
   const store = new Store(db, clock, { now });
   // Rows appended since the last scan (all of them when asked for the full check).
   store.quarantineUnreadableRows({ full: options.checkDatabase === 'full' });
   const listeners = new Set<EngineListener>();
-  const emit = (event: string, payload: unknown) => {
+  const tell = (event: string, payload: unknown) => {
     for (const l of listeners) {
       try {
         l(event as EventName, payload);
@@ -89,24 +125,67 @@ function assemble(db: Db, options: EngineOptions): Engine {
       }
     }
   };
-  const llm = new LlmClient(() => {
-    const s = settings.get().llm;
-    return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
-  }, options.llmDeps);
-  const runner = new Runner({ store, settings, llm, emit, now, ...(options.timers ? { timers: options.timers } : {}) });
+  // Every local change is announced as sync.changed: the sync client pushes it soon after. The
+  // client and the runner know each other (claims one way, pulled missions the other): late-bound.
+  const late: { sync?: SyncClient; runner?: Runner } = {};
+  const emit = (event: string, payload: unknown) => {
+    tell(event, payload);
+    if (event === 'sync.changed') late.sync?.localChanged();
+  };
+  const timers = options.timers ?? realTimers;
+  const log = options.log;
+  // The LLM's time is the engine's: its clock for latencies and deadlines, its timers for attempt
+  // timeouts and back-off waits (tests: the test clock).
+  const llm = new LlmClient(
+    () => {
+      const s = settings.get().llm;
+      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+    },
+    { now: () => now().getTime(), ...llmTimers(timers), log: ({ level, msg, ...fields }) => log?.(level, 'llm', msg, fields), ...options.llmDeps },
+  );
+  const sync = (late.sync = new SyncClient({
+    store,
+    settings,
+    now,
+    timers,
+    ...options.syncDeps,
+    // Pulled changes: replicas pull them; the runner re-arms (and aborts runs of missions paused elsewhere).
+    changed: (touched) => {
+      tell('sync.changed', { seq: store.maxSeq() });
+      late.runner?.onDataChanged(touched);
+    },
+    emitStatus: (status) => tell('syncServer.status', status),
+    beforeApply: (changes) => noteDoublePlans(store, changes),
+    ...(log ? { log: (line: string) => log('warn', 'sync', line) } : {}),
+  }));
+  const runner = (late.runner = new Runner({
+    store,
+    settings,
+    llm,
+    emit,
+    now,
+    timers,
+    claimServer: sync,
+    device: () => ({ id: sync.clientId, name: settings.get().sync.deviceName }),
+  }));
   const changed = (touched?: readonly { app: string; table: string }[]) => {
     emit('sync.changed', { seq: store.maxSeq() });
     runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
-  const history = new HistoryKeeper({ store, settings, now, ...(options.timers ? { timers: options.timers } : {}), changed });
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, changed });
+  const history = new HistoryKeeper({ store, settings, now, timers, changed });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, sync, changed });
   const jsonHandlers = createJsonHandlers({ store });
-  if (options.autoStart !== false) {
-    runner.start();
-    history.start();
-  }
+  if (options.autoStart !== false) history.start();
+  if (options.autoStartSync !== false) sync.start();
   let closed = false;
+  // With a sync server, the runner's first tick waits for the first exchange (at most
+  // FIRST_EXCHANGE_WAIT_MS): what it missed may have been planned elsewhere, and it claims first.
+  if (options.autoStart !== false) {
+    void sync.whenFirstExchanged(FIRST_EXCHANGE_WAIT_MS).then(() => {
+      if (!closed) runner.start();
+    });
+  }
   /** A call's parsed input, once the engine is known to be open. */
   const accept = <M extends MethodName>(method: M, input: unknown): ParsedInput<M> => {
     if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
@@ -120,6 +199,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     settings,
     history,
     openReport: openReport(db) ?? { check: 'none', reason: 'skipped', ms: 0 },
+    sync,
     async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
       const parsed = accept(method, input);
       const handler = handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
@@ -137,14 +217,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
+    async close(closeOptions = {}) {
       if (closed) return;
       closed = true;
-      await Promise.all([runner.stop(), history.stop()]);
+      await Promise.all([runner.stop(), history.stop(), sync.stop()]);
       listeners.clear();
       try {
         // Pending records are written now so the next start need not catch up from the log.
-        store.settle();
+        if (closeOptions.settle !== false) store.settle();
       } finally {
         // Leaves the clean-shutdown marker: the next open skips the full integrity check.
         closeDatabase(db);

@@ -1,16 +1,29 @@
 /**
- * Local, never-synced settings (LLM endpoint, runner) in the `settings` table, plus the API key in
+ * Local, never-synced settings (LLM endpoint, runner, sync) in the `settings` table, what each LLM
+ * endpoint was found to support (./endpoint-profiles), plus the API key in
  * an injected SecretStore: safeStorage in Electron, a 0600 file (or an environment variable) headless.
  * The key never leaves the engine: the renderer only learns whether one is set and where it lives.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
-import { type PublicSettings, type SettingsPatch, StoredSettings } from '../../src-shared/domain/settings';
+import {
+  type EndpointCapabilities,
+  type FeatureVerdict,
+  type LlmFeature,
+  type PublicSettings,
+  type SettingsPatch,
+  StoredSettings,
+  endpointKey,
+} from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
+import { EndpointProfiles } from './endpoint-profiles';
 import type { SettingsTable } from './store/settings-table';
 
 export const API_KEY = 'llm.apiKey';
+/** the sync server account's token (a device token or a JWT), in the same secret store as the API key */
+export const SYNC_TOKEN = 'sync.token';
 /** the row of the `settings` table that holds the settings a person edits, as one JSON value */
 const SETTINGS_KEY = 'settings';
 
@@ -29,7 +42,7 @@ export class FileSecretStore implements SecretStore {
   private readonly path: string;
   constructor(dataDir: string) {
     this.path = join(dataDir, 'secrets.json');
-    this.warning = `The API key is stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
+    this.warning = `The API key (and the sync token) are stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
   }
   private read(): Record<string, string> {
     if (!existsSync(this.path)) return {};
@@ -72,20 +85,30 @@ export const DEFAULT_ACTIVITY_DAYS = 365;
 export function defaultSettings(): StoredSettings {
   return {
     llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
-    runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false },
+    runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
     history: { horizonDays: DEFAULT_HORIZON_DAYS, activityDays: DEFAULT_ACTIVITY_DAYS },
+    sync: { serverUrl: null, deviceName: defaultDeviceName() },
   };
+}
+
+/** The machine's name, as people know it (the sync settings' default device name). */
+function defaultDeviceName(): string {
+  const name = hostname().trim().slice(0, 100);
+  return name || 'This device';
 }
 
 export class Settings {
   private cached: StoredSettings | null = null;
   private readonly listeners = new Set<(s: StoredSettings) => void>();
+  private readonly endpoints: EndpointProfiles;
 
   constructor(
     private readonly table: SettingsTable,
     private readonly secrets: SecretStore,
     private readonly apiKeyEnv: string | null = null,
-  ) {}
+  ) {
+    this.endpoints = new EndpointProfiles(table);
+  }
 
   get(): StoredSettings {
     if (this.cached) return this.cached;
@@ -98,7 +121,12 @@ export class Settings {
       stored = {};
     }
     const s = stored as Partial<StoredSettings>;
-    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner }, history: { ...defaults.history, ...s.history } });
+    const merged = StoredSettings.safeParse({
+      llm: { ...defaults.llm, ...s.llm },
+      runner: { ...defaults.runner, ...s.runner },
+      history: { ...defaults.history, ...s.history },
+      sync: { ...defaults.sync, ...s.sync },
+    });
     this.cached = merged.success ? merged.data : defaults;
     return this.cached;
   }
@@ -111,26 +139,36 @@ export class Settings {
     return this.secrets.get(API_KEY);
   }
 
+  /** The sync server account's token, or null. */
+  syncToken(): string | null {
+    return this.secrets.get(SYNC_TOKEN);
+  }
+
   publicView(): PublicSettings {
     const envKey = this.apiKeyEnv ? process.env[this.apiKeyEnv] : undefined;
     const stored = this.secrets.get(API_KEY);
     return {
       ...this.get(),
+      capabilities: this.capabilities(),
       secrets: {
         apiKeySet: Boolean(envKey || stored),
         apiKeySource: envKey ? 'env' : stored ? 'stored' : 'none',
         storageBackend: this.secrets.backend,
         storageWarning: this.secrets.warning,
+        syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
       },
     };
   }
 
   update(patch: SettingsPatch): PublicSettings {
     const current = this.get();
+    const sync = { ...current.sync, ...patch.sync };
+    if (sync.serverUrl === '') sync.serverUrl = null;
     const next = StoredSettings.safeParse({
       llm: { ...current.llm, ...patch.llm },
       runner: { ...current.runner, ...patch.runner },
       history: { ...current.history, ...patch.history },
+      sync,
     });
     if (!next.success) throw new ApiError('BAD_INPUT', 'Invalid settings', next.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
     if (!isValidTimeZone(next.data.runner.timeZone)) {
@@ -139,10 +177,42 @@ export class Settings {
       ]);
     }
     if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
+    if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
+    this.keepLimitsPerEndpoint(current, next.data, patch);
     this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
+  }
+
+  /**
+   * Max tokens and timeout belong to an endpoint: switching to another endpoint brings back the
+   * values last used with it (unless the same change sets them), and the values in use are saved.
+   */
+  private keepLimitsPerEndpoint(current: StoredSettings, next: StoredSettings, patch: SettingsPatch): void {
+    const key = endpointKey(next.llm);
+    const profile = this.endpoints.get(key);
+    if (key !== endpointKey(current.llm)) {
+      if (patch.llm?.maxTokens === undefined && profile.maxTokens !== undefined) next.llm.maxTokens = profile.maxTokens;
+      if (patch.llm?.timeoutMs === undefined && profile.timeoutMs !== undefined) next.llm.timeoutMs = profile.timeoutMs;
+    }
+    this.endpoints.save(key, { ...profile, maxTokens: next.llm.maxTokens, timeoutMs: next.llm.timeoutMs });
+  }
+
+  /** What an endpoint (default: the configured one) was found to support. */
+  capabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
+    return this.endpoints.get(key).capabilities;
+  }
+
+  /** Remembers (persisted) whether a feature works with an endpoint; returns true when that changed. */
+  learnCapability(key: string, feature: LlmFeature, verdict: FeatureVerdict): boolean {
+    return this.endpoints.learn(key, feature, verdict);
+  }
+
+  /** Forgets what was learnt about an endpoint (default: the configured one), so it is detected afresh. */
+  resetCapabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
+    this.endpoints.save(key, { ...this.endpoints.get(key), capabilities: {} });
+    return {};
   }
 
   onChange(listener: (s: StoredSettings) => void): () => void {

@@ -1,11 +1,13 @@
 /**
  * The headless CLI as a real process (out/main/cli.js): refusing to expose itself without a token,
- * and a graceful SIGTERM while an LLM call hangs (built first when out/ is missing or stale).
+ * keeping its access token across restarts (`url`, `--new-token`), a private data dir, and a
+ * graceful SIGTERM while an LLM call hangs (built first when out/ is missing or stale).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { DB_FILE } from '../engine/store/db';
@@ -13,6 +15,7 @@ import { tempDataDir } from '../engine/testing/temp-db';
 import { LOG_DIR, LOG_FILE } from '../shell/log-file';
 import { ensureBuilt, OUT, ROOT } from '../testing/built';
 import { missionInsert } from '../engine/testing/changes';
+import { TOKEN_FILE } from './access-token';
 
 const CLI = OUT.cli;
 const TOKEN = 'cli-test-token-0123456789';
@@ -82,6 +85,100 @@ describe('cli serve: binding beyond loopback', () => {
     running.push(run);
     expect((await run.exited).code).toBe(1);
     expect(run.stderr().trim()).toBe('--token must be at least 8 characters.');
+  });
+});
+
+describe('cli serve: the kept access token (restarts keep you signed in)', () => {
+  it('keeps the token in the data dir (0600), prints the same URL after a restart, and `url` prints it too', async () => {
+    const first = runCli(['serve', '--data-dir', dir, '--port', '0', '--no-runner']);
+    running.push(first);
+    const url = (await first.waitForStdout(/Companion ready at (\S+)\n/))[1]!;
+    const token = new URL(url).searchParams.get('token')!;
+    expect(readFileSync(join(dir, TOKEN_FILE), 'utf8').trim()).toBe(token);
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const second = runCli(['serve', '--data-dir', dir, '--port', '0', '--no-runner']);
+    running.push(second);
+    const again = (await second.waitForStdout(/Companion ready at (\S+)\n/))[1]!;
+    expect(new URL(again).searchParams.get('token')).toBe(token);
+    const port = new URL(again).port;
+
+    const printed = runCli(['url', '--data-dir', dir, '--port', port]);
+    running.push(printed);
+    expect(await printed.exited).toEqual({ code: 0, signal: null });
+    expect(printed.stdout()).toBe(`http://127.0.0.1:${port}/?token=${token}\n`);
+    expect(printed.stderr()).toBe('');
+
+    // a tab that lost access is told the exact command, for this way of starting the host
+    const session = (await (await fetch(`http://127.0.0.1:${port}/api/session`)).json()) as { signIn: { command: string } };
+    expect(session.signIn.command).toBe(`${process.execPath} ${CLI} url --data-dir ${dir} --port ${port}`);
+    expect(readFileSync(join(dir, LOG_DIR, LOG_FILE), 'utf8')).not.toContain(token);
+  }, 40_000);
+
+  it('--new-token replaces it; --token leaves it alone', async () => {
+    const first = runCli(['serve', '--data-dir', dir, '--port', '0', '--no-runner']);
+    running.push(first);
+    const token = new URL((await first.waitForStdout(/Companion ready at (\S+)\n/))[1]!).searchParams.get('token');
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const rotated = runCli(['serve', '--data-dir', dir, '--port', '0', '--no-runner', '--new-token']);
+    running.push(rotated);
+    const fresh = new URL((await rotated.waitForStdout(/Companion ready at (\S+)\n/))[1]!).searchParams.get('token')!;
+    expect(fresh).not.toBe(token);
+    expect(rotated.stderr()).toContain('A new access token replaces the old one');
+    rotated.child.kill('SIGTERM');
+    await rotated.exited;
+
+    const given = runCli(['serve', '--data-dir', dir, '--port', '0', '--no-runner', '--token', TOKEN]);
+    running.push(given);
+    expect(new URL((await given.waitForStdout(/Companion ready at (\S+)\n/))[1]!).searchParams.get('token')).toBe(TOKEN);
+    expect(readFileSync(join(dir, TOKEN_FILE), 'utf8').trim()).toBe(fresh);
+
+    const both = runCli(['serve', '--data-dir', dir, '--token', TOKEN, '--new-token']);
+    running.push(both);
+    expect((await both.exited).code).toBe(1);
+    expect(both.stderr()).toMatch(/^--token and --new-token exclude each other/);
+  }, 40_000);
+
+  it('`url` on a data dir without a token says what to do', async () => {
+    const run = runCli(['url', '--data-dir', dir]);
+    running.push(run);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr()).toMatch(/^No access token is kept in .*: start the host on this data dir first/);
+    expect(run.stdout()).toBe('');
+  });
+});
+
+describe('cli serve: the data dir is private', () => {
+  it.skipIf(process.platform === 'win32')('makes the dir 0700 and the database, its WAL files, the token and the log 0600, fixing older modes', async () => {
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'secrets.json'), '{}', { mode: 0o644 });
+    const run = runCli(['serve', '--data-dir', dir, '--port', '0', '--no-runner', '--allowed-host', 'companion.home.lan']);
+    running.push(run);
+    const port = new URL((await run.waitForStdout(/Companion ready at (\S+)\n/))[1]!).port;
+    // a write makes the WAL files exist
+    const token = readFileSync(join(dir, TOKEN_FILE), 'utf8').trim();
+    const pushed = await fetch(`http://127.0.0.1:${port}/api/sync.push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ clientId: 'test', changes: [missionInsert()] }),
+    });
+    expect(pushed.status).toBe(200);
+    const mode = (name: string) => statSync(join(dir, name)).mode & 0o777;
+    expect(mode('.')).toBe(0o700);
+    expect(mode(LOG_DIR)).toBe(0o700);
+    for (const name of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, 'secrets.json', TOKEN_FILE, join(LOG_DIR, LOG_FILE)]) {
+      expect({ name, mode: mode(name) }).toEqual({ name, mode: 0o600 });
+    }
+  }, 40_000);
+
+  it('refuses an --allowed-host that is not a host name', async () => {
+    const run = runCli(['serve', '--data-dir', dir, '--allowed-host', 'http://evil.example:80']);
+    running.push(run);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr().trim()).toBe('--allowed-host "http://evil.example:80" is not a host name (letters, digits, dots and dashes; no port, no scheme).');
   });
 });
 
@@ -185,4 +282,65 @@ describe('cli serve: the database check at start', () => {
     expect(run.stderr()).not.toMatch(/^\s+at /m);
     expect(run.stdout()).toBe('');
   }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('cli serve: a home server that joins its own sync server', () => {
+  it('`users add` prints a token; `serve --sync --sync-url <itself> --sync-token T` syncs, and keeps the settings for the next start', async () => {
+    const users = runCli(['users', 'add', 'household', '--data-dir', dir]);
+    running.push(users);
+    expect((await users.exited).code).toBe(0);
+    const token = users.stdout().trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^mcs_/);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const args = ['serve', '--data-dir', dir, '--port', String(port), '--token', TOKEN, '--tick-interval-ms', '3600000'];
+    const first = runCli([...args, '--sync', '--sync-url', base, '--sync-token', token, '--device-name', 'Home server', '--runner-role', 'always']);
+    running.push(first);
+    await first.waitForStdout(/Companion ready at /);
+    expect(first.stderr()).toContain(`Syncing with ${base} as “Home server”; runner role: always.`);
+    const call = async (method: string, body: unknown) => {
+      const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return (await res.json()) as any;
+    };
+    await call('sync.push', { clientId: 'test', changes: [missionInsert()] });
+    expect(await call('syncServer.syncNow', {})).toMatchObject({ state: 'synced', waiting: 0, deviceName: 'Home server', claims: 'unknown' });
+    // the change is on the sync server, pulled with the device token
+    const pulled = await fetch(`${base}/sync/ai/pull?collection=aiMissions&since=`, { headers: { authorization: `Bearer ${token}`, 'x-client-id': 'observer' } });
+    expect(((await pulled.json()) as { serverChanges: { id: string }[] }).serverChanges.map((c) => c.id)).toEqual(['m1']);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    expect(readFileSync(join(dir, LOG_DIR, LOG_FILE), 'utf8')).not.toContain(token);
+
+    // the next start needs no sync flags: they were saved
+    const second = runCli([...args, '--sync']);
+    running.push(second);
+    await second.waitForStdout(/Companion ready at /);
+    const settings = await call('settings.get', {});
+    expect(settings.sync).toEqual({ serverUrl: base, deviceName: 'Home server' });
+    expect(settings.runner.role).toBe('always');
+    expect(settings.secrets.syncTokenSet).toBe(true);
+    expect(await call('syncServer.syncNow', {})).toMatchObject({ state: 'synced' });
+  }, 60_000);
+
+  it('refuses a --sync-url that is not an http(s) address, and an unknown --runner-role', async () => {
+    const bad = runCli(['serve', '--data-dir', dir, '--port', '0', '--sync-url', 'homeserver:5177']);
+    running.push(bad);
+    expect((await bad.exited).code).toBe(1);
+    expect(bad.stderr().trim()).toBe('--sync-url must be the http(s) address of a sync server, e.g. http://homeserver:5177 (got "homeserver:5177").');
+    const role = runCli(['serve', '--data-dir', dir, '--port', '0', '--runner-role', 'sometimes']);
+    running.push(role);
+    expect((await role.exited).code).toBe(1);
+    expect(role.stderr().trim()).toBe('--runner-role must be always, when-offline or never (got "sometimes").');
+  });
 });

@@ -164,7 +164,7 @@ describe('headless host: auth', () => {
 describe('headless host: events', () => {
   it('streams the runner status first, then heartbeats while idle', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${base()}/api/events?token=${TOKEN}`, { signal: controller.signal });
+    const res = await fetch(`${base()}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(corsHeaders(res)).toEqual([]);

@@ -123,14 +123,38 @@ describe('handleIpcCall', () => {
       throw new TypeError('cannot read x of undefined\n    at secret (/home/me/app.js:1:1)');
     };
     const res = await handleIpcCall('companion:runner.status', trusted, {}, { dispatch, allowedOrigins: FILE_ORIGINS, log });
-    expect(res).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Unexpected error in runner.status: cannot read x of undefined' } });
+    expect(res).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: expect.stringMatching(/^Unexpected error in runner\.status: cannot read x of undefined \(logged as request [\w-]{8} in companion\.log\)$/) },
+    });
     expect(JSON.stringify(res)).not.toContain('/home/me');
     expect(JSON.stringify(res)).not.toMatch(/\bat /);
-    expect(log).toHaveBeenCalled();
+    // the log entry carries the same id as the answer, and the whole error
+    const id = /request ([\w-]{8})/.exec((res as { error: { message: string } }).error.message)![1]!;
+    expect(log).toHaveBeenCalledWith(`[ipc] call ${id} (runner.status) failed unexpectedly`, expect.any(TypeError));
   });
   it('handles non-Error throws', async () => {
     const res = await handleIpcCall('companion:runner.status', trusted, {}, { dispatch: () => Promise.reject(42), allowedOrigins: FILE_ORIGINS, log: quiet });
-    expect(res).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Unexpected error in runner.status.' } });
+    expect(res).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Unexpected error in runner\.status\. \(logged as request/) } });
+  });
+  it('never throws, even when the sender check, the logger and the dispatch all fail', async () => {
+    const hostile: SenderInfo = {
+      get frameUrl(): string {
+        throw new Error('frame destroyed');
+      },
+      isMainFrame: true,
+      isOurWindow: true,
+    };
+    const throwingLog = () => {
+      throw new Error('disk full');
+    };
+    const options = { dispatch: () => undefined, allowedOrigins: FILE_ORIGINS, log: throwingLog };
+    await expect(handleIpcCall('companion:runner.status', hostile, {}, options)).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const explode = () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    await expect(handleIpcCall('companion:runner.status', trusted, {}, { ...options, dispatch: explode })).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    await expect(handleIpcCall(42 as unknown as string, trusted, {}, options)).resolves.toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
 

@@ -5,6 +5,7 @@
  * window, loaded from our own origin), and every answer a result envelope (./ipc-protocol).
  * Inputs are parsed once, by the dispatch (the engine's `call`, or Electron main for `shell.*`).
  */
+import { randomBytes } from 'node:crypto';
 import { ApiError, isApiErrorLike, unknownMethodError } from '../../src-shared/api-errors';
 import { isEventName, isMethodName, METHOD_NAMES, type MethodName } from '../../src-shared/api-names';
 import { CHANNEL_PREFIX, channelFor, errorEnvelope, type EventMessage, type ResultEnvelope } from './ipc-protocol';
@@ -101,29 +102,46 @@ export interface IpcCoreOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** A short id that names one call in the log and in the error the renderer shows. */
+export function newCallId(): string {
+  return randomBytes(6).toString('base64url');
+}
+
 /**
  * One IPC call, from the channel name to the envelope: refuses unknown channels and untrusted
- * senders, dispatches (which parses the input), and wraps the outcome. It never throws.
+ * senders, dispatches (which parses the input), and wraps the outcome. It never throws: an
+ * unexpected error (in the dispatch, or in the checks themselves) is logged with a call id and
+ * answered INTERNAL naming that id, and main keeps serving.
  */
 export async function handleIpcCall(channel: string, sender: SenderInfo, rawInput: unknown, options: IpcCoreOptions): Promise<ResultEnvelope> {
-  const log = options.log ?? ((m: string, e?: unknown) => console.warn(m, e ?? ''));
-  const method = methodFromChannel(channel);
-  if (!method) {
-    log(`[ipc] refused call on unknown channel ${JSON.stringify(String(channel)).slice(0, 200)}`);
-    return errorEnvelope(unknownMethodError(String(channel).slice(CHANNEL_PREFIX.length)));
-  }
-  if (!sender.isOurWindow || !isTrustedSender(sender.frameUrl, sender.isMainFrame, options.allowedOrigins)) {
-    log(
-      `[ipc] refused ${method} from an untrusted sender (frame ${String(sender.frameUrl).slice(0, 200)}, main frame: ${sender.isMainFrame}, our window: ${sender.isOurWindow})`,
-    );
-    return errorEnvelope(new ApiError('UNAUTHORIZED', 'This caller may not use the Mission Companion api.'));
-  }
+  const logTo = options.log ?? ((m: string, e?: unknown) => console.warn(m, e ?? ''));
+  const log = (message: string, error?: unknown) => {
+    try {
+      logTo(message, error);
+    } catch {
+      // a failing logger must not turn an answer into a rejection
+    }
+  };
+  let method: MethodName | null = null;
   try {
+    method = methodFromChannel(channel);
+    if (!method) {
+      log(`[ipc] refused call on unknown channel ${JSON.stringify(String(channel)).slice(0, 200)}`);
+      return errorEnvelope(unknownMethodError(String(channel).slice(CHANNEL_PREFIX.length)));
+    }
+    if (!sender.isOurWindow || !isTrustedSender(sender.frameUrl, sender.isMainFrame, options.allowedOrigins)) {
+      log(
+        `[ipc] refused ${method} from an untrusted sender (frame ${String(sender.frameUrl).slice(0, 200)}, main frame: ${sender.isMainFrame}, our window: ${sender.isOurWindow})`,
+      );
+      return errorEnvelope(new ApiError('UNAUTHORIZED', 'This caller may not use the Mission Companion api.'));
+    }
     const value = await options.dispatch(method, rawInput);
     return { ok: true, value };
   } catch (e) {
-    if (!isApiErrorLike(e)) log(`[ipc] ${method} failed unexpectedly`, e);
-    return errorEnvelope(e, method);
+    if (isApiErrorLike(e)) return errorEnvelope(e, method ?? undefined);
+    const callId = newCallId();
+    log(`[ipc] call ${callId} (${method ?? 'unknown method'}) failed unexpectedly`, e);
+    return errorEnvelope(e, method ?? undefined, callId);
   }
 }
 

@@ -24,8 +24,8 @@ export function channelFor(method: MethodName): string {
 }
 
 /** Anything thrown -> the envelope main answers with (the body every transport sends, see api-errors). */
-export function errorEnvelope(error: unknown, method?: string): ErrorEnvelope {
-  return { ok: false, ...encodeError(error, method) };
+export function errorEnvelope(error: unknown, method?: string, requestId?: string): ErrorEnvelope {
+  return { ok: false, ...encodeError(error, method, requestId) };
 }
 
 /** The preload's half: an envelope -> its value, or the ApiError it carries. */

@@ -20,10 +20,10 @@ export interface ValidatedIpcOptions {
 }
 
 function senderInfo(event: IpcMainInvokeEvent, isOurs: (contents: WebContents) => boolean): SenderInfo {
-  const frame = event.senderFrame;
   let frameUrl: string | null = null;
   let isMainFrame = false;
   try {
+    const frame = event.senderFrame;
     if (frame && !frame.detached) {
       frameUrl = frame.url;
       isMainFrame = frame.parent === null;
@@ -31,7 +31,13 @@ function senderInfo(event: IpcMainInvokeEvent, isOurs: (contents: WebContents) =
   } catch {
     // the frame navigated or was destroyed while the message was in flight
   }
-  return { frameUrl, isMainFrame, isOurWindow: isOurs(event.sender) };
+  let isOurWindow = false;
+  try {
+    isOurWindow = isOurs(event.sender);
+  } catch {
+    // a window destroyed meanwhile is not ours any more: the call is refused (and logged) as untrusted
+  }
+  return { frameUrl, isMainFrame, isOurWindow };
 }
 
 /** Registers `companion:<method>` for every api method; returns a function that removes them. */

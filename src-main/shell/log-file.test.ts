@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatLogLine, humanLine, LogFile, MAX_LINE_CHARS, needsRotation, rotationSteps, splitScope, type LogEntry } from './log-file';
+import { formatLogLine, humanLine, LogFile, logProcessCrashes, MAX_LINE_CHARS, needsRotation, rotationSteps, splitScope, type LogEntry } from './log-file';
 
 const at = new Date('2026-11-21T12:03:04.005Z');
 const entry = (over: Partial<LogEntry> = {}): LogEntry => ({ t: at.toISOString(), level: 'info', scope: 'app', msg: 'started', ...over });
@@ -122,5 +123,49 @@ describe('LogFile', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+});
+
+describe('privacy of the log', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'companion-logmode-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(process.platform === 'win32')('creates the folder 0700 and the file 0600, and tightens what an older version left open', () => {
+    const fresh = new LogFile({ dataDir: join(dir, 'new'), now: () => at });
+    fresh.info('app', 'started');
+    expect(statSync(fresh.dir).mode & 0o777).toBe(0o700);
+    expect(statSync(fresh.path).mode & 0o777).toBe(0o600);
+
+    const old = join(dir, 'old', 'logs');
+    mkdirSync(old, { recursive: true, mode: 0o755 });
+    chmodSync(old, 0o755);
+    writeFileSync(join(old, 'companion.log'), '{}\n', { mode: 0o644 });
+    const reopened = new LogFile({ dataDir: join(dir, 'old'), now: () => at });
+    reopened.info('app', 'started');
+    expect(statSync(reopened.dir).mode & 0o777).toBe(0o700);
+    expect(statSync(reopened.path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(reopened.path, 'utf8').split('\n')).toHaveLength(3);
+  });
+});
+
+describe('logProcessCrashes', () => {
+  it('logs uncaught exceptions and unhandled rejections, and removes its listeners when asked', () => {
+    const target = new EventEmitter();
+    const errors: { scope: string; msg: string; error: unknown }[] = [];
+    const stop = logProcessCrashes({ error: (scope, msg, error) => errors.push({ scope, msg, error }) }, 'cli', target);
+    const boom = new TypeError('boom');
+    target.emit('uncaughtException', boom, 'uncaughtException');
+    target.emit('uncaughtException', boom, 'unhandledRejection');
+    target.emit('unhandledRejection', 'a plain reason');
+    expect(errors).toEqual([
+      { scope: 'cli', msg: 'uncaught exception; still running', error: boom },
+      { scope: 'cli', msg: 'uncaught exception (unhandledRejection); still running', error: boom },
+      { scope: 'cli', msg: 'unhandled promise rejection; still running', error: 'a plain reason' },
+    ]);
+    stop();
+    expect(target.listenerCount('uncaughtException') + target.listenerCount('unhandledRejection')).toBe(0);
   });
 });

@@ -7,7 +7,7 @@
  * line written just before a crash must not sit in a buffer. Logging never throws: a log that
  * cannot be written is reported once on stderr and then skipped.
  */
-import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -174,8 +174,11 @@ export class LogFile {
   private append(line: string): void {
     const bytes = Buffer.byteLength(line);
     if (this.size === null) {
-      mkdirSync(this.dir, { recursive: true });
+      // only the user reads the log (it names missions, errors, paths): the folder 0700, the files 0600
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.size = fileSize(this.path);
+      tighten(this.dir, 0o700);
+      if (this.size > 0) tighten(this.path, 0o600);
     }
     if (needsRotation(this.size, bytes, this.maxBytes)) {
       this.rotate();
@@ -198,12 +201,39 @@ export class LogFile {
   }
 }
 
+/** Takes group/other access away from what an older version left open; a file we may not chmod is still written. */
+function tighten(path: string, mode: number): void {
+  try {
+    if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode);
+  } catch {
+    // not ours to change (or gone): logging goes on regardless
+  }
+}
+
 function fileSize(path: string): number {
   try {
     return statSync(path).size;
   } catch {
     return 0;
   }
+}
+
+/**
+ * Writes what would otherwise only reach stderr, or nothing at all, to the log: uncaught exceptions
+ * and unhandled promise rejections of this process (Electron main, the headless host). Having a
+ * listener also means Node no longer exits on them: a bug in a background callback is logged and
+ * the app keeps running, its data safe in SQLite transactions. Returns a function that removes both
+ * listeners.
+ */
+export function logProcessCrashes(log: Pick<LogFile, 'error'>, scope: string, target: NodeJS.EventEmitter = process): () => void {
+  const onException = (error: unknown, origin?: string) => log.error(scope, `uncaught exception${origin && origin !== 'uncaughtException' ? ` (${origin})` : ''}; still running`, error);
+  const onRejection = (reason: unknown) => log.error(scope, 'unhandled promise rejection; still running', reason);
+  target.on('uncaughtException', onException);
+  target.on('unhandledRejection', onRejection);
+  return () => {
+    target.off('uncaughtException', onException);
+    target.off('unhandledRejection', onRejection);
+  };
 }
 
 /** `12:03:04 warn [ipc] message: error` — what a person reads on a terminal. */

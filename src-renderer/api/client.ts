@@ -1,7 +1,9 @@
 /**
  * The one typed client of src-shared/api.ts. In Electron it talks to the preload bridge; in a
- * browser served by the headless host it uses `POST /api/<method>` and an EventSource. Callers see
- * the same type either way, and every failure is an `ApiError` whose message is meant for the user.
+ * browser served by the headless host it uses `POST /api/<method>` and an EventSource, both carried
+ * by the host's session cookie (./auth) — never a token in a URL — and marked with the CSRF header.
+ * Callers see the same type either way, and every failure is an `ApiError` whose message is meant
+ * for the user. A tab the host refused stops calling until it is signed in again.
  */
 import {
   ApiError,
@@ -14,7 +16,8 @@ import {
   type MethodName,
   type MethodOutput,
 } from '../../src-shared/api';
-import { accessToken, isUnauthorized, markUnauthorized } from './auth';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, EVENTS_PATH } from '../../src-shared/http-host';
+import { isUnauthorized, markUnauthorized, onSignedInAgain } from './auth';
 import { electronBridge, type CompanionBridge } from './bridge';
 
 export { ApiError };
@@ -55,6 +58,32 @@ function electronTransport(bridge: CompanionBridge): Transport {
 
 const RECONNECT_MS = 5_000;
 
+/**
+ * One call of the headless host's api: `POST /api/<method>` with the session cookie and the CSRF
+ * header; every failure is an ApiError, and a refused session also calls `onUnauthorized`. Used by
+ * the page's client and by the hydration worker (a same-origin worker's fetch carries the cookie).
+ */
+export async function postApi(method: string, input: unknown, onUnauthorized: () => void = () => {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch (e) {
+    throw new ApiError('UNAVAILABLE', `Cannot reach the Mission Companion host: ${errorMessage(e)}`);
+  }
+  if (response.status === 401) onUnauthorized();
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    // a body that is not an api error (a proxy's page, say) still says what happened
+    throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
+  }
+  return body;
+}
+
 function httpTransport(): Transport {
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectHandlers = new Set<() => void>();
@@ -63,8 +92,7 @@ function httpTransport(): Transport {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   function connect(): void {
-    const token = accessToken() ?? '';
-    const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    const es = new EventSource(EVENTS_PATH);
     source = es;
     for (const name of EVENT_NAMES) {
       es.addEventListener(name, (message) => {
@@ -87,32 +115,23 @@ function httpTransport(): Transport {
       if (es.readyState !== EventSource.CLOSED || retryTimer) return;
       retryTimer = setTimeout(() => {
         retryTimer = null;
-        // A refused token stays refused: the user has to open a new URL anyway.
+        // A refused tab waits until it is signed in again (./auth), then reconnects from there.
         if (source === es && !isUnauthorized()) connect();
       }, RECONNECT_MS);
     });
   }
 
+  onSignedInAgain(() => {
+    if (source?.readyState === EventSource.CLOSED) connect();
+    // calls were held back and events may have been missed meanwhile, as after any reconnect
+    for (const cb of reconnectHandlers) cb();
+  });
+
   return {
     async call(method, input) {
-      const token = accessToken();
-      let response: Response;
-      try {
-        response = await fetch(`/api/${method}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(input ?? {}),
-        });
-      } catch (e) {
-        throw new ApiError('UNAVAILABLE', `Cannot reach the Mission Companion host: ${errorMessage(e)}`);
-      }
-      if (response.status === 401) markUnauthorized();
-      const body: unknown = await response.json().catch(() => null);
-      if (!response.ok) {
-        // a body that is not an api error (a proxy's page, say) still says what happened
-        throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
-      }
-      return body;
+      // no 401s in a loop: a refused tab calls again once it is signed in
+      if (isUnauthorized()) throw new ApiError('UNAUTHORIZED', 'This tab is not signed in to the Mission Companion host.');
+      return postApi(method, input, markUnauthorized);
     },
     on(event, cb) {
       if (!source) connect();

@@ -44,12 +44,30 @@ export const Mission = z.object({
   agentId: z.string().nullish(),
   failureStreak: z.number().int().min(0).default(0),
   needsAttention: z.boolean().default(false),
+  /**
+   * false (the default): while proposals of this mission wait for review it is not planned again
+   * (it runs once when the last one is decided). true: it plans on its cadence anyway, and a
+   * step identical to a waiting proposal is refused as "already proposed".
+   */
+  planWhileWaiting: z.boolean().default(false),
   createdAt: z.string().optional(),
   deletedAt: z.string().nullish(),
 });
 export type Mission = z.infer<typeof Mission>;
 
+/** A device as the plans it made name it: its sync client id and the name people gave it. */
+export const PlannedBy = z.object({ id: z.string(), name: z.string() });
+export type PlannedBy = z.infer<typeof PlannedBy>;
+
 export const StepKind = z.enum(['read', 'write']);
+/**
+ * Why a step of a plan was not used (recorded on the step, shown to the user, never dropped):
+ * the model named a tool that does not exist or the agent may not use, gave details the tool
+ * cannot take or no reason; or the step repeats a change of this mission that is waiting for
+ * review, was made recently, or was rejected or undone by the user recently (runner README).
+ */
+export const StepRefusal = z.enum(['unknown-tool', 'denied', 'invalid-params', 'no-reason', 'already-proposed', 'already-done', 'already-declined']);
+export type StepRefusal = z.infer<typeof StepRefusal>;
 export const IterationStep = z.object({
   index: z.number().int().min(0),
   summary: z.string(),
@@ -61,6 +79,10 @@ export const IterationStep = z.object({
   proposalId: z.string().optional(),
   result: z.unknown().optional(),
   error: z.string().optional(),
+  /** set when the step was not used; `error` then says why in words */
+  refused: StepRefusal.optional(),
+  /** for `invalid-params`: what was wrong with which detail */
+  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
 });
 export type IterationStep = z.infer<typeof IterationStep>;
 
@@ -85,7 +107,13 @@ export const Iteration = z.object({
   latencyMs: z.number().nullish(),
   promptVersion: z.string(),
   plannerMode: z.string().nullish(),
+  /** why the run was planned the way it was (a fallback, what the endpoint refused), in plain words */
+  plannerNote: z.string().nullish(),
   error: z.string().nullish(),
+  /** the device whose runner made this plan */
+  plannedBy: PlannedBy.nullish(),
+  /** set when devices that could not reach each other planned this same due time: their names (one set of cards is kept) */
+  plannedOn: z.array(z.string()).nullish(),
 });
 export type Iteration = z.infer<typeof Iteration>;
 
@@ -94,14 +122,33 @@ export type Iteration = z.infer<typeof Iteration>;
  * inputs in clear). One conversation per planner mode tried; each call records how many of the
  * conversation's messages it sent, so the transcript is stored once.
  */
+/** One HTTP attempt of a call: a call is retried when that can help, and every attempt is counted. */
+export const DebugAttempt = z.object({
+  /** HTTP status, or null when no answer came (timeout, unreachable, cancelled) */
+  status: z.number().int().nullable(),
+  outcome: z.enum(['ok', 'http-error', 'timeout', 'unreachable', 'aborted', 'bad-response']),
+  latencyMs: z.number(),
+  usage: Usage,
+  /** no usage was reported: the tokens are an estimate */
+  estimated: z.boolean(),
+  finishReason: z.string().nullish(),
+  error: z.string().optional(),
+});
+export type DebugAttempt = z.infer<typeof DebugAttempt>;
 export const DebugCall = z.object({
   sentMessages: z.number().int(),
   withTools: z.boolean(),
   withResponseFormat: z.boolean(),
+  /** how the output was constrained: response_format, llama.cpp's json_schema or grammar, or not at all */
+  structured: z.enum(['responseFormat', 'jsonSchema', 'grammar']).nullish(),
+  /** over all attempts */
   latencyMs: z.number(),
   usage: Usage.nullable(),
   raw: z.unknown(),
+  finishReason: z.string().nullish(),
   error: z.string().optional(),
+  /** absent in captures made before attempts were recorded */
+  attempts: z.array(DebugAttempt).optional(),
 });
 export const DebugConversation = z.object({
   mode: z.enum(['json', 'tools']),
@@ -117,6 +164,8 @@ export const IterationDebug = z.object({
   endpoint: z.object({ baseUrl: z.string(), model: z.string() }),
   conversations: z.array(DebugConversation),
   stopReason: z.string().optional(),
+  /** the planner's choices in plain words (fallbacks, what the endpoint refused) */
+  notes: z.array(z.string()).optional(),
 });
 export type DebugCall = z.infer<typeof DebugCall>;
 export type DebugConversation = z.infer<typeof DebugConversation>;
@@ -159,6 +208,10 @@ export const Proposal = z.object({
   feedback: z.string().nullish(),
   execution: Execution.nullish(),
   revertedAt: z.string().nullish(),
+  /** the device whose runner staged it */
+  plannedBy: PlannedBy.nullish(),
+  /** as on its iteration: the devices that planned this due time while they could not reach each other */
+  plannedOn: z.array(z.string()).nullish(),
 });
 export type Proposal = z.infer<typeof Proposal>;
 

@@ -10,8 +10,10 @@
  * - a proposal: its mission, run, tool, status, dates, who decided, the user's feedback (the
  *   prompt repeats it; Activity's approval rates count tool and status), the execution's before
  *   values (revert still works) and its params with long text cut to 120 characters.
- * Never archived: a mission's newest RECENT_ITERATIONS runs (what the next prompt shows whole),
- * a run with a proposal still pending, a pending proposal.
+ * Never archived: a mission's newest RECENT_ITERATIONS runs and their proposals (what the next
+ * prompt shows whole), a run with a proposal still pending, a pending proposal, and nothing the
+ * runner's repeat check reads (the keeper archives only what ended over REPEAT_HORIZON_MAX_MS ago,
+ * whatever the horizon: runner/repeats.ts compares params).
  *
  * An archived record is an ordinary change (by the history keeper, event id `<id>/archived`), so
  * every replica converges on the same archived form and a user's later edit still wins.
@@ -95,12 +97,7 @@ export interface ArchivePage {
 export function archiveIterationsPage(store: Store, after: ArchiveCursor, before: string, at: string, limit: number): ArchivePage {
   return store.tx(() => {
     const rows = store.history.oldIterations(after, before, limit);
-    const newest = new Map<string, Set<string>>();
-    const keepWhole = (missionId: string, id: string) => {
-      let ids = newest.get(missionId);
-      if (!ids) newest.set(missionId, (ids = new Set(store.iterations.recentIterations(missionId, RECENT_ITERATIONS).map((it) => it.id))));
-      return ids.has(id);
-    };
+    const keepWhole = recentRuns(store);
     const changes: LocalChange[] = [];
     for (const row of rows) {
       const iteration = parsed<Iteration>(row);
@@ -113,19 +110,34 @@ export function archiveIterationsPage(store: Store, after: ArchiveCursor, before
   });
 }
 
-/** Archives up to `limit` proposals decided before `before`, in one transaction. */
+/**
+ * Archives up to `limit` proposals decided before `before`, in one transaction: all but those of
+ * their mission's newest RECENT_ITERATIONS runs (the next prompt shows their params whole, and the
+ * runner's repeat check compares them).
+ */
 export function archiveProposalsPage(store: Store, after: ArchiveCursor, before: string, at: string, limit: number): ArchivePage {
   return store.tx(() => {
     const rows = store.history.oldDecidedProposals(after, before, limit);
+    const ofRecentRun = recentRuns(store);
     const changes: LocalChange[] = [];
     for (const row of rows) {
       const proposal = parsed<Proposal>(row);
-      if (!proposal) continue;
+      if (!proposal || ofRecentRun(String(proposal.missionId), String(proposal.iterationId))) continue;
       changes.push({ app: AI_APP, table: TABLES.proposals, id: proposal.id, op: 'update', fields: archivedProposalFields(proposal, at), eventId: `${proposal.id}/archived` });
     }
     if (changes.length) store.appendLocal(changes, HISTORY_KEEPER);
     return { archived: changes.length, nextAfter: rows.length < limit ? null : cursorOf(rows.at(-1)!) };
   });
+}
+
+/** Whether a run is one of its mission's newest RECENT_ITERATIONS (read once per mission and page). */
+function recentRuns(store: Store): (missionId: string, iterationId: string) => boolean {
+  const newest = new Map<string, Set<string>>();
+  return (missionId, iterationId) => {
+    let ids = newest.get(missionId);
+    if (!ids) newest.set(missionId, (ids = new Set(store.iterations.recentIterations(missionId, RECENT_ITERATIONS).map((it) => it.id))));
+    return ids.has(iterationId);
+  };
 }
 
 function cursorOf(row: ArchiveCursor): ArchiveCursor {

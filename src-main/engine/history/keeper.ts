@@ -21,6 +21,7 @@ import type { Settings } from '../settings';
 import type { Store } from '../store/store';
 import { realTimers, type TimerHandle, type Timers } from '../../timers';
 import { type ArchiveCursor, FIRST_PAGE } from '../store/history-queries';
+import { REPEAT_HORIZON_MAX_MS } from '../runner/repeats';
 import { archiveIterationsPage, archiveProposalsPage, type ArchivePage } from './archive';
 
 export const DAY_MS = 86_400_000;
@@ -171,6 +172,8 @@ export class HistoryKeeper {
     const startedMs = measure();
     const { horizonDays, activityDays } = settings.get().history;
     const cutoff = new Date(started.getTime() - horizonDays * DAY_MS).toISOString();
+    // Archiving cuts params: never within the window the runner's repeat check compares them in.
+    const archiveCutoff = new Date(started.getTime() - Math.max(horizonDays * DAY_MS, REPEAT_HORIZON_MAX_MS)).toISOString();
     const at = started.toISOString();
     const run: HistoryRun = {
       reason,
@@ -225,8 +228,8 @@ export class HistoryKeeper {
       return archived;
     };
     try {
-      run.archivedRuns = await archiveAll('archive runs', (after) => archiveIterationsPage(store, after, cutoff, at, ARCHIVE_RECORDS_PER_STEP));
-      run.archivedProposals = await archiveAll('archive proposals', (after) => archiveProposalsPage(store, after, cutoff, at, ARCHIVE_RECORDS_PER_STEP));
+      run.archivedRuns = await archiveAll('archive runs', (after) => archiveIterationsPage(store, after, archiveCutoff, at, ARCHIVE_RECORDS_PER_STEP));
+      run.archivedProposals = await archiveAll('archive proposals', (after) => archiveProposalsPage(store, after, archiveCutoff, at, ARCHIVE_RECORDS_PER_STEP));
       if (run.archivedRuns + run.archivedProposals > 0) {
         this.deps.changed([
           { app: AI_APP, table: TABLES.iterations },

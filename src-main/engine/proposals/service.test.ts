@@ -40,4 +40,23 @@ describe('proposal decisions', () => {
     const rejected = await h.engine.call('proposals.reject', { proposalId, feedback: 'broken' });
     expect(rejected.proposal).toMatchObject({ status: 'rejected', feedback: 'broken' });
   });
+
+  it('refuse to re-approve an approved proposal with other params (409 "already approved"), and answer a plain retry again', async () => {
+    h = await startHarness();
+    const proposalId = await stagedProposal();
+    const approved = await h.engine.call('proposals.approve', { proposalId, params: { title: 'Call Anna today' } });
+    expect(approved.proposal).toMatchObject({ status: 'approved', params: { title: 'Call Anna today' } });
+    const before = (await h.engine.call('sync.pull', { since: 0, limit: 1000 })).seq;
+
+    await expect(h.engine.call('proposals.approve', { proposalId, params: { title: 'Call Bob' } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already approved/),
+    });
+    // a retry of the same approval (with or without its params) is answered as before, writing nothing
+    expect((await h.engine.call('proposals.approve', { proposalId, params: { title: 'Call Anna today' } })).proposal).toEqual(approved.proposal);
+    expect((await h.engine.call('proposals.approve', { proposalId })).proposal).toEqual(approved.proposal);
+    expect((await h.engine.call('sync.pull', { since: 0, limit: 1000 })).seq).toBe(before);
+    const tasks = (await h.engine.call('records.list', { app: 'todo', table: 'tasks' })).records;
+    expect(tasks.map((t) => t.data.title)).toEqual(['Call Anna today']);
+  });
 });

@@ -8,6 +8,7 @@
 import { ApiError, issuesOf } from '../../../src-shared/api';
 import { type AiActor, LOCAL_USER } from '../../../src-shared/domain/actor';
 import { AI_APP, type Agent, DEFAULT_AGENT, Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { canonicalJson } from '../../../src-shared/lww';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { Store } from '../store/store';
@@ -20,6 +21,12 @@ export interface ProposalDeps {
   now: () => Date;
   timeZone: () => string;
   changed: () => void;
+}
+
+/** Whether edited params say the same as the approved ones (after the tool's own parsing, e.g. defaults). */
+function sameParams(toolName: string, edited: Record<string, unknown>, approved: Record<string, unknown>): boolean {
+  const parsed = getTool(toolName)?.params.safeParse(edited);
+  return canonicalJson(parsed?.success ? parsed.data : edited) === canonicalJson(approved);
 }
 
 export class Proposals {
@@ -65,7 +72,13 @@ export class Proposals {
 
   approve(proposalId: string, editedParams?: Record<string, unknown>, feedback?: string): Proposal {
     const current = this.load(proposalId);
-    if (current.status === 'approved') return current;
+    if (current.status === 'approved') {
+      // a retried approval (its answer was lost) is answered again; other params would be ignored silently
+      if (editedParams !== undefined && !sameParams(current.toolName, editedParams, current.params)) {
+        throw new ApiError('CONFLICT', 'This proposal is already approved; the changed parameters were not applied. Revert it first to do it differently.');
+      }
+      return current;
+    }
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be approved.`);
     const tool = getTool(current.toolName);
     if (!tool) throw new ApiError('CONFLICT', `The tool "${current.toolName}" no longer exists in this version of the app.`);
@@ -85,7 +98,7 @@ export class Proposals {
       iterationId: current.iterationId,
       rationale: current.rationale,
     };
-    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null, ...whatWasDecided(current) };
     const edited = editedParams ? { params, originalParams: current.params } : {};
     this.deps.store.tx(() => {
       try {
@@ -105,7 +118,8 @@ export class Proposals {
     const current = this.record(proposalId);
     if (current.status === 'rejected') return this.answer(proposalId);
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be rejected.`);
-    this.update(current.id, { status: 'rejected', decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null });
+    const decided = { decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    this.update(current.id, { status: 'rejected', ...decided, ...whatWasDecided(current) });
     this.deps.changed();
     return this.answer(proposalId);
   }
@@ -124,4 +138,18 @@ export class Proposals {
     this.deps.changed();
     return this.answer(proposalId);
   }
+}
+
+/**
+ * A decision also writes what it decided on (the step's tool, params and reasons), at the decision's
+ * stamp. Two devices that planned one due time while apart stage different steps under one card id
+ * (runner/plan-ids.ts); whichever plan's staging shows, a decided card then shows the step that was
+ * decided, never a mix of one plan's step and the other's decision.
+ */
+function whatWasDecided(p: Partial<Proposal>): Partial<Proposal> {
+  const fields: Partial<Proposal> = {};
+  for (const key of ['module', 'toolName', 'params', 'rationale', 'summary', 'plannedBy'] as const) {
+    if (p[key] !== undefined) (fields as Record<string, unknown>)[key] = p[key];
+  }
+  return fields;
 }

@@ -25,14 +25,19 @@ async function iterations() {
 
 describe('LLM faults', () => {
   it('hang → timeout → failed iteration, the mission backs off', async () => {
-    h = await startHarness({ llm: { timeoutMs: 1_000 } });
+    h = await startHarness({ llm: { timeoutMs: 60_000 } });
     await putMission(h.engine, 'm1', hourly);
     h.llm.enqueue({ hang: true });
-    const tick = await h.engine.call('runner.tick', {});
+    const ticking = h.engine.call('runner.tick', {});
+    const [request] = await h.llm.waitForRequests(1);
+    // the attempt's timeout runs on the engine's clock: the test moves it, nothing waits
+    h.clock.advance(60_000);
+    const tick = await ticking;
     expect(tick).toMatchObject({ due: 1, failed: 1, llmErrors: 1, parseFailures: 0 });
+    expect(await h.llm.waitForAborted(1)).toEqual([request]); // the connection was closed: the server can stop generating
     expect(h.llm.requests).toHaveLength(1); // a timeout is not retried
     const [it] = await iterations();
-    expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 1 s/) });
+    expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 60 s/) });
     const m = await mission('m1');
     expect(m).toMatchObject({ failureStreak: 1, needsAttention: false });
     expect(Date.parse(m.nextRunAt) - h.clock.now()).toBe(BACKOFF_BASE_MS);
@@ -66,8 +71,10 @@ describe('LLM faults', () => {
     h.llm.enqueue({ content: 'Sure! I think you should call Anna.' }, { content: 'As I said: call Anna.' });
     const tick = await h.engine.call('runner.tick', {});
     expect(tick).toMatchObject({ failed: 1, parseFailures: 1, llmErrors: 0 });
-    expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/no JSON block found/);
-    expect((await iterations())[0]).toMatchObject({ status: 'failed', summary: 'The model did not produce a valid plan.' });
+    expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/not a JSON plan/);
+    // the garbage is not sent back (it would only grow the prompt)
+    expect(JSON.stringify(sentMessages(h.llm, 1))).not.toContain('call Anna');
+    expect((await iterations())[0]).toMatchObject({ status: 'failed', summary: 'The model did not produce a valid plan.', error: expect.stringMatching(/did not answer with a plan, even when asked again/) });
   });
 
   it('a garbage HTTP body (not JSON) is a failed LLM call with the text quoted', async () => {
@@ -94,7 +101,9 @@ describe('LLM faults', () => {
     h.llm.enqueue(toolCalls({ name: 'delete_everything', arguments: { confirm: true, rationale: 'clean up' } }), { content: 'ok' });
     const run = await h.engine.call('missions.runNow', { missionId: 'm1' });
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps).toEqual([expect.objectContaining({ toolName: 'delete_everything', policy: 'deny', error: 'Refused: unknown tool; nothing was run.' })]);
+    expect(it.steps).toEqual([expect.objectContaining({ toolName: 'delete_everything', policy: 'deny', refused: 'unknown-tool', error: 'The model asked for an action this app does not have.' })]);
+    // its only change was refused: a failed run that says why, not "Done"
+    expect(it).toMatchObject({ status: 'failed', error: 'The model proposed 1 change; it could not be used: it was not an action this app has.' });
     expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/not available/);
     expect(await listData(h.engine, 'ai', 'aiProposals')).toEqual([]);
   });
@@ -137,9 +146,9 @@ describe('policy holds against the model', () => {
     expect(h.llm.requests[0]!.body.tools.map((t: any) => t.function.name)).not.toContain('create_event');
     expect(sentMessages(h.llm, 0)[1]!.content).toContain(`<input module="notes" table="notes" id="evil" title="Inbox">\nid evil\n${injection.replace('</input>', '<\\/input>')}\n</input>`);
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps.map((s: any) => [s.toolName, s.policy, s.error ?? null])).toEqual([
-      ['delete_everything', 'deny', 'Refused: unknown tool; nothing was run.'],
-      ['create_event', 'deny', 'Refused: denied by policy; nothing was run.'],
+    expect(it.steps.map((s: any) => [s.toolName, s.policy, s.refused ?? null])).toEqual([
+      ['delete_everything', 'deny', 'unknown-tool'],
+      ['create_event', 'deny', 'denied'],
       ['complete_task', 'propose', null],
     ]);
     // nothing ran: the only new changes are the runner's own records (iteration, proposal, mission)
@@ -159,7 +168,7 @@ describe('policy holds against the model', () => {
     );
     const run = await h.engine.call('missions.runNow', { missionId: 'm1' });
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps[0]).toMatchObject({ toolName: 'create_note', policy: 'deny', error: 'Refused: denied by policy; nothing was run.' });
+    expect(it.steps[0]).toMatchObject({ toolName: 'create_note', policy: 'deny', refused: 'denied', error: 'This agent is not allowed to take this action (see its policy).' });
     expect(await listData(h.engine, 'notes', 'notes')).toEqual([]);
 
     await updateRecord(h.engine, 'ai', 'agents', 'agent:default', { policy: { tools: {}, modules: { notes: 'deny', todo: 'deny' } } });

@@ -19,10 +19,10 @@ import type { Store } from '../store/store';
 import { realTimers, type Timers } from '../../timers';
 import { TokenLedger } from './agents';
 import { Claims } from './claims';
+import { type ClaimServer, DueTimes } from './due-times';
 import { type Gate, defaultGates } from './gates';
 import type { RunOutcome } from './outcome';
 import { RunPipeline } from './pipeline';
-import { EndpointCapabilities } from './planner';
 import { Scheduler, parseCadence } from './scheduler';
 import { RunnerStatusBoard } from './status';
 import type { MissionRecord } from './writer';
@@ -42,6 +42,10 @@ export interface RunnerDeps {
   timers?: Timers;
   /** checks before a run may call the LLM (default: gates.ts `defaultGates`) */
   gates?: readonly Gate[];
+  /** the sync client, which claims due times at the server (none: this device plans alone) */
+  claimServer?: ClaimServer | null;
+  /** this device, as its plans name it (default: an anonymous one) */
+  device?: () => { id: string; name: string };
 }
 
 export class Runner {
@@ -57,16 +61,15 @@ export class Runner {
     const now = (this.now = deps.now ?? (() => new Date()));
     const timers = deps.timers ?? realTimers;
     const claims = this.claims;
-    const capabilities = new EndpointCapabilities();
+    const dueTimes = new DueTimes({ role: () => settings.get().runner.role, server: deps.claimServer ?? null, timeZone: () => settings.get().runner.timeZone });
+    const device = deps.device ?? (() => ({ id: 'this-device', name: 'This device' }));
     this.ledger = new TokenLedger(store.tokenUsage, () => settings.get().runner.timeZone, now);
     this.board = new RunnerStatusBoard({
       store,
       settings,
-      llm,
       emit,
       now,
       timers,
-      capabilities,
       schedule: () => ({ nextTickAt: this.scheduler.nextTick(), nextDueAt: this.scheduler.earliestDue() }),
     });
     this.pipeline = new RunPipeline({
@@ -77,10 +80,11 @@ export class Runner {
       now,
       ledger: this.ledger,
       claims,
-      gates: deps.gates ?? defaultGates(this.ledger),
-      capabilities,
+      gates: deps.gates ?? defaultGates({ ledger: this.ledger, waiting: (id) => store.iterations.waitingForReview().get(id), now }),
       status: this.board,
       runEnded: () => this.scheduler.schedule(),
+      dueTimes,
+      device,
     });
     this.scheduler = new Scheduler({
       store,
@@ -90,6 +94,7 @@ export class Runner {
       timers,
       claims,
       runDue: (missionId) => this.pipeline.run(missionId, 'due'),
+      setAside: (missionId, nextRunAt) => dueTimes.isSetAside(missionId, nextRunAt),
       tickEnded: (result) => this.board.recordTick(result),
     });
     let zoneInUse = settings.get().runner.timeZone;
@@ -119,6 +124,11 @@ export class Runner {
   /** Re-arms the timer (after data or settings changed). */
   schedule(): void {
     this.scheduler.schedule();
+  }
+
+  /** When the one timer fires next (null when the runner is not started). */
+  nextTickAt(): string | null {
+    return this.scheduler.nextTick();
   }
 
   dueMissions(now: Date): MissionRow[] {
@@ -170,11 +180,12 @@ export class Runner {
 
   /**
    * Called after data changed: abort runs whose mission was paused or deleted meanwhile, re-arm
-   * the timer. `touched` (when known) names the tables written; only missions matter here, so a
-   * sync burst of other records does not make every batch read the projection.
+   * the timer. `touched` (when known) names the tables written; only missions and proposals (a
+   * decision ends a mission's wait for review) matter here, so a sync burst of other records does
+   * not make every batch read the projection.
    */
   onDataChanged(touched?: readonly { app: string; table: string }[]): void {
-    if (touched && !touched.some((t) => t.app === AI_APP && t.table === TABLES.missions)) return;
+    if (touched && !touched.some((t) => t.app === AI_APP && (t.table === TABLES.missions || t.table === TABLES.proposals))) return;
     for (const missionId of this.claims.missionIds()) {
       const m = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
       if (!m || m.state !== 'active') this.abort(missionId);

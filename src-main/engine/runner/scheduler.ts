@@ -4,6 +4,11 @@
  * data change. A tick finds the due missions (active, nextRunAt <= now, not deleted) and runs
  * each; ticks never overlap.
  *
+ * Waiting for review: a mission whose proposals wait (gates.ts `heldForReview`) keeps its past
+ * nextRunAt but is left out of the earliest due time, so the timer does not fire for it again and
+ * again; a tick that finds it due counts it as skipped ('waiting-for-review') and writes nothing
+ * for it. A decision re-arms the timer (runner.onDataChanged), and the mission runs once.
+ *
  * Catch-up: a mission whose runs were missed while the app was closed is due once; after that run
  * its next run is counted from now (see schedule.ts), so a week closed means ONE run, not seven.
  */
@@ -16,6 +21,7 @@ import type { MissionRow } from '../store/missions-due';
 import type { LocalChange, Store } from '../store/store';
 import type { TimerHandle, Timers } from '../../timers';
 import type { Claims } from './claims';
+import { heldForReview } from './gates';
 import { type RunOutcome, addOutcome, emptyTick } from './outcome';
 import type { Emit } from './runner';
 
@@ -31,6 +37,8 @@ export interface SchedulerDeps {
   claims: Claims;
   /** runs one due mission (the run pipeline) */
   runDue: (missionId: string) => Promise<RunOutcome>;
+  /** a due time this device decided not to plan (due-times.ts): no wake-up for it, the safety-net tick looks again */
+  setAside?: (missionId: string, nextRunAt: string) => boolean;
   /** a tick ended (the status board keeps and announces it) */
   tickEnded: (result: TickResult) => void;
 }
@@ -78,11 +86,20 @@ export class Scheduler {
     return this.started ? (this.nextTickAt?.toISOString() ?? null) : null;
   }
 
-  /** The earliest nextRunAt of an active mission that no run holds (the index yields them in order). */
+  /**
+   * The earliest nextRunAt of an active mission that no run holds, that is not held for review and
+   * not set aside (a due time left to another device); the index yields them in order.
+   */
   earliestDue(): string | null {
-    const { claims } = this.deps;
-    const rows = this.deps.store.missionsDue.earliest(claims.size + 1);
-    return rows.find((r) => !claims.has(r.id))?.at ?? null;
+    const { claims, store, setAside } = this.deps;
+    const waiting = store.iterations.waitingForReview();
+    const wanted = (r: { id: string; at: string; planWhileWaiting: boolean }) => !claims.has(r.id) && !heldForReview(r, waiting.get(r.id)) && !setAside?.(r.id, r.at);
+    // Missions skipped here are few; read further only when some are.
+    for (let limit = claims.size + waiting.size + 1; ; limit *= 4) {
+      const rows = store.missionsDue.earliest(limit);
+      const found = rows.find(wanted);
+      if (found || rows.length < limit) return found?.at ?? null;
+    }
   }
 
   dueMissions(now: Date): MissionRow[] {

@@ -9,7 +9,7 @@
  * open that asks for it (`serve --check-db`).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MIGRATIONS } from './migrations';
@@ -46,7 +46,7 @@ export interface OpenReport {
 /** The `store_state` key of the session marker: 'open' while a session runs, 'closed' after a clean shutdown. */
 const SESSION_KEY = 'session';
 /** The schema version that brought store_state (migrations.ts). */
-const STORE_STATE_VERSION = 4;
+const STORE_STATE_VERSION = 5;
 
 const reports = new WeakMap<Db, OpenReport>();
 
@@ -56,10 +56,13 @@ export function openReport(db: Db): OpenReport | undefined {
 }
 
 export function openDatabase(dataDir: string, options: { file?: string; check?: OpenCheck } = {}): Db {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = options.file ?? join(dataDir, DB_FILE);
   let db: Db;
   try {
+    // only its owner may read it; SQLite gives the -wal and -shm files the database file's mode
+    closeSync(openSync(path, 'a', 0o600));
+    if (process.platform !== 'win32') chmodSync(path, 0o600);
     db = new Database(path);
     // 8 KB pages for a new file (an existing one keeps its size; WAL fixes it at creation): a run's
     // record with what its reads returned is often a little over 4 KB, which on 4 KB pages spilled

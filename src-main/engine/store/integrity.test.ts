@@ -126,9 +126,9 @@ describe('opening the database', () => {
 
   it('checks a database of an earlier version fully at its first open', () => {
     const db = openDatabase(dir);
-    // As version 3 left it: without the tables of migration 4.
+    // As version 4 left it: without the tables of migration 5.
     db.exec('DROP TABLE store_state; DROP TABLE record_base; DROP TABLE audit_trail; DROP TABLE audit_actors; DROP TABLE audit_shapes; DROP TABLE compacted_events; DROP INDEX records_runs_to_archive; DROP INDEX records_proposals_to_archive');
-    db.pragma('user_version = 3');
+    db.pragma('user_version = 4');
     db.close();
     const reopened = openDatabase(dir);
     expect(openReport(reopened)).toMatchObject({ check: 'full', reason: 'first-open-of-this-version' });

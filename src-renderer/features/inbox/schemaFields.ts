@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { wallClock } from '../../../src-shared/cadence';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
+import { DATE_PATTERN } from '../../../src-shared/tools/params';
 import { fieldLabel } from '../../lib/fieldLabels';
 import { plainIssue } from '../../lib/plainIssues';
 import { recordParam } from './describe';
@@ -37,15 +38,14 @@ interface JsonProperty {
   maxLength?: number;
 }
 
-const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-
 function kindOf(name: string, p: JsonProperty, tool: ToolDef): FieldKind {
   if (name === recordParam(tool)) return 'record';
   if (p.enum) return 'select';
   if (p.type === 'number' || p.type === 'integer') return 'number';
-  if (p.pattern === DATE_PATTERN) return 'date';
+  if (p.pattern === DATE_PATTERN.source) return 'date';
   if (p.pattern?.includes('[T ]')) return 'datetime';
-  if ((p.maxLength ?? 0) > 500) return 'textarea';
+  // One-line texts carry a pattern (tools/params.ts); free text (descriptions, note content) does not.
+  if (p.type === 'string' && !p.pattern) return 'textarea';
   return 'text';
 }
 

@@ -1,0 +1,136 @@
+/**
+ * Changes at the server's edge: a pushed changeset is validated whole (every change with the shared
+ * `ChangeIn` schema) before anything is written, then turned into rows; stored rows go out in the
+ * wire form of `SyncChangeOut`. Values pushed without a stamp (upstream inserts carry only `data`)
+ * are stamped here once, by the server's clock, so every device later merges the same stamps.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError, issuesOf } from '../../src-shared/api';
+import { originOf, type Actor } from '../../src-shared/domain/actor';
+import { ChangeIn, changeToWrites, isPlainObject } from '../../src-shared/domain/change';
+import { SYNC_SCHEMA_VERSION, SyncChangeset, type SyncChangeOut } from '../../src-shared/domain/sync-protocol';
+import type { HybridClock } from '../../src-shared/hlc';
+import type { FieldWrite } from '../../src-shared/lww';
+import type { NewChange, StoredChange } from './storage';
+
+export interface ParsedChangeset {
+  clientId: string;
+  since: string | undefined;
+  changes: NewChange[];
+}
+
+/**
+ * Validates a push body for `appId`. Throws a BAD_INPUT ApiError naming the first bad change (by
+ * index) and what is wrong with it; nothing is written then.
+ */
+export function parseChangeset(body: unknown, appId: string, headerClientId: string | null, clock: HybridClock, bodyText?: string): ParsedChangeset {
+  const set = SyncChangeset.safeParse(body);
+  if (!set.success) throw new ApiError('BAD_INPUT', 'The body is not a changeset: expected {clientId, since, schemaVersion, changes: [...]}.', issuesOf(set.error));
+  const { data } = set;
+  const version = data.schemaVersion === undefined || data.schemaVersion <= 0 ? 1 : data.schemaVersion;
+  if (version > SYNC_SCHEMA_VERSION) {
+    throw new ApiError('BAD_INPUT', `schemaVersion ${version} is newer than this server understands (${SYNC_SCHEMA_VERSION}); update the server.`);
+  }
+  if (data.appId !== undefined && data.appId !== '' && data.appId !== appId) {
+    throw new ApiError('BAD_INPUT', `The body names app "${data.appId}" but was sent to /sync/${appId}.`);
+  }
+  const clientId = headerClientId ?? data.clientId;
+  if (!clientId) throw new ApiError('BAD_INPUT', 'Say which client is pushing: send the X-Client-Id header (or clientId in the body).');
+
+  const valid: ChangeIn[] = [];
+  // JSON text can only carry U+0000 escaped: without that escape, no change needs the walk.
+  const mayHoldNul = bodyText === undefined || bodyText.includes('\\u0000');
+  data.changes.forEach((raw, index) => valid.push(parseChange(raw, index, appId, mayHoldNul)));
+  // Only once every change passed: stamping moves the server's clock.
+  return { clientId, since: data.since, changes: valid.map((c) => toNewChange(c, clock)) };
+}
+
+function parseChange(raw: unknown, index: number, appId: string, mayHoldNul: boolean): ChangeIn {
+  const bad = (message: string, issues?: { path: (string | number)[]; message: string }[]) =>
+    new ApiError('BAD_INPUT', `Change ${index} is invalid: ${message}. Nothing was stored.`, issues?.map((i) => ({ ...i, path: ['changes', index, ...i.path] })));
+  if (!isPlainObject(raw)) throw bad('expected an object');
+  if (raw.app !== undefined && raw.app !== appId) throw bad(`it names app "${String(raw.app)}" but was sent to /sync/${appId}`);
+  // Postgres cannot store U+0000 in JSON text; refused here so both storages accept the same input.
+  if (mayHoldNul && containsNul(raw)) throw bad('it contains the character U+0000, which cannot be stored');
+  // Upstream clients send no eventId: such a change gets a fresh one (it cannot be deduplicated).
+  const candidate = { ...raw, app: appId, eventId: raw.eventId ?? randomUUID() };
+  const result = ChangeIn.safeParse(candidate);
+  if (!result.success) throw bad(result.error.issues[0]?.message ?? 'invalid', issuesOf(result.error));
+  return result.data;
+}
+
+/** Whether any string or key inside `value` holds U+0000 (iterative: a deeply nested body must not overflow the stack). */
+function containsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes('\0')) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
+}
+
+function toNewChange(change: ChangeIn, clock: HybridClock): NewChange {
+  const writes = changeToWrites(change, () => clock.now());
+  const data: Record<string, unknown> = {};
+  const fieldMeta: Record<string, string> = {};
+  for (const field in writes) {
+    const w = writes[field]!;
+    clock.observe(w.at);
+    data[field] = w.value === undefined ? null : w.value;
+    fieldMeta[field] = w.at;
+  }
+  const actor = change.actor ?? null;
+  return {
+    eventId: change.eventId,
+    table: change.table,
+    recordId: change.id,
+    op: change.op,
+    data,
+    fieldMeta,
+    spaceId: spaceIdOf(change, writes),
+    actor,
+    origin: change.origin ?? (actor ? originOf(actor) : null),
+    schemaVersion: SYNC_SCHEMA_VERSION,
+  };
+}
+
+/** Top-level `spaceId`, else one written as a field (upstream's extractSpaceID); empty → none. */
+function spaceIdOf(change: ChangeIn, writes: Record<string, FieldWrite>): string | null {
+  const candidates = [change.spaceId, writes.spaceId?.value];
+  for (const c of candidates) if (typeof c === 'string' && c !== '') return c;
+  return null;
+}
+
+/** The wire form of a stored change. */
+export function toWire(row: StoredChange): SyncChangeOut {
+  const fields: SyncChangeOut['fields'] = {};
+  for (const field in row.fieldMeta) fields[field] = { value: row.data[field] ?? null, at: row.fieldMeta[field]! };
+  const out: SyncChangeOut = {
+    eventId: row.eventId,
+    schemaVersion: row.schemaVersion,
+    app: row.appId,
+    table: row.table,
+    id: row.recordId,
+    op: row.op,
+    fields,
+    actor: (row.actor ?? null) as Actor | null,
+    origin: row.origin,
+    spaceId: row.spaceId,
+    clientId: row.clientId,
+    createdAt: row.createdAt,
+  };
+  // Upstream readers take an insert's values from `data` and a delete's tombstone from `deletedAt`.
+  if (row.op === 'insert') out.data = { ...row.data };
+  const tombstone = row.data.deletedAt;
+  if (row.op === 'delete' && typeof tombstone === 'string') out.deletedAt = tombstone;
+  return out;
+}
