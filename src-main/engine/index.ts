@@ -174,6 +174,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
   const history = new HistoryKeeper({ store, settings, now, timers, changed });
+  // Compaction never removes a change the sync server has not acknowledged (nor a parked one).
+  history.addFloor(() => sync.oldestUnacknowledgedSeq());
   const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, sync, changed });
   const jsonHandlers = createJsonHandlers({ store });
   if (options.autoStart !== false) history.start();

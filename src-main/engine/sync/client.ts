@@ -144,9 +144,14 @@ export class SyncClient {
     return this.deps.store.syncState.clientId();
   }
 
-  /** The first log seq the server has not acknowledged, or null (all acknowledged, or no server): compaction keeps it. */
+  /**
+   * The first log seq the server has not acknowledged (a parked change or the first own change
+   * after the watermark), or null (all acknowledged, or no server set): the history keeper's floor,
+   * compaction keeps every row from there. A server set counts before the client connects to it
+   * (no token yet, not started, offline): what waits for it must still be there to push.
+   */
   oldestUnacknowledgedSeq(): number | null {
-    return this.config ? this.deps.store.syncState.oldestUnacknowledged() : null;
+    return this.deps.settings.get().sync.serverUrl ? this.deps.store.syncState.oldestUnacknowledged() : null;
   }
 
   /** Whether the server answered the last exchange (so a stand-by runner leaves the planning to others). */
