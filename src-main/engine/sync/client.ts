@@ -246,6 +246,8 @@ export class SyncClient {
     this.claims = 'unknown';
     this.attempt = 0;
     if (!url || !token) {
+      // sync off: compaction no longer waits for a server, so the next one starts over (bases.ts)
+      if (!url) this.deps.store.syncState.forgetServer();
       this.firstExchangeDone();
       this.state = 'off';
       if (url && !token) this.lastError = 'Paste this device’s token from the sync server (`users add NAME` or `users token NAME` prints one).';
@@ -349,6 +351,7 @@ export class SyncClient {
       signal: config.controller.signal,
       since: (app) => this.deps.store.syncState.appCursor(app),
       delta: (app, answer) => this.receiver.delta(config.http, config.controller.signal, app, answer),
+      ...(this.deps.log ? { log: this.deps.log } : {}),
     });
   }
 

@@ -1,9 +1,11 @@
 /**
  * The history keeper and the sync client together (a real sync server, real engines on temp
- * dirs): compaction never removes a log row the server has not acknowledged. A change made
- * offline long ago, older than the horizon, still reaches the server and the other devices once
- * the device is back; a change the server refused (parked) stays in the log with its reason;
- * what the server has acknowledged is compacted as before.
+ * dirs). While a server is set, compaction never removes a log row it has not acknowledged: a
+ * change made offline long ago, older than the horizon, still reaches the server and the other
+ * devices once the device is back; a change the server refused (parked) stays in the log with its
+ * reason; what the server has acknowledged is compacted as before. A server bound after history
+ * was compacted without one (first server, another account, sync turned off and on) gets each
+ * record with compacted history as one change (sync/bases.ts), then the log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../index';
@@ -41,6 +43,15 @@ let n = 0;
 async function putTask(engine: Engine, id: string, title: string, op: 'insert' | 'update' = 'insert'): Promise<number> {
   await engine.call('sync.push', { clientId: 'renderer', changes: [{ eventId: `task-${id}-${++n}`, app: 'todo', table: 'tasks', id, op, data: { title, done: false } }] });
   return engine.store.maxSeq();
+}
+
+async function deleteTask(engine: Engine, id: string): Promise<void> {
+  await engine.call('sync.push', { clientId: 'renderer', changes: [{ eventId: `task-${id}-${++n}`, app: 'todo', table: 'tasks', id, op: 'delete' }] });
+}
+
+async function tasks(engine: Engine): Promise<Record<string, unknown>> {
+  const { records } = await engine.call('records.list', { app: 'todo', table: 'tasks' });
+  return Object.fromEntries(records.map((r) => [r.id, r.data.title]));
 }
 
 async function title(engine: Engine, id: string): Promise<unknown> {
@@ -126,5 +137,56 @@ describe('compaction keeps what the sync server has not acknowledged', () => {
     clock.set('2026-07-05T09:00:00.000Z');
     const run = await laptop.engine.call('history.compact', {});
     expect(run).toMatchObject({ keepFrom: null, compactedThrough: last });
+  });
+});
+
+describe('a server bound after history was compacted without one gets that history', () => {
+  it('the first server: every record with compacted history, deletes too; later edits merge as usual', async () => {
+    const clock = new TestClock('2026-01-05T09:00:00.000Z');
+    const laptop = device('laptop', clock, { token: '' });
+    laptop.engine.settings.update({ syncToken: null, sync: { serverUrl: '' } });
+    await putTask(laptop.engine, 't1', 'written in January');
+    await putTask(laptop.engine, 't1', 'edited in January', 'update');
+    await putTask(laptop.engine, 't2', 'deleted in January');
+    clock.advance(60_000);
+    await deleteTask(laptop.engine, 't2');
+    await putTask(laptop.engine, 't3', 'kept as it was');
+    clock.set('2026-07-05T09:00:00.000Z');
+    const fresh = await putTask(laptop.engine, 't4', 'written in July');
+    const run = await laptop.engine.call('history.compact', {});
+    expect(run.compactedThrough).toBe(fresh - 1);
+
+    laptop.engine.settings.update({ sync: { serverUrl: server.url }, syncToken: token });
+    await expect.poll(() => laptop.engine.sync.status().state).toBe('synced');
+    const phone = device('phone', clock);
+    await phone.engine.sync.syncNow();
+    expect(await tasks(phone.engine)).toEqual({ t1: 'edited in January', t3: 'kept as it was', t4: 'written in July' });
+    expect(await tasks(phone.engine)).toEqual(await tasks(laptop.engine));
+
+    // the same state is not stored twice; an edit on either side wins as any later write does
+    await laptop.engine.sync.syncNow();
+    const stored = (await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.length;
+    await putTask(phone.engine, 't3', 'edited on the phone', 'update');
+    await phone.engine.sync.syncNow();
+    await laptop.engine.sync.syncNow();
+    expect(await title(laptop.engine, 't3')).toBe('edited on the phone');
+    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.length).toBe(stored + 1);
+  });
+
+  it('sync turned off, history compacted, sync turned on again: what was written meanwhile arrives', async () => {
+    const clock = new TestClock('2026-01-05T09:00:00.000Z');
+    const laptop = device('laptop', clock);
+    await putTask(laptop.engine, 't1', 'synced in January');
+    await laptop.engine.sync.syncNow();
+    laptop.engine.settings.update({ sync: { serverUrl: '' } });
+    await putTask(laptop.engine, 't2', 'written while sync was off');
+    clock.set('2026-07-05T09:00:00.000Z');
+    expect((await laptop.engine.call('history.compact', {})).keepFrom).toBeNull();
+
+    laptop.engine.settings.update({ sync: { serverUrl: server.url } });
+    await expect.poll(() => laptop.engine.sync.status().state).toBe('synced');
+    const phone = device('phone', clock);
+    await phone.engine.sync.syncNow();
+    expect(await tasks(phone.engine)).toEqual({ t1: 'synced in January', t2: 'written while sync was off' });
   });
 });
