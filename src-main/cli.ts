@@ -161,6 +161,7 @@ async function main(): Promise<void> {
       apiKeyEnv: values['llm-api-key-env'] ?? null,
       overrides: { ...(Object.keys(llm).length ? { llm } : {}), ...(tickIntervalMs ? { runner: { tickIntervalMs } } : {}) },
       autoStart: command === 'serve' && !values['no-runner'],
+      log: (message, error, fields) => logFile?.warn('engine', message, error, fields),
     });
   } catch (error) {
     if (error instanceof DatabaseOpenError) fail(error.message);

@@ -104,7 +104,7 @@ export function createShell(deps: ShellDeps): Shell {
 
   function openEngine(secrets: SafeStorageSecretStore): void {
     try {
-      ctx.engine = createEngine({ dataDir: ctx.dataDir, secrets, ...deps.engineOptions });
+      ctx.engine = createEngine({ dataDir: ctx.dataDir, secrets, log: (message, error, fields) => ctx.logFile.warn('engine', message, error, fields), ...deps.engineOptions });
     } catch (error) {
       ctx.engineError = error instanceof Error ? error.message : String(error);
       ctx.logFile.error('engine', 'could not start', error);

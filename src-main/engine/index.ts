@@ -31,7 +31,12 @@ export interface EngineOptions {
   timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
+  /** where the engine reports what it recovered from or repaired (default: nowhere) */
+  log?: EngineLog;
 }
+
+/** A warning for the app's log file: what happened, the error, and fields that help find it. */
+export type EngineLog = (message: string, error?: unknown, fields?: Record<string, unknown>) => void;
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
 
@@ -65,7 +70,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
     settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
-  const store = new Store(db, clock, { now });
+  const log: EngineLog = options.log ?? (() => undefined);
+  const store = new Store(db, clock, { now, log });
   store.quarantineUnreadableRows();
   const listeners = new Set<EngineListener>();
   const emit = (event: string, payload: unknown) => {
