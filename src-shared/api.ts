@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 import { Actor } from './domain/actor';
-import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
+import { ChangeOut, PushedChange, RecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { PublicSettings, SettingsPatch } from './domain/settings';
 import { ApiError, ERROR_CODES, type ErrorIssue } from './api-errors';
+import { BoundedJsonObject } from './json-shape';
 import { EVENT_NAMES, METHOD_NAMES } from './api-names';
 
 export { ApiError, ERROR_CODES, HTTP_STATUS, decodeError, encodeError, type ErrorBody, type ErrorCode, type ErrorIssue } from './api-errors';
@@ -83,7 +84,7 @@ export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
 export const methods = {
   'sync.push': {
-    input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(ChangeIn).max(10_000) }).strict(),
+    input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(PushedChange).max(10_000) }).strict(),
     output: z.object({ accepted: z.number().int(), duplicates: z.number().int(), seq: z.number().int() }),
   },
   'sync.pull': {
@@ -148,7 +149,7 @@ export const methods = {
   },
   'proposals.approve': {
     input: z
-      .object({ proposalId: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), feedback: z.string().max(10_000).optional() })
+      .object({ proposalId: z.string().min(1), params: BoundedJsonObject.optional(), feedback: z.string().max(10_000).optional() })
       .strict(),
     output: z.object({ proposal: Proposal }),
   },

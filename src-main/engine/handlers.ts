@@ -1,6 +1,7 @@
 /** One handler per api.ts method. Inputs arrive parsed; errors are ApiError with a user-facing message. */
 import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences } from '../../src-shared/api';
 import { listActivity } from './activity';
+import { checkPushedChanges } from './push-edge';
 import type { LlmClient } from './llm/client';
 import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
@@ -16,6 +17,8 @@ export interface HandlerDeps {
   runner: Runner;
   proposals: Proposals;
   llm: LlmClient;
+  /** the engine's clock (pushed stamps are checked against it) */
+  now: () => Date;
   /** after data changed; `touched` names the tables written when the caller knows them */
   changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
@@ -29,9 +32,6 @@ export const NO_DESKTOP_SHELL: ShellPreferences = {
   launchAtLogin: false,
   launchAtLoginUnavailable: 'Launch at login is a setting of the desktop app; start the headless host from your service manager (systemd, launchd, Task Scheduler) instead.',
 };
-
-/** A single record above this size is refused (the log is not a file store). */
-export const MAX_RECORD_BYTES = 1024 * 1024;
 
 function snapshotStart(afterKey: string | null): SnapshotKey | null {
   const after = afterKey === null ? null : decodeSnapshotKey(afterKey);
@@ -58,17 +58,10 @@ export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonH
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, now, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
-      changes.forEach((c, index) => {
-        const size = JSON.stringify(c).length;
-        if (size > MAX_RECORD_BYTES) {
-          throw new ApiError('PAYLOAD_TOO_LARGE', `Change ${index} is ${Math.round(size / 1024)} KB; a single change may be at most 1 MB.`, [
-            { path: ['changes', index], message: 'larger than 1 MB' },
-          ]);
-        }
-      });
+      checkPushedChanges(changes, now());
       const result = store.push(clientId, changes);
       if (result.accepted > 0) changed(changes);
       return result;

@@ -93,7 +93,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, changed });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, now, changed });
   const jsonHandlers = createJsonHandlers({ store });
   if (options.autoStart !== false) runner.start();
   let closed = false;
