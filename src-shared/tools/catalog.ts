@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { PolicyDecision } from '../domain/ai';
+import { CalendarDate, DateOrDateTime, DateTime } from '../dates';
 import { EVENTS, GOALS, NOTES, TASKS } from './modules';
 
 export type ToolKind = 'read' | 'write';
@@ -27,13 +28,6 @@ export interface ToolDef {
   describe(params: Record<string, unknown>): string;
 }
 
-const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
-/** A local date-time (read in the user's time zone) or an ISO instant with a zone. */
-const dateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/, 'a date-time as YYYY-MM-DDTHH:MM (local time) or an ISO instant');
-/** A date or a date-time, for ranges. */
-const dateOrDateTime = z.union([dateOnly, dateTime]);
 const id = (what: string) => z.string().trim().min(1).max(200).describe(`id of the ${what}`);
 const limit = (what: string, dflt: number) => z.coerce.number().int().min(1).max(200).optional().describe(`maximum number of ${what} (default ${dflt})`);
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
@@ -86,7 +80,7 @@ const TODO_TOOLS: ToolDef[] = [
     defaultPolicy: 'propose',
     params: z.object({
       title: z.string().trim().min(1).max(500).describe('short title of the task'),
-      dueDate: dateOnly.optional().describe('due date as YYYY-MM-DD'),
+      dueDate: CalendarDate.optional().describe('due date as YYYY-MM-DD'),
       priority: z.enum(['low', 'medium', 'high']).optional().describe('priority (default medium)'),
       description: z.string().max(10_000).optional().describe('longer notes for the task'),
     }),
@@ -118,7 +112,7 @@ const TODO_TOOLS: ToolDef[] = [
       .object({
         taskId: id('task to change'),
         title: z.string().trim().min(1).max(500).optional().describe('new title'),
-        dueDate: dateOnly.optional().describe('new due date as YYYY-MM-DD'),
+        dueDate: CalendarDate.optional().describe('new due date as YYYY-MM-DD'),
         priority: z.enum(['low', 'medium', 'high']).optional().describe('new priority'),
         description: z.string().max(10_000).optional().describe('new description (replaces the old one)'),
       })
@@ -207,8 +201,8 @@ const CALENDAR_TOOLS: ToolDef[] = [
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
-      from: dateOrDateTime.optional().describe('start of the range, YYYY-MM-DD or YYYY-MM-DDTHH:MM in the user\'s time zone (default today)'),
-      to: dateOrDateTime.optional().describe('end of the range, inclusive for a date (default 7 days after from)'),
+      from: DateOrDateTime.optional().describe('start of the range, YYYY-MM-DD or YYYY-MM-DDTHH:MM in the user\'s time zone (default today)'),
+      to: DateOrDateTime.optional().describe('end of the range, inclusive for a date (default 7 days after from)'),
     }),
     describe: (p) => `List events${p.from ? ` from ${formatDay(str(p.from).slice(0, 10))}` : ''}${p.to ? ` to ${formatDay(str(p.to).slice(0, 10))}` : ''}`,
   },
@@ -222,8 +216,8 @@ const CALENDAR_TOOLS: ToolDef[] = [
     params: z
       .object({
         title: z.string().trim().min(1).max(500).describe('title of the event'),
-        startTime: dateTime.describe("start, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant)"),
-        endTime: dateTime.describe("end, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant); after the start"),
+        startTime: DateTime.describe("start, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant)"),
+        endTime: DateTime.describe("end, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant); after the start"),
         location: z.string().max(500).optional().describe('where it takes place'),
         description: z.string().max(10_000).optional().describe('details'),
       })

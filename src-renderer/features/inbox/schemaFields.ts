@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { wallClock } from '../../../src-shared/cadence';
+import { CALENDAR_DATE_PATTERN, DATE_TIME_PATTERN } from '../../../src-shared/dates';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
 import { fieldLabel } from '../../lib/fieldLabels';
 import { plainIssue } from '../../lib/plainIssues';
@@ -37,14 +38,12 @@ interface JsonProperty {
   maxLength?: number;
 }
 
-const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-
 function kindOf(name: string, p: JsonProperty, tool: ToolDef): FieldKind {
   if (name === recordParam(tool)) return 'record';
   if (p.enum) return 'select';
   if (p.type === 'number' || p.type === 'integer') return 'number';
-  if (p.pattern === DATE_PATTERN) return 'date';
-  if (p.pattern?.includes('[T ]')) return 'datetime';
+  if (p.pattern === CALENDAR_DATE_PATTERN.source) return 'date';
+  if (p.pattern === DATE_TIME_PATTERN.source) return 'datetime';
   if ((p.maxLength ?? 0) > 500) return 'textarea';
   return 'text';
 }
