@@ -82,6 +82,13 @@ export const ActivityEntry = ChangeOut.pick({ seq: true, eventId: true, app: tru
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
+/**
+ * Names the history a replica copies. It changes only when the engine rewrote history a replica
+ * may already hold (the repair of stamps from the future, at open): a replica that sees another
+ * epoch than the one it copied drops its records and hydrates again (its outbox stays).
+ */
+export const ReplicaEpoch = z.string().min(1).max(100);
+
 export const methods = {
   'sync.push': {
     input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(PushedChange).max(10_000) }).strict(),
@@ -91,7 +98,7 @@ export const methods = {
     input: z
       .object({ since: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) })
       .strict(),
-    output: z.object({ changes: z.array(ChangeOut), seq: z.number().int(), hasMore: z.boolean(), quarantined: z.number().int() }),
+    output: z.object({ changes: z.array(ChangeOut), seq: z.number().int(), hasMore: z.boolean(), quarantined: z.number().int(), epoch: ReplicaEpoch }),
   },
   /**
    * Pages of the projection (records with their field stamps, tombstones included) for a new replica
@@ -103,7 +110,7 @@ export const methods = {
     input: z
       .object({ afterKey: z.string().max(1000).nullable().default(null), limit: z.number().int().min(1).max(10_000).default(1000) })
       .strict(),
-    output: z.object({ records: z.array(RecordOut), seq: z.number().int(), nextKey: z.string().nullable() }),
+    output: z.object({ records: z.array(RecordOut), seq: z.number().int(), nextKey: z.string().nullable(), epoch: ReplicaEpoch }),
   },
   'records.list': {
     input: z

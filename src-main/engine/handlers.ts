@@ -19,6 +19,8 @@ export interface HandlerDeps {
   llm: LlmClient;
   /** the engine's clock (pushed stamps are checked against it) */
   now: () => Date;
+  /** the replica epoch of this log (see ReplicaEpoch in src-shared/api.ts) */
+  epoch: string;
   /** after data changed; `touched` names the tables written when the caller knows them */
   changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
@@ -47,18 +49,18 @@ function snapshotStart(afterKey: string | null): SnapshotKey | null {
  */
 export type JsonHandlers = { [M in MethodName]?: (input: ParsedInput<M>) => string | null };
 
-export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonHandlers {
+export function createJsonHandlers({ store, epoch }: Pick<HandlerDeps, 'store' | 'epoch'>): JsonHandlers {
   return {
     'sync.snapshot': ({ afterKey, limit }) => {
       const page = store.snapshotRecordsJson(snapshotStart(afterKey), limit);
       if (!page) return null;
       const nextKey = page.nextKey && encodeSnapshotKey(page.nextKey);
-      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)}}`;
+      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)},"epoch":${JSON.stringify(epoch)}}`;
     },
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, now, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, now, epoch, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
       checkPushedChanges(changes, now());
@@ -66,10 +68,10 @@ export function createHandlers({ store, settings, runner, proposals, llm, now, c
       if (result.accepted > 0) changed(changes);
       return result;
     },
-    'sync.pull': ({ since, limit }) => store.pull(since, limit),
+    'sync.pull': ({ since, limit }) => ({ ...store.pull(since, limit), epoch }),
     'sync.snapshot': ({ afterKey, limit }) => {
       const page = store.snapshot(snapshotStart(afterKey), limit);
-      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey) };
+      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey), epoch };
     },
     'records.list': ({ app, table, limit, includeDeleted }) => ({ records: store.list(app, table, { limit, includeDeleted }) }),
     'records.get': ({ app, table, id }) => ({ record: store.get(app, table, id) }),

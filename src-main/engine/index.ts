@@ -65,7 +65,8 @@ export function createEngine(options: EngineOptions): Engine {
 function assemble(db: Db, options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
-  const settings = new Settings(new SettingsTable(db), secrets, options.apiKeyEnv ?? null);
+  const settingsTable = new SettingsTable(db);
+  const settings = new Settings(settingsTable, secrets, options.apiKeyEnv ?? null);
   if (options.overrides && (options.overrides.llm || options.overrides.runner)) {
     settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
   }
@@ -73,6 +74,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const log: EngineLog = options.log ?? (() => undefined);
   const store = new Store(db, clock, { now, log });
   store.quarantineUnreadableRows();
+  const epoch = repairAtOpen(store, settingsTable, log);
   const listeners = new Set<EngineListener>();
   const emit = (event: string, payload: unknown) => {
     for (const l of listeners) {
@@ -93,8 +95,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
     runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, now, changed });
-  const jsonHandlers = createJsonHandlers({ store });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, now, epoch, changed });
+  const jsonHandlers = createJsonHandlers({ store, epoch });
   if (options.autoStart !== false) runner.start();
   let closed = false;
   /** A call's parsed input, once the engine is known to be open. */
@@ -138,4 +140,28 @@ function assemble(db: Db, options: EngineOptions): Engine {
       }
     },
   };
+}
+
+/** The settings row naming the replica epoch (see ReplicaEpoch in src-shared/api.ts). */
+export const REPLICA_EPOCH_KEY = 'replica.epoch';
+
+/**
+ * Repairs records frozen by stamps from the future (store/frozen-stamps.ts) and returns the
+ * replica epoch: a new one when the repair rewrote stamps replicas may hold, so they hydrate again.
+ */
+function repairAtOpen(store: Store, settings: SettingsTable, log: EngineLog): string {
+  const { restamped, records } = store.repairFrozenStamps();
+  if (restamped.length > 0) {
+    const epoch = randomNodeId();
+    settings.put(REPLICA_EPOCH_KEY, epoch);
+    log(`Repaired ${records} record(s) frozen by ${restamped.length} stamp(s) from the future: each such stamp is now the time its change arrived`, undefined, {
+      restamped: restamped.slice(0, 100),
+    });
+    return epoch;
+  }
+  const epoch = settings.get(REPLICA_EPOCH_KEY);
+  if (epoch !== null) return epoch;
+  const first = randomNodeId();
+  settings.put(REPLICA_EPOCH_KEY, first);
+  return first;
 }

@@ -50,6 +50,26 @@ export async function readCursor(): Promise<number> {
   return typeof entry?.value === 'number' ? entry.value : 0;
 }
 
+/**
+ * Follows the engine's replica epoch (src-shared/api.ts ReplicaEpoch). When it is another than the
+ * one this replica copied, the engine rewrote history the replica may hold (stamps from the future
+ * were repaired): the records and the cursor are dropped, so the next pull hydrates again. The
+ * outbox stays. A replica that pulled before epochs existed starts over once, for the same reason.
+ * Returns true when it dropped the replica.
+ */
+export async function followEpoch(epoch: string): Promise<boolean> {
+  return db.transaction('rw', [db.records, db.chunks, db.meta], async () => {
+    const copied = await db.meta.get('epoch');
+    if (copied?.value === epoch) return false;
+    await db.meta.put({ key: 'epoch', value: epoch });
+    if (copied === undefined && (await readCursor()) === 0) return false;
+    await db.records.clear();
+    await db.chunks.clear();
+    await db.meta.put({ key: 'lastSeq', value: 0 });
+    return true;
+  });
+}
+
 async function advanceCursor(cursor: number): Promise<void> {
   // Another tab may have pulled further meanwhile: the cursor only moves forward.
   const previous = await readCursor();

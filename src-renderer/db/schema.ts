@@ -20,7 +20,7 @@ export interface OutboxEntry {
 }
 
 export interface MetaEntry {
-  key: 'lastSeq' | 'clientId' | 'nodeId';
+  key: 'lastSeq' | 'clientId' | 'nodeId' | 'epoch';
   value: string | number;
 }
 

@@ -9,7 +9,7 @@ import { ApiError, api } from '../api/client';
 import { errorText } from '../lib/format';
 import type { MethodOutput } from '../../src-shared/api';
 import type { HybridClock } from '../../src-shared/hlc';
-import { applyPulledPage, applySnapshotPage, readCursor } from './apply';
+import { applyPulledPage, applySnapshotPage, followEpoch, readCursor } from './apply';
 import { getReplica } from './replica';
 import { db } from './schema';
 
@@ -82,6 +82,7 @@ export async function hydrate(clock: HybridClock): Promise<void> {
     // Dropped if writing this page fails: that failure is the one to report.
     next?.catch(() => undefined);
     const first = firstSeq === null;
+    if (first) await followEpoch(page.epoch);
     firstSeq ??= page.seq;
     await applySnapshotPage(page.records, { first, cursor: next === null ? firstSeq : null }, clock);
   }
@@ -100,6 +101,8 @@ async function pull(): Promise<void> {
   let since = await readCursor();
   for (;;) {
     const page = await api().call('sync.pull', { since, limit: PULL_LIMIT });
+    // the engine repaired history this replica copied: start over from its snapshot
+    if (await followEpoch(page.epoch)) return pull();
     // `seq` is the last row of the page, quarantined rows included, so it is the next `since`.
     const cursor = Math.max(page.seq, page.changes.at(-1)?.seq ?? 0);
     await applyPulledPage(page.changes, cursor, clock);

@@ -10,17 +10,19 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type Actor, originOf, type Origin } from '../../../src-shared/domain/actor';
 import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites } from '../../../src-shared/domain/change';
-import type { HybridClock } from '../../../src-shared/hlc';
+import { compareStamps, stampMillis, type HybridClock } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { ActivityQueries } from './activity-queries';
 import { type Db, writeTx } from './db';
 import { DebugCaptures } from './debug-captures';
+import { FrozenStamps, type RestampedField, STAMP_BOUND_KEY, frozenKey, stampHorizon } from './frozen-stamps';
 import { IterationQueries } from './iteration-queries';
 import { MissionsDue } from './missions-due';
 import { type Appended, PendingProjection } from './pending';
 import { errorMessage, isRowFault } from './projection-faults';
 import type { RecordsQuery } from './records-query';
 import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
+import { SettingsTable } from './settings-table';
 import { type SnapshotKey, SnapshotPages } from './snapshot';
 import { TickLog } from './ticks';
 import { TokenUsage } from './token-usage';
@@ -102,6 +104,17 @@ export class Store {
   private readonly countQuarantined: Statement;
   private readonly quarantineUnreadable: Statement;
   private readonly pending = new PendingProjection();
+  private readonly frozen: FrozenStamps;
+  private readonly localValues: SettingsTable;
+  /**
+   * No field in `records` has a later stamp than this (an upper bound, kept in the settings
+   * table with each projection write): when it is within the horizon, no record can be frozen by
+   * a stamp from the future and opening needs no scan. Not known for a database from before the
+   * bound was kept, until repairFrozenStamps has scanned it once.
+   */
+  private stampBound: string | null;
+  private stampBoundKnown: boolean;
+  private stampBoundChanged = false;
   /**
    * True when the log holds changes that are neither in `records` nor pending: after the process
    * ended with records pending, or after a transaction that had folded changes rolled back. Then
@@ -155,6 +168,10 @@ export class Store {
        WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
     );
     this.catchUpNeeded = this.projectedSeq() < this.maxSeq();
+    this.frozen = new FrozenStamps(db);
+    this.localValues = new SettingsTable(db);
+    this.stampBound = this.localValues.get(STAMP_BOUND_KEY);
+    this.stampBoundKnown = this.stampBound !== null;
 
     this.snapshots = new SnapshotPages(db, () => this.settle(), () => this.maxSeq());
     this.ticks = new TickLog(db);
@@ -296,6 +313,7 @@ export class Store {
         this.project(p.app, p.table, p.id, writes, p.seq);
       }
       this.updateProjectedSeq.run(throughSeq);
+      this.saveStampBound();
     } catch (error) {
       // The buffer is drained: whatever rolls back, only the log can say what is missing now.
       this.catchUpNeeded = true;
@@ -308,6 +326,7 @@ export class Store {
     const row = this.selectMergeState.get(app, table, id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
     const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
     mergeFieldsInto(record, writes);
+    this.noteStamps(writes);
     const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, seq];
     if (row) this.updateRecord.run(...values, app, table, id);
     else this.insertRecord.run(app, table, id, ...values);
@@ -349,9 +368,56 @@ export class Store {
         since = rows.at(-1)!.seq;
       }
       this.updateProjectedSeq.run(Math.max(since, this.maxSeq()));
+      this.saveStampBound();
       this.catchUpNeeded = false;
     });
     return { changes, quarantined };
+  }
+
+  /** Raises the bound of projected stamps to cover `writes` (written with the projection's transaction). */
+  private noteStamps(writes: Record<string, FieldWrite>): void {
+    for (const field in writes) {
+      const at = writes[field]!.at;
+      if (this.stampBound !== null && compareStamps(at, this.stampBound) <= 0) continue;
+      this.stampBound = at;
+      this.stampBoundChanged = true;
+    }
+  }
+
+  private saveStampBound(): void {
+    if (!this.stampBoundKnown || !this.stampBoundChanged || this.stampBound === null) return;
+    this.localValues.put(STAMP_BOUND_KEY, this.stampBound);
+    this.stampBoundChanged = false;
+  }
+
+  /**
+   * Repairs records frozen by stamps from the future (see frozen-stamps.ts): free when the bound
+   * of projected stamps is within the horizon; otherwise finds the frozen records, brings their
+   * changes' future stamps back to when the changes arrived, and projects them again. Returns the
+   * stamps changed (none: nothing was frozen) and how many records were projected again.
+   */
+  repairFrozenStamps(): { restamped: RestampedField[]; records: number } {
+    this.settle();
+    const nowMs = this.now().getTime();
+    const horizonMs = stampHorizon(nowMs);
+    if (this.stampBoundKnown && this.stampBound !== null && stampMillis(this.stampBound) <= horizonMs) return { restamped: [], records: 0 };
+    return this.tx(() => {
+      const records = this.frozen.frozenRecords(horizonMs);
+      const { restamped, rows } = this.frozen.restampRecords(records, horizonMs, nowMs);
+      for (const record of records) {
+        for (const row of rows.get(frozenKey(record))!) {
+          if (row.setAside) continue;
+          const writes = parseWrites(row.data, row.fieldMeta, row.op);
+          if (typeof writes !== 'string') this.project(record.app, record.table, record.id, writes, row.seq);
+        }
+      }
+      // every stamp left is within the horizon (the others were just brought back)
+      this.stampBound = new Date(horizonMs).toISOString();
+      this.stampBoundKnown = true;
+      this.stampBoundChanged = true;
+      this.saveStampBound();
+      return { restamped, records: records.length };
+    });
   }
 
   /**
