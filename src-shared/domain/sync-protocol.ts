@@ -5,8 +5,7 @@
  * with them, the client (src-main/engine/sync) validates answers with them.
  */
 import { z } from 'zod';
-import { Actor } from './actor';
-import { ChangeIn, LoggedStamp, Op, Stamp } from './change';
+import { ChangeIn, ChangeOut, Stamp } from './change';
 
 /** Protocol version; a changeset declaring a higher one is refused with 400 (as upstream). */
 export const SYNC_SCHEMA_VERSION = 1;
@@ -39,22 +38,7 @@ export type SyncChangeset = z.infer<typeof SyncChangeset>;
  * change wrote with its stamp (inserts too, unlike upstream); `data` is repeated for inserts and
  * `deletedAt` for deletes, for upstream readers.
  */
-export const SyncChangeOut = z.object({
-  eventId: z.string(),
-  schemaVersion: z.number().int(),
-  app: z.string(),
-  table: z.string(),
-  id: z.string(),
-  op: Op,
-  fields: z.record(z.string(), z.object({ value: z.unknown(), at: LoggedStamp })),
-  data: z.record(z.string(), z.unknown()).optional(),
-  deletedAt: z.string().optional(),
-  actor: Actor.nullable(),
-  origin: z.string().nullable(),
-  spaceId: z.string().nullable(),
-  clientId: z.string(),
-  createdAt: z.string(),
-});
+export const SyncChangeOut = ChangeOut.omit({ seq: true }).extend({ schemaVersion: z.number().int() });
 export type SyncChangeOut = z.infer<typeof SyncChangeOut>;
 
 /**
