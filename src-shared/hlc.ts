@@ -32,13 +32,29 @@ const MIN_STAMP_MS = Date.parse(MIN_STAMP);
  * stamp before MIN_STAMP would lose to all of them; both come from a device with a wrong clock.
  */
 export function stampRangeProblem(at: string, nowMs: number): string | null {
-  const ms = stampMillis(at);
-  if (Number.isNaN(ms)) return 'not a stamp';
-  if (ms < MIN_STAMP_MS) return `the time ${at.slice(0, 24)} is before ${MIN_STAMP.slice(0, 10)}: the device that wrote it has a wrong clock; set its date and time, then write again`;
-  if (ms > nowMs + MAX_DRIFT_MS) {
-    return `the time ${at.slice(0, 24)} is ${aheadBy(ms - nowMs)} ahead of this computer's clock (at most ${MAX_DRIFT_MS / 60_000} minutes are accepted): check the date and time of the device that wrote it`;
-  }
-  return null;
+  return stampRangeCheck(nowMs)(at);
+}
+
+/**
+ * stampRangeProblem for many stamps against one clock reading: canonical and HLC stamps (nearly
+ * all) are decided by two string comparisons, as their first 24 characters are the instant.
+ */
+export function stampRangeCheck(nowMs: number): (at: string) => string | null {
+  const horizonMs = nowMs + MAX_DRIFT_MS;
+  const horizon = new Date(horizonMs).toISOString();
+  return (at) => {
+    if ((at.length === 24 || at.length === 46) && stampSortKey(at) === at) {
+      const instant = at.slice(0, 24);
+      if (instant >= MIN_STAMP && instant <= horizon) return null;
+    }
+    const ms = stampMillis(at);
+    if (Number.isNaN(ms)) return 'not a stamp';
+    if (ms < MIN_STAMP_MS) return `the time ${at.slice(0, 24)} is before ${MIN_STAMP.slice(0, 10)}: the device that wrote it has a wrong clock; set its date and time, then write again`;
+    if (ms > horizonMs) {
+      return `the time ${at.slice(0, 24)} is ${aheadBy(ms - nowMs)} ahead of this computer's clock (at most ${MAX_DRIFT_MS / 60_000} minutes are accepted): check the date and time of the device that wrote it`;
+    }
+    return null;
+  };
 }
 
 function aheadBy(ms: number): string {

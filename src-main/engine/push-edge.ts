@@ -7,13 +7,13 @@
  */
 import { ApiError } from '../../src-shared/api';
 import { type ChangeIn, MAX_CHANGE_BYTES, stampsOf } from '../../src-shared/domain/change';
-import { stampRangeProblem } from '../../src-shared/hlc';
+import { stampRangeCheck } from '../../src-shared/hlc';
 
 export function checkPushedChanges(changes: readonly ChangeIn[], now: Date): void {
-  const nowMs = now.getTime();
+  const stampProblem = stampRangeCheck(now.getTime());
   changes.forEach((change, index) => {
     for (const { path, at } of stampsOf(change)) {
-      const problem = stampRangeProblem(at, nowMs);
+      const problem = stampProblem(at);
       if (problem) {
         throw new ApiError('BAD_INPUT', `Change ${index} was refused: ${problem}. Nothing was stored.`, [{ path: ['changes', index, ...path], message: problem }]);
       }
