@@ -28,7 +28,8 @@ test('charts and a filterable audit timeline of a run and its decisions', async 
   await expect(page.getByRole('article')).toHaveCount(0);
 
   await goTo(page, 'Activity');
-  await expect(page.getByRole('figure', { name: 'Runs per day' })).toContainText('1 awaiting review');
+  // both cards decided: the run is reviewed, not "awaiting review" forever (issue 12)
+  await expect(page.getByRole('figure', { name: 'Runs per day' })).toContainText('1 reviewed');
   await expect(page.getByRole('figure', { name: 'Proposals per day' })).toContainText('1 approved, 1 rejected');
   await expect(page.getByRole('figure', { name: 'Tokens per day' })).toContainText('750 tokens by Companion');
   const rates = page.getByRole('figure', { name: 'Approval rate per kind of change' });

@@ -5,10 +5,13 @@
 //
 //   node scripts/node22.mjs scripts/screenshots.mjs            # writes docs/screenshots/*.png
 //   node scripts/node22.mjs scripts/screenshots.mjs --serve    # seeds, then keeps the demo running
+//   node scripts/node22.mjs scripts/screenshots.mjs --data-dir DIR --out OUT
+//       # every page of an existing database (a copy of it, the runner off), e.g. one kept by
+//       # `npm run soak -- --keep DIR`: each page in full length, each mission's page too, into OUT
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +27,11 @@ const serveOnly = process.argv.includes('--serve');
 // ---------------------------------------------------------------------------------------------
 // Host and api
 
-async function startHost(dataDir, llmUrl) {
+async function startHost(dataDir, llmUrl, extraArgs = []) {
   const token = randomBytes(12).toString('hex');
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data-dir', dataDir, '--port', serveOnly ? '5233' : '0', '--token', token, '--llm-base-url', llmUrl, '--llm-model', 'llama3.1:8b', '--tick-interval-ms', '3600000'],
+    [CLI, 'serve', '--data-dir', dataDir, '--port', serveOnly ? '5233' : '0', '--token', token, '--llm-base-url', llmUrl, '--llm-model', 'llama3.1:8b', '--tick-interval-ms', '3600000', ...extraArgs],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolve, reject) => {
@@ -247,7 +250,8 @@ function historyRecords() {
     ['create_event', { title: 'Focus: roadmap', startTime: localDateTime(dayOffset(-6, 9)), endTime: localDateTime(dayOffset(-6, 11)) }],
     ['update_task', { taskId: 'task-licence', priority: 'high' }],
     ['append_to_note', { noteId: 'note-standup', content: '- follow up with Anna' }],
-    ['update_goal_progress', { goalId: 'goal-run', value: 1 }],
+    // not the live plan's "log 1 run" of this week: that one would be refused as already done
+    ['update_goal_progress', { goalId: 'goal-run', value: 2 }],
     ['complete_task', { taskId: 'task-plants' }],
   ];
   const outcomes = ['approved', 'approved', 'rejected', 'approved', 'reverted', 'approved', 'rejected'];
@@ -396,7 +400,7 @@ const PAGES = [
   { name: 'settings', hash: '#/settings', ready: { role: 'heading', name: 'Settings' } },
 ];
 
-async function shoot(browser, url, pages, colorScheme, suffix = '', viewport = { width: 1280, height: 800 }) {
+async function shoot(browser, url, pages, colorScheme, suffix = '', viewport = { width: 1280, height: 800 }, out = OUT, fullPage = false) {
   const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors = [];
@@ -412,7 +416,7 @@ async function shoot(browser, url, pages, colorScheme, suffix = '', viewport = {
     if (p.before) await p.before(page);
     await page.mouse.move(0, 0); // no hover effects or chart tooltips left from a click
     await page.waitForTimeout(600); // animations and the last sync settle
-    await page.screenshot({ path: join(OUT, `${p.name}${suffix}.png`) });
+    await page.screenshot({ path: join(out, `${p.name}${suffix}.png`), fullPage });
     console.log(`  ${p.name}${suffix}.png`);
   }
   await context.close();
@@ -457,4 +461,37 @@ async function main() {
   }
 }
 
-await main();
+/** Every page of an existing database, in full length: the general pages, then each mission and agent. */
+async function shootDataDir(source, out) {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('No Chromium found; set CHROMIUM_PATH');
+  const dataDir = await mkdtemp(join(tmpdir(), 'companion-shots-'));
+  await cp(source, dataDir, { recursive: true });
+  const host = await startHost(dataDir, 'http://127.0.0.1:9/v1', ['--no-runner']);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    await mkdir(out, { recursive: true });
+    const titles = async (app, table, field) => (await host.api('records.list', { app, table, limit: 10000 })).records.map((r) => ({ id: r.id, title: r.data[field] }));
+    const missions = (await titles('ai', 'aiMissions', 'title')).map((m) => ({ name: `mission-${m.id}`, hash: `#/missions/${m.id}`, ready: { role: 'heading', name: m.title } }));
+    const agents = (await titles('ai', 'agents', 'name')).map((a) => ({ name: `agent-${a.id.replace(/[^\w-]/g, '-')}`, hash: `#/agents/${a.id}`, ready: { role: 'heading', name: a.title } }));
+    const general = PAGES.filter((p) => !['mission', 'agent', 'notes'].includes(p.name)).concat([{ name: 'notes', hash: '#/notes', ready: { role: 'heading', name: 'Notes' } }]);
+    console.log(`Screenshots of ${source} into ${out}:`);
+    const errors = await shoot(browser, host.url, [...general, ...missions, ...agents], 'light', '', { width: 1280, height: 800 }, out, true);
+    if (errors.length) {
+      console.error('Console errors while shooting:\n' + errors.join('\n'));
+      process.exitCode = 1;
+    }
+  } finally {
+    await browser.close();
+    await host.stop();
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+const dataDirAt = process.argv.indexOf('--data-dir');
+if (dataDirAt >= 0) {
+  const outAt = process.argv.indexOf('--out');
+  if (!process.argv[dataDirAt + 1] || outAt < 0 || !process.argv[outAt + 1]) throw new Error('--data-dir DIR needs --out OUT (a folder for the screenshots)');
+  if (!existsSync(CLI)) throw new Error('Build first: npm run build');
+  await shootDataDir(process.argv[dataDirAt + 1], process.argv[outAt + 1]);
+} else await main();

@@ -44,12 +44,26 @@ export const Mission = z.object({
   agentId: z.string().nullish(),
   failureStreak: z.number().int().min(0).default(0),
   needsAttention: z.boolean().default(false),
+  /**
+   * false (the default): while proposals of this mission wait for review it is not planned again
+   * (it runs once when the last one is decided). true: it plans on its cadence anyway, and a
+   * step identical to a waiting proposal is refused as "already proposed".
+   */
+  planWhileWaiting: z.boolean().default(false),
   createdAt: z.string().optional(),
   deletedAt: z.string().nullish(),
 });
 export type Mission = z.infer<typeof Mission>;
 
 export const StepKind = z.enum(['read', 'write']);
+/**
+ * Why a step of a plan was not used (recorded on the step, shown to the user, never dropped):
+ * the model named a tool that does not exist or the agent may not use, gave details the tool
+ * cannot take or no reason; or the step repeats a change of this mission that is waiting for
+ * review, was made recently, or was rejected or undone by the user recently (runner README).
+ */
+export const StepRefusal = z.enum(['unknown-tool', 'denied', 'invalid-params', 'no-reason', 'already-proposed', 'already-done', 'already-declined']);
+export type StepRefusal = z.infer<typeof StepRefusal>;
 export const IterationStep = z.object({
   index: z.number().int().min(0),
   summary: z.string(),
@@ -61,6 +75,10 @@ export const IterationStep = z.object({
   proposalId: z.string().optional(),
   result: z.unknown().optional(),
   error: z.string().optional(),
+  /** set when the step was not used; `error` then says why in words */
+  refused: StepRefusal.optional(),
+  /** for `invalid-params`: what was wrong with which detail */
+  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
 });
 export type IterationStep = z.infer<typeof IterationStep>;
 

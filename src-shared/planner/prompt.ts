@@ -7,7 +7,7 @@ import type { Agent, Mission } from '../domain/ai';
 import { type ToolDef, paramInfo } from '../tools/catalog';
 
 /** Bump whenever the prompt text or the tool catalog's wording changes; stored on every iteration. */
-export const PROMPT_VERSION = 'plan-v2';
+export const PROMPT_VERSION = 'plan-v2-review';
 /** Characters of linked-input content per prompt; the rest is cut with a visible marker. */
 export const INPUT_CHAR_BUDGET = 100_000;
 export const MAX_STEPS = 25;
@@ -26,6 +26,16 @@ export interface PastStep {
   summary: string;
   status: string;
   feedback?: string | null;
+  /** a write step's params (an approved edit: the user's) */
+  params?: Record<string, unknown>;
+}
+
+/** A proposal of this mission that waits for the user's review. */
+export interface AwaitingStep {
+  toolName: string;
+  summary: string;
+  params: Record<string, unknown>;
+  proposedAt: string;
 }
 
 export interface PastIteration {
@@ -42,6 +52,8 @@ export interface PlannerContext {
   inputs: ResolvedInput[];
   /** newest first; only the first RECENT_ITERATIONS are shown */
   recentIterations: PastIteration[];
+  /** the mission's proposals still waiting for review: never to be proposed again */
+  awaitingReview?: AwaitingStep[];
   tools: ToolDef[];
   now: Date;
   timeZone: string;
@@ -154,14 +166,33 @@ export function userPrompt(ctx: PlannerContext): string {
             if (it.error) lines.push(`Error: ${it.error}`);
             for (const s of it.steps) {
               lines.push(`  - [${s.status}] ${s.toolName}: ${s.summary}`);
+              if (s.params) lines.push(`    Params: ${paramsText(s.params)}`);
               if (s.feedback) lines.push(`    User feedback: ${s.feedback}`);
             }
             return lines.join('\n');
           })
           .join('\n\n')
       : '_(first iteration)_',
+    ...awaitingBlock(ctx.awaitingReview ?? []),
     '',
     ctx.mode === 'json' ? 'Produce the plan for the next iteration now.' : 'Work on the next iteration now by calling tools.',
   ];
   return parts.join('\n');
+}
+
+/** Params as one line of JSON, cut at PARAMS_CHARS. */
+const PARAMS_CHARS = 300;
+function paramsText(params: Record<string, unknown>): string {
+  const text = JSON.stringify(params);
+  return text.length > PARAMS_CHARS ? `${text.slice(0, PARAMS_CHARS - 1)}…` : text;
+}
+
+/** The mission's proposals waiting for review: proposed already, so not to be proposed again. */
+function awaitingBlock(awaiting: AwaitingStep[]): string[] {
+  if (!awaiting.length) return [];
+  return [
+    '## Already proposed, awaiting the user\'s review',
+    'These changes are waiting for the user to decide. Do not propose them again: an identical step is refused.',
+    ...awaiting.map((a) => `  - ${a.toolName}: ${a.summary}\n    Params: ${paramsText(a.params)}`),
+  ];
 }

@@ -94,7 +94,9 @@ describe('LLM faults', () => {
     h.llm.enqueue(toolCalls({ name: 'delete_everything', arguments: { confirm: true, rationale: 'clean up' } }), { content: 'ok' });
     const run = await h.engine.call('missions.runNow', { missionId: 'm1' });
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps).toEqual([expect.objectContaining({ toolName: 'delete_everything', policy: 'deny', error: 'Refused: unknown tool; nothing was run.' })]);
+    expect(it.steps).toEqual([expect.objectContaining({ toolName: 'delete_everything', policy: 'deny', refused: 'unknown-tool', error: 'The model asked for an action this app does not have.' })]);
+    // its only change was refused: a failed run that says why, not "Done"
+    expect(it).toMatchObject({ status: 'failed', error: 'The model proposed 1 change; it could not be used: it was not an action this app has.' });
     expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/not available/);
     expect(await listData(h.engine, 'ai', 'aiProposals')).toEqual([]);
   });
@@ -137,9 +139,9 @@ describe('policy holds against the model', () => {
     expect(h.llm.requests[0]!.body.tools.map((t: any) => t.function.name)).not.toContain('create_event');
     expect(sentMessages(h.llm, 0)[1]!.content).toContain(`<input module="notes" table="notes" id="evil" title="Inbox">\nid evil\n${injection.replace('</input>', '<\\/input>')}\n</input>`);
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps.map((s: any) => [s.toolName, s.policy, s.error ?? null])).toEqual([
-      ['delete_everything', 'deny', 'Refused: unknown tool; nothing was run.'],
-      ['create_event', 'deny', 'Refused: denied by policy; nothing was run.'],
+    expect(it.steps.map((s: any) => [s.toolName, s.policy, s.refused ?? null])).toEqual([
+      ['delete_everything', 'deny', 'unknown-tool'],
+      ['create_event', 'deny', 'denied'],
       ['complete_task', 'propose', null],
     ]);
     // nothing ran: the only new changes are the runner's own records (iteration, proposal, mission)
@@ -159,7 +161,7 @@ describe('policy holds against the model', () => {
     );
     const run = await h.engine.call('missions.runNow', { missionId: 'm1' });
     const it = (await getData(h.engine, 'ai', 'aiIterations', run.iterationId!))!;
-    expect(it.steps[0]).toMatchObject({ toolName: 'create_note', policy: 'deny', error: 'Refused: denied by policy; nothing was run.' });
+    expect(it.steps[0]).toMatchObject({ toolName: 'create_note', policy: 'deny', refused: 'denied', error: 'This agent is not allowed to take this action (see its policy).' });
     expect(await listData(h.engine, 'notes', 'notes')).toEqual([]);
 
     await updateRecord(h.engine, 'ai', 'agents', 'agent:default', { policy: { tools: {}, modules: { notes: 'deny', todo: 'deny' } } });

@@ -18,8 +18,8 @@ import type { Settings } from '../settings';
 import type { Store } from '../store/store';
 import { type TokenLedger, loadAgent } from './agents';
 import type { Claims } from './claims';
-import { type Gate, firstRefusal } from './gates';
-import { pastIterations } from './history';
+import { type Gate, type Trigger, firstRefusal } from './gates';
+import { awaitingReview, pastIterations } from './history';
 import { resolveInputs } from './inputs';
 import { NOT_RUN, type RunOutcome } from './outcome';
 import { type EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
@@ -28,8 +28,7 @@ import { Semaphore } from './semaphore';
 import type { RunnerStatusBoard } from './status';
 import { IterationWriter, type MissionRecord, type WriteContext, type Written } from './writer';
 
-/** 'due': found by a tick, held to its agent's limit; 'manual': Run now, which only queues for the LLM. */
-export type Trigger = 'due' | 'manual';
+export type { Trigger } from './gates';
 
 export interface PipelineDeps {
   store: Store;
@@ -87,7 +86,9 @@ export class RunPipeline {
       const lookup = loadAgent(store, mission.agentId);
       if (!lookup.ok) return this.skip({ mission, agent: placeholderAgent(mission.agentId), iterationId, startedAt }, lookup.reason, lookup.message);
       const ctx: WriteContext = { mission, agent: lookup.agent, iterationId, startedAt };
-      const refusal = firstRefusal(this.deps.gates, ctx);
+      const refusal = firstRefusal(this.deps.gates, { ...ctx, trigger });
+      // A quiet refusal writes nothing: the mission keeps its due time (gates.ts).
+      if (refusal?.quiet) return { ...NOT_RUN, skipped: refusal.reason, error: refusal.message };
       if (refusal) return this.skip(ctx, refusal.reason, refusal.message);
       status.setPhase(ctx, 'queued');
       return await this.queued(ctx, trigger, claim.signal);
@@ -141,9 +142,11 @@ export class RunPipeline {
     const inputs = resolveInputs(store, ctx.mission.inputs);
     const allowed = allowedTools(ctx.agent);
     const recentIterations = pastIterations(store, ctx.mission.id);
+    const pending = awaitingReview(store, ctx.mission.id);
     let outcome: PlanOutcome;
     try {
-      outcome = await plan({ mission: ctx.mission, agent: ctx.agent, inputs, recentIterations, tools: [...allowed.values()], now: this.deps.now(), timeZone }, settings.llm.plannerMode, {
+      const context = { mission: ctx.mission, agent: ctx.agent, inputs, recentIterations, awaitingReview: pending, tools: [...allowed.values()], now: this.deps.now(), timeZone };
+      outcome = await plan(context, settings.llm.plannerMode, {
         llm: this.deps.llm,
         allowed,
         catalog: TOOLS_BY_NAME,
@@ -175,8 +178,8 @@ export class RunPipeline {
     }
     status.setPhase(ctx, 'writing');
     const written = this.writer.plan(ctx, outcome);
-    this.afterWrite(ctx, written, null);
-    return { iterationId: ctx.iterationId, status: written.status, error: null, proposals: written.proposals, autoExecuted: written.autoExecuted, tokens: outcome.usage.totalTokens };
+    this.afterWrite(ctx, written, written.error);
+    return { iterationId: ctx.iterationId, status: written.status, error: written.error, proposals: written.proposals, autoExecuted: written.autoExecuted, tokens: outcome.usage.totalTokens };
   }
 
   private afterWrite(ctx: WriteContext, written: Written, error: string | null): void {

@@ -9,7 +9,7 @@
  * `auto` tries tool calling and falls back to JSON for an endpoint that rejects `tools`; what each
  * endpoint rejected is remembered in EndpointCapabilities so the next run goes straight there.
  */
-import type { DebugConversation, IterationDebug, PolicyDecision, Usage } from '../../../src-shared/domain/ai';
+import type { DebugConversation, IterationDebug, PolicyDecision, StepRefusal, Usage } from '../../../src-shared/domain/ai';
 import type { PlannerMode } from '../../../src-shared/domain/settings';
 import { type PlannedStep, parsePlan, parseTextToolCalls, planResponseFormat, validateCall } from '../../../src-shared/planner/parser';
 import { MAX_STEPS, PROMPT_VERSION, type PlannerContext, systemPrompt, userPrompt } from '../../../src-shared/planner/prompt';
@@ -25,8 +25,8 @@ export interface PlanStepOut extends PlannedStep {
   kind: 'read' | 'write';
   /** read steps already executed in tools mode */
   result?: unknown;
-  /** set when the model named a tool it may not use: recorded, never executed */
-  refused?: string;
+  /** set when the call could not be used (unknown or denied tool, invalid details, no reason): recorded, never executed */
+  refused?: StepRefusal;
 }
 
 export type DebugCapture = Omit<IterationDebug, 'iterationId' | 'capturedAt'>;
@@ -311,11 +311,16 @@ function handleCall(c: ToolCall, deps: PlannerDeps, steps: PlanStepOut[]): CallR
   if (!deps.allowed.has(c.name)) {
     // Policy is enforced here, not only in the offered list: a denied or invented tool never runs.
     const known = deps.catalog.get(c.name);
-    steps.push({ summary: '', toolName: c.name, params: args, rationale, kind: known?.kind ?? 'write', refused: known ? 'denied by policy' : 'unknown tool' });
+    steps.push({ summary: '', toolName: c.name, params: args, rationale, kind: known?.kind ?? 'write', refused: known ? 'denied' : 'unknown-tool' });
     return { message: { ok: false, error: `Tool "${c.name}" is not available. Use only the tools you were given.` } };
   }
   const v = validateCall(c.name, args, deps.allowed, c.name);
-  if (!v.ok) return { problem: v.problems.join('; '), message: { ok: false, error: v.problems.join('; ') } };
+  const kind = deps.allowed.get(c.name)!.kind;
+  if (!v.ok) {
+    // Kept as a refused step unless the repair round brings a good call of this tool (refusals.ts).
+    steps.push({ summary: '', toolName: c.name, params: args, rationale, kind, refused: 'invalid-params' });
+    return { problem: v.problems.join('; '), message: { ok: false, error: v.problems.join('; ') } };
+  }
   if (v.tool.kind === 'read') {
     let result: unknown;
     try {
@@ -327,6 +332,7 @@ function handleCall(c: ToolCall, deps: PlannerDeps, steps: PlanStepOut[]): CallR
     return { message: { ok: true, result } };
   }
   if (!rationale) {
+    steps.push({ summary: '', toolName: v.tool.name, params: v.params, rationale, kind: 'write', refused: 'no-reason' });
     const problem = `${c.name} needs a "rationale" argument: why this step helps the mission`;
     return { problem, message: { ok: false, error: `${problem}. Call it again with one.` } };
   }

@@ -77,7 +77,7 @@ export class Runner {
       now,
       ledger: this.ledger,
       claims,
-      gates: deps.gates ?? defaultGates(this.ledger),
+      gates: deps.gates ?? defaultGates({ ledger: this.ledger, waiting: (id) => store.iterations.waitingForReview().get(id), now }),
       capabilities,
       status: this.board,
       runEnded: () => this.scheduler.schedule(),
@@ -119,6 +119,11 @@ export class Runner {
   /** Re-arms the timer (after data or settings changed). */
   schedule(): void {
     this.scheduler.schedule();
+  }
+
+  /** When the one timer fires next (null when the runner is not started). */
+  nextTickAt(): string | null {
+    return this.scheduler.nextTick();
   }
 
   dueMissions(now: Date): MissionRow[] {
@@ -170,11 +175,12 @@ export class Runner {
 
   /**
    * Called after data changed: abort runs whose mission was paused or deleted meanwhile, re-arm
-   * the timer. `touched` (when known) names the tables written; only missions matter here, so a
-   * sync burst of other records does not make every batch read the projection.
+   * the timer. `touched` (when known) names the tables written; only missions and proposals (a
+   * decision ends a mission's wait for review) matter here, so a sync burst of other records does
+   * not make every batch read the projection.
    */
   onDataChanged(touched?: readonly { app: string; table: string }[]): void {
-    if (touched && !touched.some((t) => t.app === AI_APP && t.table === TABLES.missions)) return;
+    if (touched && !touched.some((t) => t.app === AI_APP && (t.table === TABLES.missions || t.table === TABLES.proposals))) return;
     for (const missionId of this.claims.missionIds()) {
       const m = this.deps.store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
       if (!m || m.state !== 'active') this.abort(missionId);

@@ -4,6 +4,11 @@
  * data change. A tick finds the due missions (active, nextRunAt <= now, not deleted) and runs
  * each; ticks never overlap.
  *
+ * Waiting for review: a mission whose proposals wait (gates.ts `heldForReview`) keeps its past
+ * nextRunAt but is left out of the earliest due time, so the timer does not fire for it again and
+ * again; a tick that finds it due counts it as skipped ('waiting-for-review') and writes nothing
+ * for it. A decision re-arms the timer (runner.onDataChanged), and the mission runs once.
+ *
  * Catch-up: a mission whose runs were missed while the app was closed is due once; after that run
  * its next run is counted from now (see schedule.ts), so a week closed means ONE run, not seven.
  */
@@ -16,6 +21,7 @@ import type { MissionRow } from '../store/missions-due';
 import type { LocalChange, Store } from '../store/store';
 import type { TimerHandle, Timers } from '../../timers';
 import type { Claims } from './claims';
+import { heldForReview } from './gates';
 import { type RunOutcome, addOutcome, emptyTick } from './outcome';
 import type { Emit } from './runner';
 
@@ -78,11 +84,12 @@ export class Scheduler {
     return this.started ? (this.nextTickAt?.toISOString() ?? null) : null;
   }
 
-  /** The earliest nextRunAt of an active mission that no run holds (the index yields them in order). */
+  /** The earliest nextRunAt of an active mission that no run holds and that is not held for review (the index yields them in order). */
   earliestDue(): string | null {
-    const { claims } = this.deps;
-    const rows = this.deps.store.missionsDue.earliest(claims.size + 1);
-    return rows.find((r) => !claims.has(r.id))?.at ?? null;
+    const { claims, store } = this.deps;
+    const waiting = store.iterations.waitingForReview();
+    const rows = store.missionsDue.earliest(claims.size + waiting.size + 1);
+    return rows.find((r) => !claims.has(r.id) && !heldForReview(r, waiting.get(r.id)))?.at ?? null;
   }
 
   dueMissions(now: Date): MissionRow[] {

@@ -4,6 +4,10 @@
  * nextRunAt/lastRunAt/failureStreak/needsAttention and the agent's token use. The runner writes as
  * the system actor `system:mission-runner`; tool effects carry the agent, mission, iteration and
  * the step's rationale.
+ *
+ * A step that repeats this mission's work (repeats.ts) or that the planner could not use
+ * (refusals.ts) is kept on the iteration as refused, with why; a run whose every write step was
+ * refused is a failed run saying so.
  */
 import { type AiActor, MISSION_RUNNER } from '../../../src-shared/domain/actor';
 import {
@@ -17,6 +21,7 @@ import {
   TABLES,
   proposalIdFor,
 } from '../../../src-shared/domain/ai';
+import { REPEAT_REFUSALS, refusedRunText } from '../../../src-shared/domain/run-status';
 import { PROMPT_VERSION } from '../../../src-shared/planner/prompt';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
@@ -25,6 +30,8 @@ import type { Store } from '../store/store';
 import { ToolError } from '../tools/types';
 import type { TokenLedger } from './agents';
 import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planner';
+import { refusedStep, withoutRepaired } from './refusals';
+import { Repeats } from './repeats';
 import { type RunResult, nextLocalMidnight, scheduleAfterRun } from './schedule';
 
 export type MissionRecord = Mission & { id: string };
@@ -42,6 +49,8 @@ export interface Written {
   autoExecuted: number;
   /** true when this failure parked the mission until the user resumes it */
   needsAttention: boolean;
+  /** why the run failed, in words (null when it did not) */
+  error: string | null;
 }
 
 export interface WriterDeps {
@@ -59,28 +68,36 @@ export class IterationWriter {
   plan(ctx: WriteContext, outcome: PlanOutcome): Written {
     const { store, ledger } = this.deps;
     return store.tx(() => {
+      // Read at write time: decisions made while the LLM was thinking count.
+      const repeats = Repeats.load(store, ctx.mission, this.deps.now(), this.deps.timeZone());
       let proposals = 0;
       let autoExecuted = 0;
-      const steps = outcome.steps.map((s, index) => {
-        const step = this.step(ctx, s, index);
+      const steps = withoutRepaired(outcome.steps).map((s, index) => {
+        const step = this.step(ctx, s, index, repeats);
         if (step.proposalId) proposals++;
         else if (step.kind === 'write' && step.policy === 'auto' && !step.error) autoExecuted++;
         return step;
       });
-      const status: Iteration['status'] = proposals > 0 ? 'awaiting-review' : 'done';
+      const writes = steps.filter((s) => s.kind === 'write');
+      const allRefused = writes.length > 0 && writes.every((s) => s.refused);
+      const error = allRefused ? refusedRunText(steps) : null;
+      const status: Iteration['status'] = allRefused ? 'failed' : proposals > 0 ? 'awaiting-review' : 'done';
       this.iteration(ctx, {
         status,
-        summary: outcome.summary || (steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
+        // a run none of whose changes could be used still has the model's summary; its error says why it failed
+        summary: outcome.summary || (allRefused ? 'None of the changes the model proposed could be used.' : steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
         steps,
         model: outcome.model ?? this.deps.model(),
         usage: outcome.usage,
         latencyMs: outcome.latencyMs,
         plannerMode: outcome.mode,
-        error: null,
+        error,
       }, outcome.debug);
-      this.advance(ctx.mission, 'ok');
+      // A plan that only repeats earlier work is no fault to back off from: the mission keeps its cadence.
+      const onlyRepeats = writes.every((s) => s.refused && REPEAT_REFUSALS.has(s.refused));
+      const needsAttention = this.advance(ctx.mission, allRefused && !onlyRepeats ? 'failed' : 'ok');
       ledger.record(ctx.agent.id, outcome.usage);
-      return { status, proposals, autoExecuted, needsAttention: false };
+      return { status, proposals, autoExecuted, needsAttention, error };
     });
   }
 
@@ -99,7 +116,7 @@ export class IterationWriter {
       }, error.debug);
       const needsAttention = this.advance(ctx.mission, 'failed');
       ledger.record(ctx.agent.id, error.usage);
-      return { status: 'failed', proposals: 0, autoExecuted: 0, needsAttention };
+      return { status: 'failed', proposals: 0, autoExecuted: 0, needsAttention, error: error.message };
     });
   }
 
@@ -110,19 +127,20 @@ export class IterationWriter {
       this.iteration(ctx, { status: 'skipped', summary, steps: [], model: null, usage: null, latencyMs: null, plannerMode: null, error: result === 'broken' ? summary : null }, null);
       const notBefore = reason === 'over-budget' ? nextLocalMidnight(this.deps.now(), this.deps.timeZone()) : null;
       const needsAttention = this.advance(ctx.mission, result, notBefore);
-      return { status: 'skipped', proposals: 0, autoExecuted: 0, needsAttention };
+      return { status: 'skipped', proposals: 0, autoExecuted: 0, needsAttention, error: result === 'broken' ? summary : null };
     });
   }
 
   /** One plan step as recorded: refused, a read with its result, an auto-executed write, or a staged proposal. */
-  private step(ctx: WriteContext, s: PlanStepOut, index: number): IterationStep {
+  private step(ctx: WriteContext, s: PlanStepOut, index: number, repeats: Repeats): IterationStep {
     const { store } = this.deps;
     const tool = getTool(s.toolName);
     const step: IterationStep = { index, summary: s.summary || tool?.describe(s.params) || s.toolName, toolName: s.toolName, params: s.params, rationale: s.rationale, kind: s.kind };
-    if (s.refused || !tool) return { ...step, policy: 'deny', error: `Refused: ${s.refused ?? 'unknown tool'}; nothing was run.` };
+    if (s.refused) return refusedStep(step, s.refused, tool);
+    if (!tool) return refusedStep(step, 'unknown-tool', tool);
     const decision = resolvePolicy(tool, ctx.agent.policy);
     // Enforced here as well as in the offered tools: a denied tool never runs, whatever the model said.
-    if (decision === 'deny') return { ...step, policy: 'deny', error: 'Refused: denied by policy; nothing was run.' };
+    if (decision === 'deny') return refusedStep(step, 'denied', tool);
     const now = this.deps.now();
     const timeZone = this.deps.timeZone();
     const actor: AiActor = { kind: 'ai', principalId: ctx.agent.id, displayName: ctx.agent.name, missionId: ctx.mission.id, iterationId: ctx.iterationId, rationale: s.rationale };
@@ -134,15 +152,20 @@ export class IterationWriter {
         return { ...step, policy: 'auto', error: (error as Error).message };
       }
     }
+    const repeat = repeats.match(tool.name, s.params);
+    if (repeat) return refusedStep({ ...step, policy: decision }, repeat, tool);
     const proposalId = proposalIdFor(ctx.iterationId, index);
     if (decision === 'auto') {
       try {
-        return { ...step, policy: 'auto', result: executeTool(store, tool.name, s.params, { actor, idPrefix: proposalId, now, timeZone }).result };
+        const result = executeTool(store, tool.name, s.params, { actor, idPrefix: proposalId, now, timeZone }).result;
+        repeats.add(tool.name, s.params, 'already-done');
+        return { ...step, policy: 'auto', result };
       } catch (error) {
         if (!(error instanceof ToolError)) throw error;
         return { ...step, policy: 'auto', error: error.message };
       }
     }
+    repeats.add(tool.name, s.params, 'already-proposed');
     const proposal: Proposal = {
       id: proposalId,
       missionId: ctx.mission.id,

@@ -23,7 +23,10 @@ export class MissionsDue {
   constructor(prepare: PrepareRecordsQuery) {
     this.dueAt = prepare(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' AND ${NEXT_RUN} <= ?`);
     this.after = prepare(`SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > ?`);
-    this.soonest = prepare(`SELECT record_id AS id, ${NEXT_RUN} AS at ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' ORDER BY ${NEXT_RUN} LIMIT ?`);
+    this.soonest = prepare(
+      `SELECT record_id AS id, ${NEXT_RUN} AS at, COALESCE(json_extract(data, '$.planWhileWaiting'), 0) AS planWhileWaiting
+       ${ACTIVE_MISSIONS} AND ${NEXT_RUN} > '' ORDER BY ${NEXT_RUN} LIMIT ?`,
+    );
     this.withoutNextRun = prepare(
       `SELECT record_id AS id, data ${ACTIVE_MISSIONS} AND ${NEXT_RUN} IS NULL
        AND COALESCE(json_extract(data, '$.needsAttention'), 0) = 0 AND COALESCE(json_extract(data, '$.cadence.kind'), 'manual') <> 'manual'`,
@@ -40,9 +43,9 @@ export class MissionsDue {
     return missionRows(this.after.all(at));
   }
 
-  /** The `limit` earliest next runs of active missions, earliest first. */
-  earliest(limit: number): { id: string; at: string }[] {
-    return this.soonest.all(limit) as { id: string; at: string }[];
+  /** The `limit` earliest next runs of active missions, earliest first (with the mission's planWhileWaiting). */
+  earliest(limit: number): { id: string; at: string; planWhileWaiting: boolean }[] {
+    return (this.soonest.all(limit) as { id: string; at: string; planWhileWaiting: number }[]).map((r) => ({ ...r, planWhileWaiting: r.planWhileWaiting === 1 }));
   }
 
   /** Active missions with a cadence but no next run that are not waiting for the user. */

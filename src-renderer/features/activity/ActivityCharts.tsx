@@ -12,6 +12,7 @@ import { approvalRateByTool, DAYS_SHOWN, ITERATION_OUTCOMES, iterationsPerDay, l
 
 const OUTCOME_COLOR: Record<string, string> = {
   done: 'var(--c-ok)',
+  reviewed: 'var(--c-series-2)',
   approved: 'var(--c-ok)',
   'awaiting-review': 'var(--c-accent)',
   pending: 'var(--c-accent)',
@@ -26,7 +27,9 @@ const SERIES = ['var(--c-series-1)', 'var(--c-series-2)', 'var(--c-series-3)', '
 const axis = { stroke: 'var(--border)', tick: { fill: 'var(--muted)', fontSize: 12 } };
 const tooltipStyle = { contentStyle: { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' } };
 const dayLabel = (day: string) => day.slice(5).replace('-', '/');
-const compact = (n: number) => (Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n));
+/** Axis numbers that fit the axis' 40 px: 950, 12.5k, 2.4M (a month of a busy agent's tokens is millions). */
+const compact = (n: number) =>
+  Math.abs(n) >= 1_000_000 ? `${Math.round(n / 100_000) / 10}M` : Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n);
 
 function ChartCard({ title, summary, children }: { title: string; summary: string; children: ReactNode }) {
   return (
@@ -110,7 +113,8 @@ export function ActivityCharts() {
   const days = useMemo(() => lastDays(DAYS_SHOWN), []);
   const data = useMemo(() => {
     if (!iterations || !proposals) return null;
-    const its = iterationsPerDay(iterations, days);
+    const byId = new Map(proposals.map((p) => [p.id, p]));
+    const its = iterationsPerDay(iterations, days, (id) => byId.get(id));
     const ps = proposalsPerDay(proposals, days);
     const tokens = tokensPerDayPerAgent(iterations, days, (id) => names.agents.get(id) ?? id);
     return { its, ps, tokens, rates: approvalRateByTool(proposals) };

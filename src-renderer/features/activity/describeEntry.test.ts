@@ -37,7 +37,7 @@ describe('activity lines', () => {
 
   it('names statuses and states in words, never their codes', () => {
     const planned = describeEntry(entry({ app: 'ai', table: 'aiIterations', id: 'i1', op: 'insert', fields: { missionId: 'm1', status: 'awaiting-review' }, actor: null, origin: 'system' }), noRecords, names);
-    expect(planned.what).toBe('planned “Weekly plan”: awaiting review');
+    expect(planned.what).toBe('planned “Weekly plan”: proposed changes for review');
     const paused = describeEntry(entry({ app: 'ai', table: 'aiMissions', id: 'm1', fields: { title: 'Weekly plan', state: 'paused' }, actor: null, origin: 'user' }), noRecords, names);
     expect(paused.what).toBe('paused the mission “Weekly plan”');
     const unknown = describeEntry(entry({ app: 'other', table: 'things', fields: { title: 'X' } }), noRecords, names);

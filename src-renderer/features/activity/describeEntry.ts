@@ -4,7 +4,6 @@
  */
 import type { ActivityEntry } from '../../../src-shared/api';
 import { AI_APP, TABLES, type Iteration } from '../../../src-shared/domain/ai';
-import { ITERATION_STATUS_TEXT } from '../missions/data';
 import type { StoredRecord } from '../../db/schema';
 import { recordKey } from '../../db/schema';
 import { describeProposal, targetOf } from '../inbox/describe';
@@ -12,6 +11,15 @@ import { fieldLabel } from '../../lib/fieldLabels';
 import { moduleByLocation, recordTitle } from '../modules/catalog';
 import type { DisplayNames } from '../inbox/data';
 import { formatDateTime } from '../../lib/format';
+
+/** What a run produced when it was written (its status now follows its proposals: see the mission page). */
+const RUN_OUTCOME_WORDS: Record<Iteration['status'], string> = {
+  running: 'running',
+  'awaiting-review': 'proposed changes for review',
+  done: 'done',
+  failed: 'failed',
+  skipped: 'skipped',
+};
 
 export interface DescribedEntry {
   who: string;
@@ -89,7 +97,7 @@ function what(entry: ActivityEntry, data: Record<string, unknown>, lookup: Recor
       }
       case TABLES.iterations: {
         const mission = names.missions.get(String(data.missionId ?? '')) ?? 'a mission';
-        const status = ITERATION_STATUS_TEXT[String(data.status ?? 'running') as Iteration['status']]?.toLowerCase();
+        const status = RUN_OUTCOME_WORDS[String(data.status ?? 'running') as Iteration['status']];
         const outcome = status ? `: ${status}` : '';
         return entry.op === 'insert' ? `planned “${mission}”${outcome}` : `finished planning “${mission}”${outcome}`;
       }

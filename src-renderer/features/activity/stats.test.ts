@@ -31,7 +31,7 @@ describe('activity numbers', () => {
 
   it('counts iterations and proposals per day by outcome, ignoring days outside the window', () => {
     const days = lastDays(3, today);
-    const its = iterationsPerDay([iteration(0, 'done'), iteration(0, 'failed'), iteration(2, 'done'), iteration(9, 'done')], days);
+    const its = iterationsPerDay([iteration(0, 'done'), iteration(0, 'failed'), iteration(2, 'done'), iteration(9, 'done')], days, () => undefined);
     expect(its.map((r) => [r.day, r.done, r.failed])).toEqual([
       ['2026-11-25', 1, 0],
       ['2026-11-26', 0, 0],
@@ -43,6 +43,15 @@ describe('activity numbers', () => {
       [0, 0, 1],
       [1, 1, 0],
     ]);
+  });
+
+  it('counts a run as awaiting review while one of its proposals waits, then as reviewed', () => {
+    const withCards = { ...iteration(0, 'awaiting-review'), steps: [0, 1].map((index) => ({ index, summary: '', toolName: 'create_task', params: {}, rationale: 'r', kind: 'write' as const, proposalId: `i.${index}` })) };
+    const statuses: Record<string, Proposal['status']> = { 'i.0': 'approved', 'i.1': 'pending' };
+    const day = () => iterationsPerDay([withCards], lastDays(1, today), (id) => ({ status: statuses[id]! }))[0]!;
+    expect([day()['awaiting-review'], day().reviewed]).toEqual([1, 0]);
+    statuses['i.1'] = 'rejected';
+    expect([day()['awaiting-review'], day().reviewed]).toEqual([0, 1]);
   });
 
   it('sums tokens per day per agent name', () => {

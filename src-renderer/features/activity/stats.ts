@@ -3,6 +3,7 @@
  * (pure, so they are unit-tested): per day by outcome, tokens per day per agent, approval rate per tool.
  */
 import type { Iteration, Proposal } from '../../../src-shared/domain/ai';
+import { type ProposalOutcome, runStatus } from '../../../src-shared/domain/run-status';
 import { localDay } from '../../lib/format';
 
 export const DAYS_SHOWN = 14;
@@ -25,12 +26,17 @@ function bump(row: DayRow | undefined, key: string, by = 1): void {
   if (row) row[key] = Number(row[key] ?? 0) + by;
 }
 
-export const ITERATION_OUTCOMES = ['done', 'awaiting-review', 'failed', 'skipped'] as const;
+export const ITERATION_OUTCOMES = ['done', 'reviewed', 'awaiting-review', 'failed', 'skipped'] as const;
 export const PROPOSAL_OUTCOMES = ['approved', 'rejected', 'reverted', 'failed', 'pending', 'expired'] as const;
 
-export function iterationsPerDay(iterations: readonly Iteration[], days: string[]): DayRow[] {
+/** Runs by the day they started, in their status as derived from their proposals (awaiting review, then reviewed). */
+export function iterationsPerDay(iterations: readonly Iteration[], days: string[], proposal: (id: string) => ProposalOutcome | undefined): DayRow[] {
   const rows = emptyRows(days, ITERATION_OUTCOMES);
-  for (const it of iterations) if (it.status !== 'running') bump(rows.get(localDay(it.startedAt)), it.status);
+  for (const it of iterations) {
+    if (it.status === 'running') continue;
+    const row = rows.get(localDay(it.startedAt));
+    if (row) bump(row, runStatus(it, proposal).status);
+  }
   return [...rows.values()];
 }
 

@@ -1,14 +1,18 @@
 /**
  * The pending proposals of one iteration (one plan), with "approve all / reject all" for plans
- * whose steps belong together.
+ * whose steps belong together, and the plan's changes that did not become cards (already waiting,
+ * already done, no reason, …), so none is dropped unseen.
  */
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
+import { AI_APP, IterationStep, TABLES } from '../../../src-shared/domain/ai';
 import { api } from '../../api/client';
+import { useRecord } from '../../db/hooks';
 import { requestSync } from '../../db/sync';
 import { formatSince } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
 import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
+import { RefusedSteps } from '../missions/RefusedSteps';
 import { RejectForm } from './RejectForm';
 
 interface Props {
@@ -23,8 +27,21 @@ interface Props {
   children: ReactNode;
 }
 
+/** The plan's steps, read from its iteration record (empty until it has synced). */
+function usePlanSteps(iterationId: string): IterationStep[] {
+  const record = useRecord(AI_APP, TABLES.iterations, iterationId);
+  return useMemo(() => {
+    const steps = record?.data.steps;
+    return Array.isArray(steps) ? steps.flatMap((s) => {
+      const parsed = IterationStep.safeParse(s);
+      return parsed.success ? [parsed.data] : [];
+    }) : [];
+  }, [record]);
+}
+
 export function IterationGroup({ iterationId, missionId, missionTitle, agentName, createdAt, count, showMission, children }: Props) {
   const [rejecting, setRejecting] = useState(false);
+  const steps = usePlanSteps(iterationId);
   const batch = useAction(async (decision: 'approve' | 'reject', feedback?: string) => {
     const { results } = await api().call('proposals.decideAll', { iterationId, decision, ...(feedback?.trim() ? { feedback: feedback.trim() } : {}) });
     requestSync().catch(() => {});
@@ -70,6 +87,7 @@ export function IterationGroup({ iterationId, missionId, missionTitle, agentName
       )}
       <ErrorText error={batch.error} />
       <div className="card-list">{children}</div>
+      <RefusedSteps steps={steps} />
     </section>
   );
 }

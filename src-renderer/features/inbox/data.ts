@@ -20,17 +20,21 @@ export interface PendingCounts {
   total: number;
   byModule: Record<string, number>;
   byMission: Record<string, number>;
+  /** when the oldest waiting proposal of each mission was made */
+  oldestByMission: Record<string, string>;
 }
 
 export function usePendingCounts(): PendingCounts {
   const proposals = useProposals();
   return useMemo(() => {
-    const counts: PendingCounts = { total: 0, byModule: {}, byMission: {} };
+    const counts: PendingCounts = { total: 0, byModule: {}, byMission: {}, oldestByMission: {} };
     for (const p of proposals ?? []) {
       if (p.status !== 'pending') continue;
       counts.total++;
       counts.byModule[p.module] = (counts.byModule[p.module] ?? 0) + 1;
       counts.byMission[p.missionId] = (counts.byMission[p.missionId] ?? 0) + 1;
+      const oldest = counts.oldestByMission[p.missionId];
+      if (!oldest || p.createdAt < oldest) counts.oldestByMission[p.missionId] = p.createdAt;
     }
     return counts;
   }, [proposals]);

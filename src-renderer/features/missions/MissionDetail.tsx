@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import { describeCadence, nextRuns } from '../../../src-shared/cadence';
 import { DEFAULT_AGENT_ID, type Mission } from '../../../src-shared/domain/ai';
 import { formatDateTime } from '../../lib/format';
+import { useNow } from '../../ui/useNow';
+import { usePendingCounts } from '../inbox/data';
 import { hrefFor } from '../../lib/router';
 import { EmptyState } from '../../ui/EmptyState';
 import { Markdown } from '../../ui/Markdown';
@@ -11,6 +13,7 @@ import { useRunnerTimeZone } from '../settings/timeZone';
 import { STATE_TEXT, useMission } from './data';
 import { IterationTimeline } from './IterationTimeline';
 import { RunNow } from './RunNow';
+import { AFTER_REVIEW, reviewState } from './runStatus';
 import { StateControls } from './StateControls';
 import { usePickableRecords } from './useModuleRecords';
 
@@ -40,6 +43,7 @@ function InputsList({ mission }: { mission: Mission }) {
 }
 
 function MissionFacts({ mission }: { mission: Mission }) {
+  const held = reviewState(mission, usePendingCounts(), 0)?.holds ?? false;
   const agent = useAgent(mission.agentId ?? DEFAULT_AGENT_ID);
   const zone = useRunnerTimeZone();
   const upcoming = useMemo(() => (mission.state === 'active' ? nextRuns(mission.cadence, new Date(), 3, zone) : []), [mission.state, mission.cadence, zone]);
@@ -58,11 +62,15 @@ function MissionFacts({ mission }: { mission: Mission }) {
       </div>
       <div>
         <dt>Next run</dt>
-        <dd>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</dd>
+        <dd>{mission.state !== 'active' ? '—' : held ? AFTER_REVIEW : formatDateTime(mission.nextRunAt)}</dd>
       </div>
       <div>
         <dt>Last run</dt>
         <dd>{formatDateTime(mission.lastRunAt)}</dd>
+      </div>
+      <div>
+        <dt>While proposals wait</dt>
+        <dd>{mission.planWhileWaiting ? 'It keeps planning on its cadence, without proposing a waiting change again' : 'It waits until you have decided them, then runs once'}</dd>
       </div>
       <div>
         <dt>Agent</dt>
@@ -75,6 +83,20 @@ function MissionFacts({ mission }: { mission: Mission }) {
         </dd>
       </div>
     </dl>
+  );
+}
+
+/** Why the mission is not planning: its proposals wait for the user (it plans again once they are decided). */
+function WaitingForReview({ mission }: { mission: Mission }) {
+  const counts = usePendingCounts();
+  const now = useNow(60_000);
+  const review = reviewState(mission, counts, now);
+  if (!review?.holds) return null;
+  return (
+    <p className="callout info" role="status">
+      <strong>{review.text}.</strong> It does not plan again until you have decided them, so it never proposes the same change twice; then it runs once.
+      To let it plan anyway, edit the mission.
+    </p>
   );
 }
 
@@ -107,6 +129,7 @@ export function MissionDetail({ missionId }: { missionId: string }) {
           Resume or Run now.
         </p>
       )}
+      <WaitingForReview mission={mission} />
       <RunNow missionId={mission.id} disabledReason={RUN_BLOCKED[mission.state]}>
         <StateControls mission={mission} />
       </RunNow>

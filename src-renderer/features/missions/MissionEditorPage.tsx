@@ -22,6 +22,7 @@ function draftOfMission(m: Mission): MissionDraft {
     inputs: m.inputs,
     cadence: draftFromCadence(m.cadence),
     agentId: m.agentId ?? DEFAULT_AGENT_ID,
+    planWhileWaiting: m.planWhileWaiting,
   };
 }
 
@@ -52,7 +53,7 @@ async function createMission(values: MissionValues): Promise<string> {
 async function updateMission(mission: Mission, values: MissionValues): Promise<void> {
   const before = draftOfMission(mission);
   const changed: Record<string, unknown> = {};
-  for (const key of ['title', 'objective', 'conceptMarkdown', 'agentId'] as const) if (values[key] !== before[key]) changed[key] = values[key];
+  for (const key of ['title', 'objective', 'conceptMarkdown', 'agentId', 'planWhileWaiting'] as const) if (values[key] !== before[key]) changed[key] = values[key];
   if (JSON.stringify(values.inputs) !== JSON.stringify(mission.inputs)) changed.inputs = values.inputs;
   if (JSON.stringify(values.cadence) !== JSON.stringify(mission.cadence)) {
     changed.cadence = values.cadence;
@@ -75,6 +76,7 @@ function NewMission({ template }: { template?: string }) {
       inputs,
       cadence: t ? draftFromCadence(t.cadence) : EMPTY_CADENCE,
       agentId: DEFAULT_AGENT_ID,
+      planWhileWaiting: false,
     };
   }, [pickable, t]);
   if (!initial) return <p className="muted">Loading…</p>;

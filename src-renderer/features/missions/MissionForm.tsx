@@ -19,6 +19,8 @@ export interface MissionDraft {
   inputs: InputRef[];
   cadence: CadenceDraft;
   agentId: string;
+  /** plan on the cadence even while earlier proposals wait for review */
+  planWhileWaiting: boolean;
 }
 
 export interface MissionValues extends Omit<MissionDraft, 'cadence'> {
@@ -69,6 +71,7 @@ export function MissionForm({ initial, submitLabel, onSubmit, onCancel }: Props)
   const agents = useAgents();
   const blocked = blockedReason(draft);
   const blockedId = useId();
+  const waitingHintId = useId();
   const set = (patch: Partial<MissionDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const save = useAction(async () => {
     const cadence = cadenceFromDraft(draft.cadence);
@@ -91,6 +94,17 @@ export function MissionForm({ initial, submitLabel, onSubmit, onCancel }: Props)
       </div>
       <div className="form-side stack">
         <CadenceEditor value={draft.cadence} onChange={(cadence) => set({ cadence })} />
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" checked={draft.planWhileWaiting} onChange={(e) => set({ planWhileWaiting: e.target.checked })} aria-describedby={waitingHintId} />
+            Keep planning while proposals wait for review
+          </label>
+          <p id={waitingHintId} className="hint">
+            {draft.planWhileWaiting
+              ? 'It plans on its cadence even when you have not decided its proposals yet; a change that is already waiting is never proposed again.'
+              : 'While its proposals wait, it does not plan again; once you have decided them, it runs once.'}
+          </p>
+        </div>
         <label>
           Agent
           <select value={draft.agentId} onChange={(e) => set({ agentId: e.target.value })}>

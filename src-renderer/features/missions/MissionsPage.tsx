@@ -2,11 +2,13 @@ import { describeCadence } from '../../../src-shared/cadence';
 import type { Mission } from '../../../src-shared/domain/ai';
 import { formatDateTime } from '../../lib/format';
 import { hrefFor } from '../../lib/router';
+import { useNow } from '../../ui/useNow';
 import { usePendingCounts } from '../inbox/data';
-import { ITERATION_STATUS_TEXT, STATE_TEXT, useIterations, useMissions } from './data';
+import { STATE_TEXT, useIterations, useMissions } from './data';
+import { AFTER_REVIEW, reviewState, runStatusLine, useProposalsById, viewOf } from './runStatus';
 import { TemplateCards } from './TemplateCards';
 
-function MissionRow({ mission, pending, last }: { mission: Mission; pending: number; last: string | undefined }) {
+function MissionRow({ mission, review, last }: { mission: Mission; review: { text: string; holds: boolean } | null; last: string | undefined }) {
   return (
     <tr>
       <td>
@@ -17,9 +19,9 @@ function MissionRow({ mission, pending, last }: { mission: Mission; pending: num
         <span className={`badge state-${mission.state}`}>{STATE_TEXT[mission.state]}</span>
       </td>
       <td>{describeCadence(mission.cadence)}</td>
-      <td>{mission.state === 'active' ? formatDateTime(mission.nextRunAt) : '—'}</td>
+      <td>{mission.state !== 'active' ? '—' : review?.holds ? AFTER_REVIEW : formatDateTime(mission.nextRunAt)}</td>
       <td>{last ?? '—'}</td>
-      <td>{pending > 0 ? <span className="badge status-pending">{pending} to review</span> : '—'}</td>
+      <td>{review ? review.holds ? <span className="waiting-for-review">{review.text}</span> : <span className="badge status-pending">{review.text}</span> : '—'}</td>
     </tr>
   );
 }
@@ -27,8 +29,11 @@ function MissionRow({ mission, pending, last }: { mission: Mission; pending: num
 function MissionTable({ missions }: { missions: Mission[] }) {
   const counts = usePendingCounts();
   const iterations = useIterations();
+  const proposals = useProposalsById();
+  const now = useNow(60_000);
+  // iterations come newest first: the first of each mission is its last run, its status derived from its proposals
   const lastStatus = new Map<string, string>();
-  for (const it of iterations ?? []) if (!lastStatus.has(it.missionId)) lastStatus.set(it.missionId, ITERATION_STATUS_TEXT[it.status]);
+  for (const it of iterations ?? []) if (!lastStatus.has(it.missionId)) lastStatus.set(it.missionId, runStatusLine(viewOf(it, proposals)));
   return (
     <table className="table">
       <thead>
@@ -43,7 +48,7 @@ function MissionTable({ missions }: { missions: Mission[] }) {
       </thead>
       <tbody>
         {missions.map((m) => (
-          <MissionRow key={m.id} mission={m} pending={counts.byMission[m.id] ?? 0} last={lastStatus.get(m.id)} />
+          <MissionRow key={m.id} mission={m} review={reviewState(m, counts, now)} last={lastStatus.get(m.id)} />
         ))}
       </tbody>
     </table>
