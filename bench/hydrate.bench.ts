@@ -1,17 +1,26 @@
 /**
- * Hydration of a new renderer replica in headless Chromium: an engine holding `records` records
- * serves `sync.snapshot` over loopback HTTP; the page (hydrate.page.ts, built by scripts/bench.mjs)
- * runs the renderer's own hydration into Dexie. Run by scripts/bench.mjs with
- * `--page <built page.js> --out <file>`.
+ * Hydration of a new renderer replica in headless Chromium, in two settings:
+ *
+ * - the hydration alone: an engine holding `records` records of the bench workload serves the
+ *   real HTTP host; the page (hydrate.page.ts, built by scripts/bench.mjs into --page-dir) runs the
+ *   renderer's own hydration (its worker) into Dexie, next to bare IndexedDB puts of the same rows;
+ * - the app with a year of use (hydrate.year.ts, the built renderer in --renderer-dir): first load
+ *   at 1M changes, and decisions in the Inbox with 10,000 decided proposals against 100.
+ *
+ * Run by scripts/bench.mjs with `--page-dir <dir> --renderer-dir <dir> --out <file>`. While working
+ * on one part, `--parts hydration,first-load,decisions` (any of them) runs only those (by hand:
+ * `node out/bench/node/hydrate.mjs --page-dir out/bench/page --renderer-dir out/bench/renderer --parts decisions`).
  */
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
-import { createEngine, type Engine } from '../src-main/engine';
+import { createEngine } from '../src-main/engine';
 import { MemorySecretStore } from '../src-main/engine/settings';
 import { tempDataDir } from '../src-main/engine/testing/temp-db';
+import { startHttpHost, type HttpHost } from '../src-main/host/http';
+import { YEAR_OF_USE_SIZES } from '../src-main/testing/year-of-use';
+import { measureDecisionsSideBySide, measureFirstLoad, type DecisionResults, type FirstLoadResults } from './hydrate.year';
 import type { HydrateResult } from './hydrate.types';
 import { batches, FULL, QUICK } from './workload';
 
@@ -37,6 +46,10 @@ export interface HydrateResults {
   rawIdbPerSec: number;
   /** the same into a store without the overlay's secondary index */
   rawIdbNoIndexPerSec: number;
+  /** the app's first load with a year of use */
+  year: FirstLoadResults;
+  /** decisions in the Inbox, with much and little history */
+  decisions: DecisionResults;
 }
 
 function log(message: string): void {
@@ -48,84 +61,75 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-}
-
-/** Serves the page and the one api method it needs, answered as the HTTP host answers it (engine.callJson). */
-function serve(engine: Engine, pageJs: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>');
-    } else if (req.method === 'GET' && req.url === '/page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(pageJs);
-    } else if (req.method === 'POST' && req.url === '/api/sync.snapshot') {
-      readBody(req)
-        .then((input) => engine.callJson('sync.snapshot', input))
-        .then((text) => res.writeHead(200, { 'content-type': 'application/json' }).end(text))
-        .catch((error: unknown) => res.writeHead(500).end(String(error)));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-async function main(): Promise<void> {
-  const w = process.argv.includes('--quick') ? QUICK : FULL;
-  const pagePath = arg('--page');
-  if (!pagePath) throw new Error('--page <built hydrate page> is required');
+/** The hydration alone: the bench workload's records, the bench page hydrating them (Omit: the app's figures come after). */
+async function measureHydration(browser: Browser, pageDir: string, quick: boolean): Promise<Omit<HydrateResults, 'year' | 'decisions'>> {
+  const w = quick ? QUICK : FULL;
   const tmp = tempDataDir('companion-bench-hydrate-');
   const engine = createEngine({ dataDir: tmp.dir, secrets: new MemorySecretStore(), autoStart: false });
-  let server: Server | undefined;
+  let http: HttpHost | undefined;
   try {
     log(`seeding ${w.records.toLocaleString('en')} records`);
     for (const batch of batches({ ...w, changes: w.records })) engine.store.push('bench-seed', batch);
     // Write the seeded records now: the first snapshot page would otherwise do it inside the first timed hydration.
     engine.store.settle();
-    server = await serve(engine, readFileSync(pagePath, 'utf8'));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const executablePath = findChromium();
-    if (!executablePath) throw new Error('no Chromium found (set CHROMIUM_PATH)');
-    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    try {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.waitForFunction(() => 'hydrate' in globalThis);
-      log('hydrating');
-      const r = await page.evaluate(() => (globalThis as unknown as { hydrate: () => Promise<HydrateResult> }).hydrate());
-      if (r.stored !== w.records) throw new Error(`hydrated ${r.stored} of ${w.records} records`);
-      const perSec = (ms: number) => Math.round((w.records / ms) * 1000);
-      const seconds = (ms: number) => Math.round(ms) / 1000;
-      const runsSeconds = r.runsMs.map(seconds);
-      const results: HydrateResults = {
-        records: w.records,
-        pageSize: r.pageSize,
-        perSec: perSec(r.ms),
-        seconds: r.ms / 1000,
-        runsSeconds,
-        coldSeconds: runsSeconds[0]!,
-        warmSeconds: runsSeconds.slice(1),
-        breakdown: { chunks: r.chunks, overlayRows: r.overlayRows, fetchOnlyMs: Math.round(r.fetchOnlyMs) },
-        rawIdbChunksPerSec: perSec(r.rawIdbChunksMs),
-        rawIdbChunksRunsSeconds: r.rawIdbChunksRunsMs.map(seconds),
-        ratio: r.rawIdbChunksMs / r.ms,
-        rawIdbPerSec: perSec(r.rawIdbMs),
-        rawIdbNoIndexPerSec: perSec(r.rawIdbNoIndexMs),
-      };
-      const out = arg('--out');
-      const json = JSON.stringify(results, null, 2);
-      if (out) writeFileSync(out, json);
-      else process.stdout.write(`${json}\n`);
-    } finally {
-      await browser.close();
-    }
+    // The real HTTP host, serving the bench page (page.js and its worker) instead of the app.
+    writeFileSync(join(pageDir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>');
+    http = await startHttpHost({ engine, token: 'bench', host: '127.0.0.1', port: 0, rendererDir: pageDir });
+    const page = await browser.newPage();
+    await page.goto(http.url);
+    await page.waitForFunction(() => 'hydrate' in globalThis);
+    log('hydrating');
+    const r = await page.evaluate(() => (globalThis as unknown as { hydrate: () => Promise<HydrateResult> }).hydrate());
+    await page.close();
+    if (r.stored !== w.records) throw new Error(`hydrated ${r.stored} of ${w.records} records`);
+    const perSec = (ms: number) => Math.round((w.records / ms) * 1000);
+    const seconds = (ms: number) => Math.round(ms) / 1000;
+    const runsSeconds = r.runsMs.map(seconds);
+    return {
+      records: w.records,
+      pageSize: r.pageSize,
+      perSec: perSec(r.ms),
+      seconds: r.ms / 1000,
+      runsSeconds,
+      coldSeconds: runsSeconds[0]!,
+      warmSeconds: runsSeconds.slice(1),
+      breakdown: { chunks: r.chunks, overlayRows: r.overlayRows, fetchOnlyMs: Math.round(r.fetchOnlyMs) },
+      rawIdbChunksPerSec: perSec(r.rawIdbChunksMs),
+      rawIdbChunksRunsSeconds: r.rawIdbChunksRunsMs.map(seconds),
+      ratio: r.rawIdbChunksMs / r.ms,
+      rawIdbPerSec: perSec(r.rawIdbMs),
+      rawIdbNoIndexPerSec: perSec(r.rawIdbNoIndexMs),
+    };
   } finally {
-    server?.close();
+    await http?.close();
     await engine.close();
     tmp.cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const pageDir = arg('--page-dir');
+  const rendererDir = arg('--renderer-dir');
+  if (!pageDir || !rendererDir) throw new Error('--page-dir <built hydrate page and probe> and --renderer-dir <built renderer> are required');
+  const app = { rendererDir, probeScript: readFileSync(join(pageDir, 'probe.js'), 'utf8') };
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found (set CHROMIUM_PATH)');
+  const parts = (arg('--parts') ?? 'hydration,first-load,decisions').split(',');
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const hydration = parts.includes('hydration') ? await measureHydration(browser, pageDir, quick) : null;
+    // 1M changes for the full run (the issue's largest size), 100k for --quick.
+    const year = parts.includes('first-load') ? await measureFirstLoad(browser, app, quick ? YEAR_OF_USE_SIZES[1] : YEAR_OF_USE_SIZES[2], 3) : null;
+    const decisions = parts.includes('decisions') ? await measureDecisionsSideBySide(browser, app, quick ? 10 : 20) : null;
+    // A partial run (by hand) leaves the other parts out; scripts/bench.mjs always runs them all.
+    const results = { ...hydration, year, decisions } as HydrateResults;
+    const out = arg('--out');
+    const json = JSON.stringify(results, null, 2);
+    if (out) writeFileSync(out, json);
+    else process.stdout.write(`${json}\n`);
+  } finally {
+    await browser.close();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Runs in Chromium: hydrates the renderer's real Dexie replica with the renderer's own code,
- * src-renderer/db/sync.ts's `hydrate` (api client over HTTP, `sync.snapshot` pages, applySnapshotPage
- * writing chunks), then reads every record back through src-renderer/db/records.ts.
+ * Runs in Chromium, served by the real HTTP host: hydrates the renderer's real Dexie replica with
+ * the renderer's own code, src-renderer/db/hydrator.ts's `hydrate` (its worker fetching
+ * `sync.snapshot` pages and writing chunks), then reads every record back through
+ * src-renderer/db/records.ts.
  *
  * Then the references, in the same run: fetching the same pages without writing them (the engine's
  * and HTTP's share), and the bare IndexedDB API putting the same data in the same pages, one
@@ -13,14 +14,22 @@
 import { recordsOf } from '../src-renderer/db/chunks';
 import { allRecords } from '../src-renderer/db/records';
 import { db, type StoredRecord } from '../src-renderer/db/schema';
-import { hydrate, SNAPSHOT_LIMIT } from '../src-renderer/db/sync';
+import { SNAPSHOT_LIMIT } from '../src-renderer/db/hydration';
+import { hydrate } from '../src-renderer/db/hydrator';
 import { createHybridClock } from '../src-shared/hlc';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src-shared/http-host';
 import type { HydrateResult } from './hydrate.types';
 
 async function fetchAllPages(): Promise<void> {
   let afterKey: string | null = null;
   do {
-    const response = await fetch('/api/sync.snapshot', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ afterKey, limit: SNAPSHOT_LIMIT }) });
+    const response = await fetch('/api/sync.snapshot', {
+      method: 'POST',
+      credentials: 'same-origin',
+      // the session cookie set when the page was opened with ?token=, as the app's own calls
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
+      body: JSON.stringify({ afterKey, limit: SNAPSHOT_LIMIT }),
+    });
     if (!response.ok) throw new Error(`sync.snapshot answered ${response.status}`);
     afterKey = ((await response.json()) as { nextKey: string | null }).nextKey;
   } while (afterKey !== null);

@@ -23,3 +23,22 @@ export interface HydrateResult {
   rawIdbMs: number;
   rawIdbNoIndexMs: number;
 }
+
+/** What the probe in the app's page (hydrate.probe.page.ts) reports. */
+export interface ProbeFacts {
+  /** every long task so far (ms since navigation start) */
+  longTasks: { start: number; duration: number }[];
+  /** when every pending card was first actionable */
+  inboxUsableAt: number | null;
+  /** the app's hydration marks (src-renderer/db/hydrator.ts) and the records it applied */
+  start: number | null;
+  hydrated: number | null;
+  records: number | null;
+}
+
+/** One decision: click to the first frame without the card (ms since navigation start). */
+export interface ApprovalTiming {
+  ms: number;
+  start: number;
+  end: number;
+}

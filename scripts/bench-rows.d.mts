@@ -14,5 +14,16 @@ export interface Row {
   figure: string;
 }
 
-export declare const TARGETS: { appendRatio: number; hydratePerSec: number; rssMb: number; runnerScanMs: number };
+export declare const TARGETS: {
+  appendRatio: number;
+  hydratePerSec: number;
+  rssMb: number;
+  runnerScanMs: number;
+  inboxUsableSeconds: number;
+  yearHydratePerSec: number;
+  hydrationLongTaskMs: number;
+  decisionMs: number;
+  decisionLongTasks: number;
+  heapMb: number;
+};
 export declare function benchRows(results: { engine: unknown; hydrate: unknown; runner: unknown }, failures?: Partial<Record<'engine' | 'hydrate' | 'runner', string>>): Row[];

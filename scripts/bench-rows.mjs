@@ -3,7 +3,20 @@
 // the text printed, an `id` that stays the same from run to run, a `short` name and the `figure`
 // compared with the target, so scripts/bench-table.mjs can line runs up in the README's history.
 
-export const TARGETS = { appendRatio: 0.35, hydratePerSec: 50_000, rssMb: 300, runnerScanMs: 20, syncRatio: 0.3 };
+export const TARGETS = {
+  appendRatio: 0.35,
+  hydratePerSec: 50_000,
+  rssMb: 300,
+  runnerScanMs: 20,
+  syncRatio: 0.3,
+  // issue 15: a new replica with a year of use, and decisions with a long history
+  inboxUsableSeconds: 2,
+  yearHydratePerSec: 50_000,
+  hydrationLongTaskMs: 100,
+  decisionMs: 50,
+  decisionLongTasks: 0,
+  heapMb: 30,
+};
 
 const int = (n) => Math.round(n).toLocaleString('en');
 const yesNo = (ok) => (ok ? 'yes' : 'NO');
@@ -110,6 +123,103 @@ function hydrateRow(hydrate, why) {
   };
 }
 
+const ms = (n) => `${int(n)} ms`;
+const longTaskText = (t) => (t.count === 0 ? 'none' : `${t.count} (longest ${int(t.longestMs)} ms, ${t.over100ms} over 100 ms)`);
+
+function yearRows(year, why) {
+  const ids = [
+    ['yearInbox', 'year: Inbox usable', `< ${TARGETS.inboxUsableSeconds} s`],
+    ['yearHydrate', 'year: hydrate, records/s', `>= ${int(TARGETS.yearHydratePerSec)} records/s`],
+    ['yearLongTasks', 'year: longest task', `no task over ${TARGETS.hydrationLongTaskMs} ms`],
+  ];
+  if (!year) return ids.map(([id, short, target]) => notMeasured(id, short, 'a new replica with a year of use (the app in Chromium)', why, target));
+  const size = `a year of use at ${int(year.changes)} changes (${int(year.records)} records: ${int(year.summary.decidedProposals)} decided and ${year.summary.pendingProposals} pending proposals, ${int(year.summary.iterations)} runs, tasks and notes)`;
+  const runs = (pick) => year.runs.map(pick).join(', ');
+  const inboxSeconds = year.inboxUsableMs / 1000;
+  const longest = year.longTasks.longestMs;
+  return [
+    {
+      id: 'yearInbox',
+      short: ids[0][1],
+      bench: `new replica, ${size}: navigation to every pending card actionable in the Inbox`,
+      result: `${secs(inboxSeconds)} s (median of ${year.runs.length}: ${runs((r) => secs(r.inboxUsableMs / 1000))} s)`,
+      reference: `hydration done at ${runs((r) => secs(r.hydratedMs / 1000))} s`,
+      ratio: '',
+      target: ids[0][2],
+      met: yesNo(inboxSeconds < TARGETS.inboxUsableSeconds),
+      figure: `${secs(inboxSeconds)} s`,
+    },
+    {
+      id: 'yearHydrate',
+      short: ids[1][1],
+      bench: `new replica, ${size}: hydration in the app's worker, first request to last write`,
+      result: `${int(year.perSec)} records/s (${secs(year.hydrationMs / 1000)} s; runs: ${runs((r) => int(r.perSec))} records/s)`,
+      reference: `fetching the same pages alone: ${int(year.fetchOnlyPerSec)} records/s (${secs(year.fetchOnlyMs / 1000)} s)`,
+      ratio: `${(year.perSec / year.fetchOnlyPerSec).toFixed(2)} of fetching alone`,
+      target: ids[1][2],
+      met: yesNo(year.perSec >= TARGETS.yearHydratePerSec),
+      figure: int(year.perSec),
+    },
+    {
+      id: 'yearLongTasks',
+      short: ids[2][1],
+      bench: `new replica, ${size}: the page's long tasks while it hydrates`,
+      result: `worst run: ${longTaskText(year.longTasks)}; per run: ${runs((r) => int(r.longTasks.longestMs))} ms`,
+      reference: `loading the app before it: ${runs((r) => longTaskText(r.bootLongTasks))}`,
+      ratio: '',
+      target: ids[2][2],
+      met: yesNo(longest <= TARGETS.hydrationLongTaskMs),
+      figure: ms(longest),
+    },
+  ];
+}
+
+function decisionRows(d, why) {
+  const ids = [
+    ['decision', 'decision: card gone', `< ${TARGETS.decisionMs} ms median`],
+    ['decisionLongTasks', 'decision: long tasks', 'none'],
+    ['decisionHeap', 'decision: page heap', `< ${TARGETS.heapMb} MB`],
+  ];
+  if (!d) return ids.map(([id, short, target]) => notMeasured(id, short, 'Inbox decisions (the app in Chromium)', why, target));
+  const { history: h, reference: r } = d;
+  const setting = `Inbox with ${h.pending} pending and ${int(h.decided)} decided proposals`;
+  return [
+    {
+      id: 'decision',
+      short: ids[0][1],
+      bench: `${setting}: Approve, click to the first frame without the card (${h.runsMs.length} decisions)`,
+      result: `${h.medianMs.toFixed(1)} ms median (slowest ${Math.max(...h.runsMs).toFixed(1)} ms)`,
+      reference: `with ${int(r.decided)} decided: ${r.medianMs.toFixed(1)} ms median (slowest ${Math.max(...r.runsMs).toFixed(1)} ms)`,
+      ratio: `${(h.medianMs / r.medianMs).toFixed(2)}x`,
+      target: ids[0][2],
+      met: yesNo(h.medianMs < TARGETS.decisionMs),
+      figure: `${h.medianMs.toFixed(1)} ms`,
+    },
+    {
+      id: 'decisionLongTasks',
+      short: ids[1][1],
+      bench: `${setting}: the page's long tasks during the ${h.runsMs.length} decisions`,
+      result: longTaskText(h.longTasks),
+      reference: `with ${int(r.decided)} decided: ${longTaskText(r.longTasks)}`,
+      ratio: '',
+      target: ids[1][2],
+      met: yesNo(h.longTasks.count <= TARGETS.decisionLongTasks),
+      figure: String(h.longTasks.count),
+    },
+    {
+      id: 'decisionHeap',
+      short: ids[2][1],
+      bench: `${setting}: the page's JS heap in use after the decisions (after a GC)`,
+      result: `${h.heapMb.toFixed(1)} MB`,
+      reference: `with ${int(r.decided)} decided: ${r.heapMb.toFixed(1)} MB`,
+      ratio: `${(h.heapMb / r.heapMb).toFixed(2)}x`,
+      target: ids[2][2],
+      met: yesNo(h.heapMb < TARGETS.heapMb),
+      figure: `${h.heapMb.toFixed(1)} MB`,
+    },
+  ];
+}
+
 function runnerRows(r, failure) {
   const target = `< ${TARGETS.runnerScanMs} ms per tick`;
   if (!r) return [notMeasured('runnerScan', 'runner due scan', 'runner tick: find the due missions', failure, target)];
@@ -199,18 +309,44 @@ function syncServerRows(r, failure) {
   ];
 }
 
+/** Three devices' offline changes converging through the sync server (bench/sync-converge.bench.ts). */
+function syncConvergeRows(r, failure) {
+  const bench = (storage) => `three devices that each made ${r ? int(r.workload.changesPerDevice) : '10,000'} changes offline converge through the sync server (${storage})`;
+  if (!r) return [notMeasured('syncConverge', 'sync: 3 devices converge', bench('SQLite, PostgreSQL'), failure)];
+  const reference = `appending to each device's store the other two devices' changes directly (${int(r.localApply.changes)} in all): ${secs(r.localApply.seconds)} s`;
+  const row = (run, storage, id) => ({
+    id,
+    short: `sync: 3 devices converge (${storage})`,
+    bench: bench(storage),
+    result: `${secs(run.seconds)} s (${int(run.records)} records, ${int(run.changesPerDeviceAtEnd)} changes on each device, ${int(run.requests)} requests)`,
+    reference,
+    ratio: `${(r.localApply.seconds / run.seconds).toFixed(2)} of the direct appends' speed`,
+    target: '',
+    met: '',
+    figure: `${secs(run.seconds)} s`,
+  });
+  return [
+    row(r.sqlite, 'SQLite', 'syncConvergeSqlite'),
+    r.postgres ? row(r.postgres, `PostgreSQL ${r.postgres.version}`, 'syncConvergePostgres') : notMeasured('syncConvergePostgres', 'sync: 3 devices converge (PostgreSQL)', bench('PostgreSQL'), r.postgresSkipped ?? 'not run'),
+  ];
+}
+
 /**
  * Every row of one run. `results` holds each bench's JSON (null when it did not run) and
  * `failures` why (a bench that failed or was skipped still has its targeted rows, marked not measured).
  */
-export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer }, failures = {}) {
+export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer, 'sync-converge': syncConverge }, failures = {}) {
   const rows = engineRows(engine, failures.engine ?? 'the engine bench did not run');
   const hydrateAt = rows.findIndex((r) => r.id === 'pointRead');
-  rows.splice(hydrateAt < 0 ? rows.length : hydrateAt, 0, hydrateRow(hydrate, failures.hydrate ?? 'the hydrate bench did not run'));
+  const why = failures.hydrate ?? 'the hydrate bench did not run';
+  rows.splice(hydrateAt < 0 ? rows.length : hydrateAt, 0, hydrateRow(hydrate, why));
   return [
     ...rows,
     ...runnerRows(runner, failures.runner ?? 'the runner bench did not run'),
+    ...yearRows(hydrate?.year, why),
+    ...decisionRows(hydrate?.decisions, why),
     // runs recorded before the sync server existed have no such key: their tables stay as they were
     ...(syncServer === undefined ? [] : syncServerRows(syncServer, failures['sync-server'] ?? 'the sync server bench did not run')),
+    ...(syncConverge === undefined ? [] : syncConvergeRows(syncConverge, failures['sync-converge'] ?? 'the sync convergence bench did not run')),
   ];
 }

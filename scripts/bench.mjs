@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { commitFacts, historyDir, loadSample, machineFacts, recordRun, RUN_FORMAT } from './bench-history.mjs';
 import { benchRows, TARGETS } from './bench-rows.mjs';
@@ -22,10 +23,10 @@ import { HOW_TO_GET_POSTGRES, findPostgresBin } from './postgres.mjs';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'out', 'bench');
 const quick = process.argv.includes('--quick');
-// `--only engine|runner|hydrate|sync-server`: build all, run one, print its JSON.
+// `--only engine|runner|hydrate|sync-server|sync-converge`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server'];
+const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server', 'sync-converge'];
 if (only !== null && !BENCHES.includes(only)) {
   console.error(`bench: --only takes ${BENCHES.join(', ')}`);
   process.exit(2);
@@ -43,12 +44,12 @@ async function buildBenches() {
       outDir: join(outDir, 'node'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts') },
+        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts'), 'sync-converge': join(root, 'bench/sync-converge.bench.ts') },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
   });
-  // Browser side: one self-contained module (Dexie, zod and the replica code bundled in).
+  // Browser side: one module (Dexie, zod and the replica code bundled in) and its hydration worker.
   await build({
     ...common,
     build: {
@@ -57,6 +58,23 @@ async function buildBenches() {
       emptyOutDir: true,
       lib: { entry: join(root, 'bench/hydrate.page.ts'), formats: ['es'], fileName: () => 'page.js' },
     },
+  });
+  // The probe the app's page runs before the app (hydrate.year.ts): a classic script, for addInitScript.
+  await build({
+    ...common,
+    build: {
+      ...common.build,
+      outDir: join(outDir, 'page'),
+      emptyOutDir: false,
+      lib: { entry: join(root, 'bench/hydrate.probe.page.ts'), formats: ['iife'], name: 'benchProbeModule', fileName: () => 'probe.js' },
+    },
+  });
+  // The app's renderer as it ships (electron.vite.config.ts), for the year-of-use first load and inbox benches.
+  await build({
+    ...common,
+    root: join(root, 'src-renderer'),
+    plugins: [react()],
+    build: { outDir: join(outDir, 'renderer'), emptyOutDir: true, minify: true },
   });
 }
 
@@ -71,14 +89,14 @@ function run(name, extraArgs = []) {
   });
 }
 
-const extraArgs = (name) => (name === 'hydrate' ? ['--page', join(outDir, 'page', 'page.js')] : []);
+const extraArgs = (name) => (name === 'hydrate' ? ['--page-dir', join(outDir, 'page'), '--renderer-dir', join(outDir, 'renderer')] : []);
 
 /**
  * Every bench of a run, one after the other, with the machine's load before the first and after
  * each. A bench that fails (or cannot run) leaves its figures out and says why; the others run.
  */
 async function runAll() {
-  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null };
+  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null, 'sync-converge': null };
   const failures = {};
   const load = [loadSample('start')];
   for (const name of BENCHES) {

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { RunnerRole } from '../src-shared/domain/settings';
 import { DatabaseOpenError, createEngine } from './engine';
 import { loadOrCreateToken, readStoredToken, TOKEN_FILE } from './host/access-token';
 import { shownHost, startHttpHost } from './host/http';
@@ -36,6 +37,10 @@ const USAGE = `usage: companion [serve|tick|url|users] [options]
   --llm-model M             model name
   --llm-api-key-env VAR     read the API key from this environment variable
   --tick-interval-ms N      safety-net tick interval (default 60000)
+  --sync-url URL            mirror this device's data with the sync server at URL (saved in settings; "" turns it off)
+  --sync-token T            this device's token on that server (\`users add NAME\` prints one; saved in the secret store)
+  --device-name NAME        how this device is named on plans it makes (default: the host name)
+  --runner-role ROLE        always | when-offline | never: whether this device plans missions by their schedule
   --rebuild-projection      recompute all records from the change log, then continue
   --no-runner               serve without running missions on a timer
 ${SYNC_USAGE}
@@ -90,6 +95,10 @@ async function main(): Promise<void> {
         'llm-model': { type: 'string' },
         'llm-api-key-env': { type: 'string' },
         'tick-interval-ms': { type: 'string' },
+        'sync-url': { type: 'string' },
+        'sync-token': { type: 'string' },
+        'device-name': { type: 'string' },
+        'runner-role': { type: 'string' },
         'rebuild-projection': { type: 'boolean' },
         'no-runner': { type: 'boolean' },
         ...SYNC_OPTIONS,
@@ -145,6 +154,14 @@ async function main(): Promise<void> {
   const llm: Record<string, string> = {};
   if (values['llm-base-url']) llm.baseUrl = values['llm-base-url'];
   if (values['llm-model']) llm.model = values['llm-model'];
+  const syncSettings: { serverUrl?: string; deviceName?: string } = {};
+  if (values['sync-url'] !== undefined) syncSettings.serverUrl = values['sync-url'];
+  if (values['device-name'] !== undefined) syncSettings.deviceName = values['device-name'];
+  const role = values['runner-role'];
+  if (role !== undefined && !RunnerRole.safeParse(role).success) fail(`--runner-role must be always, when-offline or never (got "${role}").`);
+  const syncUrl = values['sync-url'];
+  if (syncUrl !== undefined && syncUrl !== '' && !/^https?:\/\/[^/\s]+/.test(syncUrl)) fail(`--sync-url must be the http(s) address of a sync server, e.g. http://homeserver:5177 (got "${syncUrl}").`);
+  if (values['sync-token'] !== undefined && values['sync-token'].trim() === '') fail('--sync-token is empty: pass the token `users add NAME` printed on the server.');
 
   // the dir (0700) and what it holds (0600) are the user's alone, also when an older version left them open
   const madePrivate = makeDataDirPrivate(dataDir);
@@ -159,9 +176,16 @@ async function main(): Promise<void> {
     engine = createEngine({
       dataDir,
       apiKeyEnv: values['llm-api-key-env'] ?? null,
-      overrides: { ...(Object.keys(llm).length ? { llm } : {}), ...(tickIntervalMs ? { runner: { tickIntervalMs } } : {}) },
+      overrides: {
+        ...(Object.keys(llm).length ? { llm } : {}),
+        ...(tickIntervalMs || role ? { runner: { ...(tickIntervalMs ? { tickIntervalMs } : {}), ...(role ? { role: role as RunnerRole } : {}) } } : {}),
+        ...(Object.keys(syncSettings).length ? { sync: syncSettings } : {}),
+        ...(values['sync-token'] ? { syncToken: values['sync-token'] } : {}),
+      },
       autoStart: command === 'serve' && !values['no-runner'],
       log: (message, error, fields) => logFile?.warn('engine', message, error, fields),
+      // started once this host listens: a host that is its own sync server must not find itself away
+      autoStartSync: false,
     });
   } catch (error) {
     if (error instanceof DatabaseOpenError) fail(error.message);
@@ -176,6 +200,7 @@ async function main(): Promise<void> {
   }
 
   if (command === 'tick') {
+    engine.sync.start();
     const result = await engine.call('runner.tick', {});
     process.stdout.write(`${JSON.stringify(result)}\n`);
     await engine.close();
@@ -271,6 +296,12 @@ async function main(): Promise<void> {
 
   if (!rendererDir) say('The UI is not built (no out/renderer): run `npm run build` first; the API works regardless.', 'warn');
   if (sync) process.stdout.write(`Sync server at ${server.url.replace(/\/\?token=.*$/, '')}/sync/{appId} (${sync.where}); add a device account with \`users add NAME\`\n`);
+  // only now: a host that is its own sync server must be listening before its client calls it
+  engine.sync.start();
+  const { sync: syncing, runner: runnerSettings } = engine.settings.get();
+  if (syncing.serverUrl) {
+    say(`Syncing with ${syncing.serverUrl} as “${syncing.deviceName}”${engine.settings.syncToken() ? '' : ' (no token yet: pass --sync-token)'}; runner role: ${runnerSettings.role}.`);
+  }
   process.stdout.write(`Companion ready at ${server.url}\n`);
   // the token stays out of the log file
   logFile.fileOnly('info', 'cli', 'ready', { url: server.url.replace(/\?token=.*$/, ''), rendererDir });

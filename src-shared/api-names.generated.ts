@@ -23,6 +23,10 @@ export const METHOD_NAMES = [
   'settings.update',
   'llm.test',
   'llm.models',
+  'syncServer.status',
+  'syncServer.syncNow',
+  'syncServer.parked',
+  'syncServer.retryParked',
   'shell.getPreferences',
   'shell.setPreferences',
 ] as const;
@@ -34,4 +38,5 @@ export const EVENT_NAMES = [
   'runner.phase',
   'proposals.created',
   'mission.attention',
+  'syncServer.status',
 ] as const;

@@ -66,6 +66,49 @@ export const RunnerStatus = z.object({
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus>;
 
+/**
+ * The sync client's state (engine/sync/): whether this device mirrors its log with a sync server,
+ * and how that goes. `waiting` counts own changes the server has not acknowledged yet (parked ones
+ * aside), at most 100,000; `parked` counts changes the server refused, kept until tried again.
+ */
+export const ServerSyncState = z.enum(['off', 'starting', 'syncing', 'synced', 'offline', 'sign-in', 'error']);
+export type ServerSyncState = z.infer<typeof ServerSyncState>;
+export const ServerSyncStatus = z.object({
+  state: ServerSyncState,
+  serverUrl: z.string().nullable(),
+  deviceName: z.string(),
+  /** when a full exchange with the server last succeeded */
+  lastSyncedAt: z.string().nullable(),
+  /** since when the server cannot be reached (null while it can) */
+  offlineSince: z.string().nullable(),
+  nextRetryAt: z.string().nullable(),
+  waiting: z.number().int(),
+  parked: z.number().int(),
+  /** the last failure, in words for people */
+  lastError: z.string().nullable(),
+  /** the live channel is open: other devices' changes arrive as they are made */
+  live: z.boolean(),
+  /** whether the server coordinates runners (claims); an upstream mana-sync does not */
+  claims: z.enum(['supported', 'unsupported', 'unknown']),
+  /** changes the server sent that could not be read (skipped), since the app started */
+  unreadableReceived: z.number().int(),
+});
+export type ServerSyncStatus = z.infer<typeof ServerSyncStatus>;
+
+/** A change the sync server refused, kept on this device with the server's reason. */
+export const ParkedChange = z.object({
+  seq: z.number().int(),
+  app: z.string(),
+  table: z.string(),
+  id: z.string(),
+  op: z.enum(['insert', 'update', 'delete']),
+  /** the record's title (or name) when it has one, for people */
+  title: z.string().nullable(),
+  reason: z.string(),
+  parkedAt: z.string(),
+});
+export type ParkedChange = z.infer<typeof ParkedChange>;
+
 /** Preferences of the desktop shell (not of the engine): answered by Electron main, not the headless host. */
 export const ShellPreferences = z.object({
   /** false where there is no desktop shell (the headless host, opened in a browser) */
@@ -198,6 +241,20 @@ export const methods = {
     output: z.object({ ok: z.boolean(), latencyMs: z.number(), model: z.string().nullable(), error: z.string().nullable() }),
   },
   'llm.models': { input: Empty, output: z.object({ models: z.array(z.string()), error: z.string().nullable() }) },
+  /** The sync client's state (the status bar and Settings → Sync). */
+  'syncServer.status': { input: Empty, output: ServerSyncStatus },
+  /** Exchanges changes with the sync server now (also after "Sign in again"); answers the state after it. */
+  'syncServer.syncNow': { input: Empty, output: ServerSyncStatus },
+  /** Changes the sync server refused, oldest first. */
+  'syncServer.parked': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    output: z.object({ changes: z.array(ParkedChange), total: z.number().int() }),
+  },
+  /** Pushes the parked changes again (all, or one by seq); those the server refuses again stay parked with its new reason. */
+  'syncServer.retryParked': {
+    input: z.object({ seq: z.number().int().min(1).optional() }).strict(),
+    output: z.object({ accepted: z.number().int(), stillParked: z.number().int() }),
+  },
   'shell.getPreferences': { input: Empty, output: ShellPreferences },
   'shell.setPreferences': { input: z.object({ launchAtLogin: z.boolean() }).strict(), output: ShellPreferences },
 } as const;
@@ -218,6 +275,8 @@ export const events = {
   'runner.phase': RunningIteration,
   'proposals.created': z.object({ count: z.number().int(), missionId: z.string(), missionTitle: z.string() }),
   'mission.attention': z.object({ missionId: z.string(), missionTitle: z.string(), reason: z.string() }),
+  /** the sync client's state changed (a coarse signal: the waiting count moves without one) */
+  'syncServer.status': ServerSyncStatus,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

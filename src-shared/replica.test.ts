@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeOut, RecordOut } from './domain/change';
+import fc from 'fast-check';
+import { type ChangeOut, RecordOut } from './domain/change';
 import type { FieldWrite } from './lww';
-import { applyPulledChanges, applySnapshotRecords, keySpan, lookupOf, mergeIntoReplica, recordKey, recordKeysOf, type ReplicaRecord } from './replica';
+import { applyPulledChanges, applySnapshotRecords, keySpan, lookupOf, mergeIntoReplica, readRecordOut, recordKey, recordKeysOf, type ReplicaRecord } from './replica';
 
 const at = (minute: number) => `2026-04-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
 const KEY = recordKey('todo', 'tasks', 't1');
@@ -189,6 +190,53 @@ describe('applySnapshotRecords', () => {
     expect(r.malformed[2]!.issues).toEqual([expect.objectContaining({ path: ['meta'] })]);
     expect(r.malformed[3]!.issues).toEqual([expect.objectContaining({ path: ['data'] })]);
     expect(r.applied).toBe(1);
+  });
+});
+
+describe('hydration\'s short cuts', () => {
+  const stamp = fc.oneof(
+    fc.constantFrom(at(1), at(2), '2026-04-01T10:00:00Z', '2026-04-01T10:00:00.000500Z', '2026-04-01T12:00:00+02:00'),
+    fc.constantFrom('2026-04-01T10:00:00.000Z-0001-00000000000000c1', '2026-04-01T10:00:00.000Z-0002-00000000000000c2'),
+  );
+  const value = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const field = fc.constantFrom('title', 'done', 'id', 'deletedAt', 'tags');
+  const record = fc.record({
+    app: fc.constantFrom('todo', 'ai'),
+    table: fc.constantFrom('tasks', 'aiProposals'),
+    id: fc.constantFrom('a', 'b', 'c'),
+    data: fc.dictionary(field, value),
+    meta: fc.dictionary(field, stamp),
+    deleted: fc.boolean(),
+    seq: fc.integer({ min: -2, max: 50 }),
+  });
+
+  it('a record new to the replica is built as merging it into nothing builds it, stamps observed alike', () => {
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 6 }), (records) => {
+        const seen: string[] = [];
+        const fast = applySnapshotRecords(new Map(), records, { observe: (stamps) => seen.push(...stamps) });
+        // The reference: every record merged with mergeIntoReplica, one after the other.
+        const expected = new Map<string, ReplicaRecord>();
+        for (const r of records) {
+          const writes: Record<string, FieldWrite> = {};
+          for (const [name, stampOf] of Object.entries(r.meta)) if (name !== 'id') writes[name] = { value: r.data[name] ?? null, at: stampOf };
+          const key = recordKey(r.app, r.table, r.id);
+          expected.set(key, mergeIntoReplica(expected.get(key), r, writes, 'server-replay', r.seq).record);
+        }
+        expect(fast.puts).toEqual([...expected.values()]);
+        expect(new Set(seen)).toEqual(new Set(records.flatMap((r) => Object.entries(r.meta).filter(([n]) => n !== 'id').map(([, s]) => s))));
+      }),
+    );
+  });
+
+  it('readRecordOut accepts exactly what RecordOut accepts', () => {
+    const anything = fc.oneof(fc.anything(), record, record.map((r) => ({ ...r, meta: { ...r.meta, done: 'not a stamp' } })), record.map((r) => ({ ...r, seq: 1.5 })));
+    fc.assert(
+      fc.property(anything, (entry) => {
+        expect(readRecordOut(entry).success).toBe(RecordOut.safeParse(entry).success);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -21,8 +21,8 @@
 import type { z } from 'zod';
 import { issuesOf } from './api';
 import type { Actor, Origin } from './domain/actor';
-import { ChangeOut, RecordOut } from './domain/change';
-import { compareStamps } from './hlc';
+import { ChangeOut, isPlainObject, RecordOut } from './domain/change';
+import { compareStamps, stampSortKey } from './hlc';
 import { canonicalJson, type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFields } from './lww';
 
 /** A record as the replica stores it. */
@@ -176,7 +176,7 @@ export function recordKeysOf(entries: readonly unknown[]): string[] {
  * this replays exactly what its projection did.
  */
 export function applyPulledChanges(records: RecordLookup, entries: readonly unknown[], options: ApplyOptions = {}): ApplyResult {
-  return applyPage(records, entries, ChangeOut, options, (change) => ({
+  return applyPage(records, entries, (entry) => ChangeOut.safeParse(entry), options, (change) => ({
     ref: change,
     writes: withoutId(change.fields),
     seq: change.seq,
@@ -186,41 +186,115 @@ export function applyPulledChanges(records: RecordLookup, entries: readonly unkn
 
 /** Merges a page of `sync.snapshot` records into the replica (hydration: never a conflict). */
 export function applySnapshotRecords(records: RecordLookup, entries: readonly unknown[], options: Omit<ApplyOptions, 'hydrating'> = {}): ApplyResult {
-  return applyPage(records, entries, RecordOut, { ...options, hydrating: true }, (record) => {
-    const writes: Record<string, FieldWrite> = {};
-    for (const [field, at] of Object.entries(record.meta)) if (field !== 'id') writes[field] = { value: record.data[field] ?? null, at };
-    return { ref: record, writes, seq: record.seq, source: null };
-  });
+  return applyPage(records, entries, readRecordOut, { ...options, hydrating: true }, (record) => ({
+    ref: record,
+    writes: () => {
+      const writes: Record<string, FieldWrite> = {};
+      for (const [field, at] of Object.entries(record.meta)) if (field !== 'id') writes[field] = { value: record.data[field] ?? null, at };
+      return writes;
+    },
+    seq: record.seq,
+    source: null,
+    asNew: (stamps) => snapshotRecordAsNew(record, stamps),
+  }));
+}
+
+/**
+ * What merging a snapshot record into nothing gives (mergeIntoReplica with its writes: every field
+ * it has a stamp for, replayed), built directly: most of a new replica's records are new to it.
+ * Pushes the stamps it holds onto `stamps`.
+ */
+export function snapshotRecordAsNew(record: RecordOut, stamps: string[]): ReplicaRecord {
+  const data: FieldValues = {};
+  const meta: FieldStamps = {};
+  const origins: Partial<Record<string, Origin>> = {};
+  for (const field in record.meta) {
+    if (field === 'id') continue;
+    const at = record.meta[field]!;
+    data[field] = record.data[field] ?? null;
+    meta[field] = at;
+    origins[field] = 'server-replay';
+    if (at !== stamps.at(-1)) stamps.push(at);
+  }
+  const { app, table, id } = record;
+  return { key: recordKey(app, table, id), app, table, id, data, meta, origins, deleted: isDeleted({ data, meta }) ? 1 : 0, seq: Math.max(0, record.seq) };
 }
 
 interface Parsed {
   ref: { app: string; table: string; id: string };
-  writes: Record<string, FieldWrite>;
+  writes: Record<string, FieldWrite> | (() => Record<string, FieldWrite>);
   seq: number;
   /** the change that carried the writes, for conflict signals (null for snapshot records) */
   source: ChangeOut | null;
+  /** the record merged into nothing, built directly (pushing its stamps onto `stamps`) */
+  asNew?: (stamps: string[]) => ReplicaRecord;
 }
 
-function applyPage<S extends z.ZodType>(
+type Validated<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+
+/**
+ * RecordOut's check, by hand, for hydration's hundred thousand records (as a zod parse it was most
+ * of a snapshot page's cost after JSON.parse): a record it accepts, zod accepts too. Anything else
+ * goes to zod, which has the last word and describes what is wrong.
+ */
+export function readRecordOut(entry: unknown): Validated<RecordOut> {
+  const r = entry as Partial<Record<keyof RecordOut, unknown>> | null;
+  if (
+    r !== null &&
+    typeof r === 'object' &&
+    typeof r.app === 'string' &&
+    typeof r.table === 'string' &&
+    typeof r.id === 'string' &&
+    typeof r.deleted === 'boolean' &&
+    Number.isSafeInteger(r.seq) &&
+    isPlainObject(r.data) &&
+    stampsAreValid(r.meta)
+  ) {
+    return { success: true, data: r as RecordOut };
+  }
+  return RecordOut.safeParse(entry);
+}
+
+/** LoggedStamps' check: an object of stamps (the fields of one change share theirs: checked once). */
+function stampsAreValid(meta: unknown): boolean {
+  if (!isPlainObject(meta)) return false;
+  let previous = '';
+  for (const field in meta) {
+    const at = meta[field];
+    if (at === previous) continue;
+    if (typeof at !== 'string' || stampSortKey(at) === null) return false;
+    previous = at;
+  }
+  return true;
+}
+
+function applyPage<T>(
   records: RecordLookup,
   entries: readonly unknown[],
-  schema: S,
+  validate: (entry: unknown) => Validated<T>,
   options: ApplyOptions,
-  toWrites: (entry: z.output<S>) => Parsed,
+  toWrites: (entry: T) => Parsed,
 ): ApplyResult {
   const lookup = typeof records === 'function' ? records : (key: string) => records.get(key);
   const touched = new Map<string, ReplicaRecord>();
   const result: ApplyResult = { puts: [], conflicts: [], malformed: [], applied: 0, maxSeq: 0 };
   const stamps: string[] = [];
   entries.forEach((entry, index) => {
-    const parsed = schema.safeParse(entry);
+    const parsed = validate(entry);
     if (!parsed.success) {
       result.malformed.push({ index, issues: issuesOf(parsed.error) });
       return;
     }
-    const { ref, writes, seq, source } = toWrites(parsed.data);
+    const { ref, writes: writesOf, seq, source, asNew } = toWrites(parsed.data);
     const key = recordKey(ref.app, ref.table, ref.id);
     const current = touched.get(key) ?? lookup(key);
+    if (!current && asNew) {
+      touched.set(key, asNew(stamps));
+      result.applied++;
+      result.maxSeq = Math.max(result.maxSeq, seq);
+      return;
+    }
+    const writes = typeof writesOf === 'function' ? writesOf() : writesOf;
     for (const field in writes) {
       const at = writes[field]!.at;
       // Fields of one change usually share their stamp: it is listed once.

@@ -4,6 +4,7 @@
  * snapshot pages, feeds it pulled pages in random orders and makes local writes.
  */
 import { applyPulledPage, applySnapshotPage } from '../../src-renderer/db/apply';
+import { clearChunks } from '../../src-renderer/db/persist';
 import { allRecords } from '../../src-renderer/db/records';
 import { db } from '../../src-renderer/db/schema';
 import { deleteRecord, writeRecord } from '../../src-renderer/db/write';
@@ -41,7 +42,8 @@ window.replica = {
     await db.open();
   },
   async hydrate(pages, seq, chunkSize) {
-    for (const [i, page] of pages.entries()) await applySnapshotPage(page, { first: i === 0, cursor: i === pages.length - 1 ? seq : null, chunkSize }, clock);
+    await clearChunks();
+    for (const [i, page] of pages.entries()) await applySnapshotPage(page, { cursor: i === pages.length - 1 ? seq : null, chunkSize }, clock);
   },
   async apply(pages) {
     for (const page of pages) await applyPulledPage(page, 0, clock);

@@ -7,6 +7,8 @@ import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
 import type { Runner } from './runner/runner';
 import type { Settings } from './settings';
+import type { SyncClient } from './sync/client';
+import { parkedChanges } from './sync/parked';
 import { decodeSnapshotKey, encodeSnapshotKey, type SnapshotKey, type Store } from './store/store';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
@@ -17,6 +19,7 @@ export interface HandlerDeps {
   runner: Runner;
   proposals: Proposals;
   llm: LlmClient;
+  sync: SyncClient;
   /** the engine's clock (pushed stamps are checked against it) */
   now: () => Date;
   /** the replica epoch of this log (see ReplicaEpoch in src-shared/api.ts) */
@@ -60,7 +63,7 @@ export function createJsonHandlers({ store, epoch }: Pick<HandlerDeps, 'store' |
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, now, epoch, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, sync, now, epoch, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
       checkPushedChanges(changes, now());
@@ -122,6 +125,16 @@ export function createHandlers({ store, settings, runner, proposals, llm, now, e
         return { models: await llm.models(), error: null };
       } catch (error) {
         return { models: [], error: (error as Error).message };
+      }
+    },
+    'syncServer.status': () => sync.status(),
+    'syncServer.syncNow': () => sync.syncNow(),
+    'syncServer.parked': ({ limit }) => parkedChanges(store, limit),
+    'syncServer.retryParked': async ({ seq }) => {
+      try {
+        return await sync.retryParked(seq);
+      } catch (error) {
+        throw new ApiError('UNAVAILABLE', (error as Error).message);
       }
     },
     'shell.getPreferences': () => NO_DESKTOP_SHELL,

@@ -4,15 +4,18 @@
  */
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
-import type { LlmSettings, RunnerSettings } from '../../src-shared/domain/settings';
+import type { LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
 import { LlmClient, type LlmClientDeps } from './llm/client';
 import { Proposals } from './proposals/service';
+import { noteDoublePlans } from './runner/double-plans';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
 import { SettingsTable } from './store/settings-table';
 import { Store } from './store/store';
-import type { Timers } from '../timers';
+import { SyncClient } from './sync/client';
+import type { FetchLike } from './sync/http';
+import { realTimers, type Timers } from '../timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
 export { DatabaseOpenError } from './store/db';
@@ -23,15 +26,22 @@ export interface EngineOptions {
   secrets?: SecretStore;
   /** read the API key from this environment variable instead of the secret store */
   apiKeyEnv?: string | null;
-  /** applied over the stored settings at start (and saved), e.g. from CLI flags */
-  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings> };
+  /** applied over the stored settings at start (and saved), e.g. from CLI flags; `syncToken` goes to the secret store */
+  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings>; sync?: Partial<SyncSettings>; syncToken?: string };
   llmDeps?: LlmClientDeps;
   now?: () => Date;
   /** the runner's timers (default: Node's); tests pass a manual clock */
   timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
-  /** where the engine reports what it recovered from or repaired (default: nowhere) */
+  /** start the sync client (default true); otherwise `engine.sync.start()` when ready */
+  autoStartSync?: boolean;
+  /** the sync client's random numbers (its back-off jitter) and fetch; tests pass their own */
+  syncDeps?: { random?: () => number; fetch?: FetchLike };
+  /**
+   * where the engine says what it could not say to a user: what it recovered from or repaired,
+   * the sync client's skipped changes (default: nowhere)
+   */
   log?: EngineLog;
 }
 
@@ -40,16 +50,26 @@ export type EngineLog = (message: string, error?: unknown, fields?: Record<strin
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
 
+/** How long the runner waits at start for the first exchange with the sync server. */
+export const FIRST_EXCHANGE_WAIT_MS = 15_000;
+
 export interface Engine {
   readonly dataDir: string;
   readonly store: Store;
   readonly runner: Runner;
   readonly settings: Settings;
+  /** mirrors the log with a sync server when one is configured (engine/sync/) */
+  readonly sync: SyncClient;
   call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>>;
   /** The same answer as `call`, as JSON text (what the HTTP host sends; some methods skip building objects). */
   callJson(method: MethodName, input: unknown): Promise<string>;
   on(listener: EngineListener): () => void;
-  close(): Promise<void>;
+  /**
+   * Stops the runner and the sync client and closes the database. `settle: false` leaves pending
+   * records unwritten, as a process killed at that moment would (tests of recovery; the next start
+   * catches up from the log).
+   */
+  close(options?: { settle?: boolean }): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -67,8 +87,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
   const settingsTable = new SettingsTable(db);
   const settings = new Settings(settingsTable, secrets, options.apiKeyEnv ?? null);
-  if (options.overrides && (options.overrides.llm || options.overrides.runner)) {
-    settings.update({ ...(options.overrides.llm ? { llm: options.overrides.llm } : {}), ...(options.overrides.runner ? { runner: options.overrides.runner } : {}) });
+  const overrides = options.overrides ?? {};
+  if (overrides.llm || overrides.runner || overrides.sync || overrides.syncToken) {
+    settings.update({
+      ...(overrides.llm ? { llm: overrides.llm } : {}),
+      ...(overrides.runner ? { runner: overrides.runner } : {}),
+      ...(overrides.sync ? { sync: overrides.sync } : {}),
+      ...(overrides.syncToken ? { syncToken: overrides.syncToken } : {}),
+    });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
   const log: EngineLog = options.log ?? (() => undefined);
@@ -76,7 +102,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   store.quarantineUnreadableRows();
   const epoch = repairAtOpen(store, settingsTable, log);
   const listeners = new Set<EngineListener>();
-  const emit = (event: string, payload: unknown) => {
+  const tell = (event: string, payload: unknown) => {
     for (const l of listeners) {
       try {
         l(event as EventName, payload);
@@ -85,20 +111,59 @@ function assemble(db: Db, options: EngineOptions): Engine {
       }
     }
   };
+  // Every local change is announced as sync.changed: the sync client pushes it soon after. The
+  // client and the runner know each other (claims one way, pulled missions the other): late-bound.
+  const late: { sync?: SyncClient; runner?: Runner } = {};
+  const emit = (event: string, payload: unknown) => {
+    tell(event, payload);
+    if (event === 'sync.changed') late.sync?.localChanged();
+  };
   const llm = new LlmClient(() => {
     const s = settings.get().llm;
     return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
   }, options.llmDeps);
-  const runner = new Runner({ store, settings, llm, emit, now, ...(options.timers ? { timers: options.timers } : {}) });
+  const timers = options.timers ?? realTimers;
+  const sync = (late.sync = new SyncClient({
+    store,
+    settings,
+    now,
+    timers,
+    ...options.syncDeps,
+    // Pulled changes: replicas pull them; the runner re-arms (and aborts runs of missions paused elsewhere).
+    changed: (touched) => {
+      tell('sync.changed', { seq: store.maxSeq() });
+      late.runner?.onDataChanged(touched);
+    },
+    emitStatus: (status) => tell('syncServer.status', status),
+    beforeApply: (changes) => noteDoublePlans(store, changes),
+    ...(options.log ? { log: options.log } : {}),
+  }));
+  const runner = (late.runner = new Runner({
+    store,
+    settings,
+    llm,
+    emit,
+    now,
+    timers,
+    claimServer: sync,
+    device: () => ({ id: sync.clientId, name: settings.get().sync.deviceName }),
+  }));
   const changed = (touched?: readonly { app: string; table: string }[]) => {
     emit('sync.changed', { seq: store.maxSeq() });
     runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, now, epoch, changed });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, sync, now, epoch, changed });
   const jsonHandlers = createJsonHandlers({ store, epoch });
-  if (options.autoStart !== false) runner.start();
+  if (options.autoStartSync !== false) sync.start();
   let closed = false;
+  // With a sync server, the runner's first tick waits for the first exchange (at most
+  // FIRST_EXCHANGE_WAIT_MS): what it missed may have been planned elsewhere, and it claims first.
+  if (options.autoStart !== false) {
+    void sync.whenFirstExchanged(FIRST_EXCHANGE_WAIT_MS).then(() => {
+      if (!closed) runner.start();
+    });
+  }
   /** A call's parsed input, once the engine is known to be open. */
   const accept = <M extends MethodName>(method: M, input: unknown): ParsedInput<M> => {
     if (closed) throw new ApiError('UNAVAILABLE', 'The engine is shutting down.');
@@ -110,6 +175,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     store,
     runner,
     settings,
+    sync,
     async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
       const parsed = accept(method, input);
       const handler = handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
@@ -127,14 +193,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
+    async close(closeOptions = {}) {
       if (closed) return;
       closed = true;
-      await runner.stop();
+      await Promise.all([runner.stop(), sync.stop()]);
       listeners.clear();
       try {
         // Pending records are written now so the next start need not catch up from the log.
-        store.settle();
+        if (closeOptions.settle !== false) store.settle();
       } finally {
         db.close();
       }

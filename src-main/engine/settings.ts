@@ -4,6 +4,7 @@
  * The key never leaves the engine: the renderer only learns whether one is set and where it lives.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
 import { type PublicSettings, type SettingsPatch, StoredSettings } from '../../src-shared/domain/settings';
@@ -11,6 +12,8 @@ import { ApiError } from '../../src-shared/api';
 import type { SettingsTable } from './store/settings-table';
 
 export const API_KEY = 'llm.apiKey';
+/** the sync server account's token (a device token or a JWT), in the same secret store as the API key */
+export const SYNC_TOKEN = 'sync.token';
 /** the row of the `settings` table that holds the settings a person edits, as one JSON value */
 const SETTINGS_KEY = 'settings';
 
@@ -29,7 +32,7 @@ export class FileSecretStore implements SecretStore {
   private readonly path: string;
   constructor(dataDir: string) {
     this.path = join(dataDir, 'secrets.json');
-    this.warning = `The API key is stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
+    this.warning = `The API key (and the sync token) are stored unencrypted in ${this.path} (readable only by your user). On a server, prefer --llm-api-key-env.`;
   }
   private read(): Record<string, string> {
     if (!existsSync(this.path)) return {};
@@ -67,8 +70,15 @@ export class MemorySecretStore implements SecretStore {
 export function defaultSettings(): StoredSettings {
   return {
     llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
-    runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false },
+    runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
+    sync: { serverUrl: null, deviceName: defaultDeviceName() },
   };
+}
+
+/** The machine's name, as people know it (the sync settings' default device name). */
+function defaultDeviceName(): string {
+  const name = hostname().trim().slice(0, 100);
+  return name || 'This device';
 }
 
 export class Settings {
@@ -92,7 +102,7 @@ export class Settings {
       stored = {};
     }
     const s = stored as Partial<StoredSettings>;
-    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner } });
+    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner }, sync: { ...defaults.sync, ...s.sync } });
     this.cached = merged.success ? merged.data : defaults;
     return this.cached;
   }
@@ -105,6 +115,11 @@ export class Settings {
     return this.secrets.get(API_KEY);
   }
 
+  /** The sync server account's token, or null. */
+  syncToken(): string | null {
+    return this.secrets.get(SYNC_TOKEN);
+  }
+
   publicView(): PublicSettings {
     const envKey = this.apiKeyEnv ? process.env[this.apiKeyEnv] : undefined;
     const stored = this.secrets.get(API_KEY);
@@ -115,13 +130,16 @@ export class Settings {
         apiKeySource: envKey ? 'env' : stored ? 'stored' : 'none',
         storageBackend: this.secrets.backend,
         storageWarning: this.secrets.warning,
+        syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
       },
     };
   }
 
   update(patch: SettingsPatch): PublicSettings {
     const current = this.get();
-    const next = StoredSettings.safeParse({ llm: { ...current.llm, ...patch.llm }, runner: { ...current.runner, ...patch.runner } });
+    const sync = { ...current.sync, ...patch.sync };
+    if (sync.serverUrl === '') sync.serverUrl = null;
+    const next = StoredSettings.safeParse({ llm: { ...current.llm, ...patch.llm }, runner: { ...current.runner, ...patch.runner }, sync });
     if (!next.success) throw new ApiError('BAD_INPUT', 'Invalid settings', next.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
     if (!isValidTimeZone(next.data.runner.timeZone)) {
       throw new ApiError('BAD_INPUT', `Unknown time zone "${next.data.runner.timeZone}"; use an IANA name such as Europe/Berlin.`, [
@@ -129,6 +147,7 @@ export class Settings {
       ]);
     }
     if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
+    if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
     this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);

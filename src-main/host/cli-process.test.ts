@@ -7,6 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { DB_FILE } from '../engine/store/db';
@@ -226,4 +227,65 @@ describe('cli serve: SIGTERM', () => {
     expect(entries.map((e) => e.msg)).toEqual(expect.arrayContaining(['serve starting', 'ready', 'SIGTERM: stopping (aborting LLM calls, closing the database)…', 'stopped']));
     expect(log).not.toContain(TOKEN);
   }, 40_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('cli serve: a home server that joins its own sync server', () => {
+  it('`users add` prints a token; `serve --sync --sync-url <itself> --sync-token T` syncs, and keeps the settings for the next start', async () => {
+    const users = runCli(['users', 'add', 'household', '--data-dir', dir]);
+    running.push(users);
+    expect((await users.exited).code).toBe(0);
+    const token = users.stdout().trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^mcs_/);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const args = ['serve', '--data-dir', dir, '--port', String(port), '--token', TOKEN, '--tick-interval-ms', '3600000'];
+    const first = runCli([...args, '--sync', '--sync-url', base, '--sync-token', token, '--device-name', 'Home server', '--runner-role', 'always']);
+    running.push(first);
+    await first.waitForStdout(/Companion ready at /);
+    expect(first.stderr()).toContain(`Syncing with ${base} as “Home server”; runner role: always.`);
+    const call = async (method: string, body: unknown) => {
+      const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return (await res.json()) as any;
+    };
+    await call('sync.push', { clientId: 'test', changes: [missionInsert()] });
+    expect(await call('syncServer.syncNow', {})).toMatchObject({ state: 'synced', waiting: 0, deviceName: 'Home server', claims: 'unknown' });
+    // the change is on the sync server, pulled with the device token
+    const pulled = await fetch(`${base}/sync/ai/pull?collection=aiMissions&since=`, { headers: { authorization: `Bearer ${token}`, 'x-client-id': 'observer' } });
+    expect(((await pulled.json()) as { serverChanges: { id: string }[] }).serverChanges.map((c) => c.id)).toEqual(['m1']);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    expect(readFileSync(join(dir, LOG_DIR, LOG_FILE), 'utf8')).not.toContain(token);
+
+    // the next start needs no sync flags: they were saved
+    const second = runCli([...args, '--sync']);
+    running.push(second);
+    await second.waitForStdout(/Companion ready at /);
+    const settings = await call('settings.get', {});
+    expect(settings.sync).toEqual({ serverUrl: base, deviceName: 'Home server' });
+    expect(settings.runner.role).toBe('always');
+    expect(settings.secrets.syncTokenSet).toBe(true);
+    expect(await call('syncServer.syncNow', {})).toMatchObject({ state: 'synced' });
+  }, 60_000);
+
+  it('refuses a --sync-url that is not an http(s) address, and an unknown --runner-role', async () => {
+    const bad = runCli(['serve', '--data-dir', dir, '--port', '0', '--sync-url', 'homeserver:5177']);
+    running.push(bad);
+    expect((await bad.exited).code).toBe(1);
+    expect(bad.stderr().trim()).toBe('--sync-url must be the http(s) address of a sync server, e.g. http://homeserver:5177 (got "homeserver:5177").');
+    const role = runCli(['serve', '--data-dir', dir, '--port', '0', '--runner-role', 'sometimes']);
+    running.push(role);
+    expect((await role.exited).code).toBe(1);
+    expect(role.stderr().trim()).toBe('--runner-role must be always, when-offline or never (got "sometimes").');
+  });
 });

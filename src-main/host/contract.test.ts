@@ -22,6 +22,7 @@ import {
 } from '../../src-shared/api';
 import { missionInsert } from '../engine/testing/changes';
 import { planReply, startHarness, type Harness } from '../engine/testing/harness';
+import { sqliteBackend, startTestServer, type TestServer } from '../server/testing/harness';
 import { startHttpHost, type HttpHost } from './http';
 
 const TOKEN = 'contract-test-token-0123456789';
@@ -35,6 +36,8 @@ function expectConforms(schema: z.ZodType, value: unknown, what: string): void {
 
 let h: Harness;
 let host: HttpHost;
+let syncServer: TestServer;
+let closeSyncStorage: () => Promise<void>;
 const called = new Set<MethodName>();
 const streamed: { event: string; data: string }[] = [];
 const stream = new AbortController();
@@ -91,6 +94,9 @@ async function readEvents(): Promise<void> {
 }
 
 beforeAll(async () => {
+  const storage = await sqliteBackend().open();
+  closeSyncStorage = storage.cleanup;
+  syncServer = await startTestServer(storage.storage);
   h = await startHarness();
   host = await startHttpHost({ engine: h.engine, token: TOKEN, host: '127.0.0.1', port: 0, rendererDir: null });
   await readEvents();
@@ -99,6 +105,8 @@ afterAll(async () => {
   stream.abort();
   await host.close();
   await h.close();
+  await syncServer.close();
+  await closeSyncStorage();
 });
 
 const task = (title: string) => ({ summary: `add ${title}`, toolName: 'create_task', params: { title }, rationale: `${title} is due` });
@@ -157,6 +165,14 @@ describe('the api contract over HTTP', () => {
     // a mission paused and resumed
     await call('missions.pause', { missionId: 'm1' });
     await call('missions.resume', { missionId: 'm1' });
+
+    // sync with a server: a change the server refuses (U+0000, which Postgres cannot store) is parked, then tried again
+    await call('settings.update', { sync: { serverUrl: syncServer.url, deviceName: 'Contract laptop' }, syncToken: await syncServer.account('contract') });
+    await call('sync.push', { clientId: 'contract-test', changes: [{ eventId: 'task-nul', app: 'todo', table: 'tasks', id: 'task-nul', op: 'insert', data: { title: 'nul \u0000 inside' } }] });
+    expect(await call('syncServer.syncNow', {})).toMatchObject({ state: 'synced', parked: 1, waiting: 0 });
+    expect((await call('syncServer.status', {})).serverUrl).toBe(syncServer.url);
+    expect((await call('syncServer.parked', { limit: 10 })).changes).toEqual([expect.objectContaining({ id: 'task-nul', reason: expect.stringMatching(/refused/) })]);
+    expect(await call('syncServer.retryParked', {})).toEqual({ accepted: 0, stillParked: 1 });
 
     // the headless host has no desktop shell: it says so, and refuses to change the shell
     expect(await call('shell.getPreferences', {})).toMatchObject({ available: false });

@@ -9,6 +9,7 @@ describe('the renderer CSP', () => {
   it('runs only the app’s own scripts and denies plugins, base and frames', () => {
     const csp = parseCsp(RENDERER_CSP);
     expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('worker-src')).toEqual(["'self'"]);
     expect(csp.get('object-src')).toEqual(["'none'"]);
     expect(csp.get('base-uri')).toEqual(["'none'"]);
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);

@@ -3,11 +3,13 @@
  * as a header, the Electron shell adds it as a header to the window's documents (where Electron
  * delivers webRequest events for file:// — versions differ), and the build writes it into the
  * <meta> tag of out/renderer/index.html (electron.vite.config.ts), which works everywhere. Scripts only from the app itself: no inline scripts, no
- * eval. Inline *styles* stay allowed because React's `style` props need them.
+ * eval; workers likewise. Inline *styles* stay allowed because React's `style` props need them.
  */
 export const RENDERER_CSP = [
   "default-src 'self'",
   "script-src 'self'",
+  // The replica hydrates in a Web Worker (src-renderer/db/hydrate.worker.ts), a script of the app's own.
+  "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self'",

@@ -234,7 +234,12 @@ describe.each(backends)('sync server on $name', (backend) => {
     const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await get('/sync/todo/pull?since=')).status).toBe(400); // no collection
     expect((await get('/sync/todo/pull?collection=tasks')).status).toBe(400); // no since
-    expect((await get('/sync/todo')).status).toBe(405);
+    const wrongMethod = await get('/sync/todo');
+    expect({ status: wrongMethod.status, allow: wrongMethod.headers.get('allow'), body: await wrongMethod.json() }).toMatchObject({
+      status: 405,
+      allow: 'POST',
+      body: { error: { code: 'METHOD_NOT_ALLOWED' } },
+    });
     expect((await get('/sync/todo/unknown')).status).toBe(404);
     // a server without claims (upstream) answers 404 there; ours answers, so the client can tell
     expect((await post('/sync/todo/claims', '{}')).status).toBe(400);

@@ -191,7 +191,7 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
     const only = (allowed: string) => {
       if (method !== allowed) {
         res.setHeader('allow', allowed);
-        throw Object.assign(new ApiError('BAD_INPUT', `Use ${allowed} for ${url.pathname}.`), { status: 405 });
+        throw new ApiError('METHOD_NOT_ALLOWED', `Use ${allowed} for ${url.pathname}.`);
       }
     };
     if (url.pathname === '/health') {
@@ -239,7 +239,7 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
           res.end();
           return;
         }
-        const status = (error as { status?: number }).status ?? HTTP_STATUS[apiError.code];
+        const status = HTTP_STATUS[apiError.code];
         const extra: Record<string, string> = {};
         if (apiError.code === 'UNAUTHORIZED') extra['www-authenticate'] = 'Bearer';
         if (apiError.code === 'PAYLOAD_TOO_LARGE') extra.connection = 'close';

@@ -58,6 +58,32 @@ function electronTransport(bridge: CompanionBridge): Transport {
 
 const RECONNECT_MS = 5_000;
 
+/**
+ * One call of the headless host's api: `POST /api/<method>` with the session cookie and the CSRF
+ * header; every failure is an ApiError, and a refused session also calls `onUnauthorized`. Used by
+ * the page's client and by the hydration worker (a same-origin worker's fetch carries the cookie).
+ */
+export async function postApi(method: string, input: unknown, onUnauthorized: () => void = () => {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch (e) {
+    throw new ApiError('UNAVAILABLE', `Cannot reach the Mission Companion host: ${errorMessage(e)}`);
+  }
+  if (response.status === 401) onUnauthorized();
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    // a body that is not an api error (a proxy's page, say) still says what happened
+    throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
+  }
+  return body;
+}
+
 function httpTransport(): Transport {
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectHandlers = new Set<() => void>();
@@ -105,24 +131,7 @@ function httpTransport(): Transport {
     async call(method, input) {
       // no 401s in a loop: a refused tab calls again once it is signed in
       if (isUnauthorized()) throw new ApiError('UNAUTHORIZED', 'This tab is not signed in to the Mission Companion host.');
-      let response: Response;
-      try {
-        response = await fetch(`/api/${method}`, {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
-          body: JSON.stringify(input ?? {}),
-        });
-      } catch (e) {
-        throw new ApiError('UNAVAILABLE', `Cannot reach the Mission Companion host: ${errorMessage(e)}`);
-      }
-      if (response.status === 401) markUnauthorized();
-      const body: unknown = await response.json().catch(() => null);
-      if (!response.ok) {
-        // a body that is not an api error (a proxy's page, say) still says what happened
-        throw decodeError(body, new ApiError(response.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', `The host answered ${response.status} ${response.statusText}`));
-      }
-      return body;
+      return postApi(method, input, markUnauthorized);
     },
     on(event, cb) {
       if (!source) connect();

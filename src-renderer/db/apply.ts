@@ -6,12 +6,14 @@
  * changes that overwrite a value the user wrote here are kept as conflicts (Activity lists them)
  * and announced to subscribers (toasts).
  */
-import { AI_APP, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
 import { applyPulledChanges, applySnapshotRecords, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
 import { CHUNK_SIZE, splitIntoChunks } from './chunks';
+import { NO_WATERMARKS, type Watermarks } from './derive';
+import { newId } from '../lib/ids';
+import { persistRecords } from './persist';
 import { getRecords, getRecordsInSpan } from './records';
-import { db, recordKey, type ConflictEntry } from './schema';
+import { db, recordStores, type ConflictEntry } from './schema';
 
 const EXECUTION_EVENT = /^(.*)\/(effect|revert)\/\d+$/;
 
@@ -19,13 +21,14 @@ const EXECUTION_EVENT = /^(.*)\/(effect|revert)\/\d+$/;
  * Whether the user should hear about an overwrite. Not when the runner updated its bookkeeping
  * (nextRunAt and the like), nor when the change is the effect or the revert of a proposal the user
  * decided: they asked for that change. Edits from another device and auto-approved agent writes remain.
+ * Read after the page's own writes, so a page carrying both the decision and its effect is quiet.
  */
 async function worthTelling(signals: ConflictSignal[]): Promise<ConflictSignal[]> {
   const candidates = signals.filter((s) => s.actor?.kind !== 'system');
   const proposalIds = [...new Set(candidates.map((s) => EXECUTION_EVENT.exec(s.eventId)?.[1]).filter((id): id is string => !!id))];
   if (proposalIds.length === 0) return candidates;
-  const proposals = await getRecords(proposalIds.map((id) => recordKey(AI_APP, TABLES.proposals, id)));
-  const decided = new Set([...proposals.values()].filter((p) => p.data.decidedBy).map((p) => p.id));
+  const proposals = await db.proposals.bulkGet(proposalIds);
+  const decided = new Set(proposals.filter((p) => p?.decidedBy).map((p) => p!.id));
   return candidates.filter((s) => {
     const proposalId = EXECUTION_EVENT.exec(s.eventId)?.[1];
     return !proposalId || !decided.has(proposalId);
@@ -58,14 +61,18 @@ export async function readCursor(): Promise<number> {
  * Returns true when it dropped the replica.
  */
 export async function followEpoch(epoch: string): Promise<boolean> {
-  return db.transaction('rw', [db.records, db.chunks, db.meta], async () => {
+  return db.transaction('rw', [...recordStores(), db.meta], async () => {
     const copied = await db.meta.get('epoch');
     if (copied?.value === epoch) return false;
     await db.meta.put({ key: 'epoch', value: epoch });
     if (copied === undefined && (await readCursor()) === 0) return false;
-    await db.records.clear();
-    await db.chunks.clear();
-    await db.meta.put({ key: 'lastSeq', value: 0 });
+    // every record store (the overlay would otherwise win over the snapshot with its old stamps)
+    await Promise.all([db.records.clear(), db.chunks.clear(), db.proposals.clear()]);
+    await db.meta.bulkPut([
+      { key: 'lastSeq', value: 0 },
+      { key: 'watermarks', value: NO_WATERMARKS },
+      { key: 'chunksId', value: newId() },
+    ]);
     return true;
   });
 }
@@ -80,10 +87,10 @@ async function advanceCursor(cursor: number): Promise<void> {
 export async function applyPulledPage(changes: readonly unknown[], cursor: number, clock: HybridClock): Promise<void> {
   let result: ApplyResult | null = null;
   let conflicts: ConflictSignal[] = [];
-  await db.transaction('rw', [db.records, db.chunks, db.meta, db.conflicts], async () => {
+  await db.transaction('rw', [...recordStores(), db.meta, db.conflicts], async () => {
     const found = await getRecords(recordKeysOf(changes));
     result = applyPulledChanges(found, changes, { observe: (stamps) => clock.observeAll(stamps) });
-    if (result.puts.length) await db.records.bulkPut(result.puts);
+    await persistRecords({ overlay: result.puts });
     conflicts = await worthTelling(result.conflicts);
     if (conflicts.length) {
       const detectedAt = new Date().toISOString();
@@ -95,35 +102,40 @@ export async function applyPulledPage(changes: readonly unknown[], cursor: numbe
 }
 
 export interface SnapshotPagePosition {
-  /** the first page of a hydration: the chunks of an earlier, interrupted one are dropped */
-  first: boolean;
   /** the pull cursor to set once this, the last page, is in; null before the last page */
   cursor: number | null;
   /** records per chunk (tests make it small, so that a few records make several chunks) */
   chunkSize?: number;
+  /**
+   * every record to the overlay, none into chunks: records that are not a run of their table in
+   * key order (a proposal's target fetched ahead of its table), which a chunk must never overlap
+   */
+  overlayOnly?: boolean;
+  /** the watermarks of the decisions a hydration leaves in chunks, to store with this page (derive.ts) */
+  watermarks?: Watermarks;
 }
 
 /**
  * Merges one page of snapshot records. Records the replica already has (a local write made before
- * hydration) merge as usual into the overlay; the others go into chunks, or the overlay for the few
- * that cannot (see splitIntoChunks). Chunks hold engine snapshot data only: a hydration starts
- * with none, so an interrupted one starts over and chunks of one table never overlap.
+ * hydration, or fetched ahead) merge as usual into the overlay; the others go into chunks, or the
+ * overlay for the few that cannot (see splitIntoChunks) or should not (overlayOnly). Chunks hold
+ * engine snapshot data only: a hydration starts by clearing them (persist.ts clearChunks), so an
+ * interrupted one starts over and chunks of one table never overlap. Returns the records applied.
  */
-export async function applySnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): Promise<void> {
+export async function applySnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): Promise<number> {
   let result: ApplyResult | null = null;
-  await db.transaction('rw', [db.records, db.chunks, db.meta], async () => {
-    if (position.first) await db.chunks.clear();
+  await db.transaction('rw', [...recordStores(), db.meta], async () => {
     const found = await getRecordsInSpan(recordKeysOf(records));
     const applied = applySnapshotRecords(found, records, { observe: (stamps) => clock.observeAll(stamps) });
-    const { chunks, rest } = splitIntoChunks(
-      applied.puts.filter((r) => !found.has(r.key)),
-      position.chunkSize ?? CHUNK_SIZE,
-    );
-    const overlay = [...applied.puts.filter((r) => found.has(r.key)), ...rest];
-    if (chunks.length) await db.chunks.bulkAdd(chunks);
-    if (overlay.length) await db.records.bulkPut(overlay);
+    const fresh = position.overlayOnly ? [] : applied.puts.filter((r) => !found.has(r.key));
+    const { chunks, rest } = splitIntoChunks(fresh, position.chunkSize ?? CHUNK_SIZE);
+    const inChunks = new Set(fresh);
+    for (const r of rest) inChunks.delete(r);
+    await persistRecords({ overlay: applied.puts.filter((r) => !inChunks.has(r)), chunks });
+    if (position.watermarks) await db.meta.put({ key: 'watermarks', value: position.watermarks });
     if (position.cursor !== null) await advanceCursor(position.cursor);
     result = applied;
   });
   if (result) report(result, []);
+  return (result as ApplyResult | null)?.applied ?? 0;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordKey, type ReplicaRecord } from '../../src-shared/replica';
-import { candidateChunks, copiesIn, lowerBound, mergeOverlay, recordsOf, type RecordChunk, sortsAlike, splitIntoChunks, tablePrefixOf } from './chunks';
+import { candidateChunks, copiesIn, decodeChunk, lowerBound, mergeOverlay, recordsOf, type RecordChunk, sortsAlike, splitIntoChunks, tablePrefixOf } from './chunks';
 
 const AT = '2026-01-01T00:00:00.000Z-0000-00000000000000c1';
 
@@ -39,7 +39,7 @@ function find(chunks: RecordChunk[], keys: string[]): Map<string, ReplicaRecord>
     keys,
   ));
   return copiesIn(
-    chunks.filter((c) => wanted.has(c.lastKey)),
+    chunks.filter((c) => wanted.has(c.lastKey)).map(decodeChunk),
     keys,
   );
 }

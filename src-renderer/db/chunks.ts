@@ -124,17 +124,32 @@ export function candidateChunks(lastKeys: readonly string[], keys: readonly stri
 }
 
 /** Whether `key` falls within the chunk's range (it may still be absent: a gap or an overlay-only id). */
-export function covers(chunk: RecordChunk, key: string): boolean {
+export function covers(chunk: Pick<RecordChunk, 'firstKey' | 'lastKey'>, key: string): boolean {
   return chunk.firstKey <= key && key <= chunk.lastKey && tablePrefixOf(chunk.lastKey) === tablePrefixOf(key);
 }
 
-/** The chunk copies of `keys` found in `chunks`, decoding each chunk once. */
-export function copiesIn(chunks: readonly RecordChunk[], keys: readonly string[]): Map<string, ReplicaRecord> {
+/** A chunk's records, decoded (recordsOf), with a lookup by key built on first use. */
+export interface DecodedChunk {
+  lastKey: string;
+  firstKey: string;
+  /** in key order */
+  records: ReplicaRecord[];
+  byKey(): Map<string, ReplicaRecord>;
+}
+
+export function decodeChunk(chunk: RecordChunk): DecodedChunk {
+  const records = recordsOf(chunk);
+  let index: Map<string, ReplicaRecord> | null = null;
+  return { lastKey: chunk.lastKey, firstKey: chunk.firstKey, records, byKey: () => (index ??= new Map(records.map((r) => [r.key, r]))) };
+}
+
+/** The chunk copies of `keys` found in `chunks`. */
+export function copiesIn(chunks: readonly DecodedChunk[], keys: readonly string[]): Map<string, ReplicaRecord> {
   const found = new Map<string, ReplicaRecord>();
   for (const chunk of chunks) {
     const inRange = keys.filter((k) => covers(chunk, k));
     if (!inRange.length) continue;
-    const byKey = new Map(recordsOf(chunk).map((r) => [r.key, r]));
+    const byKey = chunk.byKey();
     for (const k of inRange) {
       const record = byKey.get(k);
       if (record) found.set(k, record);

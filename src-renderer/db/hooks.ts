@@ -1,6 +1,8 @@
+import { liveQuery } from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useSyncExternalStore } from 'react';
 import type { z } from 'zod';
+import { getHydrationState, subscribeHydration } from './hydrator';
 import { getRecord, tableRecords } from './records';
 import { recordKey, type StoredRecord } from './schema';
 import { getSyncState, subscribeSync, type SyncState } from './sync';
@@ -20,25 +22,85 @@ export function useRecord(app: string, table: string, id: string | null | undefi
 }
 
 const warned = new Set<string>();
+/** Per schema, what each record parsed to (null: it did not): records decoded from chunks come back as the same objects (chunkCache.ts). */
+const parsedBySchema = new WeakMap<z.ZodType, WeakMap<StoredRecord, { value: unknown } | null>>();
 
 /**
  * Records parsed with a domain schema (id folded into the data). A record that does not parse is
- * left out with a console warning rather than crashing the page.
+ * left out with a console warning rather than crashing the page. Each record object is parsed once
+ * per schema, so a live query re-run after a change parses only what changed (the overlay's rows
+ * are read anew each time; chunked records are the same objects).
  */
 export function parseRecords<S extends z.ZodType>(records: readonly StoredRecord[] | undefined, schema: S): z.output<S>[] | undefined {
   if (!records) return undefined;
+  let cache = parsedBySchema.get(schema);
+  if (!cache) parsedBySchema.set(schema, (cache = new WeakMap()));
   const out: z.output<S>[] = [];
   for (const r of records) {
-    const parsed = schema.safeParse({ ...r.data, id: r.id });
-    if (parsed.success) out.push(parsed.data);
-    else if (!warned.has(r.key)) {
-      warned.add(r.key);
-      console.warn(`Skipping unreadable record ${r.key}`, parsed.error.issues);
+    let parsed = cache.get(r);
+    if (parsed === undefined) {
+      const result = schema.safeParse({ ...r.data, id: r.id });
+      parsed = result.success ? { value: result.data } : null;
+      cache.set(r, parsed);
+      if (!result.success && !warned.has(r.key)) {
+        warned.add(r.key);
+        console.warn(`Skipping unreadable record ${r.key}`, result.error.issues);
+      }
     }
+    if (parsed) out.push(parsed.value as z.output<S>);
   }
   return out;
 }
 
 export function useSyncState(): SyncState {
   return useSyncExternalStore(subscribeSync, getSyncState);
+}
+
+/**
+ * Whether a new replica is still fetching what the inbox shows (hydration's first phase). Only its
+ * change re-renders (the hydration's progress changes with every page written).
+ */
+export function useInboxHydrating(): boolean {
+  return useSyncExternalStore(subscribeHydration, () => getHydrationState().phase === 'inbox');
+}
+
+export interface SharedQuery<T> {
+  subscribe(listener: () => void): () => void;
+  /** the latest result; undefined until the first one */
+  get(): T | undefined;
+}
+
+/**
+ * A live query shared by every component that reads it (useSharedQuery): ONE IndexedDB read per
+ * change however many readers, subscribed while someone listens. Its result is computed once per
+ * change, so readers that derive the same thing from it (counts, say) do it in `query`.
+ */
+export function sharedLiveQuery<T>(query: () => Promise<T>): SharedQuery<T> {
+  let value: T | undefined;
+  const listeners = new Set<() => void>();
+  let subscription: { unsubscribe(): void } | null = null;
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      subscription ??= liveQuery(query).subscribe({
+        next: (next) => {
+          value = next;
+          for (const l of listeners) l();
+        },
+        error: (e: unknown) => console.warn('A replica query failed', e),
+      });
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          subscription?.unsubscribe();
+          subscription = null;
+        }
+      };
+    },
+    get: () => value,
+  };
+}
+
+export function useSharedQuery<T>(shared: SharedQuery<T>): T | undefined {
+  return useSyncExternalStore(shared.subscribe, shared.get);
 }

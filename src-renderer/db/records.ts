@@ -1,31 +1,38 @@
 /**
  * THE way to read the replica's records: each reader sees chunk copies (hydration) and overlay rows
  * (everything written since) merged, the overlay row winning for a key both have. Nothing else reads
- * `db.records` or `db.chunks`. Inside a transaction, include both stores; inside useLiveQuery, Dexie
- * observes both.
+ * `db.records` or `db.chunks` (persist.ts writes them). Inside a transaction, include both stores;
+ * inside useLiveQuery, Dexie observes both.
+ *
+ * Chunks never change once written, so outside transactions (the UI's live queries) their decoded
+ * records are kept between reads (chunkCache.ts): a query re-run after a change decodes nothing it
+ * had decoded before, and the same record objects come back, which lets parseRecords (hooks.ts)
+ * parse each once.
  */
 import { keySpan, lookupOf } from '../../src-shared/replica';
-import { candidateChunks, copiesIn, mergeOverlay, recordsOf } from './chunks';
+import { candidateChunks, copiesIn, mergeOverlay } from './chunks';
+import { chunkRecords } from './chunkCache';
 import { db, type StoredRecord } from './schema';
 
 /** One record by key, deleted ones included. */
 export async function getRecord(key: string): Promise<StoredRecord | undefined> {
   // Both reads at once (a request to IndexedDB is a round trip to the browser process). The only
   // chunk that may hold the key is the first one ending at or after it.
-  const [overlay, chunk] = await Promise.all([db.records.get(key), db.chunks.where('lastKey').aboveOrEqual(key).first()]);
-  return overlay ?? (chunk ? copiesIn([chunk], [key]).get(key) : undefined);
+  const [overlay, lastKeys] = await Promise.all([db.records.get(key), db.chunks.where('lastKey').aboveOrEqual(key).limit(1).primaryKeys()]);
+  if (overlay || !lastKeys.length) return overlay;
+  return (await chunkCopies(lastKeys, [key])).get(key);
+}
+
+/** The copies of `keys` in the chunks `lastKeys` (each decoded once). */
+async function chunkCopies(lastKeys: readonly string[], keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+  return copiesIn(await chunkRecords(lastKeys), keys);
 }
 
 /** The chunk copies of `keys`: one read of the chunks' keys, then each needed chunk once. */
-async function chunkCopies(keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+async function chunkCopiesOf(keys: readonly string[]): Promise<Map<string, StoredRecord>> {
   if (!keys.length) return new Map();
   const wanted = candidateChunks(await db.chunks.toCollection().primaryKeys(), keys);
-  if (!wanted.length) return new Map();
-  const chunks = await db.chunks.bulkGet(wanted);
-  return copiesIn(
-    chunks.filter((c) => c !== undefined),
-    keys,
-  );
+  return wanted.length ? chunkCopies(wanted, keys) : new Map();
 }
 
 /** `found` (the overlay rows) completed with the chunk copies of the keys it lacks. */
@@ -34,10 +41,13 @@ function shadowing(found: Map<string, StoredRecord>, copies: Map<string, StoredR
   return found;
 }
 
-/** The records of `keys` that exist (deleted ones included), by key. */
+/**
+ * The records of `keys` that exist (deleted ones included), by key. The overlay first: chunks are
+ * read and decoded only for the keys it lacks (a decision's proposal is in the overlay).
+ */
 export async function getRecords(keys: readonly string[]): Promise<Map<string, StoredRecord>> {
-  const [rows, copies] = await Promise.all([db.records.bulkGet([...keys]), chunkCopies(keys)]);
-  return shadowing(lookupOf(keys, rows), copies);
+  const found = lookupOf(keys, await db.records.bulkGet([...keys]));
+  return shadowing(found, await chunkCopiesOf(keys.filter((k) => !found.has(k))));
 }
 
 /**
@@ -47,15 +57,16 @@ export async function getRecords(keys: readonly string[]): Promise<Map<string, S
 export async function getRecordsInSpan(keys: readonly string[]): Promise<Map<string, StoredRecord>> {
   const span = keySpan(keys);
   if (!span) return new Map();
-  const [rows, copies] = await Promise.all([db.records.where('key').between(span.lower, span.upper, true, true).toArray(), chunkCopies(keys)]);
+  const [rows, copies] = await Promise.all([db.records.where('key').between(span.lower, span.upper, true, true).toArray(), chunkCopiesOf(keys)]);
   const wanted = new Set(keys);
   return shadowing(new Map(rows.filter((r) => wanted.has(r.key)).map((r) => [r.key, r])), copies);
 }
 
 /** Every record of one table (deleted ones included), in key order. */
 export async function tableRecords(app: string, table: string): Promise<StoredRecord[]> {
-  const [chunks, overlay] = await Promise.all([db.chunks.where('[app+table]').equals([app, table]).toArray(), db.records.where('[app+table]').equals([app, table]).toArray()]);
-  return mergeOverlay(chunks.flatMap(recordsOf), overlay);
+  const [lastKeys, overlay] = await Promise.all([db.chunks.where('[app+table]').equals([app, table]).primaryKeys(), db.records.where('[app+table]').equals([app, table]).toArray()]);
+  // Within one [app+table] the index lists chunks by primary key: in key order.
+  return mergeOverlay((await chunkRecords(lastKeys)).flatMap((c) => c.records), overlay);
 }
 
 /** Every record of the given tables (deleted ones included): table after table, each in key order. */
@@ -65,6 +76,6 @@ export async function tablesRecords(tables: readonly { app: string; table: strin
 
 /** Every record of the replica (deleted ones included), in key order. */
 export async function allRecords(): Promise<StoredRecord[]> {
-  const [chunks, overlay] = await Promise.all([db.chunks.toArray(), db.records.toArray()]);
-  return mergeOverlay(chunks.flatMap(recordsOf), overlay);
+  const [lastKeys, overlay] = await Promise.all([db.chunks.toCollection().primaryKeys(), db.records.toArray()]);
+  return mergeOverlay((await chunkRecords(lastKeys)).flatMap((c) => c.records), overlay);
 }

@@ -7,16 +7,13 @@
 import { liveQuery } from 'dexie';
 import { ApiError, api } from '../api/client';
 import { errorText } from '../lib/format';
-import type { MethodOutput } from '../../src-shared/api';
-import type { HybridClock } from '../../src-shared/hlc';
-import { applyPulledPage, applySnapshotPage, followEpoch, readCursor } from './apply';
+import { applyPulledPage, followEpoch, readCursor } from './apply';
+import { hydrate } from './hydrator';
 import { getReplica } from './replica';
 import { db } from './schema';
 
 export const PUSH_BATCH = 500;
 export const PULL_LIMIT = 1000;
-/** Larger than a pull page: each snapshot page is one request and one transaction, the fixed costs of hydrating. */
-export const SNAPSHOT_LIMIT = 5000;
 const SAFETY_NET_MS = 30_000;
 const RETRY_MIN_MS = 2_000;
 
@@ -65,32 +62,10 @@ async function push(clientId: string): Promise<void> {
   }
 }
 
-/**
- * A replica that never pulled starts from the engine's projection instead of replaying the whole
- * log. The cursor is the FIRST page's seq, set only after the last page, so an interrupted
- * hydration simply starts over and later changes are pulled (again, harmlessly) afterwards.
- * Exported for the hydrate bench (bench/hydrate.page.ts), which measures exactly this.
- */
-export async function hydrate(clock: HybridClock): Promise<void> {
-  const fetchPage = (afterKey: string | null) => api().call('sync.snapshot', { afterKey, limit: SNAPSHOT_LIMIT });
-  let next: Promise<MethodOutput<'sync.snapshot'>> | null = fetchPage(null);
-  let firstSeq: number | null = null;
-  while (next) {
-    const page: MethodOutput<'sync.snapshot'> = await next;
-    // The engine reads the next page while this one is written.
-    next = page.nextKey === null ? null : fetchPage(page.nextKey);
-    // Dropped if writing this page fails: that failure is the one to report.
-    next?.catch(() => undefined);
-    const first = firstSeq === null;
-    if (first) await followEpoch(page.epoch);
-    firstSeq ??= page.seq;
-    await applySnapshotPage(page.records, { first, cursor: next === null ? firstSeq : null }, clock);
-  }
-}
-
 async function pull(): Promise<void> {
   const { clock } = await getReplica();
   if ((await readCursor()) === 0) {
+    // A replica that never pulled starts from the engine's projection instead of replaying the log.
     try {
       await hydrate(clock);
     } catch (e) {

@@ -10,12 +10,13 @@ import { mergeIntoReplica } from '../../src-shared/replica';
 import { newId } from '../lib/ids';
 import { getRecord } from './records';
 import { getReplica } from './replica';
-import { db, recordKey } from './schema';
+import { persistRecords } from './persist';
+import { db, recordKey, recordStores } from './schema';
 
 export async function writeRecord(app: string, table: string, id: string, fields: FieldValues, op: Op = 'update'): Promise<void> {
   const { clock } = await getReplica();
   const key = recordKey(app, table, id);
-  await db.transaction('rw', [db.records, db.chunks, db.outbox], async () => {
+  await db.transaction('rw', [...recordStores(), db.outbox], async () => {
     const current = await getRecord(key);
     // Following the stamps already on the record makes this write win over everything the user
     // saw, even when another tab sharing this replica stamped it a moment ago.
@@ -38,7 +39,7 @@ export async function writeRecord(app: string, table: string, id: string, fields
     });
     // Marked as the user's, so a pulled change that later overwrites it raises a conflict signal.
     const { record } = mergeIntoReplica(current, { app, table, id }, changeToWrites(change, at), 'user');
-    await db.records.put(record);
+    await persistRecords({ overlay: [record] });
     await db.outbox.add({ change });
   });
 }

@@ -55,6 +55,10 @@ export const Mission = z.object({
 });
 export type Mission = z.infer<typeof Mission>;
 
+/** A device as the plans it made name it: its sync client id and the name people gave it. */
+export const PlannedBy = z.object({ id: z.string(), name: z.string() });
+export type PlannedBy = z.infer<typeof PlannedBy>;
+
 export const StepKind = z.enum(['read', 'write']);
 /**
  * Why a step of a plan was not used (recorded on the step, shown to the user, never dropped):
@@ -104,6 +108,10 @@ export const Iteration = z.object({
   promptVersion: z.string(),
   plannerMode: z.string().nullish(),
   error: z.string().nullish(),
+  /** the device whose runner made this plan */
+  plannedBy: PlannedBy.nullish(),
+  /** set when devices that could not reach each other planned this same due time: their names (one set of cards is kept) */
+  plannedOn: z.array(z.string()).nullish(),
 });
 export type Iteration = z.infer<typeof Iteration>;
 
@@ -177,6 +185,10 @@ export const Proposal = z.object({
   feedback: z.string().nullish(),
   execution: Execution.nullish(),
   revertedAt: z.string().nullish(),
+  /** the device whose runner staged it */
+  plannedBy: PlannedBy.nullish(),
+  /** as on its iteration: the devices that planned this due time while they could not reach each other */
+  plannedOn: z.array(z.string()).nullish(),
 });
 export type Proposal = z.infer<typeof Proposal>;
 

@@ -67,6 +67,10 @@ describe('changeToWrites', () => {
       deletedAt: { value: 'gone', at: '2026-01-02T00:00:00Z' },
     });
     // No stamp at all: arrival time, with a readable instant as the value.
+    // both, as a change read back from the log or a server carries them: the field is the exact write
+    expect(
+      changeToWrites(parse({ op: 'delete', deletedAt: '2026-01-02T00:00:00.000Z', fields: { deletedAt: { value: '2026-01-02T00:00:00.000Z', at: '2026-01-02T00:00:00.000Z-0003-00000000000000aa' } } }), ARRIVAL),
+    ).toEqual({ deletedAt: { value: '2026-01-02T00:00:00.000Z', at: '2026-01-02T00:00:00.000Z-0003-00000000000000aa' } });
     expect(changeToWrites(parse({ op: 'delete' }), ARRIVAL)).toEqual({ deletedAt: { value: '2026-05-01T00:00:00.000Z', at: ARRIVAL } });
     // A stamp with an offset still yields a valid instant.
     expect(changeToWrites(parse({ op: 'delete', fields: { deletedAt: { value: null, at: '2026-01-02T01:00:00+01:00' } } }), ARRIVAL).deletedAt!.value).toBe(

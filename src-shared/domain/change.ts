@@ -164,9 +164,12 @@ export function changeToWrites(change: ChangeIn, arrivalAt: string | (() => stri
   const arrival = () => (arrivalStamp ??= typeof arrivalAt === 'string' ? arrivalAt : arrivalAt());
   const writes: Record<string, FieldWrite> = {};
   if (change.op === 'delete') {
+    // `fields.deletedAt` is the exact write ({value, at}); our wire form repeats its value as
+    // `deletedAt` for upstream readers, which must not become the stamp when both are sent.
     const fromFields = change.fields?.deletedAt;
-    const at = change.deletedAt ?? (fromFields ? stampOfField(fromFields) : undefined) ?? stampOf(change.data?.deletedAt) ?? arrival();
-    const value = change.deletedAt ?? fromFields?.value ?? change.data?.deletedAt ?? new Date(stampMillis(at)).toISOString();
+    const at = (fromFields ? stampOfField(fromFields) : undefined) ?? change.deletedAt ?? stampOf(change.data?.deletedAt) ?? arrival();
+    // A delete's tombstone is never empty: without a value, the instant it was deleted.
+    const value = fromFields?.value ?? change.deletedAt ?? change.data?.deletedAt ?? new Date(stampMillis(at)).toISOString();
     writes.deletedAt = { value, at };
     return writes;
   }

@@ -35,15 +35,33 @@ export const LlmSettings = z.object({
 });
 export type LlmSettings = z.infer<typeof LlmSettings>;
 
+/**
+ * Whether this device's runner plans missions by their cadence: always (claiming each due time at
+ * the sync server first, when there is one), only while the sync server cannot be reached (a
+ * stand-by for the device that usually runs them), or never. Run now works whatever the role.
+ */
+export const RunnerRole = z.enum(['always', 'when-offline', 'never']);
+export type RunnerRole = z.infer<typeof RunnerRole>;
+
 export const RunnerSettings = z.object({
   tickIntervalMs: z.number().int().min(1000).max(24 * 3600_000),
   concurrency: z.number().int().min(1).max(16),
   timeZone: z.string().min(1).max(100),
   paused: z.boolean(),
+  role: RunnerRole,
 });
 export type RunnerSettings = z.infer<typeof RunnerSettings>;
 
-export const StoredSettings = z.object({ llm: LlmSettings, runner: RunnerSettings });
+/** A sync server to mirror the log with (docs/sync-protocol.md); the account token is a secret, kept apart. */
+export const SyncSettings = z.object({
+  /** the base URL under which /sync/{appId} lives, e.g. http://homeserver:5177; null = no sync */
+  serverUrl: HttpUrl.nullable(),
+  /** how this device is named to people (on plans it made, on claims it won) */
+  deviceName: z.string().trim().min(1).max(100),
+});
+export type SyncSettings = z.infer<typeof SyncSettings>;
+
+export const StoredSettings = z.object({ llm: LlmSettings, runner: RunnerSettings, sync: SyncSettings });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 
 /** What the renderer may see: never the key itself, only whether one is set and where it lives. */
@@ -53,6 +71,8 @@ export const PublicSettings = StoredSettings.extend({
     apiKeySource: z.enum(['none', 'stored', 'env']),
     storageBackend: z.string(),
     storageWarning: z.string().nullable(),
+    /** whether a sync account token is stored (the token itself never leaves the engine) */
+    syncTokenSet: z.boolean(),
   }),
 });
 export type PublicSettings = z.infer<typeof PublicSettings>;
@@ -61,8 +81,12 @@ export const SettingsPatch = z
   .object({
     llm: LlmSettings.partial().optional(),
     runner: RunnerSettings.partial().optional(),
+    /** `serverUrl: ''` turns sync off like null */
+    sync: SyncSettings.extend({ serverUrl: z.union([z.literal(''), HttpUrl]).nullable() }).partial().optional(),
     /** a new API key; null removes the stored key */
     apiKey: z.string().max(4000).nullable().optional(),
+    /** a new sync account token (a device token or a JWT); null removes it */
+    syncToken: z.string().trim().min(1).max(8000).nullable().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

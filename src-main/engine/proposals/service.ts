@@ -101,7 +101,7 @@ export class Proposals {
       iterationId: current.iterationId,
       rationale: current.rationale,
     };
-    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    const decided = { decidedAt: now.toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null, ...whatWasDecided(current) };
     const edited = editedParams ? { params, originalParams: current.params } : {};
     this.deps.store.tx(() => {
       try {
@@ -121,7 +121,8 @@ export class Proposals {
     const current = this.record(proposalId);
     if (current.status === 'rejected') return this.answer(proposalId);
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be rejected.`);
-    this.update(current.id, { status: 'rejected', decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null });
+    const decided = { decidedAt: this.deps.now().toISOString(), decidedBy: LOCAL_USER.principalId, feedback: feedback?.trim() || null };
+    this.update(current.id, { status: 'rejected', ...decided, ...whatWasDecided(current) });
     this.deps.changed();
     return this.answer(proposalId);
   }
@@ -140,4 +141,18 @@ export class Proposals {
     this.deps.changed();
     return this.answer(proposalId);
   }
+}
+
+/**
+ * A decision also writes what it decided on (the step's tool, params and reasons), at the decision's
+ * stamp. Two devices that planned one due time while apart stage different steps under one card id
+ * (runner/plan-ids.ts); whichever plan's staging shows, a decided card then shows the step that was
+ * decided, never a mix of one plan's step and the other's decision.
+ */
+function whatWasDecided(p: Partial<Proposal>): Partial<Proposal> {
+  const fields: Partial<Proposal> = {};
+  for (const key of ['module', 'toolName', 'params', 'rationale', 'summary', 'plannedBy'] as const) {
+    if (p[key] !== undefined) (fields as Record<string, unknown>)[key] = p[key];
+  }
+  return fields;
 }

@@ -1,13 +1,13 @@
 /**
- * One run of one mission, step by step: claim the mission -> load it and its agent -> gates ->
- * queue (the agent's slots, then the LLM's) -> plan -> write -> outcome. Every step that stops a
- * run records why (a skipped or failed iteration), except an abort, which writes nothing.
+ * One run of one mission, step by step: claim the mission -> load it and its agent -> this
+ * device's turn for the due time (due-times.ts) -> gates -> queue (the agent's slots, then the
+ * LLM's) -> plan -> write -> outcome. Every step that stops a run records why (a skipped or failed
+ * iteration), except an abort and a due time left to another device, which write nothing.
  *
  * An agent runs at most maxConcurrentMissions due missions at once: the others queue for the
  * agent's slots, then for the LLM's (setting `runner.concurrency`). Pausing or deleting a
  * mission, or stopping the runner, aborts its run through its claim.
  */
-import { randomUUID } from 'node:crypto';
 import { MISSION_RUNNER } from '../../../src-shared/domain/actor';
 import { AI_APP, type Agent, DEFAULT_AGENT, DEFAULT_AGENT_ID, Mission, TABLES } from '../../../src-shared/domain/ai';
 import { TOOLS, TOOLS_BY_NAME, type ToolDef } from '../../../src-shared/tools/catalog';
@@ -18,10 +18,12 @@ import type { Settings } from '../settings';
 import type { Store } from '../store/store';
 import { type TokenLedger, loadAgent } from './agents';
 import type { Claims } from './claims';
+import type { DueTimes } from './due-times';
 import { type Gate, type Trigger, firstRefusal } from './gates';
 import { awaitingReview, pastIterations } from './history';
 import { resolveInputs } from './inputs';
 import { NOT_RUN, type RunOutcome } from './outcome';
+import { canonicalDueAt, dueIterationId, manualIterationId, planStamp } from './plan-ids';
 import { type EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
 import type { Emit } from './runner';
 import { Semaphore } from './semaphore';
@@ -43,6 +45,10 @@ export interface PipelineDeps {
   status: RunnerStatusBoard;
   /** a run ended: its mission's nextRunAt moved, so the timer is re-armed */
   runEnded: () => void;
+  /** whether this device plans a due time (runner role, claim at the sync server) */
+  dueTimes: DueTimes;
+  /** this device, as its plans name it */
+  device: () => { id: string; name: string };
 }
 
 class Aborted extends Error {
@@ -71,24 +77,38 @@ export class RunPipeline {
     const { claims, store, status } = this.deps;
     const claim = claims.take(missionId);
     if (!claim) return { ...NOT_RUN, skipped: 'already-running' };
-    const iterationId = randomUUID();
+    let iterationId: string | null = null;
     try {
       const record = store.getData<MissionRecord>(AI_APP, TABLES.missions, missionId);
       if (!record || record.state !== 'active') return { ...NOT_RUN, skipped: 'not-active' };
       const startedAt = this.deps.now();
+      const device = this.deps.device();
+      // A due run plans its due time; its ids and stamps derive from it (plan-ids.ts).
+      const dueAt = trigger === 'due' ? canonicalDueAt(record.nextRunAt) : null;
+      iterationId = dueAt ? dueIterationId(missionId, dueAt) : manualIterationId(missionId, store.clock.now());
+      const plan = { iterationId, startedAt, planStamp: dueAt ? planStamp(dueAt, store.clock.nodeId) : null, plannedBy: device };
       const parsed = Mission.safeParse(record);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const why = `The mission record is invalid (${issue?.path.join('.')}: ${issue?.message}); edit the mission, then resume it.`;
-        return this.skip({ mission: record, agent: placeholderAgent(record.agentId), iterationId, startedAt }, 'invalid-mission', why);
+        return this.skip({ mission: record, agent: placeholderAgent(record.agentId), ...plan }, 'invalid-mission', why);
       }
       const mission = { ...parsed.data, id: missionId };
       const lookup = loadAgent(store, mission.agentId);
-      if (!lookup.ok) return this.skip({ mission, agent: placeholderAgent(mission.agentId), iterationId, startedAt }, lookup.reason, lookup.message);
-      const ctx: WriteContext = { mission, agent: lookup.agent, iterationId, startedAt };
-      const refusal = firstRefusal(this.deps.gates, { ...ctx, trigger });
-      // A quiet refusal writes nothing: the mission keeps its due time (gates.ts).
+      const ctx: WriteContext = { mission, agent: lookup.ok ? lookup.agent : placeholderAgent(mission.agentId), ...plan };
+      const refusal = lookup.ok ? firstRefusal(this.deps.gates, { ...ctx, trigger }) : null;
+      // A quiet refusal writes nothing: the mission keeps its due time (gates.ts). It comes before the
+      // claim, so a mission held for review never takes a due time from another device.
       if (refusal?.quiet) return { ...NOT_RUN, skipped: refusal.reason, error: refusal.message };
+      if (dueAt) {
+        const hold = store.get(AI_APP, TABLES.iterations, iterationId)
+          ? this.deps.dueTimes.alreadyPlanned(missionId, dueAt)
+          : await this.deps.dueTimes.decide(missionId, dueAt, claim.signal);
+        if (claim.signal.aborted) return { ...NOT_RUN, skipped: 'aborted' };
+        // Another device plans this due time: nothing is written here (due-times.ts).
+        if (hold) return { ...NOT_RUN, skipped: hold.reason, error: hold.message };
+      }
+      if (!lookup.ok) return this.skip(ctx, lookup.reason, lookup.message);
       if (refusal) return this.skip(ctx, refusal.reason, refusal.message);
       status.setPhase(ctx, 'queued');
       return await this.queued(ctx, trigger, claim.signal);
@@ -97,7 +117,7 @@ export class RunPipeline {
       throw error;
     } finally {
       claims.release(missionId);
-      status.runEnded(iterationId);
+      if (iterationId) status.runEnded(iterationId);
       this.deps.runEnded(); // a no-op during a tick, which re-arms when it ends
     }
   }

@@ -19,6 +19,7 @@ import type { Store } from '../store/store';
 import { realTimers, type Timers } from '../../timers';
 import { TokenLedger } from './agents';
 import { Claims } from './claims';
+import { type ClaimServer, DueTimes } from './due-times';
 import { type Gate, defaultGates } from './gates';
 import type { RunOutcome } from './outcome';
 import { RunPipeline } from './pipeline';
@@ -42,6 +43,10 @@ export interface RunnerDeps {
   timers?: Timers;
   /** checks before a run may call the LLM (default: gates.ts `defaultGates`) */
   gates?: readonly Gate[];
+  /** the sync client, which claims due times at the server (none: this device plans alone) */
+  claimServer?: ClaimServer | null;
+  /** this device, as its plans name it (default: an anonymous one) */
+  device?: () => { id: string; name: string };
 }
 
 export class Runner {
@@ -58,6 +63,8 @@ export class Runner {
     const timers = deps.timers ?? realTimers;
     const claims = this.claims;
     const capabilities = new EndpointCapabilities();
+    const dueTimes = new DueTimes({ role: () => settings.get().runner.role, server: deps.claimServer ?? null, timeZone: () => settings.get().runner.timeZone });
+    const device = deps.device ?? (() => ({ id: 'this-device', name: 'This device' }));
     this.ledger = new TokenLedger(store.tokenUsage, () => settings.get().runner.timeZone, now);
     this.board = new RunnerStatusBoard({
       store,
@@ -81,6 +88,8 @@ export class Runner {
       capabilities,
       status: this.board,
       runEnded: () => this.scheduler.schedule(),
+      dueTimes,
+      device,
     });
     this.scheduler = new Scheduler({
       store,
@@ -90,6 +99,7 @@ export class Runner {
       timers,
       claims,
       runDue: (missionId) => this.pipeline.run(missionId, 'due'),
+      setAside: (missionId, nextRunAt) => dueTimes.isSetAside(missionId, nextRunAt),
       tickEnded: (result) => this.board.recordTick(result),
     });
     let zoneInUse = settings.get().runner.timeZone;

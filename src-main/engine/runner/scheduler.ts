@@ -37,6 +37,8 @@ export interface SchedulerDeps {
   claims: Claims;
   /** runs one due mission (the run pipeline) */
   runDue: (missionId: string) => Promise<RunOutcome>;
+  /** a due time this device decided not to plan (due-times.ts): no wake-up for it, the safety-net tick looks again */
+  setAside?: (missionId: string, nextRunAt: string) => boolean;
   /** a tick ended (the status board keeps and announces it) */
   tickEnded: (result: TickResult) => void;
 }
@@ -84,12 +86,20 @@ export class Scheduler {
     return this.started ? (this.nextTickAt?.toISOString() ?? null) : null;
   }
 
-  /** The earliest nextRunAt of an active mission that no run holds and that is not held for review (the index yields them in order). */
+  /**
+   * The earliest nextRunAt of an active mission that no run holds, that is not held for review and
+   * not set aside (a due time left to another device); the index yields them in order.
+   */
   earliestDue(): string | null {
-    const { claims, store } = this.deps;
+    const { claims, store, setAside } = this.deps;
     const waiting = store.iterations.waitingForReview();
-    const rows = store.missionsDue.earliest(claims.size + waiting.size + 1);
-    return rows.find((r) => !claims.has(r.id) && !heldForReview(r, waiting.get(r.id)))?.at ?? null;
+    const wanted = (r: { id: string; at: string; planWhileWaiting: boolean }) => !claims.has(r.id) && !heldForReview(r, waiting.get(r.id)) && !setAside?.(r.id, r.at);
+    // Missions skipped here are few; read further only when some are.
+    for (let limit = claims.size + waiting.size + 1; ; limit *= 4) {
+      const rows = store.missionsDue.earliest(limit);
+      const found = rows.find(wanted);
+      if (found || rows.length < limit) return found?.at ?? null;
+    }
   }
 
   dueMissions(now: Date): MissionRow[] {

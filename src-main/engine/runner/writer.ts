@@ -41,6 +41,10 @@ export interface WriteContext {
   agent: Agent;
   iterationId: string;
   startedAt: Date;
+  /** a due run's plan records are stamped at its due time (plan-ids.ts); null: now */
+  planStamp: string | null;
+  /** the device that planned it */
+  plannedBy: { id: string; name: string };
 }
 
 export interface Written {
@@ -184,8 +188,9 @@ export class IterationWriter {
       decidedBy: null,
       feedback: null,
       execution: null,
+      plannedBy: ctx.plannedBy,
     };
-    store.appendLocal([{ app: AI_APP, table: TABLES.proposals, id: proposalId, op: 'insert', fields: proposal, eventId: `${proposalId}/staged` }], MISSION_RUNNER);
+    store.appendLocal([{ app: AI_APP, table: TABLES.proposals, id: proposalId, op: 'insert', fields: proposal, eventId: `${proposalId}/staged`, ...stampOf(ctx) }], MISSION_RUNNER);
     return { ...step, policy: 'propose', proposalId };
   }
 
@@ -203,9 +208,13 @@ export class IterationWriter {
       startedAt: ctx.startedAt.toISOString(),
       finishedAt: now,
       promptVersion: PROMPT_VERSION,
+      plannedBy: ctx.plannedBy,
       ...fields,
     };
-    this.deps.store.appendLocal([{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written` }], MISSION_RUNNER);
+    this.deps.store.appendLocal(
+      [{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written`, ...stampOf(ctx) }],
+      MISSION_RUNNER,
+    );
     if (debug) this.deps.store.debugCaptures.save(iteration.id, now, debug);
   }
 
@@ -226,4 +235,9 @@ export class IterationWriter {
     );
     return next.needsAttention;
   }
+}
+
+/** The stamp of a run's plan records (iteration, proposals): its due time's, or a fresh one. */
+function stampOf(ctx: WriteContext): { at?: string } {
+  return ctx.planStamp ? { at: ctx.planStamp } : {};
 }

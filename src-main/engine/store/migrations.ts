@@ -90,4 +90,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO projection_state (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM sync_changes;
   `,
+  // 4: the sync client (engine/sync/, store/sync-state.ts). Rows pulled from a sync server are
+  // marked so they are never pushed back (`from_server`: adding a column with a constant default
+  // rewrites nothing). What the server acknowledged is a watermark over this device's own rows;
+  // changes the server refused are parked, never dropped. Cursors are opaque server strings.
+  `
+  ALTER TABLE sync_changes ADD COLUMN from_server INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE sync_cursors (
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    cursor TEXT NOT NULL,
+    PRIMARY KEY (app_id, table_name)
+  );
+  CREATE TABLE sync_parked (
+    seq INTEGER PRIMARY KEY,
+    reason TEXT NOT NULL,
+    parked_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -24,6 +24,7 @@ import type { RecordsQuery } from './records-query';
 import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
 import { SettingsTable } from './settings-table';
 import { type SnapshotKey, SnapshotPages } from './snapshot';
+import { SyncState } from './sync-state';
 import { TickLog } from './ticks';
 import { TokenUsage } from './token-usage';
 
@@ -51,8 +52,28 @@ export interface LocalChange {
   id: string;
   op: Op;
   fields: FieldValues;
-  /** deterministic ids make re-execution a no-op */
+  /**
+   * deterministic ids make re-execution a no-op (on this device: the Store adds the device's node
+   * id, see `appendLocal`)
+   */
   eventId?: string;
+  /** the stamp of every field written (default: a fresh one); a plan of a due time is stamped at it (runner/plan-ids.ts) */
+  at?: string;
+}
+
+/** A change pulled from a sync server, ready to append: its field writes and who made it. */
+export interface RemoteChange {
+  eventId: string;
+  app: string;
+  table: string;
+  id: string;
+  op: Op;
+  writes: Record<string, FieldWrite>;
+  actor: Actor | null;
+  origin: string | null;
+  spaceId: string | null;
+  /** the device that pushed it to the server */
+  clientId: string;
 }
 
 export interface StoreOptions {
@@ -84,6 +105,8 @@ export class Store {
   readonly missionsDue: MissionsDue;
   /** pending proposals and recent iterations (settled reads of `records`) */
   readonly iterations: IterationQueries;
+  /** the sync client's cursors, watermark and parked changes */
+  readonly syncState: SyncState;
 
   private readonly insertChange: Statement;
   private readonly selectRecord: Statement;
@@ -102,6 +125,7 @@ export class Store {
   private readonly selectLiveData: Statement;
   private readonly countRecords: Statement;
   private readonly countQuarantined: Statement;
+  private readonly selectCollections: Statement;
   private readonly quarantineUnreadable: Statement;
   private readonly pending = new PendingProjection();
   private readonly frozen: FrozenStamps;
@@ -135,8 +159,8 @@ export class Store {
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
     this.insertChange = db.prepare(
-      `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin)
-       VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, from_server)
+       VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.selectRecord = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.selectMergeState = db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
@@ -162,6 +186,7 @@ export class Store {
     this.selectLiveData = db.prepare('SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0');
     this.countRecords = db.prepare('SELECT COUNT(*) FROM records').pluck();
     this.countQuarantined = db.prepare('SELECT COUNT(*) FROM quarantine').pluck();
+    this.selectCollections = db.prepare('SELECT DISTINCT app_id AS app, table_name AS "table" FROM records');
     this.quarantineUnreadable = db.prepare(
       `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
        SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
@@ -181,6 +206,7 @@ export class Store {
     const prepareSettled = (sql: string) => this.recordsQuery(sql);
     this.missionsDue = new MissionsDue(prepareSettled);
     this.iterations = new IterationQueries(prepareSettled);
+    this.syncState = new SyncState(db);
   }
 
   /** A write transaction (joining the caller's). When it rolls back, what it folded is dropped with it. */
@@ -220,18 +246,44 @@ export class Store {
     return { accepted, duplicates: changes.length - accepted, seq: this.maxSeq() };
   }
 
-  /** Appends engine-made changes (inside the caller's transaction when there is one). Returns event ids. */
+  /**
+   * Appends changes pulled from a sync server, marked as such (never pushed back), through the same
+   * append and LWW projection as local ones; events already in the log are skipped. Atomic.
+   */
+  applyRemote(changes: readonly RemoteChange[]): { accepted: number } {
+    let accepted = 0;
+    const arrivedAt = this.now().toISOString();
+    this.tx(() => {
+      const appended: Appended[] = [];
+      for (const c of changes) {
+        for (const field in c.writes) this.clock.observe(c.writes[field]!.at);
+        const seq = this.append(c, { clientId: c.clientId, spaceId: c.spaceId, actor: c.actor, origin: c.origin, arrivedAt, fromServer: true });
+        if (seq !== null) appended.push({ app: c.app, table: c.table, id: c.id, writes: c.writes, seq });
+      }
+      accepted = appended.length;
+      this.enqueue(appended);
+    });
+    return { accepted };
+  }
+
+  /**
+   * Appends engine-made changes (inside the caller's transaction when there is one). Returns event
+   * ids. A given event id is made unique to this device (its clock's node id is appended): two
+   * devices that make "the same" change (one proposal executed on both during a partition) write
+   * two events that merge by LWW. With one id, the server and every device would keep whichever
+   * arrived first, and the two devices would never agree.
+   */
   appendLocal(changes: LocalChange[], actor: Actor): string[] {
     const by = { clientId: ENGINE_CLIENT_ID, spaceId: null, actor, origin: originOf(actor), arrivedAt: this.now().toISOString() };
     return this.tx(() => {
       const appended: Appended[] = [];
       const eventIds = changes.map((c) => {
-        const at = this.clock.now();
+        const at = c.at ?? this.clock.now();
         const writes: Record<string, FieldWrite> = {};
         for (const [field, value] of Object.entries(c.fields)) if (field !== 'id') writes[field] = { value, at };
         if (c.op === 'insert' && !('deletedAt' in writes)) writes.deletedAt = { value: null, at };
         if (c.op === 'delete') writes.deletedAt = { value: c.fields.deletedAt ?? at.slice(0, 24), at };
-        const eventId = c.eventId ?? randomUUID();
+        const eventId = c.eventId ? `${c.eventId}@${this.clock.nodeId}` : randomUUID();
         const seq = this.append({ eventId, app: c.app, table: c.table, id: c.id, op: c.op, writes }, by);
         if (seq !== null) appended.push({ app: c.app, table: c.table, id: c.id, writes, seq });
         return eventId;
@@ -244,7 +296,7 @@ export class Store {
   /** Inserts one change into the log; its seq, or null when the event id is already there. */
   private append(
     c: { eventId: string; app: string; table: string; id: string; op: Op; writes: Record<string, FieldWrite> },
-    by: { clientId: string; spaceId: string | null; actor: Actor | null; origin: Origin | string | null; arrivedAt: string },
+    by: { clientId: string; spaceId: string | null; actor: Actor | null; origin: Origin | string | null; arrivedAt: string; fromServer?: boolean },
   ): number | null {
     const data: FieldValues = {};
     const meta: FieldStamps = {};
@@ -266,6 +318,7 @@ export class Store {
       by.arrivedAt,
       by.actor ? JSON.stringify(by.actor) : null,
       by.origin,
+      by.fromServer ? 1 : 0,
     );
     return info.changes === 0 ? null : Number(info.lastInsertRowid);
   }
@@ -573,6 +626,12 @@ export class Store {
     this.settle();
     const stmt = opts.includeDeleted ? this.selectListWithDeleted : this.selectList;
     return (stmt.all(app, table, opts.limit ?? 1_000_000) as RecordRow[]).map(toRecordOut);
+  }
+
+  /** Every (app, table) that holds a record. */
+  collections(): { app: string; table: string }[] {
+    this.settle();
+    return this.selectCollections.all() as { app: string; table: string }[];
   }
 
   /** The fields (with ids) of every live record of a table. */

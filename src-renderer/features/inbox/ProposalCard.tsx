@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { Proposal } from '../../../src-shared/domain/ai';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { useRecord } from '../../db/hooks';
@@ -39,8 +39,12 @@ function useTarget(proposal: Proposal) {
   return { target, record, title, diff: target && record !== undefined ? diffOf(proposal, record?.data) : null };
 }
 
-/** A pending proposal as a dashed "ghost" of the change it would make. */
-export function ProposalCard({ proposal, agentName, missionTitle, fresh }: Props) {
+/**
+ * A pending proposal as a dashed "ghost" of the change it would make. Memoised: the inbox keeps
+ * each pending proposal the same object while it does not change (db/proposals.ts), so a decision
+ * re-renders the card it removes, not the fifty others.
+ */
+export const ProposalCard = memo(function ProposalCard({ proposal, agentName, missionTitle, fresh }: Props) {
   const { target, record, title, diff } = useTarget(proposal);
   const line = describeProposal(proposal, title, record?.data);
   const tool = getTool(proposal.toolName);
@@ -119,4 +123,4 @@ export function ProposalCard({ proposal, agentName, missionTitle, fresh }: Props
       ) : null}
     </article>
   );
-}
+});

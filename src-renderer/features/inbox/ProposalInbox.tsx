@@ -1,13 +1,15 @@
-import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { startTransition, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Proposal } from '../../../src-shared/domain/ai';
+import { useInboxHydrating } from '../../db/hooks';
+import { usePendingProposals, useRecentDecisions } from '../../db/proposals';
 import { EmptyState } from '../../ui/EmptyState';
-import { useDisplayNames, useProposals, type ProposalFilter } from './data';
+import { useDisplayNames, type ProposalFilter } from './data';
 import { DecidedList } from './DecidedList';
+import { useServerSync } from '../sync/serverSync';
 import { IterationGroup } from './IterationGroup';
 import { ProposalCard } from './ProposalCard';
 import { useReviewKeys } from './useReviewKeys';
 
-const DECIDED: ReadonlySet<Proposal['status']> = new Set(['approved', 'rejected', 'failed', 'reverted']);
 export const DAY_MS = 86_400_000;
 /** Cards younger than this animate in: the runner just wrote them. */
 const FRESH_MS = 20_000;
@@ -44,32 +46,55 @@ function groupByIteration(pending: Proposal[]): Group[] {
   return [...groups].map(([iterationId, proposals]) => ({ iterationId, proposals }));
 }
 
+/**
+ * Many cards at once (a new replica's inbox, a large plan) are rendered a few at a time: CARDS_AT_ONCE
+ * now, then as many more in each transition (React renders those in slices that yield to the
+ * browser) until all are there. Rendering fifty cards in one go held the page for 100 ms and more.
+ */
+const CARDS_AT_ONCE = 8;
+
+function useFirstCardsFirst(groups: Group[], count: number): Group[] {
+  const [shown, setShown] = useState(CARDS_AT_ONCE);
+  useEffect(() => {
+    if (shown < count) startTransition(() => setShown((n) => n + CARDS_AT_ONCE));
+  }, [shown, count]);
+  if (shown >= count) return groups;
+  const first: Group[] = [];
+  let left = shown;
+  for (const g of groups) {
+    if (left <= 0) break;
+    first.push(g.proposals.length <= left ? g : { ...g, proposals: g.proposals.slice(0, left) });
+    left -= g.proposals.length;
+  }
+  return first;
+}
+
 function isFresh(p: Proposal): boolean {
   return !animated.has(p.id) && Date.now() - Date.parse(p.createdAt) < FRESH_MS;
 }
 
 export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedLimit = 20, decidedWithinMs, showMission = true }: Props) {
-  const proposals = useProposals(filter);
+  const module = filter?.module;
+  const missionId = filter?.missionId;
+  const allPending = usePendingProposals();
+  const decided = useRecentDecisions({ module, missionId, withinMs: decidedWithinMs, limit: decidedLimit });
+  // A new replica fetches what the inbox shows first: until then "nothing pending" would be untrue.
+  const fetchingInbox = useInboxHydrating();
   const names = useDisplayNames();
+  const sync = useServerSync();
+  /** another device's name on its plans, when this one syncs (a plan of this device needs no name) */
+  const otherDevice = (name: string | null | undefined) => (sync && sync.state !== 'off' && name && name !== sync.deviceName ? name : null);
   const pendingId = useId();
   const decidedId = useId();
   const container = useRef<HTMLDivElement>(null);
   useReviewKeys(container);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
-  const { groups, decided, pendingCount } = useMemo(() => {
-    const all = proposals ?? [];
-    const since = decidedWithinMs ? new Date(Date.now() - decidedWithinMs).toISOString() : '';
-    const pending = all.filter((p) => p.status === 'pending').sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id, undefined, { numeric: true }));
-    return {
-      groups: groupByIteration(pending),
-      pendingCount: pending.length,
-      decided: all
-        .filter((p) => DECIDED.has(p.status) && (p.revertedAt ?? p.decidedAt ?? p.createdAt) >= since)
-        .sort((a, b) => (b.revertedAt ?? b.decidedAt ?? b.createdAt).localeCompare(a.revertedAt ?? a.decidedAt ?? a.createdAt))
-        .slice(0, decidedLimit),
-    };
-  }, [proposals, decidedLimit, decidedWithinMs]);
+  const { groups, pendingCount } = useMemo(() => {
+    const pending = (allPending ?? []).filter((p) => (!module || p.module === module) && (!missionId || p.missionId === missionId));
+    return { groups: groupByIteration(pending), pendingCount: pending.length };
+  }, [allPending, module, missionId]);
+  const shown = useFirstCardsFirst(groups, pendingCount);
 
   // Decided once per card, so it keeps its "fresh" flag across re-renders of this inbox.
   const freshness = useRef(new Map<string, boolean>());
@@ -81,7 +106,7 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
   });
 
   // The same root element while loading, so the keyboard hook is attached from the first render.
-  if (!proposals)
+  if (!allPending || !decided || fetchingInbox)
     return (
       <div className="inbox" ref={container}>
         <p className="muted">Loading…</p>
@@ -110,7 +135,7 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
             (empty ?? <EmptyState title="Nothing to review.">New proposals appear here when a mission runs.</EmptyState>)
           )
         ) : (
-          groups.map((g) => {
+          shown.map((g) => {
             const first = g.proposals[0]!;
             return (
               <IterationGroup
@@ -122,6 +147,8 @@ export function ProposalInbox({ filter, title, headingLevel = 2, empty, decidedL
                 createdAt={first.createdAt}
                 count={g.proposals.length}
                 showMission={showMission}
+                plannedOn={g.proposals.find((p) => (p.plannedOn?.length ?? 0) > 1)?.plannedOn ?? null}
+                plannedBy={otherDevice(first.plannedBy?.name)}
               >
                 {g.proposals.map((p) => (
                   <ProposalCard

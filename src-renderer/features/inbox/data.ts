@@ -1,44 +1,25 @@
 import { useMemo } from 'react';
-import { Agent, AI_APP, DEFAULT_AGENT, Mission, Proposal, TABLES } from '../../../src-shared/domain/ai';
+import { Agent, AI_APP, DEFAULT_AGENT, Mission, type Proposal, TABLES } from '../../../src-shared/domain/ai';
 import { parseRecords, useRecords } from '../../db/hooks';
+import { useProposalsOf } from '../../db/proposals';
 
 export interface ProposalFilter {
   module?: string;
   missionId?: string;
 }
 
+/**
+ * Every proposal (whatever its status) of a mission and/or module; undefined while loading. Reads
+ * the whole history of its filter: the inbox reads pending ones and recent decisions by index
+ * instead (src-renderer/db/proposals.ts).
+ */
 export function useProposals(filter: ProposalFilter = {}): Proposal[] | undefined {
-  const records = useRecords(AI_APP, TABLES.proposals);
   const { module, missionId } = filter;
-  return useMemo(
-    () => parseRecords(records, Proposal)?.filter((p) => (!module || p.module === module) && (!missionId || p.missionId === missionId)),
-    [records, module, missionId],
-  );
+  const proposals = useProposalsOf(missionId);
+  return useMemo(() => (module ? proposals?.filter((p) => p.module === module) : proposals), [proposals, module]);
 }
 
-export interface PendingCounts {
-  total: number;
-  byModule: Record<string, number>;
-  byMission: Record<string, number>;
-  /** when the oldest waiting proposal of each mission was made */
-  oldestByMission: Record<string, string>;
-}
-
-export function usePendingCounts(): PendingCounts {
-  const proposals = useProposals();
-  return useMemo(() => {
-    const counts: PendingCounts = { total: 0, byModule: {}, byMission: {}, oldestByMission: {} };
-    for (const p of proposals ?? []) {
-      if (p.status !== 'pending') continue;
-      counts.total++;
-      counts.byModule[p.module] = (counts.byModule[p.module] ?? 0) + 1;
-      counts.byMission[p.missionId] = (counts.byMission[p.missionId] ?? 0) + 1;
-      const oldest = counts.oldestByMission[p.missionId];
-      if (!oldest || p.createdAt < oldest) counts.oldestByMission[p.missionId] = p.createdAt;
-    }
-    return counts;
-  }, [proposals]);
-}
+export { usePendingCounts, usePendingProposals, type PendingCounts } from '../../db/proposals';
 
 export interface DisplayNames {
   agents: Map<string, string>;

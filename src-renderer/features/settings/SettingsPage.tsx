@@ -7,6 +7,7 @@ import { refreshRunnerStatus } from '../status/runnerStatus';
 import { DesktopSettings } from './DesktopSettings';
 import { LlmSettingsForm } from './LlmSettingsForm';
 import { RunnerSettingsForm } from './RunnerSettingsForm';
+import { SyncSettings } from '../sync/SyncSettings';
 import { forgetRunnerTimeZone } from './timeZone';
 
 /** After any save: the runner's zone and status shown elsewhere may have changed. */
@@ -38,6 +39,11 @@ export function SettingsPage() {
             <section aria-labelledby="runner-heading" className="panel">
               <h2 id="runner-heading">Runner</h2>
               <RunnerSettingsForm initial={load.result} onSaved={afterSave} />
+            </section>
+            <section aria-labelledby="sync-heading" className="panel">
+              <h2 id="sync-heading">Sync</h2>
+              <p className="lede">Keep this device in step with your other devices through a sync server, e.g. your home server.</p>
+              <SyncSettings initial={load.result} onSaved={afterSave} />
             </section>
             <DesktopSettings />
           </div>

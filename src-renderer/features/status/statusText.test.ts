@@ -37,6 +37,7 @@ describe('the status bar text, on one injected clock', () => {
     expect(tickText(tick({ scannedAt: at(+20_000) }), NOW)).toBe('Last tick just now: 1 planned, 2 proposals');
     expect(tickText(tick({ due: 0 }), NOW)).toBe('Last tick 2 min ago: nothing due');
     expect(tickText(null, NOW)).toBe('No tick yet');
+    expect(tickText(tick({ planned: 0, proposals: 0, skipped: { 'planned-elsewhere': 1 } }), NOW)).toBe('Last tick 2 min ago: left to another device');
   });
 
   it('a running mission shows its phase in words and a non-negative elapsed time', () => {

@@ -43,10 +43,17 @@ export function tickText(t: TickResult | null, now: number): string {
   const when = formatSince(t.scannedAt, now);
   if (t.overlapSkipped) return `Last tick ${when}: skipped (previous still running)`;
   if (t.due === 0) return `Last tick ${when}: nothing due`;
+  const elsewhere = Object.entries(t.skipped).reduce((n, [reason, count]) => n + (OTHER_DEVICE_SKIPS.has(reason) ? count : 0), 0);
+  // Due missions another device plans (sync): say so instead of "0 planned".
+  if (elsewhere > 0 && t.planned === 0 && t.failed === 0) return `Last tick ${when}: ${elsewhere === t.due ? 'left to another device' : `${elsewhere} left to another device`}`;
   const bits = [`${t.planned} planned`, `${t.proposals} proposal${t.proposals === 1 ? '' : 's'}`];
   if (t.failed) bits.push(`${t.failed} failed`);
+  if (elsewhere) bits.push(`${elsewhere} left to another device`);
   return `Last tick ${when}: ${bits.join(', ')}`;
 }
+
+/** Tick skips that mean another device plans the due time (engine/runner/due-times.ts). */
+const OTHER_DEVICE_SKIPS = new Set(['planned-elsewhere', 'standing-by', 'already-planned', 'runner-role-never']);
 
 /** The LLM's state; `error` is the full message, which the bar shows cut to one line. */
 export function llmText(s: RunnerStatus): { text: string; tone: Tone; error?: string } {

@@ -1,0 +1,174 @@
+/**
+ * Hydration of a new replica from the engine's projection, inbox first. It runs in a Web Worker
+ * (hydrate.worker.ts) so that decoding, validating, merging and writing a year of records never
+ * holds the page's main thread; hydrator.ts starts it, and runs the same code in the page when a
+ * worker cannot start.
+ *
+ * 1. The first `sync.snapshot` page: its `seq` is the pull cursor, set only once everything is in,
+ *    so an interrupted hydration starts over and later changes are pulled (again, harmlessly).
+ * 2. The names the inbox's cards show, agents and missions, each table whole through `records.list`
+ *    (asked after that page, so it reflects at least the log up to the cursor).
+ * 3. The snapshot pages in order, the next one fetched while one is written, leaving out the tables
+ *    step 2 brought whole. The proposals table is gathered until the pages are past it (early: the
+ *    `ai` app sorts first); then the proposals the inbox shows go to the overlay (derive.ts
+ *    hotProposals), the records the pending cards name follow (`records.get` each, into the
+ *    overlay), and `inboxReady`; then the other proposals into chunks, and the rest.
+ */
+import type { MethodInput, MethodName, MethodOutput } from '../../src-shared/api';
+import { AI_APP, Proposal, TABLES } from '../../src-shared/domain/ai';
+import type { HybridClock } from '../../src-shared/hlc';
+import { applySnapshotRecords, recordKey } from '../../src-shared/replica';
+import { targetOf } from '../features/inbox/describe';
+import { applySnapshotPage, followEpoch } from './apply';
+import { hotProposals, PROPOSALS } from './derive';
+import { clearChunks } from './persist';
+
+/** How hydration reaches the engine: an api call (HTTP from the worker, or relayed by the page). */
+export type ApiCall = <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
+
+/** Larger than a pull page: each snapshot page is one request and one transaction, the fixed costs of hydrating. */
+export const SNAPSHOT_LIMIT = 10_000;
+/** `records.list`'s largest page: a table this long may have more records than it returned. */
+export const LIST_LIMIT = 10_000;
+
+/** Small tables the inbox's cards name, brought whole first. */
+export const NAME_TABLES: readonly { app: string; table: string }[] = [
+  { app: AI_APP, table: TABLES.agents },
+  { app: AI_APP, table: TABLES.missions },
+];
+
+export interface HydrationOptions {
+  /** records per snapshot page (default SNAPSHOT_LIMIT) */
+  pageSize?: number;
+  /** records per chunk (tests make it small) */
+  chunkSize?: number;
+  /** latest decisions kept indexed per list (derive.ts DECISIONS_KEPT; tests make it small) */
+  decisionsKept?: number;
+  /** the pending proposals are in, with the records their cards name */
+  inboxReady?: () => void;
+  /** records applied so far */
+  progress?: (records: number) => void;
+}
+
+type Entry = { app?: unknown; table?: unknown; id?: unknown; deleted?: unknown; data?: unknown };
+
+const prefixOf = (app: string, table: string) => `${app}/${table}/`;
+const PROPOSALS_PREFIX = prefixOf(PROPOSALS.app, PROPOSALS.table);
+
+function tableOf(entry: unknown): string | null {
+  const e = entry as Entry | null;
+  return e && typeof e.app === 'string' && typeof e.table === 'string' ? prefixOf(e.app, e.table) : null;
+}
+
+/**
+ * Whether a record comes after the proposals table in the engine's order (app, then table; names
+ * are ASCII, so JavaScript's order is SQLite's): once one has, every proposal has been seen.
+ */
+function pastProposals(entry: unknown): boolean {
+  const e = entry as Entry | null;
+  if (!e || typeof e.app !== 'string' || typeof e.table !== 'string') return false;
+  return e.app > PROPOSALS.app || (e.app === PROPOSALS.app && e.table > PROPOSALS.table);
+}
+
+/** Engine order within one table: by id, as SQLite compares them (UTF-8; chunks.ts keeps the ids where that differs out of chunks). */
+function byId(a: unknown, b: unknown): number {
+  const x = String((a as Entry).id);
+  const y = String((b as Entry).id);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Step 2: the tables of names, whole. Returns those that came whole (the pages leave their records out). */
+async function hydrateNames(call: ApiCall, clock: HybridClock, chunkSize: number | undefined): Promise<{ whole: Set<string>; applied: number }> {
+  const lists = await Promise.all(NAME_TABLES.map((t) => call('records.list', { app: t.app, table: t.table, limit: LIST_LIMIT, includeDeleted: true })));
+  const whole = new Set<string>();
+  let applied = 0;
+  for (const [i, { records }] of lists.entries()) {
+    // A list as long as the limit may be cut short: that table comes from the pages.
+    if (records.length >= LIST_LIMIT) continue;
+    whole.add(prefixOf(NAME_TABLES[i]!.app, NAME_TABLES[i]!.table));
+    applied += await applySnapshotPage([...records].sort(byId), { cursor: null, chunkSize }, clock);
+  }
+  return { whole, applied };
+}
+
+function keyOf(entry: unknown): string | null {
+  const e = entry as Entry | null;
+  return e && typeof e.app === 'string' && typeof e.table === 'string' && typeof e.id === 'string' ? recordKey(e.app, e.table, e.id) : null;
+}
+
+/**
+ * The proposals table, whole: the proposals the inbox shows go to the overlay (where they are
+ * indexed) with the watermarks of the decisions left out, then the records the pending cards name.
+ * Returns the others, for chunks once the inbox is ready. The choice is made on the records as
+ * they will be stored (new to the replica: merged into nothing).
+ */
+async function hydrateInboxProposals(call: ApiCall, clock: HybridClock, records: unknown[], options: HydrationOptions): Promise<{ applied: number; rest: unknown[] }> {
+  const { keys, watermarks } = hotProposals(applySnapshotRecords(new Map(), records).puts, options.decisionsKept);
+  const hot: unknown[] = [];
+  const rest: unknown[] = [];
+  for (const r of records.sort(byId)) (keys.has(keyOf(r) ?? '') ? hot : rest).push(r);
+  let applied = await applySnapshotPage(hot, { cursor: null, overlayOnly: true, watermarks }, clock);
+  const targets = new Map<string, { app: string; table: string; id: string }>();
+  for (const entry of hot) {
+    const e = entry as Entry;
+    if (e.deleted !== false || (e.data as { status?: unknown } | null)?.status !== 'pending') continue;
+    const parsed = Proposal.safeParse({ ...(e.data as object), id: e.id });
+    const target = parsed.success ? targetOf(parsed.data) : null;
+    if (target) targets.set(recordKey(target.app, target.table, target.id), target);
+  }
+  const named = (await Promise.all([...targets.values()].map((t) => call('records.get', t)))).flatMap((r) => (r.record ? [r.record] : []));
+  // Into the overlay: a chunk must never overlap the chunks its table's pages will make.
+  if (named.length) applied += await applySnapshotPage(named, { cursor: null, overlayOnly: true }, clock);
+  return { applied, rest };
+}
+
+/** Hydrates the replica; resolves with the number of records applied once the cursor is set. */
+export async function hydrateReplica(call: ApiCall, clock: HybridClock, options: HydrationOptions = {}): Promise<number> {
+  const limit = options.pageSize ?? SNAPSHOT_LIMIT;
+  const chunkSize = options.chunkSize;
+  const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit });
+  await clearChunks();
+  const first = await fetchPage(null);
+  // the history this replica copies (another one than before: what it held is dropped)
+  await followEpoch(first.epoch);
+  let next: Promise<MethodOutput<'sync.snapshot'>> | null = first.nextKey === null ? null : fetchPage(first.nextKey);
+  // Dropped if what comes before it fails: that failure is the one to report.
+  next?.catch(() => undefined);
+  const names = await hydrateNames(call, clock, chunkSize);
+  let applied = names.applied;
+
+  const proposals: unknown[] = [];
+  // (none, as the engine pages in key order: a proposal after the table ended would be kept apart)
+  const late: unknown[] = [];
+  let inbox = false;
+  const inboxNow = async () => {
+    inbox = true;
+    const done = await hydrateInboxProposals(call, clock, proposals, options);
+    options.inboxReady?.();
+    applied += done.applied + (await applySnapshotPage(done.rest, { cursor: null, chunkSize }, clock));
+  };
+  let page = first;
+  for (;;) {
+    const rest: unknown[] = [];
+    let past = false;
+    for (const r of page.records) {
+      const table = tableOf(r);
+      if (table === PROPOSALS_PREFIX) (inbox ? late : proposals).push(r);
+      else if (!names.whole.has(table ?? '')) rest.push(r);
+      past ||= !inbox && pastProposals(r);
+    }
+    if (past) await inboxNow();
+    applied += await applySnapshotPage(rest, { cursor: null, chunkSize }, clock);
+    options.progress?.(applied);
+    if (!next) break;
+    page = await next;
+    // The engine reads the page after this one while this one is written.
+    next = page.nextKey === null ? null : fetchPage(page.nextKey);
+    next?.catch(() => undefined);
+  }
+  if (!inbox) await inboxNow();
+  if (late.length) applied += await applySnapshotPage(late, { cursor: null, overlayOnly: true }, clock);
+  await applySnapshotPage([], { cursor: first.seq }, clock);
+  options.progress?.(applied);
+  return applied;
+}
