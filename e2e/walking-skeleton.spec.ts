@@ -77,13 +77,13 @@ test('rejecting with a reason puts the reason in the next request to the LLM', a
 });
 
 test('a failing LLM shows a failed iteration with a readable error and the app keeps working', async ({ page, app, llm }) => {
-  // In JSON-plan mode prose is invalid (in tool-calling mode it would just mean "nothing to do").
+  // Prose is not a plan, in any mode.
   await app.api('settings.update', { llm: { plannerMode: 'json' } });
   llm.enqueue({ content: 'Sure! I would call Anna.' }, { content: 'Still no JSON, sorry.' });
   await page.goto(app.url);
   await createMission(page, { title: 'Flaky model' });
   await runNow(page, /Run failed|Run finished: failed/);
-  await expect(page.getByRole('listitem', { name: /Run started .*: Failed/ })).toContainText('no JSON block found');
+  await expect(page.getByRole('listitem', { name: /Run started .*: Failed/ })).toContainText('did not answer with a plan');
   // Still usable: the todo page works.
   await goTo(page, 'Todo');
   const add = page.getByRole('form', { name: 'New task' });

@@ -182,8 +182,9 @@ async function main(): Promise<void> {
         ...(Object.keys(syncSettings).length ? { sync: syncSettings } : {}),
         ...(values['sync-token'] ? { syncToken: values['sync-token'] } : {}),
       },
+      // the engine's lines (failed LLM calls, skipped sync changes) go to stderr and companion.log
+      log: (level, scope, msg, fields) => logFile?.write(level, scope, msg, fields),
       autoStart: command === 'serve' && !values['no-runner'],
-      log: (message, error, fields) => logFile?.warn('engine', message, error, fields),
       // started once this host listens: a host that is its own sync server must not find itself away
       autoStartSync: false,
     });

@@ -22,6 +22,8 @@ export const METHOD_NAMES = [
   'settings.get',
   'settings.update',
   'llm.test',
+  'llm.probe',
+  'llm.resetCapabilities',
   'llm.models',
   'syncServer.status',
   'syncServer.syncNow',

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Actor } from './domain/actor';
 import { ChangeOut, PushedChange, RecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
-import { PublicSettings, SettingsPatch } from './domain/settings';
+import { EndpointCapabilities, LlmFeature, PublicSettings, SettingsPatch } from './domain/settings';
 import { ApiError, ERROR_CODES, type ErrorIssue } from './api-errors';
 import { BoundedJsonObject } from './json-shape';
 import { EVENT_NAMES, METHOD_NAMES } from './api-names';
@@ -60,8 +60,8 @@ export const RunnerStatus = z.object({
     configured: z.boolean(),
     lastError: z.string().nullable(),
     lastOkAt: z.string().nullable(),
-    /** what the current endpoint accepted (true), rejected (false) or has not been asked yet (null) */
-    capabilities: z.object({ tools: z.boolean().nullable(), jsonSchema: z.boolean().nullable() }).optional(),
+    /** what the configured endpoint was found to support (persisted per endpoint; see Settings) */
+    capabilities: EndpointCapabilities.optional(),
   }),
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus>;
@@ -236,10 +236,29 @@ export const methods = {
   },
   'settings.get': { input: Empty, output: PublicSettings },
   'settings.update': { input: SettingsPatch, output: PublicSettings },
+  /** One tiny request (a few tokens, one attempt): does the endpoint answer, and is the answer sane? */
   'llm.test': {
     input: Empty,
-    output: z.object({ ok: z.boolean(), latencyMs: z.number(), model: z.string().nullable(), error: z.string().nullable() }),
+    output: z.object({
+      ok: z.boolean(),
+      latencyMs: z.number(),
+      model: z.string().nullable(),
+      error: z.string().nullable(),
+      /** the endpoint answered, but not what was asked (e.g. a model too weak to follow instructions) */
+      warning: z.string().nullable(),
+    }),
   },
+  /** Asks the endpoint, with tiny requests, which ways of planning it supports, and remembers the answers. */
+  'llm.probe': {
+    input: Empty,
+    output: z.object({
+      capabilities: EndpointCapabilities,
+      checks: z.array(z.object({ feature: LlmFeature, ok: z.boolean().nullable(), note: z.string() })),
+      latencyMs: z.number(),
+    }),
+  },
+  /** Forgets what was detected about the configured endpoint, so the next run or probe finds out again. */
+  'llm.resetCapabilities': { input: Empty, output: z.object({ capabilities: EndpointCapabilities }) },
   'llm.models': { input: Empty, output: z.object({ models: z.array(z.string()), error: z.string().nullable() }) },
   /** The sync client's state (the status bar and Settings → Sync). */
   'syncServer.status': { input: Empty, output: ServerSyncStatus },

@@ -44,7 +44,7 @@ describe('the shared date type', () => {
       const schema = z.toJSONSchema(tool.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { pattern?: string; anyOf?: { pattern?: string }[] }> };
       for (const [name, p] of Object.entries(schema.properties ?? {})) {
         for (const pattern of [p.pattern, ...(p.anyOf ?? []).map((a) => a.pattern)]) {
-          if (pattern && /\d{4}|\[0-9\]\{4\}/.test(pattern)) patterns.add(`${tool.name}.${name}: ${pattern === CALENDAR_DATE_PATTERN.source || pattern === DATE_TIME_PATTERN.source ? 'shared' : pattern}`);
+          if (pattern && /(\\d|\[0-9\])\{4\}-/.test(pattern)) patterns.add(`${tool.name}.${name}: ${pattern === CALENDAR_DATE_PATTERN.source || pattern === DATE_TIME_PATTERN.source ? 'shared' : pattern}`);
         }
       }
     }

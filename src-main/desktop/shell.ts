@@ -10,7 +10,7 @@
  */
 import type * as Electron from 'electron';
 import { ApiError, parseInput, type EventName, type MethodName, type RunnerStatus } from '../../src-shared/api';
-import { createEngine } from '../engine';
+import { createEngine, type EngineLog } from '../engine';
 import { broadcastEvent, registerValidatedIpc } from '../host/ipc';
 import type { LogFile } from '../shell/log-file';
 import { startedAtLogin } from '../shell/login-item';
@@ -104,7 +104,9 @@ export function createShell(deps: ShellDeps): Shell {
 
   function openEngine(secrets: SafeStorageSecretStore): void {
     try {
-      ctx.engine = createEngine({ dataDir: ctx.dataDir, secrets, log: (message, error, fields) => ctx.logFile.warn('engine', message, error, fields), ...deps.engineOptions });
+      // the engine's own lines (failed LLM calls at warn, skipped sync changes) go to companion.log
+      const log: EngineLog = (level, scope, msg, fields) => ctx.logFile.write(level, scope, msg, fields);
+      ctx.engine = createEngine({ dataDir: ctx.dataDir, secrets, log, ...deps.engineOptions });
     } catch (error) {
       ctx.engineError = error instanceof Error ? error.message : String(error);
       ctx.logFile.error('engine', 'could not start', error);

@@ -3,6 +3,7 @@ import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type Sh
 import { listActivity } from './activity';
 import { checkPushedChanges } from './push-edge';
 import type { LlmClient } from './llm/client';
+import { probeCapabilities, testConnection } from './llm/connection';
 import { decideAll } from './proposals/batch';
 import type { Proposals } from './proposals/service';
 import type { Runner } from './runner/runner';
@@ -110,16 +111,15 @@ export function createHandlers({ store, settings, runner, proposals, llm, sync, 
     'settings.get': () => settings.publicView(),
     'settings.update': (patch) => settings.update(patch),
     'llm.test': async () => {
-      const started = Date.now();
-      try {
-        const answer = await llm.chat({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }] });
-        runner.recordLlmHealth(null);
-        return { ok: true, latencyMs: Date.now() - started, model: answer.model ?? llm.currentConfig().model, error: null };
-      } catch (error) {
-        runner.recordLlmHealth((error as Error).message);
-        return { ok: false, latencyMs: Date.now() - started, model: null, error: (error as Error).message };
-      }
+      const result = await testConnection(llm);
+      runner.recordLlmHealth(result.error);
+      return result;
     },
+    'llm.probe': async () => {
+      const { checks, latencyMs } = await probeCapabilities(llm, (key, feature, verdict) => settings.learnCapability(key, feature, verdict));
+      return { capabilities: settings.capabilities(), checks, latencyMs };
+    },
+    'llm.resetCapabilities': () => ({ capabilities: settings.resetCapabilities() }),
     'llm.models': async () => {
       try {
         return { models: await llm.models(), error: null };

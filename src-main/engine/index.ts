@@ -5,14 +5,14 @@
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
 import type { LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
-import { LlmClient, type LlmClientDeps } from './llm/client';
+import { LlmClient, type LlmClientDeps, llmTimers } from './llm/client';
 import { Proposals } from './proposals/service';
 import { noteDoublePlans } from './runner/double-plans';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { type Db, openDatabase } from './store/db';
 import { SettingsTable } from './store/settings-table';
-import { Store } from './store/store';
+import { Store, type StoreLog } from './store/store';
 import { SyncClient } from './sync/client';
 import type { FetchLike } from './sync/http';
 import { realTimers, type Timers } from '../timers';
@@ -29,6 +29,12 @@ export interface EngineOptions {
   /** applied over the stored settings at start (and saved), e.g. from CLI flags; `syncToken` goes to the secret store */
   overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings>; sync?: Partial<SyncSettings>; syncToken?: string };
   llmDeps?: LlmClientDeps;
+  /**
+   * where the engine's own log lines go (companion.log in the shells): failed LLM calls at warn,
+   * what it could not say to a user (the sync client's skipped changes), and what the Store
+   * recovered from or repaired
+   */
+  log?: EngineLog;
   now?: () => Date;
   /** the runner's timers (default: Node's); tests pass a manual clock */
   timers?: Timers;
@@ -38,15 +44,9 @@ export interface EngineOptions {
   autoStartSync?: boolean;
   /** the sync client's random numbers (its back-off jitter) and fetch; tests pass their own */
   syncDeps?: { random?: () => number; fetch?: FetchLike };
-  /**
-   * where the engine says what it could not say to a user: what it recovered from or repaired,
-   * the sync client's skipped changes (default: nowhere)
-   */
-  log?: EngineLog;
 }
 
-/** A warning for the app's log file: what happened, the error, and fields that help find it. */
-export type EngineLog = (message: string, error?: unknown, fields?: Record<string, unknown>) => void;
+export type EngineLog = (level: 'debug' | 'info' | 'warn' | 'error', scope: string, msg: string, fields?: Record<string, unknown>) => void;
 
 export type EngineListener = (event: EventName, payload: unknown) => void;
 
@@ -97,10 +97,11 @@ function assemble(db: Db, options: EngineOptions): Engine {
     });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
-  const log: EngineLog = options.log ?? (() => undefined);
-  const store = new Store(db, clock, { now, log });
+  const storeLog: StoreLog = (message, error, fields) =>
+    options.log?.('warn', 'store', message, { ...fields, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) });
+  const store = new Store(db, clock, { now, log: storeLog });
   store.quarantineUnreadableRows();
-  const epoch = repairAtOpen(store, settingsTable, log);
+  const epoch = repairAtOpen(store, settingsTable, storeLog);
   const listeners = new Set<EngineListener>();
   const tell = (event: string, payload: unknown) => {
     for (const l of listeners) {
@@ -118,11 +119,17 @@ function assemble(db: Db, options: EngineOptions): Engine {
     tell(event, payload);
     if (event === 'sync.changed') late.sync?.localChanged();
   };
-  const llm = new LlmClient(() => {
-    const s = settings.get().llm;
-    return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
-  }, options.llmDeps);
   const timers = options.timers ?? realTimers;
+  const log = options.log;
+  // The LLM's time is the engine's: its clock for latencies and deadlines, its timers for attempt
+  // timeouts and back-off waits (tests: the test clock).
+  const llm = new LlmClient(
+    () => {
+      const s = settings.get().llm;
+      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+    },
+    { now: () => now().getTime(), ...llmTimers(timers), log: ({ level, msg, ...fields }) => log?.(level, 'llm', msg, fields), ...options.llmDeps },
+  );
   const sync = (late.sync = new SyncClient({
     store,
     settings,
@@ -136,7 +143,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
     },
     emitStatus: (status) => tell('syncServer.status', status),
     beforeApply: (changes) => noteDoublePlans(store, changes),
-    ...(options.log ? { log: options.log } : {}),
+    ...(log ? { log: (line: string) => log('warn', 'sync', line) } : {}),
   }));
   const runner = (late.runner = new Runner({
     store,
@@ -215,7 +222,7 @@ export const REPLICA_EPOCH_KEY = 'replica.epoch';
  * Repairs records frozen by stamps from the future (store/frozen-stamps.ts) and returns the
  * replica epoch: a new one when the repair rewrote stamps replicas may hold, so they hydrate again.
  */
-function repairAtOpen(store: Store, settings: SettingsTable, log: EngineLog): string {
+function repairAtOpen(store: Store, settings: SettingsTable, log: StoreLog): string {
   const { restamped, records } = store.repairFrozenStamps();
   if (restamped.length > 0) {
     const epoch = randomNodeId();

@@ -1,5 +1,6 @@
 /**
- * Local, never-synced settings (LLM endpoint, runner) in the `settings` table, plus the API key in
+ * Local, never-synced settings (LLM endpoint, runner, sync) in the `settings` table, what each LLM
+ * endpoint was found to support (./endpoint-profiles), plus the API key in
  * an injected SecretStore: safeStorage in Electron, a 0600 file (or an environment variable) headless.
  * The key never leaves the engine: the renderer only learns whether one is set and where it lives.
  */
@@ -7,8 +8,17 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
-import { type PublicSettings, type SettingsPatch, StoredSettings } from '../../src-shared/domain/settings';
+import {
+  type EndpointCapabilities,
+  type FeatureVerdict,
+  type LlmFeature,
+  type PublicSettings,
+  type SettingsPatch,
+  StoredSettings,
+  endpointKey,
+} from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
+import { EndpointProfiles } from './endpoint-profiles';
 import type { SettingsTable } from './store/settings-table';
 
 export const API_KEY = 'llm.apiKey';
@@ -84,12 +94,15 @@ function defaultDeviceName(): string {
 export class Settings {
   private cached: StoredSettings | null = null;
   private readonly listeners = new Set<(s: StoredSettings) => void>();
+  private readonly endpoints: EndpointProfiles;
 
   constructor(
     private readonly table: SettingsTable,
     private readonly secrets: SecretStore,
     private readonly apiKeyEnv: string | null = null,
-  ) {}
+  ) {
+    this.endpoints = new EndpointProfiles(table);
+  }
 
   get(): StoredSettings {
     if (this.cached) return this.cached;
@@ -125,6 +138,7 @@ export class Settings {
     const stored = this.secrets.get(API_KEY);
     return {
       ...this.get(),
+      capabilities: this.capabilities(),
       secrets: {
         apiKeySet: Boolean(envKey || stored),
         apiKeySource: envKey ? 'env' : stored ? 'stored' : 'none',
@@ -148,10 +162,41 @@ export class Settings {
     }
     if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
     if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
+    this.keepLimitsPerEndpoint(current, next.data, patch);
     this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
+  }
+
+  /**
+   * Max tokens and timeout belong to an endpoint: switching to another endpoint brings back the
+   * values last used with it (unless the same change sets them), and the values in use are saved.
+   */
+  private keepLimitsPerEndpoint(current: StoredSettings, next: StoredSettings, patch: SettingsPatch): void {
+    const key = endpointKey(next.llm);
+    const profile = this.endpoints.get(key);
+    if (key !== endpointKey(current.llm)) {
+      if (patch.llm?.maxTokens === undefined && profile.maxTokens !== undefined) next.llm.maxTokens = profile.maxTokens;
+      if (patch.llm?.timeoutMs === undefined && profile.timeoutMs !== undefined) next.llm.timeoutMs = profile.timeoutMs;
+    }
+    this.endpoints.save(key, { ...profile, maxTokens: next.llm.maxTokens, timeoutMs: next.llm.timeoutMs });
+  }
+
+  /** What an endpoint (default: the configured one) was found to support. */
+  capabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
+    return this.endpoints.get(key).capabilities;
+  }
+
+  /** Remembers (persisted) whether a feature works with an endpoint; returns true when that changed. */
+  learnCapability(key: string, feature: LlmFeature, verdict: FeatureVerdict): boolean {
+    return this.endpoints.learn(key, feature, verdict);
+  }
+
+  /** Forgets what was learnt about an endpoint (default: the configured one), so it is detected afresh. */
+  resetCapabilities(key = endpointKey(this.get().llm)): EndpointCapabilities {
+    this.endpoints.save(key, { ...this.endpoints.get(key), capabilities: {} });
+    return {};
   }
 
   onChange(listener: (s: StoredSettings) => void): () => void {

@@ -118,6 +118,9 @@ describe('the api contract over HTTP', () => {
     await call('settings.update', { runner: { concurrency: 2 } });
     await call('llm.models', {});
     expect(await call('llm.test', {})).toMatchObject({ ok: true });
+    expect((await call('llm.probe', {})).checks.map((c) => c.feature)).toEqual(['tools', 'responseFormat', 'jsonSchema', 'grammar']);
+    // forgotten again, so the runs below find out for themselves
+    expect(await call('llm.resetCapabilities', {})).toEqual({ capabilities: {} });
 
     // the runner's switches
     await call('runner.status', {});

@@ -82,7 +82,7 @@ export const YEAR_OF_USE_ACTORS = {
 } as const satisfies Record<string, Actor>;
 export const YEAR_OF_USE_CLIENTS = { renderer: 'year-of-use-renderer', engine: 'engine' } as const;
 const DEFAULT_AGENT_ID = 'agent:default';
-const PROMPT_VERSION = 'plan-v2-review';
+const PROMPT_VERSION = 'plan-v3-review';
 const NODE = { user: 'a11ce0000000000a', engine: 'e0000000000000e1' } as const;
 
 const DAY_MS = 86_400_000;

@@ -38,6 +38,7 @@ describe('relative times with an injected clock', () => {
     expect(formatDuration(125_000)).toBe('2 min 05 s');
     expect(formatElapsed(at(+3_000), NOW)).toBe('0 ms');
     expect(formatElapsed(at(-2_500), NOW)).toBe('2.5 s');
+    expect(formatElapsed('not a date', NOW)).toBe('—');
   });
 });
 

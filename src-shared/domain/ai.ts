@@ -107,6 +107,8 @@ export const Iteration = z.object({
   latencyMs: z.number().nullish(),
   promptVersion: z.string(),
   plannerMode: z.string().nullish(),
+  /** why the run was planned the way it was (a fallback, what the endpoint refused), in plain words */
+  plannerNote: z.string().nullish(),
   error: z.string().nullish(),
   /** the device whose runner made this plan */
   plannedBy: PlannedBy.nullish(),
@@ -120,14 +122,33 @@ export type Iteration = z.infer<typeof Iteration>;
  * inputs in clear). One conversation per planner mode tried; each call records how many of the
  * conversation's messages it sent, so the transcript is stored once.
  */
+/** One HTTP attempt of a call: a call is retried when that can help, and every attempt is counted. */
+export const DebugAttempt = z.object({
+  /** HTTP status, or null when no answer came (timeout, unreachable, cancelled) */
+  status: z.number().int().nullable(),
+  outcome: z.enum(['ok', 'http-error', 'timeout', 'unreachable', 'aborted', 'bad-response']),
+  latencyMs: z.number(),
+  usage: Usage,
+  /** no usage was reported: the tokens are an estimate */
+  estimated: z.boolean(),
+  finishReason: z.string().nullish(),
+  error: z.string().optional(),
+});
+export type DebugAttempt = z.infer<typeof DebugAttempt>;
 export const DebugCall = z.object({
   sentMessages: z.number().int(),
   withTools: z.boolean(),
   withResponseFormat: z.boolean(),
+  /** how the output was constrained: response_format, llama.cpp's json_schema or grammar, or not at all */
+  structured: z.enum(['responseFormat', 'jsonSchema', 'grammar']).nullish(),
+  /** over all attempts */
   latencyMs: z.number(),
   usage: Usage.nullable(),
   raw: z.unknown(),
+  finishReason: z.string().nullish(),
   error: z.string().optional(),
+  /** absent in captures made before attempts were recorded */
+  attempts: z.array(DebugAttempt).optional(),
 });
 export const DebugConversation = z.object({
   mode: z.enum(['json', 'tools']),
@@ -143,6 +164,8 @@ export const IterationDebug = z.object({
   endpoint: z.object({ baseUrl: z.string(), model: z.string() }),
   conversations: z.array(DebugConversation),
   stopReason: z.string().optional(),
+  /** the planner's choices in plain words (fallbacks, what the endpoint refused) */
+  notes: z.array(z.string()).optional(),
 });
 export type DebugCall = z.infer<typeof DebugCall>;
 export type DebugConversation = z.infer<typeof DebugConversation>;

@@ -25,15 +25,53 @@ const HttpUrl = z
     }
   }, 'must be an http(s) URL such as http://127.0.0.1:11434/v1');
 
+/** A run waits at most this many times the timeout for the LLM, over all its calls and retries. */
+export const RUN_TIME_FACTOR = 3;
+
 export const LlmSettings = z.object({
   baseUrl: HttpUrl,
   model: z.string().trim().max(200),
   temperature: z.number().min(0).max(2),
+  /** per attempt; a run waits at most RUN_TIME_FACTOR times this for the LLM over all its calls */
   timeoutMs: z.number().int().min(1000).max(30 * 60_000),
   plannerMode: PlannerMode,
+  /** the most tokens one answer may have (max_tokens) */
   maxTokens: z.number().int().min(64).max(200_000),
 });
 export type LlmSettings = z.infer<typeof LlmSettings>;
+
+/** Base URL (without trailing slashes) and model: what capabilities and limits are remembered for. */
+export function endpointKey(cfg: { baseUrl: string; model: string }): string {
+  return `${cfg.baseUrl.trim().replace(/\/+$/, '')}|${cfg.model.trim()}`;
+}
+
+/**
+ * The ways of asking an endpoint for a plan, each found to work or not: native tool calling,
+ * OpenAI's `response_format` json_schema (also vLLM, LM Studio, Ollama's structured outputs,
+ * llama.cpp), llama.cpp's top-level `json_schema` and its GBNF `grammar`.
+ */
+export const LlmFeature = z.enum(['tools', 'responseFormat', 'jsonSchema', 'grammar']);
+export type LlmFeature = z.infer<typeof LlmFeature>;
+export const FEATURE_ORDER: readonly LlmFeature[] = ['tools', 'responseFormat', 'jsonSchema', 'grammar'];
+/** Each feature in plain words, for notes and Settings (no request-field names on screen). */
+export const FEATURE_WORDS: Record<LlmFeature, string> = {
+  tools: 'tool calling',
+  responseFormat: 'structured output with a JSON schema',
+  jsonSchema: "llama.cpp's JSON schema option",
+  grammar: 'a llama.cpp grammar',
+};
+
+/** What was learnt about one feature: whether it works, why we think so (plain words), and when. */
+export const FeatureVerdict = z.object({ ok: z.boolean(), note: z.string().max(500), at: z.string() });
+export type FeatureVerdict = z.infer<typeof FeatureVerdict>;
+/** Per feature: learnt from the endpoint's answers (runs or an explicit probe); absent = not known yet. */
+export const EndpointCapabilities = z.object({
+  tools: FeatureVerdict.optional(),
+  responseFormat: FeatureVerdict.optional(),
+  jsonSchema: FeatureVerdict.optional(),
+  grammar: FeatureVerdict.optional(),
+});
+export type EndpointCapabilities = z.infer<typeof EndpointCapabilities>;
 
 /**
  * Whether this device's runner plans missions by their cadence: always (claiming each due time at
@@ -66,6 +104,8 @@ export type StoredSettings = z.infer<typeof StoredSettings>;
 
 /** What the renderer may see: never the key itself, only whether one is set and where it lives. */
 export const PublicSettings = StoredSettings.extend({
+  /** what the configured endpoint (base URL + model) was found to support */
+  capabilities: EndpointCapabilities,
   secrets: z.object({
     apiKeySet: z.boolean(),
     apiKeySource: z.enum(['none', 'stored', 'env']),

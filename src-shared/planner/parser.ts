@@ -1,10 +1,12 @@
 /**
  * Strict plan parser for JSON-plan mode. A plan is all valid or rejected whole, with reasons that
- * can be shown to the model in a repair round: a fenced or bare JSON object, `steps` an array, every
- * step a known allowed tool with a non-empty rationale and params that pass the tool's zod schema.
+ * can be shown to the model in a repair round: a fenced or bare JSON object with a summary and
+ * `steps`, every step a known allowed tool with a rationale and params that pass the plan schema
+ * (plan-schema.ts, the same schemas the JSON schema sent to the model is made from).
  */
 import type { ToolDef } from '../tools/catalog';
-import { MAX_STEPS } from './prompt';
+import { planEnvelope, planJsonSchema, planSchema, stepSchema } from './plan-schema';
+import { NOTHING_TO_DO, NOTHING_TO_DO_PATTERN } from './prompt';
 
 export interface PlannedStep {
   summary: string;
@@ -18,7 +20,9 @@ export interface Plan {
   steps: PlannedStep[];
 }
 
-export type ParseResult = { ok: true; plan: Plan } | { ok: false; reason: string; problems: string[] };
+/** no-json: nothing that looks like JSON; bad-json: JSON that does not parse; invalid: a plan that breaks the schema */
+export type ParseFailure = 'no-json' | 'bad-json' | 'invalid';
+export type ParseResult = { ok: true; plan: Plan } | { ok: false; kind: ParseFailure; reason: string; problems: string[] };
 
 const FENCE = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/;
 
@@ -30,8 +34,8 @@ export function extractJson(text: string): string | null {
   return null;
 }
 
-function fail(reason: string, problems: string[] = [reason]): ParseResult {
-  return { ok: false, reason, problems };
+function fail(kind: ParseFailure, reason: string, problems: string[] = [reason]): ParseResult {
+  return { ok: false, kind, reason, problems };
 }
 
 /** Validates one proposed call against the allowed tools; returns the parsed params or problems. */
@@ -56,39 +60,66 @@ export function validateCall(
   return { ok: true, tool, params: parsed.data as Record<string, unknown> };
 }
 
+/**
+ * Parses and validates a JSON plan against the plan schema (plan-schema.ts). `kind` tells a reply
+ * with no JSON at all from broken JSON and from a plan that breaks the schema: only the last is
+ * worth a repair round that shows the model its own answer.
+ */
 export function parsePlan(text: string, allowed: ReadonlyMap<string, ToolDef>): ParseResult {
   const json = extractJson(text);
-  if (json === null) return fail('no JSON block found in the answer');
+  if (json === null) return fail('no-json', 'the answer is not a JSON plan');
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (error) {
-    return fail(`JSON parse failed: ${(error as Error).message}`);
+    return fail('bad-json', `the JSON of the answer is broken (${(error as Error).message.slice(0, 80)})`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('the plan must be a JSON object');
-  const obj = value as Record<string, unknown>;
-  if (!Array.isArray(obj.steps)) return fail('"steps" must be an array');
-  if (obj.steps.length > MAX_STEPS) return fail(`the plan has ${obj.steps.length} steps; at most ${MAX_STEPS} are allowed`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('invalid', 'the plan must be a JSON object');
+  const envelope = planEnvelope.safeParse(value);
+  if (!envelope.success) {
+    const problems = envelope.error.issues.map((i) => (i.path.length ? `"${i.path.join('.')}": ${i.message}` : i.message));
+    return fail('invalid', problems[0]!, problems);
+  }
   const problems: string[] = [];
   const steps: PlannedStep[] = [];
-  obj.steps.forEach((raw, index) => {
+  envelope.data.steps.forEach((raw, index) => {
     const where = `step ${index + 1}`;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
       problems.push(`${where}: must be an object`);
       return;
     }
     const step = raw as Record<string, unknown>;
-    const rationale = typeof step.rationale === 'string' ? step.rationale.trim() : '';
-    if (!rationale) problems.push(`${where}: "rationale" must be a non-empty string`);
-    const call = validateCall(step.toolName, step.params, allowed, where);
-    if (!call.ok) {
-      problems.push(...call.problems);
+    const toolName = step.toolName;
+    const tool = typeof toolName === 'string' ? allowed.get(toolName) : undefined;
+    if (!tool) {
+      problems.push(
+        typeof toolName === 'string' && toolName
+          ? `${where}: unknown or not allowed tool "${toolName}" (allowed: ${[...allowed.keys()].join(', ') || 'none'})`
+          : `${where}: "toolName" must be a non-empty string`,
+      );
       return;
     }
-    steps.push({ summary: typeof step.summary === 'string' ? step.summary : '', toolName: call.tool.name, params: call.params, rationale });
+    const parsed = stepSchema(tool).safeParse({ ...step, params: step.params ?? {} });
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) {
+        const [head, ...rest] = i.path;
+        problems.push(head === 'params' ? `${where}: ${tool.name}.${rest.join('.') || '(params)'}: ${i.message}` : `${where}: "${i.path.join('.')}": ${i.message}`);
+      }
+      return;
+    }
+    const data = parsed.data as { params: Record<string, unknown>; rationale: string };
+    steps.push({ summary: '', toolName: tool.name, params: data.params, rationale: data.rationale });
   });
-  if (problems.length) return fail(problems[0]!, problems);
-  return { ok: true, plan: { summary: typeof obj.summary === 'string' ? obj.summary : '', steps } };
+  if (!problems.length && steps.length === 0 && !NOTHING_TO_DO_PATTERN.test(envelope.data.summary)) {
+    problems.push(`a plan without steps must have the summary "${NOTHING_TO_DO}"; otherwise give at least one step`);
+  }
+  if (!problems.length) {
+    // The schema the model was sent is the final word (the loop above only words the errors better).
+    const whole = planSchema([...allowed.values()]).safeParse(value);
+    if (!whole.success) problems.push(...whole.error.issues.map((i) => `${i.path.join('.') || 'the plan'}: ${i.message}`));
+  }
+  if (problems.length) return fail('invalid', problems[0]!, problems);
+  return { ok: true, plan: { summary: envelope.data.summary, steps } };
 }
 
 export interface TextToolCall {
@@ -143,31 +174,10 @@ export function decodeArguments(raw: unknown): unknown {
 }
 
 /**
- * `response_format` for endpoints that constrain output to a JSON schema: the plan's shape with
- * toolName limited to the allowed tools. Not strict (params differ per tool); the parser still
- * validates everything.
+ * `response_format` for endpoints that constrain output to a JSON schema (OpenAI, vLLM, LM Studio,
+ * Ollama's structured outputs, llama.cpp): the plan schema of the allowed tools. Not `strict`:
+ * OpenAI's strict mode needs every field required; the parser validates everything anyway.
  */
-export function planResponseFormat(toolNames: string[]): unknown {
-  const step = {
-    type: 'object',
-    properties: {
-      summary: { type: 'string' },
-      toolName: { type: 'string', enum: toolNames },
-      params: { type: 'object' },
-      rationale: { type: 'string' },
-    },
-    required: ['summary', 'toolName', 'params', 'rationale'],
-  };
-  return {
-    type: 'json_schema',
-    json_schema: {
-      name: 'mission_plan',
-      strict: false,
-      schema: {
-        type: 'object',
-        properties: { summary: { type: 'string' }, steps: { type: 'array', maxItems: toolNames.length ? MAX_STEPS : 0, items: step } },
-        required: ['summary', 'steps'],
-      },
-    },
-  };
+export function planResponseFormat(tools: readonly ToolDef[]): unknown {
+  return { type: 'json_schema', json_schema: { name: 'mission_plan', strict: false, schema: planJsonSchema(tools) } };
 }

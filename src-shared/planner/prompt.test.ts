@@ -26,7 +26,8 @@ const past = (n: number): PastIteration => ({
 describe('planner prompt', () => {
   it('system: rules, JSON shape, rationale, agent instructions, local time and the tool block', () => {
     const s = systemPrompt(ctx());
-    expect(s).toMatch(/fenced ```json block/);
+    expect(s).toMatch(/Reply ONLY with the plan as one JSON object/);
+    expect(s).toContain('If nothing needs doing, reply exactly: {"summary": "Nothing to do", "steps": []}');
     expect(s).toMatch(/rationale/);
     expect(s).toContain('Be brief.');
     expect(s).toContain('Saturday 2026-11-21 00:30'); // the user's wall clock, not UTC's date
@@ -49,6 +50,27 @@ describe('planner prompt', () => {
     expect(u).toContain('feedback 10');
     expect(u).toContain('feedback 8');
     expect(u).not.toContain('feedback 7');
+  });
+
+  it('tools mode does not list the tools again: they travel as function schemas', () => {
+    const s = systemPrompt(ctx({ mode: 'tools' }));
+    expect(s).toContain('They are given to you as functions.');
+    expect(s).not.toContain('create_task (todo, write)');
+    expect(s).toContain('If nothing needs doing, call no tool and answer exactly: Nothing to do');
+  });
+
+  it("never feeds a failed run's summary back; errors and summaries go in at most 200 characters", () => {
+    const u = userPrompt(
+      ctx({
+        recentIterations: [
+          { startedAt: '2026-11-20T08:00:00Z', status: 'failed', summary: 'GIBBERISH-SUMMARY', error: `E${'e'.repeat(400)}`, steps: [] },
+          { startedAt: '2026-11-19T08:00:00Z', status: 'done', summary: `S${'s'.repeat(400)}`, steps: [] },
+        ],
+      }),
+    );
+    expect(u).not.toContain('GIBBERISH-SUMMARY');
+    expect(u).toContain(`Error: E${'e'.repeat(198)}…\n`);
+    expect(u).toContain(`Summary: S${'s'.repeat(198)}…\n`);
   });
 
   it('truncates linked inputs to the character budget with a visible marker', () => {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { PolicyDecision } from '../domain/ai';
 import { CalendarDate, DateOrDateTime, DateTime } from '../dates';
 import { EVENTS, GOALS, NOTES, TASKS } from './modules';
+import { id, limit, line, linePattern, rationale, sentJsonSchema, text, wordPattern } from './params';
 
 export type ToolKind = 'read' | 'write';
 
@@ -28,8 +29,6 @@ export interface ToolDef {
   describe(params: Record<string, unknown>): string;
 }
 
-const id = (what: string) => z.string().trim().min(1).max(200).describe(`id of the ${what}`);
-const limit = (what: string, dflt: number) => z.coerce.number().int().min(1).max(200).optional().describe(`maximum number of ${what} (default ${dflt})`);
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
 const quote = (v: unknown, max = 60) => {
   const text = str(v);
@@ -79,10 +78,10 @@ const TODO_TOOLS: ToolDef[] = [
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
-      title: z.string().trim().min(1).max(500).describe('short title of the task'),
+      title: line(500, 'short title of the task'),
       dueDate: CalendarDate.optional().describe('due date as YYYY-MM-DD'),
       priority: z.enum(['low', 'medium', 'high']).optional().describe('priority (default medium)'),
-      description: z.string().max(10_000).optional().describe('longer notes for the task'),
+      description: text(10_000, 500, 'longer notes for the task').optional(),
     }),
     describe: (p) => {
       const bits = [`Create task ${quote(p.title)}`];
@@ -111,10 +110,10 @@ const TODO_TOOLS: ToolDef[] = [
     params: z
       .object({
         taskId: id('task to change'),
-        title: z.string().trim().min(1).max(500).optional().describe('new title'),
+        title: line(500, 'new title').optional(),
         dueDate: CalendarDate.optional().describe('new due date as YYYY-MM-DD'),
         priority: z.enum(['low', 'medium', 'high']).optional().describe('new priority'),
-        description: z.string().max(10_000).optional().describe('new description (replaces the old one)'),
+        description: text(10_000, 500, 'new description (replaces the old one)').optional(),
       })
       .refine((p) => p.title !== undefined || p.dueDate !== undefined || p.priority !== undefined || p.description !== undefined, {
         message: 'pass at least one of title, dueDate, priority, description',
@@ -139,7 +138,7 @@ const NOTES_TOOLS: ToolDef[] = [
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
-      query: z.string().max(200).optional().describe('only notes whose title, content or tags contain this text (case-insensitive)'),
+      query: z.string().max(200).meta({ pattern: linePattern(60), description: 'only notes whose title, content or tags contain this text (case-insensitive)' }).optional(),
       limit: limit('notes', 20),
     }),
     describe: (p) => (p.query ? `Search notes for ${quote(p.query)}` : 'List notes'),
@@ -162,8 +161,8 @@ const NOTES_TOOLS: ToolDef[] = [
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
-      title: z.string().trim().max(500).optional().describe('title of the note'),
-      content: z.string().min(1).max(100_000).describe('the text of the note (Markdown)'),
+      title: z.string().trim().max(500).meta({ pattern: linePattern(120), description: 'title of the note' }).optional(),
+      content: text(100_000, 1000, 'the text of the note (Markdown)', 1),
     }),
     describe: (p) => `Create note ${p.title ? quote(p.title) : quote(p.content, 40)}`,
   },
@@ -174,7 +173,7 @@ const NOTES_TOOLS: ToolDef[] = [
     label: 'Add text to a note',
     kind: 'write',
     defaultPolicy: 'propose',
-    params: z.object({ noteId: id('note'), content: z.string().min(1).max(100_000).describe('the text to append (Markdown)') }),
+    params: z.object({ noteId: id('note'), content: text(100_000, 1000, 'the text to append (Markdown)', 1) }),
     describe: (p) => `Append ${quote(p.content, 40)} to note ${str(p.noteId)}`,
   },
   {
@@ -186,7 +185,13 @@ const NOTES_TOOLS: ToolDef[] = [
     defaultPolicy: 'propose',
     params: z.object({
       noteId: id('note'),
-      tag: z.string().trim().min(1).max(100).regex(/^[^\s,]+$/, 'one word, no spaces or commas').describe('the tag, one word'),
+      tag: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .regex(/^[^\s,]+$/, 'one word, no spaces or commas')
+        .meta({ pattern: wordPattern(40, ','), description: 'the tag, one word' }),
     }),
     describe: (p) => `Tag note ${str(p.noteId)} with #${str(p.tag)}`,
   },
@@ -215,11 +220,11 @@ const CALENDAR_TOOLS: ToolDef[] = [
     defaultPolicy: 'propose',
     params: z
       .object({
-        title: z.string().trim().min(1).max(500).describe('title of the event'),
+        title: line(500, 'title of the event'),
         startTime: DateTime.describe("start, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant)"),
         endTime: DateTime.describe("end, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant); after the start"),
-        location: z.string().max(500).optional().describe('where it takes place'),
-        description: z.string().max(10_000).optional().describe('details'),
+        location: z.string().max(500).meta({ pattern: linePattern(120), description: 'where it takes place' }).optional(),
+        description: text(10_000, 500, 'details').optional(),
       })
       .refine(endsAfterStart, { message: 'endTime must be after startTime', path: ['endTime'] }),
     describe: (p) => `Create event ${quote(p.title)} on ${formatDay(str(p.startTime).slice(0, 10))} ${str(p.startTime).slice(11, 16)}–${str(p.endTime).slice(11, 16)}`,
@@ -245,7 +250,7 @@ const GOALS_TOOLS: ToolDef[] = [
     kind: 'write',
     defaultPolicy: 'propose',
     params: z.object({
-      title: z.string().trim().min(1).max(500).describe('what the user wants to achieve'),
+      title: line(500, 'what the user wants to achieve'),
       targetValue: z.coerce.number().positive().max(1e9).optional().describe('the number to reach'),
       period: z.enum(['day', 'week', 'month']).optional().describe('the period the target applies to'),
     }),
@@ -312,14 +317,20 @@ function computeParamInfo(tool: ToolDef): ParamInfo[] {
   }));
 }
 
-/** OpenAI `tools` entry for native function calling. */
+/**
+ * OpenAI `tools` entry for native function calling: the parameters as sent to the model (see
+ * params.ts); write tools also take the `rationale` the user reviews, required.
+ */
 export function functionSchema(tool: ToolDef): { type: 'function'; function: { name: string; description: string; parameters: unknown } } {
   let parameters = jsonSchemaCache.get(tool);
   if (!parameters) {
-    parameters = z.toJSONSchema(tool.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-    delete parameters.$schema;
+    parameters = sentJsonSchema(tool.params);
+    if (tool.kind === 'write') {
+      parameters.properties = { ...(parameters.properties as Record<string, unknown>), rationale: sentJsonSchema(rationale) };
+      parameters.required = [...((parameters.required as string[] | undefined) ?? []), 'rationale'];
+    }
     jsonSchemaCache.set(tool, parameters);
   }
-  // A copy: callers extend it (the planner adds `rationale` to write tools).
+  // A copy: the cached schema is shared by every run.
   return { type: 'function', function: { name: tool.name, description: tool.description, parameters: structuredClone(parameters) } };
 }

@@ -1,17 +1,28 @@
 /**
  * OpenAI-compatible chat client (OpenAI, OpenRouter, Ollama, LM Studio, llama.cpp server, vLLM).
- * Every attempt has a timeout and the call can be cancelled; network errors, 408, 429 and 5xx are
- * retried with full-jitter exponential back-off honouring Retry-After, at most MAX_ATTEMPTS attempts.
- * Errors are LlmError with a message a person can act on. Quirks tolerated: `content: null` or an
- * array of parts, arguments as an object or a (double-encoded) JSON string, missing usage.
+ *
+ * Answers are streamed (stream.ts), so that closing the connection stops the server's generation.
+ * Every HTTP attempt is accounted (status, latency, tokens from `usage` or estimated) and every
+ * failed one is logged at warn level (endpoint without secrets, status, duration, short reason).
+ * Retries only where another attempt can help (retry.ts), never past the call's deadline. Giving
+ * up (a timeout, the caller's signal) aborts the request, which closes the connection so the
+ * server stops generating. Errors are LlmError with a message a person can act on. Quirks
+ * tolerated: `content: null` or an array of parts, arguments as an object or a (double-encoded)
+ * JSON string, missing usage.
  */
 import type { Usage } from '../../../src-shared/domain/ai';
 import { decodeArguments } from '../../../src-shared/planner/parser';
+import { describeHttpError, errorDetail, LlmError, safeEndpoint } from './errors';
+import { MAX_ATTEMPTS, backoffMs, parseRetryAfter, worthRetrying } from './retry';
+import { readEventStream } from './stream';
+import { nodeFetch } from './transport';
+import { estimateTokens, toUsage } from './usage';
+import { realTimers } from '../../timers';
+import { type AttemptTimer, llmTimers } from './timing';
 
-export const MAX_ATTEMPTS = 3;
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
-const RETRY_AFTER_CAP_MS = 60_000;
+export { LlmError, type LlmErrorKind } from './errors';
+export { MAX_ATTEMPTS, parseRetryAfter } from './retry';
+export { type AttemptTimer, llmTimers } from './timing';
 
 export interface ToolCallOut {
   id: string;
@@ -27,7 +38,19 @@ export type ChatMessage =
 export interface ChatRequest {
   messages: ChatMessage[];
   tools?: unknown[];
+  /** OpenAI's `response_format` (json_schema) */
   responseFormat?: unknown;
+  /** llama.cpp's top-level `json_schema` */
+  jsonSchema?: unknown;
+  /** llama.cpp's GBNF `grammar` */
+  grammar?: string;
+  /** overrides of the configured values (the connection test asks for a few tokens at temperature 0) */
+  maxTokens?: number;
+  temperature?: number;
+  /** default MAX_ATTEMPTS */
+  maxAttempts?: number;
+  /** no attempt starts or runs past this instant (ms since the epoch, on the client's clock) */
+  deadline?: number;
   signal?: AbortSignal;
 }
 
@@ -38,38 +61,30 @@ export interface ToolCall {
   arguments: unknown;
 }
 
+/** One HTTP attempt, as the debug view and the budgets see it. */
+export interface LlmAttempt {
+  /** HTTP status, or null when no answer came (timeout, unreachable, cancelled) */
+  status: number | null;
+  outcome: 'ok' | 'http-error' | 'timeout' | 'unreachable' | 'aborted' | 'bad-response';
+  latencyMs: number;
+  usage: Usage;
+  /** the endpoint reported no usage: the tokens were estimated from the text (~4 characters a token) */
+  estimated: boolean;
+  finishReason?: string | null;
+  error?: string;
+}
+
 export interface ChatResult {
   content: string;
   toolCalls: ToolCall[];
+  /** what the successful attempt reported (null: the endpoint sent none) */
   usage: Usage | null;
   model: string | null;
   finishReason: string | null;
   latencyMs: number;
-  attempts: number;
+  /** every attempt of this call, failed ones included */
+  attempts: LlmAttempt[];
   raw: unknown;
-}
-
-export type LlmErrorKind = 'not-configured' | 'unreachable' | 'timeout' | 'aborted' | 'http' | 'bad-response';
-
-export class LlmError extends Error {
-  constructor(
-    readonly kind: LlmErrorKind,
-    message: string,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'LlmError';
-  }
-  /**
-   * Network errors, 408, 429 and 5xx are worth another attempt. A timeout is not: the endpoint
-   * accepted the request and is busy or stuck, and retrying would multiply the wait; the mission
-   * backs off instead.
-   */
-  get retryable(): boolean {
-    if (this.kind === 'unreachable') return true;
-    return this.kind === 'http' && this.status !== undefined && (this.status === 408 || this.status === 429 || this.status >= 500);
-  }
 }
 
 export interface LlmConfig {
@@ -81,66 +96,30 @@ export interface LlmConfig {
   maxTokens: number;
 }
 
+export interface LlmLogEntry {
+  level: 'warn' | 'info';
+  msg: string;
+  /** base URL without credentials or query */
+  endpoint: string;
+  model: string;
+  status: number | null;
+  durationMs: number;
+  reason: string;
+}
+
 export interface LlmClientDeps {
   fetch?: typeof fetch;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new LlmError('aborted', 'The LLM call was cancelled.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new LlmError('aborted', 'The LLM call was cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, RETRY_AFTER_CAP_MS);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), RETRY_AFTER_CAP_MS);
+  /** ms since the epoch (latency, deadlines) */
+  now?: () => number;
+  /** starts the timeout of one attempt */
+  timer?: (ms: number) => AttemptTimer;
+  log?: (entry: LlmLogEntry) => void;
 }
 
 export function endpoint(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${path}`;
-}
-
-function describeHttpError(status: number, body: string, url: string): string {
-  let detail = body.slice(0, 300).trim();
-  try {
-    const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: unknown };
-    const e = parsed.error;
-    detail = (typeof e === 'string' ? e : e?.message) ?? parsed.message ?? (parsed.detail ? JSON.stringify(parsed.detail) : detail);
-  } catch {
-    // not JSON: keep the raw text
-  }
-  const hint =
-    status === 401 || status === 403
-      ? ' Check the API key in Settings.'
-      : status === 404
-        ? ' Check the base URL (it usually ends in /v1) and the model name.'
-        : status === 429
-          ? ' The endpoint is rate-limiting; the runner will back off.'
-          : '';
-  return `The LLM at ${url} answered ${status}${detail ? `: ${detail}` : ''}.${hint}`;
-}
-
-function toUsage(raw: unknown): Usage | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const u = raw as Record<string, unknown>;
-  const prompt = Number(u.prompt_tokens ?? 0) || 0;
-  const completion = Number(u.completion_tokens ?? 0) || 0;
-  const total = Number(u.total_tokens ?? prompt + completion) || prompt + completion;
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: total };
 }
 
 /** Message content as a string: OpenAI's `null` (tool calls only) is '', an array of parts is joined. */
@@ -152,22 +131,57 @@ function contentText(content: unknown): string {
   return '';
 }
 
+type Completion = Omit<ChatResult, 'latencyMs' | 'attempts' | 'raw'>;
+
+function parseCompletion(json: unknown): Completion {
+  const obj = json as { choices?: unknown; usage?: unknown; model?: unknown };
+  const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
+  const message = choice?.message as { content?: unknown; tool_calls?: unknown } | undefined;
+  if (!message) throw new LlmError('bad-response', 'The LLM answer has no choices[0].message; is this an OpenAI-compatible chat endpoint?');
+  const rawCalls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+  const toolCalls: ToolCall[] = rawCalls.flatMap((c, i) => {
+    const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    const name = call.function?.name;
+    if (typeof name !== 'string' || !name) return [];
+    return [{ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, name, arguments: decodeArguments(call.function?.arguments) }];
+  });
+  return {
+    content: contentText(message.content),
+    toolCalls,
+    usage: toUsage(obj.usage),
+    model: typeof obj.model === 'string' ? obj.model : null,
+    finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : null,
+  };
+}
+
 export class LlmClient {
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly timer: (ms: number) => AttemptTimer;
+  private readonly log: (entry: LlmLogEntry) => void;
 
   constructor(
     private readonly config: () => LlmConfig,
     deps: LlmClientDeps = {},
   ) {
-    this.fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
-    this.sleep = deps.sleep ?? abortableSleep;
+    this.fetchImpl = deps.fetch ?? nodeFetch;
+    const real = llmTimers(realTimers);
+    this.sleep = deps.sleep ?? real.sleep;
     this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? Date.now;
+    this.timer = deps.timer ?? real.timer;
+    this.log = deps.log ?? (() => undefined);
   }
 
   currentConfig(): LlmConfig {
     return this.config();
+  }
+
+  /** The client's clock (ms since the epoch), for callers that set deadlines. */
+  clock(): number {
+    return this.now();
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
@@ -178,23 +192,38 @@ export class LlmClient {
     const body: Record<string, unknown> = {
       model: cfg.model,
       messages: request.messages,
-      temperature: cfg.temperature,
-      max_tokens: cfg.maxTokens,
-      stream: false,
+      temperature: request.temperature ?? cfg.temperature,
+      max_tokens: request.maxTokens ?? cfg.maxTokens,
+      // streamed so that giving up stops the server (stream.ts); the usage comes in the last chunk
+      stream: true,
+      stream_options: { include_usage: true },
     };
     if (request.tools?.length) {
       body.tools = request.tools;
       body.tool_choice = 'auto';
     }
     if (request.responseFormat) body.response_format = request.responseFormat;
-    const started = Date.now();
-    const { json, attempts } = await this.requestJson('chat/completions', { method: 'POST', body: JSON.stringify(body) }, request.signal);
-    return { ...this.parseCompletion(json), latencyMs: Date.now() - started, attempts, raw: json };
+    if (request.jsonSchema) body.json_schema = request.jsonSchema;
+    if (request.grammar) body.grammar = request.grammar;
+    const text = JSON.stringify(body);
+    // What the server reads: counted when it reports nothing (failed attempts never report usage).
+    const promptEstimate = estimateTokens(JSON.stringify([request.messages, request.tools ?? null, request.responseFormat ?? null, request.jsonSchema ?? null, request.grammar ?? null]));
+    const started = this.now();
+    const attempts: LlmAttempt[] = [];
+    const json = await this.withRetries('chat/completions', { method: 'POST', body: text }, request, attempts, (answer, attempt) => {
+      const completion = parseCompletion(answer);
+      const completionEstimate = estimateTokens(completion.content + (completion.toolCalls.length ? JSON.stringify(completion.toolCalls) : ''));
+      attempt.usage = completion.usage ?? { promptTokens: promptEstimate, completionTokens: completionEstimate, totalTokens: promptEstimate + completionEstimate };
+      attempt.estimated = !completion.usage;
+      attempt.finishReason = completion.finishReason;
+      return completion;
+    }, promptEstimate);
+    return { ...json.value, latencyMs: this.now() - started, attempts, raw: json.raw };
   }
 
   async models(signal?: AbortSignal): Promise<string[]> {
-    const { json } = await this.requestJson('models', { method: 'GET' }, signal, 1);
-    const obj = json as { data?: unknown; models?: unknown };
+    const { value } = await this.withRetries('models', { method: 'GET' }, { signal, maxAttempts: 1 }, [], (json) => json, 0);
+    const obj = value as { data?: unknown; models?: unknown };
     const list = Array.isArray(obj.data) ? obj.data : Array.isArray(obj.models) ? obj.models : null;
     if (!list) throw new LlmError('bad-response', 'The /models answer has no "data" list; is this an OpenAI-compatible endpoint?');
     return list
@@ -202,86 +231,123 @@ export class LlmClient {
       .filter((id): id is string => typeof id === 'string' && id.length > 0);
   }
 
-  private parseCompletion(json: unknown): Omit<ChatResult, 'latencyMs' | 'attempts' | 'raw'> {
-    const obj = json as { choices?: unknown; usage?: unknown; model?: unknown };
-    const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
-    const message = choice?.message as { content?: unknown; tool_calls?: unknown } | undefined;
-    if (!message) throw new LlmError('bad-response', 'The LLM answer has no choices[0].message; is this an OpenAI-compatible chat endpoint?');
-    const rawCalls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
-    const toolCalls: ToolCall[] = rawCalls.flatMap((c, i) => {
-      const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown } };
-      const name = call.function?.name;
-      if (typeof name !== 'string' || !name) return [];
-      return [{ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, name, arguments: decodeArguments(call.function?.arguments) }];
-    });
-    return {
-      content: contentText(message.content),
-      toolCalls,
-      usage: toUsage(obj.usage),
-      model: typeof obj.model === 'string' ? obj.model : null,
-      finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : null,
-    };
-  }
-
-  private async requestJson(path: string, init: RequestInit, signal?: AbortSignal, maxAttempts = MAX_ATTEMPTS): Promise<{ json: unknown; attempts: number }> {
-    let lastError: LlmError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  /**
+   * Attempts until one answers, an error is not worth another attempt, the attempts are used up or
+   * the deadline is near. Each attempt lands in `attempts`; a thrown LlmError carries them all.
+   */
+  private async withRetries<T>(
+    path: string,
+    init: RequestInit,
+    request: Pick<ChatRequest, 'signal' | 'maxAttempts' | 'deadline'>,
+    attempts: LlmAttempt[],
+    read: (json: unknown, attempt: LlmAttempt) => T,
+    promptEstimate: number,
+  ): Promise<{ value: T; raw: unknown }> {
+    const maxAttempts = request.maxAttempts ?? MAX_ATTEMPTS;
+    for (let n = 1; ; n++) {
+      const startedAt = this.now();
+      const attempt: LlmAttempt = { status: null, outcome: 'ok', latencyMs: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, estimated: true };
+      attempts.push(attempt);
       try {
-        return { json: await this.once(path, init, signal), attempts: attempt };
+        const { json, status } = await this.once(path, init, request.signal, request.deadline);
+        attempt.status = status;
+        const value = read(json, attempt);
+        attempt.latencyMs = this.now() - startedAt;
+        return { value, raw: json };
       } catch (error) {
         if (!(error instanceof LlmError)) throw error;
-        lastError = error;
-        if (!error.retryable || attempt === maxAttempts) break;
-        const backoff = this.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-        await this.sleep(error.retryAfterMs ?? backoff, signal);
+        attempt.latencyMs = this.now() - startedAt;
+        this.account(attempt, error, promptEstimate);
+        error.attempts = attempts;
+        const wait = error.retryAfterMs ?? backoffMs(n, this.random());
+        const deadlineLeft = request.deadline === undefined ? Infinity : request.deadline - this.now();
+        if (n >= maxAttempts || !worthRetrying(error, attempt.latencyMs) || wait >= deadlineLeft) throw error;
+        await this.sleep(wait, request.signal);
       }
     }
-    throw lastError!;
   }
 
-  private async once(path: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
+  /** A failed attempt's outcome, estimated tokens and log line. */
+  private account(attempt: LlmAttempt, error: LlmError, promptEstimate: number): void {
+    const cfg = this.config();
+    attempt.status = error.status ?? attempt.status;
+    attempt.outcome = error.kind === 'http' ? 'http-error' : error.kind === 'not-configured' ? 'unreachable' : error.kind;
+    attempt.error = error.message;
+    // The server read the prompt unless it was never reached; how much it generated before a
+    // timeout or a cancel is unknown and not charged.
+    const reached = error.kind !== 'unreachable' && error.kind !== 'not-configured';
+    attempt.usage = reached ? { promptTokens: promptEstimate, completionTokens: 0, totalTokens: promptEstimate } : attempt.usage;
+    attempt.estimated = true;
+    this.log({
+      level: error.kind === 'aborted' ? 'info' : 'warn',
+      msg: `${error.kind === 'aborted' ? 'LLM call cancelled' : 'LLM call failed'} (${error.shortReason}; ${safeEndpoint(cfg.baseUrl)}, ${attempt.latencyMs} ms)`,
+      endpoint: safeEndpoint(cfg.baseUrl),
+      model: cfg.model,
+      status: error.status ?? null,
+      durationMs: attempt.latencyMs,
+      reason: error.shortReason,
+    });
+  }
+
+  private async once(path: string, init: RequestInit, signal: AbortSignal | undefined, deadline: number | undefined): Promise<{ json: unknown; status: number }> {
     const cfg = this.config();
     const url = endpoint(cfg.baseUrl, path);
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), cfg.timeoutMs);
-    const onAbort = () => timeout.abort();
+    if (signal?.aborted) throw new LlmError('aborted', 'The LLM call was cancelled.');
+    const budget = deadline === undefined ? cfg.timeoutMs : Math.min(cfg.timeoutMs, deadline - this.now());
+    if (budget <= 0) throw new LlmError('timeout', `The run used up its time for LLM calls before asking ${safeEndpoint(url)} again.`);
+    const timer = this.timer(budget);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    timer.signal.addEventListener('abort', onAbort, { once: true });
     signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
+    let answering = false;
+    const transportError = (error: unknown): LlmError => {
+      if (signal?.aborted) return new LlmError('aborted', 'The LLM call was cancelled.');
+      if (timer.signal.aborted) return new LlmError('timeout', `The LLM at ${safeEndpoint(url)} did not answer within ${Math.max(1, Math.round(budget / 1000))} s.`);
+      const e = error as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+      // Some causes quote the URL, credentials included: never pass those on.
+      const cause = String(e?.code ?? e?.cause?.code ?? e?.cause?.message ?? e?.message ?? error).replace(/\/\/[^/@\s]*@/g, '//');
+      // Reached, then dropped mid-answer: not "unreachable", and not worth repeating the whole answer.
+      if (answering) return new LlmError('bad-response', `The LLM at ${safeEndpoint(url)} closed the connection in the middle of its answer (${cause}).`);
+      return new LlmError('unreachable', `Could not reach the LLM at ${safeEndpoint(url)} (${cause}). Is the server running and the base URL right?`);
+    };
     try {
       let response: Response;
+      let text = '';
+      let streamed: unknown;
       try {
-        response = await this.fetchImpl(url, { ...init, headers, signal: timeout.signal });
+        response = await this.fetchImpl(url, { ...init, headers, signal: controller.signal });
+        answering = true;
+        // a server may answer a stream request with plain JSON (or an error): both are read whole
+        if (response.ok && response.body && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          streamed = await readEventStream(response.body, safeEndpoint(url));
+        } else {
+          text = await response.text();
+        }
       } catch (error) {
-        throw this.transportError(error, url, cfg.timeoutMs, signal);
+        if (error instanceof LlmError) throw error;
+        throw transportError(error);
       }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        throw this.transportError(error, url, cfg.timeoutMs, signal);
-      }
+      if (streamed !== undefined) return { json: streamed, status: response.status };
       if (!response.ok) {
-        throw new LlmError('http', describeHttpError(response.status, text, url), response.status, parseRetryAfter(response.headers.get('retry-after')));
+        const detail = errorDetail(text);
+        throw new LlmError('http', describeHttpError(response.status, detail, safeEndpoint(url)), {
+          status: response.status,
+          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()),
+          detail,
+        });
       }
       try {
-        return JSON.parse(text);
+        return { json: JSON.parse(text), status: response.status };
       } catch {
-        throw new LlmError('bad-response', `The LLM at ${url} answered something that is not JSON: ${text.slice(0, 200)}`);
+        throw new LlmError('bad-response', `The LLM at ${safeEndpoint(url)} answered something that is not JSON: ${text.slice(0, 200)}`, { status: response.status });
       }
     } finally {
-      clearTimeout(timer);
+      timer.clear();
+      timer.signal.removeEventListener('abort', onAbort);
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  private transportError(error: unknown, url: string, timeoutMs: number, signal?: AbortSignal): LlmError {
-    if (signal?.aborted) return new LlmError('aborted', 'The LLM call was cancelled.');
-    const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
-      return new LlmError('timeout', `The LLM at ${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-    }
-    const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
-    return new LlmError('unreachable', `Could not reach the LLM at ${url} (${cause}). Is the server running and the base URL right?`);
   }
 }

@@ -25,14 +25,19 @@ async function iterations() {
 
 describe('LLM faults', () => {
   it('hang → timeout → failed iteration, the mission backs off', async () => {
-    h = await startHarness({ llm: { timeoutMs: 1_000 } });
+    h = await startHarness({ llm: { timeoutMs: 60_000 } });
     await putMission(h.engine, 'm1', hourly);
     h.llm.enqueue({ hang: true });
-    const tick = await h.engine.call('runner.tick', {});
+    const ticking = h.engine.call('runner.tick', {});
+    const [request] = await h.llm.waitForRequests(1);
+    // the attempt's timeout runs on the engine's clock: the test moves it, nothing waits
+    h.clock.advance(60_000);
+    const tick = await ticking;
     expect(tick).toMatchObject({ due: 1, failed: 1, llmErrors: 1, parseFailures: 0 });
+    expect(await h.llm.waitForAborted(1)).toEqual([request]); // the connection was closed: the server can stop generating
     expect(h.llm.requests).toHaveLength(1); // a timeout is not retried
     const [it] = await iterations();
-    expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 1 s/) });
+    expect(it).toMatchObject({ status: 'failed', summary: 'The LLM call failed.', error: expect.stringMatching(/did not answer within 60 s/) });
     const m = await mission('m1');
     expect(m).toMatchObject({ failureStreak: 1, needsAttention: false });
     expect(Date.parse(m.nextRunAt) - h.clock.now()).toBe(BACKOFF_BASE_MS);
@@ -66,8 +71,10 @@ describe('LLM faults', () => {
     h.llm.enqueue({ content: 'Sure! I think you should call Anna.' }, { content: 'As I said: call Anna.' });
     const tick = await h.engine.call('runner.tick', {});
     expect(tick).toMatchObject({ failed: 1, parseFailures: 1, llmErrors: 0 });
-    expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/no JSON block found/);
-    expect((await iterations())[0]).toMatchObject({ status: 'failed', summary: 'The model did not produce a valid plan.' });
+    expect(sentMessages(h.llm, 1).at(-1)!.content).toMatch(/not a JSON plan/);
+    // the garbage is not sent back (it would only grow the prompt)
+    expect(JSON.stringify(sentMessages(h.llm, 1))).not.toContain('call Anna');
+    expect((await iterations())[0]).toMatchObject({ status: 'failed', summary: 'The model did not produce a valid plan.', error: expect.stringMatching(/did not answer with a plan, even when asked again/) });
   });
 
   it('a garbage HTTP body (not JSON) is a failed LLM call with the text quoted', async () => {

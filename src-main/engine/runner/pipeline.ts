@@ -24,7 +24,7 @@ import { awaitingReview, pastIterations } from './history';
 import { resolveInputs } from './inputs';
 import { NOT_RUN, type RunOutcome } from './outcome';
 import { canonicalDueAt, dueIterationId, manualIterationId, planStamp } from './plan-ids';
-import { type EndpointCapabilities, type PlanOutcome, PlanError, plan } from './planner';
+import { type PlanOutcome, PlanError, plan } from './planner';
 import type { Emit } from './runner';
 import { Semaphore } from './semaphore';
 import type { RunnerStatusBoard } from './status';
@@ -41,7 +41,6 @@ export interface PipelineDeps {
   ledger: TokenLedger;
   claims: Claims;
   gates: readonly Gate[];
-  capabilities: EndpointCapabilities;
   status: RunnerStatusBoard;
   /** a run ended: its mission's nextRunAt moved, so the timer is re-armed */
   runEnded: () => void;
@@ -171,17 +170,25 @@ export class RunPipeline {
         allowed,
         catalog: TOOLS_BY_NAME,
         decision: (tool) => resolvePolicy(tool, ctx.agent.policy),
-        capabilities: this.deps.capabilities,
+        // what each endpoint was found to support is remembered in the settings (persisted per endpoint)
+        capabilities: this.deps.settings,
         signal,
         runRead: (name, params) => runTool(store, name, params, { actor: MISSION_RUNNER, now: this.deps.now(), timeZone }).result,
         onPhase: (phase, round) => status.setPhase(ctx, phase, round),
       });
       status.recordLlmHealth(null);
-      // Paused or deleted while the answer was on its way: the plan is no longer wanted.
-      if (signal.aborted) throw new Aborted('aborted');
+      // Paused or deleted while the answer was on its way: the plan is no longer wanted (its tokens were spent).
+      if (signal.aborted) {
+        this.deps.ledger.record(ctx.agent.id, outcome.usage);
+        throw new Aborted('aborted');
+      }
     } catch (error) {
       if (!(error instanceof PlanError)) throw error; // Aborted included
-      if (error.kind === 'aborted' || signal.aborted) throw new Aborted('aborted');
+      if (error.kind === 'aborted' || signal.aborted) {
+        // Nothing is written for a cancelled run, but what it spent counts against the agent's budget.
+        this.deps.ledger.record(ctx.agent.id, error.usage);
+        throw new Aborted('aborted');
+      }
       if (error.kind === 'llm') status.recordLlmHealth(error.message);
       status.setPhase(ctx, 'writing');
       this.afterWrite(ctx, this.writer.failure(ctx, error), error.message);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_STEPS, PROMPT_VERSION } from '../../../src-shared/planner/prompt';
 import { type Harness, getData, listData, planReply, putMission, putRecord, sentMessages, startHarness, toolCalls } from '../testing/harness';
 import { MAX_ROUNDS } from './planner';
+import { SAMPLERS_FAILED, grammarUnsupported, jsonSchemaUnsupported, llamaCppError, responseFormatUnsupported } from '../../testing/llm-server';
 
 let h: Harness;
 afterEach(async () => {
@@ -75,7 +76,10 @@ describe('tool-calling mode', () => {
     const { result, iteration } = await run();
     expect(result.status).toBe('awaiting-review');
     expect(iteration.steps.map((s: any) => s.params)).toEqual([{ title: 'Object args' }, { content: 'Double' }]);
-    expect(iteration.usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+    // no usage reported: the tokens are estimated from the text (and marked so), not taken as zero
+    expect(iteration.usage.totalTokens).toBeGreaterThan(0);
+    const { debug } = await h.engine.call('iterations.debug', { iterationId: result.iterationId! });
+    expect(debug!.conversations[0]!.calls.every((c) => c.attempts?.every((a) => a.estimated))).toBe(true);
   });
 
   it('accepts tool calls printed as text: fenced JSON and <tool_call> tags', async () => {
@@ -152,16 +156,36 @@ describe('tool-calling mode', () => {
 });
 
 describe('JSON-plan mode', () => {
-  it('asks for a json_schema response_format; an endpoint answering 400 is retried without, and remembered', async () => {
+  it('constrains the plan with the strongest form the endpoint takes: response_format, then json_schema, then a grammar; remembered', async () => {
     h = await startHarness({ llm: { plannerMode: 'json' } });
     await putMission(h.engine, 'm1');
-    h.llm.enqueue({ status: 400, body: { error: { message: 'Failed to initialize samplers' } } }, planReply([]), planReply([]));
-    await run();
-    expect(h.llm.requests[0]!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'mission_plan' } });
+    const refused = llamaCppError(400, SAMPLERS_FAILED);
+    h.llm.enqueue(refused, refused, planReply([]), planReply([]));
+    const first = await run();
+    expect(first.result.status).toBe('done');
+    expect(h.llm.requests[0]!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'mission_plan', schema: { anyOf: expect.any(Array) } } });
+    expect(h.llm.requests[1]!.body).toMatchObject({ json_schema: { anyOf: expect.any(Array) } });
     expect(h.llm.requests[1]!.body.response_format).toBeUndefined();
+    expect(h.llm.requests[2]!.body.grammar).toMatch(/^root ::= /m);
+    expect(first.iteration.plannerNote).toMatch(/refused structured output with a JSON schema \(it answered 400: "Failed to initialize samplers/);
+    // the next run goes straight to the grammar
     await run();
-    expect(h.llm.requests[2]!.body.response_format).toBeUndefined();
-    expect((await h.engine.call('runner.status', {})).llm.capabilities).toEqual({ tools: null, jsonSchema: false });
+    expect(h.llm.requests).toHaveLength(4);
+    expect(h.llm.requests[3]!.body.grammar).toEqual(h.llm.requests[2]!.body.grammar);
+    expect(h.llm.requests[3]!.body.response_format).toBeUndefined();
+    const { capabilities } = await h.engine.call('settings.get', {});
+    expect(capabilities).toMatchObject({ responseFormat: { ok: false }, jsonSchema: { ok: false }, grammar: { ok: true } });
+  });
+
+  it('an endpoint taking no form of constrained output is asked in the prompt alone, and the run says so', async () => {
+    h = await startHarness({ llm: { plannerMode: 'json' } });
+    await putMission(h.engine, 'm1');
+    h.llm.use(responseFormatUnsupported(), jsonSchemaUnsupported(), grammarUnsupported());
+    const { result, iteration } = await run();
+    expect(result.status).toBe('done');
+    expect(h.llm.requests).toHaveLength(4);
+    expect(h.llm.requests[3]!.body).not.toHaveProperty('grammar');
+    expect(iteration.plannerNote).toMatch(/accepts no way of constraining the output/);
   });
 
   it('accepts bare JSON (what a schema-constrained endpoint returns)', async () => {
@@ -170,7 +194,7 @@ describe('JSON-plan mode', () => {
     h.llm.enqueue({ content: JSON.stringify({ summary: 's', steps: [{ summary: '', toolName: 'create_goal', params: { title: 'Run', targetValue: 3, period: 'week' }, rationale: 'r' }] }) });
     const { iteration } = await run();
     expect(iteration.steps[0]).toMatchObject({ toolName: 'create_goal', params: { title: 'Run', targetValue: 3, period: 'week' } });
-    expect((await h.engine.call('runner.status', {})).llm.capabilities?.jsonSchema).toBe(true);
+    expect((await h.engine.call('runner.status', {})).llm.capabilities?.responseFormat).toMatchObject({ ok: true });
   });
 
   it('a model that answers with tool calls in JSON mode has them read as the plan', async () => {
@@ -205,7 +229,8 @@ describe('auto mode', () => {
     expect(h.llm.requests[1]!.body.tools).toBeUndefined();
     await run();
     expect(h.llm.requests[2]!.body.tools).toBeUndefined(); // straight to JSON now
-    expect((await h.engine.call('runner.status', {})).llm.capabilities?.tools).toBe(false);
+    expect((await h.engine.call('runner.status', {})).llm.capabilities?.tools).toMatchObject({ ok: false, note: expect.stringMatching(/refused tool calling.*does not support tools/) });
+    expect(first.iteration.plannerNote).toMatch(/^Tool calling did not work: the endpoint refused tool calling/);
     const debug = (await h.engine.call('iterations.debug', { iterationId: first.result.iterationId! })).debug!;
     expect(debug.conversations.map((c) => c.mode)).toEqual(['tools', 'json']);
   });

@@ -23,7 +23,6 @@ import { type ClaimServer, DueTimes } from './due-times';
 import { type Gate, defaultGates } from './gates';
 import type { RunOutcome } from './outcome';
 import { RunPipeline } from './pipeline';
-import { EndpointCapabilities } from './planner';
 import { Scheduler, parseCadence } from './scheduler';
 import { RunnerStatusBoard } from './status';
 import type { MissionRecord } from './writer';
@@ -62,18 +61,15 @@ export class Runner {
     const now = (this.now = deps.now ?? (() => new Date()));
     const timers = deps.timers ?? realTimers;
     const claims = this.claims;
-    const capabilities = new EndpointCapabilities();
     const dueTimes = new DueTimes({ role: () => settings.get().runner.role, server: deps.claimServer ?? null, timeZone: () => settings.get().runner.timeZone });
     const device = deps.device ?? (() => ({ id: 'this-device', name: 'This device' }));
     this.ledger = new TokenLedger(store.tokenUsage, () => settings.get().runner.timeZone, now);
     this.board = new RunnerStatusBoard({
       store,
       settings,
-      llm,
       emit,
       now,
       timers,
-      capabilities,
       schedule: () => ({ nextTickAt: this.scheduler.nextTick(), nextDueAt: this.scheduler.earliestDue() }),
     });
     this.pipeline = new RunPipeline({
@@ -85,7 +81,6 @@ export class Runner {
       ledger: this.ledger,
       claims,
       gates: deps.gates ?? defaultGates({ ledger: this.ledger, waiting: (id) => store.iterations.waitingForReview().get(id), now }),
-      capabilities,
       status: this.board,
       runEnded: () => this.scheduler.schedule(),
       dueTimes,

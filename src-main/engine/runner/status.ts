@@ -4,11 +4,9 @@
  * health, and the tick history (persisted, each tick a `runner.tick` event).
  */
 import type { RunPhase, RunnerStatus, RunningIteration, TickResult } from '../../../src-shared/api';
-import type { LlmClient } from '../llm/client';
 import type { Settings } from '../settings';
 import type { Store } from '../store/store';
 import type { TimerHandle, Timers } from '../../timers';
-import { EndpointCapabilities } from './planner';
 import type { Emit } from './runner';
 import type { WriteContext } from './writer';
 
@@ -23,11 +21,9 @@ type Running = RunningIteration & { agentId: string };
 export interface StatusDeps {
   store: Store;
   settings: Settings;
-  llm: LlmClient;
   emit: Emit;
   now: () => Date;
   timers: Timers;
-  capabilities: EndpointCapabilities;
   /** the scheduler's view: when it wakes up next (null when stopped or paused), the earliest unclaimed due time */
   schedule: () => { nextTickAt: string | null; nextDueAt: string | null };
 }
@@ -87,7 +83,7 @@ export class RunnerStatusBoard {
   }
 
   status(): RunnerStatus {
-    const { settings, store, llm, capabilities } = this.deps;
+    const { settings, store } = this.deps;
     const { runner, llm: endpoint } = settings.get();
     const now = this.deps.now().getTime();
     const schedule = this.deps.schedule();
@@ -102,7 +98,8 @@ export class RunnerStatusBoard {
       llm: {
         configured: Boolean(endpoint.baseUrl && endpoint.model),
         ...this.llmHealth,
-        capabilities: capabilities.get(EndpointCapabilities.key(llm.currentConfig())),
+        // what the configured endpoint was found to support (persisted per endpoint; see Settings)
+        capabilities: settings.capabilities(),
       },
     };
   }

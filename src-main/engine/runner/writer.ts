@@ -34,6 +34,15 @@ import { refusedStep, withoutRepaired } from './refusals';
 import { Repeats } from './repeats';
 import { type RunResult, nextLocalMidnight, scheduleAfterRun } from './schedule';
 
+/** An iteration's summary is cut to this (the model's words; shown in lists and in later prompts). */
+const SUMMARY_CHARS = 300;
+const FAILURE_SUMMARY: Record<PlanError['kind'], string> = {
+  llm: 'The LLM call failed.',
+  length: 'The model ran out of tokens before finishing the plan.',
+  'invalid-plan': 'The model did not produce a valid plan.',
+  aborted: 'The run was cancelled.',
+};
+
 export type MissionRecord = Mission & { id: string };
 
 export interface WriteContext {
@@ -66,6 +75,11 @@ export interface WriterDeps {
   model: () => string;
 }
 
+function bounded(summary: string): string {
+  const text = summary.trim();
+  return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS - 1)}…` : text;
+}
+
 export class IterationWriter {
   constructor(private readonly deps: WriterDeps) {}
 
@@ -89,12 +103,15 @@ export class IterationWriter {
       this.iteration(ctx, {
         status,
         // a run none of whose changes could be used still has the model's summary; its error says why it failed
-        summary: outcome.summary || (allRefused ? 'None of the changes the model proposed could be used.' : steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
+        summary:
+          bounded(outcome.summary) ||
+          (allRefused ? 'None of the changes the model proposed could be used.' : steps.length ? `${steps.length} step(s) planned` : 'Nothing to do this time.'),
         steps,
         model: outcome.model ?? this.deps.model(),
         usage: outcome.usage,
         latencyMs: outcome.latencyMs,
         plannerMode: outcome.mode,
+        plannerNote: outcome.note,
         error,
       }, outcome.debug);
       // A plan that only repeats earlier work is no fault to back off from: the mission keeps its cadence.
@@ -110,12 +127,13 @@ export class IterationWriter {
     return store.tx(() => {
       this.iteration(ctx, {
         status: 'failed',
-        summary: error.kind === 'invalid-plan' ? 'The model did not produce a valid plan.' : 'The LLM call failed.',
+        summary: FAILURE_SUMMARY[error.kind],
         steps: [],
         model: this.deps.model(),
         usage: error.usage,
-        latencyMs: null,
+        latencyMs: error.latencyMs,
         plannerMode: error.debug.conversations.at(-1)?.mode ?? null,
+        plannerNote: error.note,
         error: error.message,
       }, error.debug);
       const needsAttention = this.advance(ctx.mission, 'failed');
@@ -196,7 +214,7 @@ export class IterationWriter {
 
   private iteration(
     ctx: WriteContext,
-    fields: Pick<Iteration, 'status' | 'summary' | 'steps' | 'model' | 'usage' | 'latencyMs' | 'plannerMode' | 'error'>,
+    fields: Pick<Iteration, 'status' | 'summary' | 'steps' | 'model' | 'usage' | 'latencyMs' | 'plannerMode' | 'error'> & Pick<Partial<Iteration>, 'plannerNote'>,
     debug: DebugCapture | null,
   ): void {
     const now = this.deps.now().toISOString();

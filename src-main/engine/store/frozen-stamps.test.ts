@@ -28,7 +28,7 @@ beforeEach(() => {
   logged.length = 0;
 });
 function open(dir: string): Engine {
-  return createEngine({ dataDir: dir, secrets: new MemorySecretStore(), now: () => clock.date(), timers: clock, autoStart: false, log: (message, _e, fields) => logged.push({ message, fields }) });
+  return createEngine({ dataDir: dir, secrets: new MemorySecretStore(), now: () => clock.date(), timers: clock, autoStart: false, log: (_level, _scope, message, fields) => logged.push({ message, fields }) });
 }
 
 const FUTURE = '9999-12-31T23:59:59Z';

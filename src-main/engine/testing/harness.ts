@@ -7,7 +7,7 @@
  */
 import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../../testing/llm-server';
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
-import { createEngine, type Engine } from '../index';
+import { createEngine, type Engine, type EngineLog } from '../index';
 import type { LlmClientDeps } from '../llm/client';
 import { MemorySecretStore } from '../settings';
 import { ManualTimers } from '../../testing/manual-timers';
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   /** reuse a data dir (to simulate a restart) */
   dataDir?: string;
   scripted?: ScriptedLlm;
+  /** the engine's log (default: none) */
+  log?: EngineLog;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -63,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     now: () => clock.date(),
     timers: clock,
     autoStart: false,
+    log: options.log,
   });
   const events: { event: string; payload: any }[] = [];
   engine.on((event, payload) => events.push({ event, payload }));
@@ -122,8 +125,8 @@ export async function listData(engine: Engine, app: string, table: string): Prom
   return records.map((r) => ({ ...r.data, id: r.id }));
 }
 
-/** A JSON plan reply, fenced. */
-export function planReply(steps: unknown[], summary = 'plan'): { content: string } {
+/** A JSON plan reply, fenced (without steps, it says "Nothing to do", as a well-formed empty plan must). */
+export function planReply(steps: unknown[], summary = steps.length ? 'plan' : 'Nothing to do'): { content: string } {
   return { content: '```json\n' + JSON.stringify({ summary, steps }) + '\n```' };
 }
 

@@ -1,6 +1,16 @@
 /** The behaviours that make the scripted server act like a real llama.cpp server, over real HTTP. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { honourMaxTokens, responseFormatUnsupported, startScriptedLlm, toolsNeedJinja, type ScriptedLlm } from './index';
+import {
+  SAMPLERS_FAILED,
+  grammarUnsupported,
+  honourMaxTokens,
+  jsonSchemaUnsupported,
+  llamaCppError,
+  responseFormatUnsupported,
+  startScriptedLlm,
+  toolsNeedJinja,
+  type ScriptedLlm,
+} from './index';
 
 let llm: ScriptedLlm;
 beforeEach(async () => {
@@ -45,6 +55,27 @@ describe('responseFormatUnsupported', () => {
     }
     expect((await chat({ response_format: { type: 'text' } })).status).toBe(200);
     expect((await chat()).status).toBe(200);
+  });
+});
+
+describe('jsonSchemaUnsupported and grammarUnsupported', () => {
+  it('answer 400 "Failed to initialize samplers" to a top-level json_schema or grammar, and nothing else', async () => {
+    llm.use(jsonSchemaUnsupported(), grammarUnsupported());
+    const refusal = { status: 400, json: { error: { code: 400, message: SAMPLERS_FAILED, type: 'invalid_request_error' } } };
+    expect(await chat({ json_schema: { type: 'object' } })).toEqual(refusal);
+    expect(await chat({ grammar: 'root ::= "{}"' })).toEqual(refusal);
+    expect((await chat({ response_format: { type: 'json_object' } })).status).toBe(200);
+    expect((await chat({ grammar: '' })).status).toBe(200);
+  });
+});
+
+describe('llamaCppError', () => {
+  it('is an error reply with llama-server’s body: the status repeated as code', async () => {
+    llm.enqueue(llamaCppError(400, 'the request exceeds the available context size, try increasing it'));
+    expect(await chat()).toEqual({
+      status: 400,
+      json: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'invalid_request_error' } },
+    });
   });
 });
 

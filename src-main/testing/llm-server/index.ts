@@ -15,6 +15,7 @@
  *   llm.enqueue({ raw: '{"choices": [' });                              // malformed body
  *   llm.enqueue((req) => ({ content: `you sent ${req.body.messages.length} messages` }));
  *   llm.use(toolsNeedJinja(), honourMaxTokens());                       // act like a real server
+ *   llm.enqueue(llamaCppError(400, 'the request exceeds the context'));  // llama-server's error body
  *   ... llm.url (ends in /v1), llm.requests, await llm.waitForRequests(2),
  *   await llm.waitForAborted(1), llm.reset(), await llm.close()
  *
@@ -27,7 +28,18 @@
  * bench in another process, or to try the app by hand), and `scripts/*.mjs` may import this file.
  */
 export { startScriptedLlm } from './server.ts';
-export { BEHAVIOURS, honourMaxTokens, responseFormatUnsupported, toolsNeedJinja } from './behaviours.ts';
+export {
+  BEHAVIOURS,
+  JINJA_REQUIRED,
+  PEG_PARSE_FAILED,
+  SAMPLERS_FAILED,
+  grammarUnsupported,
+  honourMaxTokens,
+  jsonSchemaUnsupported,
+  llamaCppError,
+  responseFormatUnsupported,
+  toolsNeedJinja,
+} from './behaviours.ts';
 export { DEFAULT_EMPTY_PLAN, jsonPlanReply, planText } from './plans.ts';
 export type {
   Completion,

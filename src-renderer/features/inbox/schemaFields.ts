@@ -44,7 +44,8 @@ function kindOf(name: string, p: JsonProperty, tool: ToolDef): FieldKind {
   if (p.type === 'number' || p.type === 'integer') return 'number';
   if (p.pattern === CALENDAR_DATE_PATTERN.source) return 'date';
   if (p.pattern === DATE_TIME_PATTERN.source) return 'datetime';
-  if ((p.maxLength ?? 0) > 500) return 'textarea';
+  // One-line texts carry a pattern (tools/params.ts); free text (descriptions, note content) does not.
+  if (p.type === 'string' && !p.pattern) return 'textarea';
   return 'text';
 }
 

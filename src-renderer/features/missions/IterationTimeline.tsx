@@ -92,6 +92,7 @@ function IterationItem({ iteration, proposals }: { iteration: Iteration; proposa
       </div>
       {iteration.summary && <p className="iteration-summary">{iteration.summary}</p>}
       {iteration.error && <p className="error">{iteration.error}</p>}
+      {iteration.plannerNote && <p className="muted small planner-note">{iteration.plannerNote}</p>}
       {iteration.steps.length > 0 && (
         <ol className="steps">
           {iteration.steps.map((s) => (

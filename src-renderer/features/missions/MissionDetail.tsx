@@ -14,7 +14,7 @@ import { STATE_TEXT, useMission } from './data';
 import { IterationTimeline } from './IterationTimeline';
 import { RunNow } from './RunNow';
 import { AFTER_REVIEW, reviewState } from './runStatus';
-import { StateControls } from './StateControls';
+import { ResumeButton, StateControls } from './StateControls';
 import { usePickableRecords } from './useModuleRecords';
 
 /** Why Run now is off for a mission in this state (the engine refuses to run a mission that is not active). */
@@ -124,10 +124,13 @@ export function MissionDetail({ missionId }: { missionId: string }) {
         <span className={`badge state-${mission.state}`}>{STATE_TEXT[mission.state]}</span>
       </div>
       {mission.needsAttention && (
-        <p className="error callout">
-          This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last iteration below, then
-          Resume or Run now.
-        </p>
+        <div className="error callout">
+          <p>
+            This mission needs attention: its recent runs failed{mission.failureStreak > 0 ? ` (${mission.failureStreak} in a row)` : ''}. Check the last run below, then
+            Resume or Run now.
+          </p>
+          <ResumeButton mission={mission} />
+        </div>
       )}
       <WaitingForReview mission={mission} />
       <RunNow missionId={mission.id} disabledReason={RUN_BLOCKED[mission.state]}>

@@ -24,6 +24,19 @@ async function setState(mission: Mission, state: Target): Promise<void> {
   }
 }
 
+/** Resume a mission parked after too many failures: active, streak forgiven, next run from its cadence. */
+export function ResumeButton({ mission }: { mission: Mission }) {
+  const resume = useAction(() => setState(mission, 'active'));
+  return (
+    <>
+      <button type="button" className="primary" onClick={() => void resume.run()} disabled={resume.busy}>
+        Resume
+      </button>
+      <ErrorText error={resume.error} />
+    </>
+  );
+}
+
 export function StateControls({ mission }: { mission: Mission }) {
   const change = useAction((state: Target) => setState(mission, state));
   const button = (state: Target, label: string) => (

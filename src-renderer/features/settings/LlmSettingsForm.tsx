@@ -1,15 +1,17 @@
 /**
  * The language model: provider preset, base URL, model (picked from the endpoint's /models, free
- * text allowed), API key (write-only: the renderer never sees a stored key), temperature, timeout
- * and planner mode; then a connection test with its latency or the error in plain words.
+ * text allowed), API key (write-only: the renderer never sees a stored key), temperature, max
+ * tokens and timeout (remembered per endpoint), planner mode; what the endpoint was found to
+ * support; then a connection test with its latency or the error in plain words.
  */
 import { useEffect, useId, useState } from 'react';
 import type { PlannerMode, PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
-import { PROVIDER_PRESETS } from '../../../src-shared/domain/settings';
+import { PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
 import { api } from '../../api/client';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { Field } from '../../ui/Field';
+import { EndpointCapabilities } from './EndpointCapabilities';
 import { TestConnection } from './TestConnection';
 
 interface Draft {
@@ -18,6 +20,7 @@ interface Draft {
   /** a new key; empty means "leave the stored key alone" */
   apiKey: string;
   temperature: string;
+  maxTokens: string;
   timeoutSeconds: string;
   plannerMode: PlannerMode;
 }
@@ -28,6 +31,7 @@ function draftOf(s: PublicSettings): Draft {
     model: s.llm.model,
     apiKey: '',
     temperature: String(s.llm.temperature),
+    maxTokens: String(s.llm.maxTokens),
     timeoutSeconds: String(Math.round(s.llm.timeoutMs / 1000)),
     plannerMode: s.llm.plannerMode,
   };
@@ -41,6 +45,9 @@ export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch |
   const temperature = Number(draft.temperature);
   if (!(temperature >= 0 && temperature <= 2)) return 'Temperature must be between 0 and 2.';
   if (temperature !== saved.llm.temperature) llm.temperature = temperature;
+  const maxTokens = Number(draft.maxTokens);
+  if (!(Number.isInteger(maxTokens) && maxTokens >= 64 && maxTokens <= 200_000)) return 'Max tokens must be a whole number between 64 and 200,000.';
+  if (maxTokens !== saved.llm.maxTokens) llm.maxTokens = maxTokens;
   const timeoutMs = Math.round(Number(draft.timeoutSeconds) * 1000);
   if (!(timeoutMs >= 1000 && timeoutMs <= 30 * 60_000)) return 'The timeout must be between 1 second and 30 minutes.';
   if (timeoutMs !== saved.llm.timeoutMs) llm.timeoutMs = timeoutMs;
@@ -83,7 +90,8 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
   async function apply(patch: SettingsPatch): Promise<PublicSettings> {
     const next = await api().call('settings.update', patch);
     setSaved(next);
-    setDraft((d) => ({ ...d, baseUrl: next.llm.baseUrl, model: next.llm.model, apiKey: '' }));
+    // Another endpoint brings back its own max tokens and timeout.
+    setDraft((d) => ({ ...d, baseUrl: next.llm.baseUrl, model: next.llm.model, apiKey: '', maxTokens: String(next.llm.maxTokens), timeoutSeconds: String(Math.round(next.llm.timeoutMs / 1000)) }));
     onSaved(next);
     return next;
   }
@@ -179,11 +187,14 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
           Temperature
           <input type="number" min={0} max={2} step={0.1} value={draft.temperature} onChange={(e) => set({ temperature: e.target.value })} />
         </label>
-        <label>
-          Timeout (seconds)
-          <input type="number" min={1} max={1800} step={1} value={draft.timeoutSeconds} onChange={(e) => set({ timeoutSeconds: e.target.value })} />
-        </label>
+        <Field label="Max tokens" hint="The longest answer the model may give. Too low and plans are cut off.">
+          {(control) => <input {...control} type="number" min={64} max={200000} step={1} value={draft.maxTokens} onChange={(e) => set({ maxTokens: e.target.value })} />}
+        </Field>
+        <Field label="Timeout (seconds)" hint={`Per request; a run waits at most ${RUN_TIME_FACTOR} times this for the model in all.`}>
+          {(control) => <input {...control} type="number" min={1} max={1800} step={1} value={draft.timeoutSeconds} onChange={(e) => set({ timeoutSeconds: e.target.value })} />}
+        </Field>
       </div>
+      <p className="muted small">Max tokens and the timeout are remembered for each endpoint and model.</p>
       <label>
         Planner mode
         <select value={draft.plannerMode} onChange={(e) => set({ plannerMode: e.target.value as PlannerMode })}>
@@ -212,6 +223,7 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
       <ErrorText error={save.error ?? removeKey.error} />
       {/* Testing means testing what the form shows, so unsaved edits are saved first. */}
       <TestConnection beforeTest={saveDraft} />
+      <EndpointCapabilities capabilities={saved.capabilities} beforeProbe={saveDraft} onChange={(capabilities) => setSaved((s) => ({ ...s, capabilities }))} />
     </form>
   );
 }

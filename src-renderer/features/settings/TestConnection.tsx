@@ -4,7 +4,11 @@ import { useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
 import { refreshRunnerStatus } from '../status/runnerStatus';
 
-/** Sends one tiny chat request and reports the latency, or why it failed. */
+/**
+ * Sends one tiny chat request (a few tokens, one attempt, a short deadline, so it is over in a
+ * moment and leaves nothing generating if the page closes) and reports the latency, whether the
+ * model answered as asked, or why it failed.
+ */
 export function TestConnection({ beforeTest }: { beforeTest: () => Promise<void> }) {
   const test = useAction(async () => {
     await beforeTest();
@@ -25,6 +29,7 @@ export function TestConnection({ beforeTest }: { beforeTest: () => Promise<void>
           {r.ok ? `Connection OK — ${formatDuration(r.latencyMs)}${r.model ? `, model ${r.model}` : ''}` : `Connection failed: ${r.error ?? 'unknown error'}`}
         </p>
       )}
+      {r?.warning && !test.busy && <p className="warn">{r.warning}</p>}
     </div>
   );
 }
