@@ -23,6 +23,7 @@ import {
 } from '../../../src-shared/domain/ai';
 import { REPEAT_REFUSALS, refusedRunText } from '../../../src-shared/domain/run-status';
 import { PROMPT_VERSION } from '../../../src-shared/planner/prompt';
+import { redactUrlCredentials } from '../../../src-shared/url-credentials';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import { executeTool, runTool } from '../proposals/executor';
@@ -228,6 +229,9 @@ export class IterationWriter {
       promptVersion: PROMPT_VERSION,
       plannedBy: ctx.plannedBy,
       ...fields,
+      // what goes into the synced log never carries a password written into a URL
+      error: fields.error ? redactUrlCredentials(fields.error) : (fields.error ?? null),
+      ...(fields.plannerNote ? { plannerNote: redactUrlCredentials(fields.plannerNote) } : {}),
     };
     this.deps.store.appendLocal(
       [{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written`, ...stampOf(ctx) }],

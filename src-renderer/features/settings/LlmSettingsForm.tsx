@@ -7,6 +7,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { PlannerMode, PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
 import { PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
+import { KEY_IN_URL_TEXT, hasUrlCredentials } from '../../../src-shared/url-credentials';
 import { api } from '../../api/client';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
@@ -40,6 +41,8 @@ function draftOf(s: PublicSettings): Draft {
 /** The changes a draft makes to saved settings, or a message when a number is out of range. */
 export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch | null | string {
   const llm: NonNullable<SettingsPatch['llm']> = {};
+  // never sent: the engine would refuse it too, and the password would travel for nothing
+  if (hasUrlCredentials(draft.baseUrl)) return KEY_IN_URL_TEXT;
   if (draft.baseUrl.trim() !== saved.llm.baseUrl) llm.baseUrl = draft.baseUrl.trim();
   if (draft.model.trim() !== saved.llm.model) llm.model = draft.model.trim();
   const temperature = Number(draft.temperature);
@@ -56,6 +59,33 @@ export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch |
   if (Object.keys(llm).length) patch.llm = llm;
   if (draft.apiKey) patch.apiKey = draft.apiKey;
   return Object.keys(patch).length ? patch : null;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the API key field says about the stored key: set (and that it stays with its server), about
+ * to be removed because the draft names another server, or removed for that reason earlier.
+ */
+export function apiKeyHint(draft: Draft, saved: PublicSettings): string {
+  const { secrets } = saved;
+  if (secrets.apiKeySet && secrets.apiKeySource === 'env') return 'A key is set (from the environment); it is never shown again.';
+  if (secrets.apiKeySet) {
+    const savedFor = originOf(saved.llm.baseUrl);
+    const draftFor = originOf(draft.baseUrl);
+    if (!draft.apiKey && savedFor && draftFor && savedFor !== draftFor) {
+      return `The saved key is for ${savedFor}. Saving another server's address removes it; enter a key here to use one with the new server.`;
+    }
+    return 'A key is set; it is never shown again, and it is only sent to this server.';
+  }
+  if (secrets.apiKeyDroppedFor) return `The saved key was for another server (${secrets.apiKeyDroppedFor}); enter it again to use it here.`;
+  return 'No key is set.';
 }
 
 const PLANNER_MODES: { value: PlannerMode; label: string }[] = [
@@ -166,7 +196,7 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
         label="API key"
         hint={
           <span aria-live="polite">
-            {secrets.apiKeySet ? `A key is set${secrets.apiKeySource === 'env' ? ' (from the environment)' : ''}; it is never shown again.` : 'No key is set.'}
+            {apiKeyHint(draft, saved)}
             {secrets.storageWarning && ` ${secrets.storageWarning}`}
           </span>
         }
