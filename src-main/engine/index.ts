@@ -126,7 +126,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const llm = new LlmClient(
     () => {
       const s = settings.get().llm;
-      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens, maxAnswerChars: s.maxAnswerChars };
     },
     { now: () => now().getTime(), ...llmTimers(timers), log: ({ level, msg, ...fields }) => log?.(level, 'llm', msg, fields), ...options.llmDeps },
   );

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
 import {
+  DEFAULT_ANSWER_CHARS,
   type EndpointCapabilities,
   type FeatureVerdict,
   type LlmFeature,
@@ -93,7 +94,7 @@ export class MemorySecretStore implements SecretStore {
 
 export function defaultSettings(): StoredSettings {
   return {
-    llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
+    llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096, maxAnswerChars: DEFAULT_ANSWER_CHARS },
     runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
     sync: { serverUrl: null, deviceName: defaultDeviceName() },
   };

@@ -30,6 +30,11 @@ const LlmBaseUrl = HttpUrl.refine((v) => !hasUrlCredentials(v), LLM_URL_CREDENTI
 /** The sync server's address: the account token goes in its own field, never in the address. */
 const SyncServerUrl = HttpUrl.refine((v) => !hasUrlCredentials(v), SYNC_URL_CREDENTIALS);
 
+/** The default limit of one model answer, in characters (about 50,000 tokens: far beyond any plan). */
+export const DEFAULT_ANSWER_CHARS = 200_000;
+export const MIN_ANSWER_CHARS = 1_000;
+export const MAX_ANSWER_CHARS = 1_000_000;
+
 /** A run waits at most this many times the timeout for the LLM, over all its calls and retries. */
 export const RUN_TIME_FACTOR = 3;
 
@@ -42,6 +47,11 @@ export const LlmSettings = z.object({
   plannerMode: PlannerMode,
   /** the most tokens one answer may have (max_tokens) */
   maxTokens: z.number().int().min(64).max(200_000),
+  /**
+   * the most characters one answer may have, its text and tool-call arguments together: a longer
+   * answer is not used (its run fails saying so), whatever the server does with max_tokens
+   */
+  maxAnswerChars: z.number().int().min(MIN_ANSWER_CHARS).max(MAX_ANSWER_CHARS),
 });
 export type LlmSettings = z.infer<typeof LlmSettings>;
 

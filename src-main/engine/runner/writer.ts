@@ -30,6 +30,7 @@ import { executeTool, runTool } from '../proposals/executor';
 import type { Store } from '../store/store';
 import { ToolError } from '../tools/types';
 import type { TokenLedger } from './agents';
+import { ITERATION_TEXT_CHARS, boundedCapture, boundedSteps, cutText } from './bounded-record';
 import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planner';
 import { refusedStep, withoutRepaired } from './refusals';
 import { Repeats } from './repeats';
@@ -229,15 +230,17 @@ export class IterationWriter {
       promptVersion: PROMPT_VERSION,
       plannedBy: ctx.plannedBy,
       ...fields,
-      // what goes into the synced log never carries a password written into a URL
-      error: fields.error ? redactUrlCredentials(fields.error) : (fields.error ?? null),
-      ...(fields.plannerNote ? { plannerNote: redactUrlCredentials(fields.plannerNote) } : {}),
+      // within the per-change limit whatever the model said (bounded-record.ts), and never a
+      // password written into a URL
+      steps: boundedSteps(fields.steps),
+      error: fields.error ? cutText(redactUrlCredentials(fields.error), ITERATION_TEXT_CHARS) : (fields.error ?? null),
+      ...(fields.plannerNote ? { plannerNote: cutText(redactUrlCredentials(fields.plannerNote), ITERATION_TEXT_CHARS) } : {}),
     };
     this.deps.store.appendLocal(
       [{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written`, ...stampOf(ctx) }],
       MISSION_RUNNER,
     );
-    if (debug) this.deps.store.debugCaptures.save(iteration.id, now, debug);
+    if (debug) this.deps.store.debugCaptures.save(iteration.id, now, boundedCapture(debug));
   }
 
   debug(iterationId: string): IterationDebug | null {

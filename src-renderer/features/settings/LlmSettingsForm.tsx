@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { PlannerMode, PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
-import { PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
+import { DEFAULT_ANSWER_CHARS, MAX_ANSWER_CHARS, MIN_ANSWER_CHARS, PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
 import { KEY_IN_URL_TEXT, hasUrlCredentials } from '../../../src-shared/url-credentials';
 import { api } from '../../api/client';
 import { submitTo, useAction } from '../../lib/useAction';
@@ -22,6 +22,7 @@ interface Draft {
   apiKey: string;
   temperature: string;
   maxTokens: string;
+  maxAnswerChars: string;
   timeoutSeconds: string;
   plannerMode: PlannerMode;
 }
@@ -33,6 +34,7 @@ function draftOf(s: PublicSettings): Draft {
     apiKey: '',
     temperature: String(s.llm.temperature),
     maxTokens: String(s.llm.maxTokens),
+    maxAnswerChars: String(s.llm.maxAnswerChars),
     timeoutSeconds: String(Math.round(s.llm.timeoutMs / 1000)),
     plannerMode: s.llm.plannerMode,
   };
@@ -51,6 +53,11 @@ export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch |
   const maxTokens = Number(draft.maxTokens);
   if (!(Number.isInteger(maxTokens) && maxTokens >= 64 && maxTokens <= 200_000)) return 'Max tokens must be a whole number between 64 and 200,000.';
   if (maxTokens !== saved.llm.maxTokens) llm.maxTokens = maxTokens;
+  const maxAnswerChars = Number(draft.maxAnswerChars);
+  if (!(Number.isInteger(maxAnswerChars) && maxAnswerChars >= MIN_ANSWER_CHARS && maxAnswerChars <= MAX_ANSWER_CHARS)) {
+    return `The longest answer must be a whole number of characters between ${MIN_ANSWER_CHARS.toLocaleString('en-US')} and ${MAX_ANSWER_CHARS.toLocaleString('en-US')}.`;
+  }
+  if (maxAnswerChars !== saved.llm.maxAnswerChars) llm.maxAnswerChars = maxAnswerChars;
   const timeoutMs = Math.round(Number(draft.timeoutSeconds) * 1000);
   if (!(timeoutMs >= 1000 && timeoutMs <= 30 * 60_000)) return 'The timeout must be between 1 second and 30 minutes.';
   if (timeoutMs !== saved.llm.timeoutMs) llm.timeoutMs = timeoutMs;
@@ -224,6 +231,11 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
           {(control) => <input {...control} type="number" min={1} max={1800} step={1} value={draft.timeoutSeconds} onChange={(e) => set({ timeoutSeconds: e.target.value })} />}
         </Field>
       </div>
+      <Field label="Longest answer (characters)" hint={`An answer longer than this is not used: its run fails and says so. The default, ${DEFAULT_ANSWER_CHARS.toLocaleString('en-US')}, is far more than any plan needs.`}>
+        {(control) => (
+          <input {...control} type="number" min={MIN_ANSWER_CHARS} max={MAX_ANSWER_CHARS} step={1000} value={draft.maxAnswerChars} onChange={(e) => set({ maxAnswerChars: e.target.value })} />
+        )}
+      </Field>
       <p className="muted small">Max tokens and the timeout are remembered for each endpoint and model.</p>
       <label>
         Planner mode
