@@ -1,6 +1,7 @@
 /**
  * The data edges of issue 13, reproduced as the issue did, against the real HTTP host: one test per
- * finding (2, 3, 5, 6; the model answer and secret findings live beside the LLM client's tests).
+ * finding (2, 3, 5, 6; findings 4, 7 and 8 are in engine/runner/bounded-answers.test.ts and
+ * engine/llm/secrets.test.ts, against the scripted LLM server).
  * A refused input answers 4xx with the error body, writes nothing, and leaves every read working.
  * The engine's clock is the test's (2026-11-20T09:00:00Z), so "ahead of the clock" is exact.
  */
