@@ -51,7 +51,7 @@ describe('validation problems in people words', () => {
 
   it('reads settings problems as the engine returns them (path and message only)', () => {
     const issues = (() => {
-      const r = PublicSettings.shape.llm.safeParse({ baseUrl: 'ftp://x', model: 'm', temperature: 3, timeoutMs: 5000, plannerMode: 'auto', maxTokens: 1000 });
+      const r = PublicSettings.shape.llm.safeParse({ baseUrl: 'ftp://x', model: 'm', temperature: 3, timeoutMs: 5000, plannerMode: 'auto', maxTokens: 1000, maxAnswerChars: 200_000 });
       return r.success ? [] : r.error.issues.map((i) => ({ path: ['llm', ...i.path], message: i.message }));
     })();
     expect(plainIssues(issues)).toBe('Base URL must be an http(s) URL such as http://127.0.0.1:11434/v1. Temperature must be at most 2');
