@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
 import {
+  DEFAULT_ANSWER_CHARS,
   type EndpointCapabilities,
   type FeatureVerdict,
   type LlmFeature,
@@ -18,6 +19,7 @@ import {
   endpointKey,
 } from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
+import { withoutUrlCredentials } from '../../src-shared/url-credentials';
 import { EndpointProfiles } from './endpoint-profiles';
 import type { SettingsTable } from './store/settings-table';
 
@@ -26,6 +28,19 @@ export const API_KEY = 'llm.apiKey';
 export const SYNC_TOKEN = 'sync.token';
 /** the row of the `settings` table that holds the settings a person edits, as one JSON value */
 const SETTINGS_KEY = 'settings';
+/** the origin (scheme, host, port) of the base URL the stored API key was saved for ('' = none) */
+const API_KEY_ORIGIN = 'llm.apiKeyOrigin';
+/** the origin of a stored key that was dropped when the base URL moved to another server ('' = none) */
+const API_KEY_DROPPED_FOR = 'llm.apiKeyDroppedFor';
+
+/** The origin of an http(s) URL (scheme, host and port): where a key may be sent. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
 
 export interface SecretStore {
   readonly backend: string;
@@ -79,7 +94,7 @@ export class MemorySecretStore implements SecretStore {
 
 export function defaultSettings(): StoredSettings {
   return {
-    llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
+    llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096, maxAnswerChars: DEFAULT_ANSWER_CHARS },
     runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
     sync: { serverUrl: null, deviceName: defaultDeviceName() },
   };
@@ -89,6 +104,16 @@ export function defaultSettings(): StoredSettings {
 function defaultDeviceName(): string {
   const name = hostname().trim().slice(0, 100);
   return name || 'This device';
+}
+
+/**
+ * Stored settings from before addresses with a user name or password were refused: those are cut
+ * out (the key belongs in the API key field), rather than the whole settings falling back to defaults.
+ */
+function withoutStoredCredentials(s: Partial<StoredSettings>): Partial<StoredSettings> {
+  const llm = s.llm && typeof s.llm.baseUrl === 'string' ? { ...s.llm, baseUrl: withoutUrlCredentials(s.llm.baseUrl) } : s.llm;
+  const sync = s.sync && typeof s.sync.serverUrl === 'string' ? { ...s.sync, serverUrl: withoutUrlCredentials(s.sync.serverUrl) } : s.sync;
+  return { ...s, ...(llm ? { llm } : {}), ...(sync ? { sync } : {}) };
 }
 
 export class Settings {
@@ -114,7 +139,7 @@ export class Settings {
     } catch {
       stored = {};
     }
-    const s = stored as Partial<StoredSettings>;
+    const s = withoutStoredCredentials(stored as Partial<StoredSettings>);
     const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner }, sync: { ...defaults.sync, ...s.sync } });
     this.cached = merged.success ? merged.data : defaults;
     return this.cached;
@@ -145,6 +170,7 @@ export class Settings {
         storageBackend: this.secrets.backend,
         storageWarning: this.secrets.warning,
         syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
+        apiKeyDroppedFor: stored ? null : this.table.get(API_KEY_DROPPED_FOR) || null,
       },
     };
   }
@@ -160,13 +186,39 @@ export class Settings {
         { path: ['runner', 'timeZone'], message: 'unknown time zone' },
       ]);
     }
-    if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
+    this.bindApiKey(current, next.data, patch);
     if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
     this.keepLimitsPerEndpoint(current, next.data, patch);
     this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
+  }
+
+  /**
+   * A stored API key belongs to the server it was saved for: a base URL on another origin drops
+   * it (unless the same change enters a key), so a key is never sent to a server the user did not
+   * give it to. Settings says which server the dropped key was for until a key is entered again.
+   * A key kept from before keys were bound belongs to the base URL it was used with.
+   */
+  private bindApiKey(current: StoredSettings, next: StoredSettings, patch: SettingsPatch): void {
+    const nextOrigin = originOf(next.llm.baseUrl);
+    if (patch.apiKey !== undefined) {
+      const key = patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey;
+      this.secrets.set(API_KEY, key);
+      this.table.put(API_KEY_ORIGIN, key === null ? '' : nextOrigin);
+      this.table.put(API_KEY_DROPPED_FOR, '');
+      return;
+    }
+    if (this.secrets.get(API_KEY) === null) return;
+    const keyOrigin = this.table.get(API_KEY_ORIGIN) || originOf(current.llm.baseUrl);
+    if (keyOrigin === nextOrigin) {
+      this.table.put(API_KEY_ORIGIN, keyOrigin);
+      return;
+    }
+    this.secrets.set(API_KEY, null);
+    this.table.put(API_KEY_ORIGIN, '');
+    this.table.put(API_KEY_DROPPED_FOR, keyOrigin);
   }
 
   /**

@@ -293,4 +293,16 @@ describe('cli serve: a home server that joins its own sync server', () => {
     expect((await role.exited).code).toBe(1);
     expect(role.stderr().trim()).toBe('--runner-role must be always, when-offline or never (got "sometimes").');
   });
+
+  it('refuses a --llm-base-url or --sync-url with a password, saying where the key goes and never echoing it (issue 13, finding 7)', async () => {
+    const llm = runCli(['serve', '--data-dir', dir, '--port', '0', '--llm-base-url', 'http://admin:hunter2@127.0.0.1:11434/v1']);
+    running.push(llm);
+    expect((await llm.exited).code).toBe(1);
+    expect(llm.stderr().trim()).toBe('--llm-base-url must not contain a user name or password: pass the key with --llm-api-key-env VAR, or put it in the API key field in Settings.');
+    const sync = runCli(['serve', '--data-dir', dir, '--port', '0', '--sync-url', 'http://admin:hunter2@homeserver:5177']);
+    running.push(sync);
+    expect((await sync.exited).code).toBe(1);
+    expect(sync.stderr().trim()).toBe('--sync-url must not contain a user name or password: pass the account token with --sync-token.');
+    for (const p of [llm, sync]) expect(p.stderr() + p.stdout()).not.toContain('hunter2');
+  });
 });

@@ -7,7 +7,7 @@
 import { liveQuery } from 'dexie';
 import { ApiError, api } from '../api/client';
 import { errorText } from '../lib/format';
-import { applyPulledPage, readCursor } from './apply';
+import { applyPulledPage, followEpoch, readCursor } from './apply';
 import { hydrate } from './hydrator';
 import { getReplica } from './replica';
 import { db } from './schema';
@@ -76,6 +76,8 @@ async function pull(): Promise<void> {
   let since = await readCursor();
   for (;;) {
     const page = await api().call('sync.pull', { since, limit: PULL_LIMIT });
+    // the engine repaired history this replica copied: start over from its snapshot
+    if (await followEpoch(page.epoch)) return pull();
     // `seq` is the last row of the page, quarantined rows included, so it is the next `since`.
     const cursor = Math.max(page.seq, page.changes.at(-1)?.seq ?? 0);
     await applyPulledPage(page.changes, cursor, clock);
