@@ -38,3 +38,12 @@ export const SYNC_URL_CREDENTIALS =
 
 /** What the settings forms say when a base URL carries a user name or password. */
 export const KEY_IN_URL_TEXT = 'The base URL must not contain a user name or password. Put the key in the API key field instead.';
+
+/** The origin of an address (scheme, host and port): the server a key or token may be sent to; null when it is no URL. */
+export function urlOrigin(url: string): string | null {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return null;
+  }
+}

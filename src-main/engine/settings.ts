@@ -19,7 +19,7 @@ import {
   endpointKey,
 } from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
-import { withoutUrlCredentials } from '../../src-shared/url-credentials';
+import { urlOrigin, withoutUrlCredentials } from '../../src-shared/url-credentials';
 import { EndpointProfiles } from './endpoint-profiles';
 import type { SettingsTable } from './store/settings-table';
 
@@ -32,14 +32,22 @@ const SETTINGS_KEY = 'settings';
 const API_KEY_ORIGIN = 'llm.apiKeyOrigin';
 /** the origin of a stored key that was dropped when the base URL moved to another server ('' = none) */
 const API_KEY_DROPPED_FOR = 'llm.apiKeyDroppedFor';
+/** the same two for the sync token and the sync server address */
+const SYNC_TOKEN_ORIGIN = 'sync.tokenOrigin';
+const SYNC_TOKEN_DROPPED_FOR = 'sync.tokenDroppedFor';
 
-/** The origin of an http(s) URL (scheme, host and port): where a key may be sent. */
+/** A secret and the address it may be sent to: where its origin and a dropped one are kept. */
+interface BoundSecret {
+  secret: string;
+  origin: string;
+  droppedFor: string;
+}
+const BOUND_API_KEY: BoundSecret = { secret: API_KEY, origin: API_KEY_ORIGIN, droppedFor: API_KEY_DROPPED_FOR };
+const BOUND_SYNC_TOKEN: BoundSecret = { secret: SYNC_TOKEN, origin: SYNC_TOKEN_ORIGIN, droppedFor: SYNC_TOKEN_DROPPED_FOR };
+
+/** The origin of an http(s) URL (scheme, host and port): where a key may be sent; '' when none. */
 function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
+  return urlOrigin(url) ?? '';
 }
 
 export interface SecretStore {
@@ -171,6 +179,7 @@ export class Settings {
         storageWarning: this.secrets.warning,
         syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
         apiKeyDroppedFor: stored ? null : this.table.get(API_KEY_DROPPED_FOR) || null,
+        syncTokenDroppedFor: this.secrets.get(SYNC_TOKEN) !== null ? null : this.table.get(SYNC_TOKEN_DROPPED_FOR) || null,
       },
     };
   }
@@ -186,8 +195,8 @@ export class Settings {
         { path: ['runner', 'timeZone'], message: 'unknown time zone' },
       ]);
     }
-    this.bindApiKey(current, next.data, patch);
-    if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
+    this.bindSecret(BOUND_API_KEY, current.llm.baseUrl, next.data.llm.baseUrl, patch.apiKey);
+    this.bindSecret(BOUND_SYNC_TOKEN, current.sync.serverUrl ?? '', next.data.sync.serverUrl ?? '', patch.syncToken);
     this.keepLimitsPerEndpoint(current, next.data, patch);
     this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
@@ -196,29 +205,30 @@ export class Settings {
   }
 
   /**
-   * A stored API key belongs to the server it was saved for: a base URL on another origin drops
-   * it (unless the same change enters a key), so a key is never sent to a server the user did not
-   * give it to. Settings says which server the dropped key was for until a key is entered again.
-   * A key kept from before keys were bound belongs to the base URL it was used with.
+   * A stored secret (the API key, the sync token) belongs to the server it was saved for: an
+   * address on another origin drops it (unless the same change enters one), so it is never sent to
+   * a server the user did not give it to. Settings says which server the dropped one was for until
+   * one is entered again. A secret kept from before they were bound belongs to the address it was
+   * used with. `entered`: the patch's value (undefined: unchanged; null or '': removed).
    */
-  private bindApiKey(current: StoredSettings, next: StoredSettings, patch: SettingsPatch): void {
-    const nextOrigin = originOf(next.llm.baseUrl);
-    if (patch.apiKey !== undefined) {
-      const key = patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey;
-      this.secrets.set(API_KEY, key);
-      this.table.put(API_KEY_ORIGIN, key === null ? '' : nextOrigin);
-      this.table.put(API_KEY_DROPPED_FOR, '');
+  private bindSecret(bound: BoundSecret, currentUrl: string, nextUrl: string, entered: string | null | undefined): void {
+    const nextOrigin = originOf(nextUrl);
+    if (entered !== undefined) {
+      const value = entered === null || entered === '' ? null : entered;
+      this.secrets.set(bound.secret, value);
+      this.table.put(bound.origin, value === null ? '' : nextOrigin);
+      this.table.put(bound.droppedFor, '');
       return;
     }
-    if (this.secrets.get(API_KEY) === null) return;
-    const keyOrigin = this.table.get(API_KEY_ORIGIN) || originOf(current.llm.baseUrl);
-    if (keyOrigin === nextOrigin) {
-      this.table.put(API_KEY_ORIGIN, keyOrigin);
+    if (this.secrets.get(bound.secret) === null) return;
+    const savedFor = this.table.get(bound.origin) || originOf(currentUrl);
+    if (savedFor === nextOrigin) {
+      this.table.put(bound.origin, savedFor);
       return;
     }
-    this.secrets.set(API_KEY, null);
-    this.table.put(API_KEY_ORIGIN, '');
-    this.table.put(API_KEY_DROPPED_FOR, keyOrigin);
+    this.secrets.set(bound.secret, null);
+    this.table.put(bound.origin, '');
+    this.table.put(bound.droppedFor, savedFor);
   }
 
   /**

@@ -133,6 +133,8 @@ export const PublicSettings = StoredSettings.extend({
      * moved to another server; null when a key is set or none was dropped
      */
     apiKeyDroppedFor: z.string().nullable(),
+    /** the same for a sync token dropped when the sync server address moved to another server */
+    syncTokenDroppedFor: z.string().nullable(),
   }),
 });
 export type PublicSettings = z.infer<typeof PublicSettings>;

@@ -4,6 +4,8 @@
  * echoed nowhere; the stored API key belongs to the server (origin) it was saved for. Against the
  * scripted OpenAI-compatible server on loopback, a real database file and the engine's methods.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/api';
 import { createEngine, type Engine } from '../index';
@@ -149,5 +151,40 @@ describe('finding 8: the stored API key belongs to the server it was saved for',
     const moved = await h.engine.call('settings.update', { llm: { baseUrl: otherOrigin(h.llm.url) } });
     expect(moved.secrets).toMatchObject({ apiKeySet: false, apiKeyDroppedFor: new URL(h.llm.url).origin });
     expect(secrets.get('llm.apiKey')).toBeNull();
+  });
+});
+
+describe('the sync token belongs to the sync server it was saved for', () => {
+  /** A stand-in sync server that answers nothing useful and records the authorization it was sent. */
+  async function recordingServer(): Promise<{ url: string; authorizations: (string | null)[] }> {
+    const authorizations: (string | null)[] = [];
+    const server = createServer((req, res) => {
+      authorizations.push(req.headers.authorization ?? null);
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAVAILABLE","message":"down"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, authorizations };
+  }
+
+  it('another server address drops it unless the same save enters a token; the settings say which server it was for', async () => {
+    h = await startHarness();
+    const first = await recordingServer();
+    const second = await recordingServer();
+    const saved = await h.engine.call('settings.update', { sync: { serverUrl: first.url }, syncToken: 'mcs_first-token' });
+    expect(saved.secrets).toMatchObject({ syncTokenSet: true, syncTokenDroppedFor: null });
+    await h.engine.call('syncServer.syncNow', {});
+    expect(first.authorizations).toContain('Bearer mcs_first-token');
+
+    const moved = await h.engine.call('settings.update', { sync: { serverUrl: second.url } });
+    expect(moved.secrets).toMatchObject({ syncTokenSet: false, syncTokenDroppedFor: first.url });
+    await h.engine.call('syncServer.syncNow', {});
+    expect(second.authorizations.filter((a) => a !== null)).toEqual([]);
+
+    const both = await h.engine.call('settings.update', { sync: { serverUrl: first.url }, syncToken: 'mcs_second-token' });
+    expect(both.secrets).toMatchObject({ syncTokenSet: true, syncTokenDroppedFor: null });
+    // Only the address changing moves it: a save of other sync settings keeps it.
+    const renamed = await h.engine.call('settings.update', { sync: { deviceName: 'Laptop' } });
+    expect(renamed.secrets).toMatchObject({ syncTokenSet: true, syncTokenDroppedFor: null });
   });
 });

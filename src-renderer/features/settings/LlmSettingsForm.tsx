@@ -7,7 +7,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { PlannerMode, PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
 import { DEFAULT_ANSWER_CHARS, MAX_ANSWER_CHARS, MIN_ANSWER_CHARS, PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
-import { KEY_IN_URL_TEXT, hasUrlCredentials } from '../../../src-shared/url-credentials';
+import { KEY_IN_URL_TEXT, hasUrlCredentials, urlOrigin } from '../../../src-shared/url-credentials';
 import { api } from '../../api/client';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
@@ -68,13 +68,6 @@ export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch |
   return Object.keys(patch).length ? patch : null;
 }
 
-function originOf(url: string): string | null {
-  try {
-    return new URL(url.trim()).origin;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * What the API key field says about the stored key: set (and that it stays with its server), about
@@ -84,8 +77,8 @@ export function apiKeyHint(draft: Draft, saved: PublicSettings): string {
   const { secrets } = saved;
   if (secrets.apiKeySet && secrets.apiKeySource === 'env') return 'A key is set (from the environment); it is never shown again.';
   if (secrets.apiKeySet) {
-    const savedFor = originOf(saved.llm.baseUrl);
-    const draftFor = originOf(draft.baseUrl);
+    const savedFor = urlOrigin(saved.llm.baseUrl);
+    const draftFor = urlOrigin(draft.baseUrl);
     if (!draft.apiKey && savedFor && draftFor && savedFor !== draftFor) {
       return `The saved key is for ${savedFor}. Saving another server's address removes it; enter a key here to use one with the new server.`;
     }
