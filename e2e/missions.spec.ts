@@ -16,9 +16,19 @@ test('create from a template with inputs and a cadence, then edit it', async ({ 
     ],
   });
   const console = watchConsole(page);
+  // The new replica's first load is held until the template is open: a template opened while the
+  // records are still coming picks from all of them once they are in, not from none.
+  let releaseSnapshot!: () => void;
+  const snapshotHeld = new Promise<void>((resolve) => (releaseSnapshot = resolve));
+  await page.context().route('**/api/sync.snapshot', async (route) => {
+    await snapshotHeld;
+    await route.continue();
+  });
   await page.goto(app.url);
   await goTo(page, 'Missions');
   await page.getByRole('link', { name: 'Use template: Goal check-in' }).click();
+  await expect(page.getByText('Loading…')).toBeVisible();
+  releaseSnapshot();
   const form = page.getByRole('form', { name: 'Mission' });
   await expect(form.getByLabel('Title')).toHaveValue('Goal check-in');
   // The template picked the goals as inputs; add the note by searching for it.

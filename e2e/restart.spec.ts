@@ -86,6 +86,9 @@ test('a new token signs the tab out: it shows the command, stops calling, and re
     await page.evaluate(() => fetch('/api/session').then((r) => r.text()));
   }
   expect((await apiCalls()).slice(before)).toEqual([]);
+  // Only the page's clock ran those ten minutes; the host's did not. Back to the real time, as both
+  // clocks would be after ten real minutes (the host refuses stamps more than 5 minutes ahead).
+  await page.clock.setSystemTime(Date.now());
 
   // the command prints the fresh URL; opened in another tab, it signs this browser in again
   const printed = execFileSync(process.execPath, [...ENGINE_NODE_FLAGS, DEFAULT_CLI, 'url', '--data-dir', dataDir, '--port', String(first.port)], { encoding: 'utf8' }).trim();

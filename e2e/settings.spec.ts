@@ -80,3 +80,35 @@ test('runner settings: interval, concurrency, time zone, pause', async ({ page, 
   await page.getByRole('link', { name: 'Use template: Inbox zero for tasks' }).click();
   await expect(page.getByText('Next runs (Europe/Berlin):')).toBeVisible();
 });
+
+test('an address with a password is refused and never shown; the saved key stays with its server', async ({ page, app, llm }) => {
+  const console = watchConsole(page);
+  await page.goto(app.url);
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Language model' });
+  const origin = new URL(llm.url).origin;
+  await form.getByLabel('Base URL').fill(llm.url);
+  await form.getByLabel('Model', { exact: true }).fill('test-model');
+  await form.getByLabel('API key').fill('sk-for-this-server');
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(form.getByText('Saved.')).toBeVisible();
+
+  // A password in the address: refused in words, nothing stored, shown back or sent.
+  await form.getByLabel('Base URL').fill(llm.url.replace('http://', 'http://admin:hunter2@'));
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(form.getByRole('alert')).toHaveText('The base URL must not contain a user name or password. Put the key in the API key field instead.');
+  expect(JSON.stringify(await app.api('settings.get'))).not.toContain('hunter2');
+
+  // Another server (loopback by another name): the form warns before saving and says what happened after.
+  await form.getByLabel('Base URL').fill(llm.url.replace('127.0.0.1', 'localhost'));
+  await expect(form.getByText(`The saved key is for ${origin}. Saving another server's address removes it`)).toBeVisible();
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(form.getByText('Saved.')).toBeVisible();
+  await expect(form.getByText(`The saved key was for another server (${origin}); enter it again to use it here.`)).toBeVisible();
+  expect((await app.api('settings.get')).secrets).toMatchObject({ apiKeySet: false, apiKeyDroppedFor: origin });
+  llm.enqueue({ content: 'ok' });
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await expect(form.getByText(/^Connection OK/)).toBeVisible();
+  expect(llm.requests.at(-1)!.headers.authorization).toBeUndefined();
+  console.expectNone();
+});

@@ -86,8 +86,6 @@ const weekday = (i, hour, minute = 0) => new Date(monday.getFullYear(), monday.g
 let eventCounter = 0;
 const insert = (app, table, id, data, extra = {}) => ({ eventId: `seed-${++eventCounter}-${id}`, app, table, id, op: 'insert', data, ...extra });
 
-const RUNNER = { kind: 'system', principalId: 'system:mission-runner', displayName: 'Mission runner' };
-
 function moduleRecords() {
   const created = dayOffset(-3).toISOString();
   return [
@@ -240,7 +238,11 @@ function agentRecords() {
   ];
 }
 
-/** Two weeks of past runs and decisions, so the Activity charts have something to show. */
+/**
+ * Two weeks of past runs and decisions, so the Activity charts have something to show. Pushed as
+ * seed data: sync.push takes only the user's changes (the runner's actor and origin are the
+ * engine's own), so these runs are the seed's, not the runner's.
+ */
 function historyRecords() {
   const changes = [];
   const tools = [
@@ -312,7 +314,6 @@ function historyRecords() {
             plannerMode: 'tools',
             error: failed ? 'The LLM at http://127.0.0.1:11434/v1 did not answer within 120 s.' : null,
           },
-          { actor: RUNNER, origin: 'system' },
         ),
       );
     }

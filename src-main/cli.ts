@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { RunnerRole } from '../src-shared/domain/settings';
 import { DatabaseOpenError, createEngine } from './engine';
+import { hasUrlCredentials } from '../src-shared/url-credentials';
 import { loadOrCreateToken, readStoredToken, TOKEN_FILE } from './host/access-token';
 import { shownHost, startHttpHost } from './host/http';
 import { makeDataDirPrivate } from './host/private-files';
@@ -159,6 +160,9 @@ async function main(): Promise<void> {
   const tickIntervalMs = intOption(values['tick-interval-ms'], 'tick-interval-ms', 1000, 24 * 3600_000);
   const historyDays = intOption(values['history-days'], 'history-days', 14, 3650);
   const llm: Record<string, string> = {};
+  if (values['llm-base-url'] && hasUrlCredentials(values['llm-base-url'])) {
+    fail('--llm-base-url must not contain a user name or password: pass the key with --llm-api-key-env VAR, or put it in the API key field in Settings.');
+  }
   if (values['llm-base-url']) llm.baseUrl = values['llm-base-url'];
   if (values['llm-model']) llm.model = values['llm-model'];
   const syncSettings: { serverUrl?: string; deviceName?: string } = {};
@@ -167,6 +171,7 @@ async function main(): Promise<void> {
   const role = values['runner-role'];
   if (role !== undefined && !RunnerRole.safeParse(role).success) fail(`--runner-role must be always, when-offline or never (got "${role}").`);
   const syncUrl = values['sync-url'];
+  if (syncUrl && hasUrlCredentials(syncUrl)) fail('--sync-url must not contain a user name or password: pass the account token with --sync-token.');
   if (syncUrl !== undefined && syncUrl !== '' && !/^https?:\/\/[^/\s]+/.test(syncUrl)) fail(`--sync-url must be the http(s) address of a sync server, e.g. http://homeserver:5177 (got "${syncUrl}").`);
   if (values['sync-token'] !== undefined && values['sync-token'].trim() === '') fail('--sync-token is empty: pass the token `users add NAME` printed on the server.');
 

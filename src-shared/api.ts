@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 import { Actor } from './domain/actor';
-import { ChangeIn, ChangeOut, RecordOut } from './domain/change';
+import { ChangeOut, PushedChange, RecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { EndpointCapabilities, LlmFeature, PublicSettings, SettingsPatch } from './domain/settings';
 import { ApiError, ERROR_CODES, type ErrorIssue } from './api-errors';
+import { BoundedJsonObject } from './json-shape';
 import { EVENT_NAMES, METHOD_NAMES } from './api-names';
 
 export { ApiError, ERROR_CODES, HTTP_STATUS, decodeError, encodeError, type ErrorBody, type ErrorCode, type ErrorIssue } from './api-errors';
@@ -165,9 +166,16 @@ export const ActivityEntry = ChangeOut.pick({ seq: true, eventId: true, app: tru
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
+/**
+ * Names the history a replica copies. It changes only when the engine rewrote history a replica
+ * may already hold (the repair of stamps from the future, at open): a replica that sees another
+ * epoch than the one it copied drops its records and hydrates again (its outbox stays).
+ */
+export const ReplicaEpoch = z.string().min(1).max(100);
+
 export const methods = {
   'sync.push': {
-    input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(ChangeIn).max(10_000) }).strict(),
+    input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(PushedChange).max(10_000) }).strict(),
     output: z.object({ accepted: z.number().int(), duplicates: z.number().int(), seq: z.number().int() }),
   },
   'sync.pull': {
@@ -186,6 +194,7 @@ export const methods = {
        */
       cursorTooOld: z.literal(true).optional(),
       compactedThrough: z.number().int().optional(),
+      epoch: ReplicaEpoch,
     }),
   },
   /**
@@ -198,7 +207,7 @@ export const methods = {
     input: z
       .object({ afterKey: z.string().max(1000).nullable().default(null), limit: z.number().int().min(1).max(10_000).default(1000) })
       .strict(),
-    output: z.object({ records: z.array(RecordOut), seq: z.number().int(), nextKey: z.string().nullable() }),
+    output: z.object({ records: z.array(RecordOut), seq: z.number().int(), nextKey: z.string().nullable(), epoch: ReplicaEpoch }),
   },
   'records.list': {
     input: z
@@ -244,7 +253,7 @@ export const methods = {
   },
   'proposals.approve': {
     input: z
-      .object({ proposalId: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), feedback: z.string().max(10_000).optional() })
+      .object({ proposalId: z.string().min(1), params: BoundedJsonObject.optional(), feedback: z.string().max(10_000).optional() })
       .strict(),
     output: z.object({ proposal: Proposal }),
   },

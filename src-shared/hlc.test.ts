@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareStamps, createHybridClock, isStamp, MAX_DRIFT_MS, stampMillis, stampSortKey } from './hlc';
+import { compareStamps, createHybridClock, isStamp, MAX_DRIFT_MS, MIN_STAMP, stampMillis, stampRangeCheck, stampSortKey } from './hlc';
 
 const NODE_A = '00000000000000aa';
 const NODE_B = '00000000000000bb';
@@ -216,5 +216,33 @@ describe('hybrid clock', () => {
       stamps.add(b.now());
     }
     expect(stamps.size).toBe(200);
+  });
+});
+
+describe('stamps within the receiver clock', () => {
+  const NOW = Date.parse('2026-11-20T09:00:00.000Z');
+  const check = stampRangeCheck(NOW);
+  it('takes exactly the stamps from 2000-01-01 to five minutes ahead, in every accepted spelling', () => {
+    const instants = fc.oneof(
+      fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') }),
+      fc.constantFrom(Date.parse(MIN_STAMP) - 1, Date.parse(MIN_STAMP), NOW + MAX_DRIFT_MS, NOW + MAX_DRIFT_MS + 1),
+    );
+    const spellings = (ms: number) => {
+      const iso = new Date(ms).toISOString();
+      return [iso, `${iso}-00ff-00000000000000aa`, `${iso.slice(0, 19)}Z`, `${iso.slice(0, 23)}999Z`, `${iso.slice(0, 19)}+00:00`];
+    };
+    fc.assert(
+      fc.property(instants, (ms) => {
+        for (const at of spellings(ms)) {
+          const inRange = stampMillis(at) >= Date.parse(MIN_STAMP) && stampMillis(at) <= NOW + MAX_DRIFT_MS;
+          expect(check(at) === null, at).toBe(inRange);
+        }
+      }),
+    );
+    expect(check('9999-12-31T23:59:59Z')).toMatch(/ahead of this computer's clock/);
+    expect(check('2026-11-20T09:06:00.000Z')).toMatch(/6 minutes ahead/);
+    expect(check('0000-01-01T00:00:00.000Z')).toMatch(/before 2000-01-01/);
+    // an offset counts: 09:00 at UTC-1 is 10:00Z, an hour ahead
+    expect(check('2026-11-20T09:00:00-01:00')).toMatch(/60 minutes ahead/);
   });
 });

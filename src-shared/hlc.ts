@@ -13,8 +13,58 @@ const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HLC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$/;
 const LOOSE_ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Remote clocks further ahead than this are not followed (a broken device clock must not drag ours). */
+/**
+ * Remote clocks further ahead than this are not followed (a broken device clock must not drag
+ * ours), and a pushed stamp further ahead is refused. Five minutes, as Actual Budget's HLC allows.
+ */
 export const MAX_DRIFT_MS = 5 * 60_000;
+
+/**
+ * No stamp is older than this: a device whose clock fell back to 1970 or year 0 wrote it, and its
+ * writes would lose to everything, silently. Refused at the edge like a stamp from the future.
+ */
+export const MIN_STAMP = '2000-01-01T00:00:00.000Z';
+const MIN_STAMP_MS = Date.parse(MIN_STAMP);
+
+/**
+ * Why a stamp cannot be taken from another writer whose receiver's clock reads `nowMs`, or null.
+ * A stamp far ahead would win every later write of its field (the record looks frozen) and a
+ * stamp before MIN_STAMP would lose to all of them; both come from a device with a wrong clock.
+ */
+export function stampRangeProblem(at: string, nowMs: number): string | null {
+  return stampRangeCheck(nowMs)(at);
+}
+
+/**
+ * stampRangeProblem for many stamps against one clock reading: canonical and HLC stamps (nearly
+ * all) are decided by two string comparisons, as their first 24 characters are the instant.
+ */
+export function stampRangeCheck(nowMs: number): (at: string) => string | null {
+  const horizonMs = nowMs + MAX_DRIFT_MS;
+  const horizon = new Date(horizonMs).toISOString();
+  return (at) => {
+    if ((at.length === 24 || at.length === 46) && stampSortKey(at) === at) {
+      const instant = at.slice(0, 24);
+      if (instant >= MIN_STAMP && instant <= horizon) return null;
+    }
+    const ms = stampMillis(at);
+    if (Number.isNaN(ms)) return 'not a stamp';
+    if (ms < MIN_STAMP_MS) return `the time ${at.slice(0, 24)} is before ${MIN_STAMP.slice(0, 10)}: the device that wrote it has a wrong clock; set its date and time, then write again`;
+    if (ms > horizonMs) {
+      return `the time ${at.slice(0, 24)} is ${aheadBy(ms - nowMs)} ahead of this computer's clock (at most ${MAX_DRIFT_MS / 60_000} minutes are accepted): check the date and time of the device that wrote it`;
+    }
+    return null;
+  };
+}
+
+function aheadBy(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 72) return `${hours} hours`;
+  const days = Math.round(hours / 24);
+  return days < 730 ? `${days} days` : `${Math.round(days / 365)} years`;
+}
 
 /**
  * True when `at` is a stamp we accept: our HLC form or an ISO-8601 instant with a zone, naming a

@@ -12,6 +12,9 @@ declare class URL {
   readonly href: string;
   readonly origin: string;
   readonly protocol: string;
+  /** writable: src-shared/url-credentials.ts cuts credentials out of addresses */
+  username: string;
+  password: string;
   readonly host: string;
   readonly hostname: string;
   readonly port: string;

@@ -2,6 +2,7 @@
 import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences } from '../../src-shared/api';
 import { listActivity } from './activity';
 import type { HistoryKeeper } from './history/keeper';
+import { checkPushedChanges } from './push-edge';
 import type { LlmClient } from './llm/client';
 import { probeCapabilities, testConnection } from './llm/connection';
 import { decideAll } from './proposals/batch';
@@ -22,6 +23,10 @@ export interface HandlerDeps {
   llm: LlmClient;
   history: HistoryKeeper;
   sync: SyncClient;
+  /** the engine's clock (pushed stamps are checked against it) */
+  now: () => Date;
+  /** the replica epoch of this log (see ReplicaEpoch in src-shared/api.ts) */
+  epoch: string;
   /** after data changed; `touched` names the tables written when the caller knows them */
   changed: (touched?: readonly { app: string; table: string }[]) => void;
 }
@@ -35,9 +40,6 @@ export const NO_DESKTOP_SHELL: ShellPreferences = {
   launchAtLogin: false,
   launchAtLoginUnavailable: 'Launch at login is a setting of the desktop app; start the headless host from your service manager (systemd, launchd, Task Scheduler) instead.',
 };
-
-/** A single record above this size is refused (the log is not a file store). */
-export const MAX_RECORD_BYTES = 1024 * 1024;
 
 function snapshotStart(afterKey: string | null): SnapshotKey | null {
   const after = afterKey === null ? null : decodeSnapshotKey(afterKey);
@@ -53,36 +55,29 @@ function snapshotStart(afterKey: string | null): SnapshotKey | null {
  */
 export type JsonHandlers = { [M in MethodName]?: (input: ParsedInput<M>) => string | null };
 
-export function createJsonHandlers({ store }: Pick<HandlerDeps, 'store'>): JsonHandlers {
+export function createJsonHandlers({ store, epoch }: Pick<HandlerDeps, 'store' | 'epoch'>): JsonHandlers {
   return {
     'sync.snapshot': ({ afterKey, limit }) => {
       const page = store.snapshotRecordsJson(snapshotStart(afterKey), limit);
       if (!page) return null;
       const nextKey = page.nextKey && encodeSnapshotKey(page.nextKey);
-      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)}}`;
+      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)},"epoch":${JSON.stringify(epoch)}}`;
     },
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, history, sync, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, history, sync, now, epoch, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
-      changes.forEach((c, index) => {
-        const size = JSON.stringify(c).length;
-        if (size > MAX_RECORD_BYTES) {
-          throw new ApiError('PAYLOAD_TOO_LARGE', `Change ${index} is ${Math.round(size / 1024)} KB; a single change may be at most 1 MB.`, [
-            { path: ['changes', index], message: 'larger than 1 MB' },
-          ]);
-        }
-      });
+      checkPushedChanges(changes, now());
       const result = store.push(clientId, changes);
       if (result.accepted > 0) changed(changes);
       return result;
     },
-    'sync.pull': ({ since, limit }) => store.pull(since, limit),
+    'sync.pull': ({ since, limit }) => ({ ...store.pull(since, limit), epoch }),
     'sync.snapshot': ({ afterKey, limit }) => {
       const page = store.snapshot(snapshotStart(afterKey), limit);
-      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey) };
+      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey), epoch };
     },
     'records.list': ({ app, table, limit, includeDeleted }) => ({ records: store.list(app, table, { limit, includeDeleted }) }),
     'records.get': ({ app, table, id }) => ({ record: store.get(app, table, id) }),

@@ -13,7 +13,7 @@ import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
 import { closeDatabase, type Db, type OpenCheck, type OpenReport, openDatabase, openReport } from './store/db';
 import { SettingsTable } from './store/settings-table';
-import { Store } from './store/store';
+import { Store, type StoreLog } from './store/store';
 import { SyncClient } from './sync/client';
 import type { FetchLike } from './sync/http';
 import { realTimers, type Timers } from '../timers';
@@ -37,8 +37,9 @@ export interface EngineOptions {
   };
   llmDeps?: LlmClientDeps;
   /**
-   * where the engine's own log lines go (companion.log in the shells): failed LLM calls at warn, and
-   * what it could not say to a user (the sync client's skipped changes)
+   * where the engine's own log lines go (companion.log in the shells): failed LLM calls at warn,
+   * what it could not say to a user (the sync client's skipped changes), and what the Store
+   * recovered from or repaired
    */
   log?: EngineLog;
   now?: () => Date;
@@ -100,7 +101,8 @@ export function createEngine(options: EngineOptions): Engine {
 function assemble(db: Db, options: EngineOptions): Engine {
   const now = options.now ?? (() => new Date());
   const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
-  const settings = new Settings(new SettingsTable(db), secrets, options.apiKeyEnv ?? null);
+  const settingsTable = new SettingsTable(db);
+  const settings = new Settings(settingsTable, secrets, options.apiKeyEnv ?? null);
   const overrides = options.overrides ?? {};
   if (overrides.llm || overrides.runner || overrides.history || overrides.sync || overrides.syncToken) {
     settings.update({
@@ -112,9 +114,12 @@ function assemble(db: Db, options: EngineOptions): Engine {
     });
   }
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
-  const store = new Store(db, clock, { now });
+  const storeLog: StoreLog = (message, error, fields) =>
+    options.log?.('warn', 'store', message, { ...fields, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) });
+  const store = new Store(db, clock, { now, log: storeLog });
   // Rows appended since the last scan (all of them when asked for the full check).
   store.quarantineUnreadableRows({ full: options.checkDatabase === 'full' });
+  const epoch = repairAtOpen(store, settingsTable, storeLog);
   const listeners = new Set<EngineListener>();
   const tell = (event: string, payload: unknown) => {
     for (const l of listeners) {
@@ -139,7 +144,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const llm = new LlmClient(
     () => {
       const s = settings.get().llm;
-      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens };
+      return { baseUrl: s.baseUrl, model: s.model, apiKey: settings.apiKey(), timeoutMs: s.timeoutMs, temperature: s.temperature, maxTokens: s.maxTokens, maxAnswerChars: s.maxAnswerChars };
     },
     { now: () => now().getTime(), ...llmTimers(timers), log: ({ level, msg, ...fields }) => log?.(level, 'llm', msg, fields), ...options.llmDeps },
   );
@@ -176,8 +181,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const history = new HistoryKeeper({ store, settings, now, timers, changed });
   // Compaction never removes a change the sync server has not acknowledged (nor a parked one).
   history.addFloor(() => sync.oldestUnacknowledgedSeq());
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, sync, changed });
-  const jsonHandlers = createJsonHandlers({ store });
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, sync, now, epoch, changed });
+  const jsonHandlers = createJsonHandlers({ store, epoch });
   if (options.autoStart !== false) history.start();
   if (options.autoStartSync !== false) sync.start();
   let closed = false;
@@ -233,4 +238,28 @@ function assemble(db: Db, options: EngineOptions): Engine {
       }
     },
   };
+}
+
+/** The settings row naming the replica epoch (see ReplicaEpoch in src-shared/api.ts). */
+export const REPLICA_EPOCH_KEY = 'replica.epoch';
+
+/**
+ * Repairs records frozen by stamps from the future (store/frozen-stamps.ts) and returns the
+ * replica epoch: a new one when the repair rewrote stamps replicas may hold, so they hydrate again.
+ */
+function repairAtOpen(store: Store, settings: SettingsTable, log: StoreLog): string {
+  const { restamped, records } = store.repairFrozenStamps();
+  if (restamped.length > 0) {
+    const epoch = randomNodeId();
+    settings.put(REPLICA_EPOCH_KEY, epoch);
+    log(`Repaired ${records} record(s) frozen by ${restamped.length} stamp(s) from the future: each such stamp is now the time its change arrived`, undefined, {
+      restamped: restamped.slice(0, 100),
+    });
+    return epoch;
+  }
+  const epoch = settings.get(REPLICA_EPOCH_KEY);
+  if (epoch !== null) return epoch;
+  const first = randomNodeId();
+  settings.put(REPLICA_EPOCH_KEY, first);
+  return first;
 }

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemTimeZone, isValidTimeZone } from '../../src-shared/cadence';
 import {
+  DEFAULT_ANSWER_CHARS,
   type EndpointCapabilities,
   type FeatureVerdict,
   type LlmFeature,
@@ -18,6 +19,7 @@ import {
   endpointKey,
 } from '../../src-shared/domain/settings';
 import { ApiError } from '../../src-shared/api';
+import { urlOrigin, withoutUrlCredentials } from '../../src-shared/url-credentials';
 import { EndpointProfiles } from './endpoint-profiles';
 import type { SettingsTable } from './store/settings-table';
 
@@ -26,6 +28,27 @@ export const API_KEY = 'llm.apiKey';
 export const SYNC_TOKEN = 'sync.token';
 /** the row of the `settings` table that holds the settings a person edits, as one JSON value */
 const SETTINGS_KEY = 'settings';
+/** the origin (scheme, host, port) of the base URL the stored API key was saved for ('' = none) */
+const API_KEY_ORIGIN = 'llm.apiKeyOrigin';
+/** the origin of a stored key that was dropped when the base URL moved to another server ('' = none) */
+const API_KEY_DROPPED_FOR = 'llm.apiKeyDroppedFor';
+/** the same two for the sync token and the sync server address */
+const SYNC_TOKEN_ORIGIN = 'sync.tokenOrigin';
+const SYNC_TOKEN_DROPPED_FOR = 'sync.tokenDroppedFor';
+
+/** A secret and the address it may be sent to: where its origin and a dropped one are kept. */
+interface BoundSecret {
+  secret: string;
+  origin: string;
+  droppedFor: string;
+}
+const BOUND_API_KEY: BoundSecret = { secret: API_KEY, origin: API_KEY_ORIGIN, droppedFor: API_KEY_DROPPED_FOR };
+const BOUND_SYNC_TOKEN: BoundSecret = { secret: SYNC_TOKEN, origin: SYNC_TOKEN_ORIGIN, droppedFor: SYNC_TOKEN_DROPPED_FOR };
+
+/** The origin of an http(s) URL (scheme, host and port): where a key may be sent; '' when none. */
+function originOf(url: string): string {
+  return urlOrigin(url) ?? '';
+}
 
 export interface SecretStore {
   readonly backend: string;
@@ -84,7 +107,7 @@ export const DEFAULT_ACTIVITY_DAYS = 365;
 
 export function defaultSettings(): StoredSettings {
   return {
-    llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096 },
+    llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096, maxAnswerChars: DEFAULT_ANSWER_CHARS },
     runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
     history: { horizonDays: DEFAULT_HORIZON_DAYS, activityDays: DEFAULT_ACTIVITY_DAYS },
     sync: { serverUrl: null, deviceName: defaultDeviceName() },
@@ -95,6 +118,16 @@ export function defaultSettings(): StoredSettings {
 function defaultDeviceName(): string {
   const name = hostname().trim().slice(0, 100);
   return name || 'This device';
+}
+
+/**
+ * Stored settings from before addresses with a user name or password were refused: those are cut
+ * out (the key belongs in the API key field), rather than the whole settings falling back to defaults.
+ */
+function withoutStoredCredentials(s: Partial<StoredSettings>): Partial<StoredSettings> {
+  const llm = s.llm && typeof s.llm.baseUrl === 'string' ? { ...s.llm, baseUrl: withoutUrlCredentials(s.llm.baseUrl) } : s.llm;
+  const sync = s.sync && typeof s.sync.serverUrl === 'string' ? { ...s.sync, serverUrl: withoutUrlCredentials(s.sync.serverUrl) } : s.sync;
+  return { ...s, ...(llm ? { llm } : {}), ...(sync ? { sync } : {}) };
 }
 
 export class Settings {
@@ -120,7 +153,7 @@ export class Settings {
     } catch {
       stored = {};
     }
-    const s = stored as Partial<StoredSettings>;
+    const s = withoutStoredCredentials(stored as Partial<StoredSettings>);
     const merged = StoredSettings.safeParse({
       llm: { ...defaults.llm, ...s.llm },
       runner: { ...defaults.runner, ...s.runner },
@@ -156,6 +189,8 @@ export class Settings {
         storageBackend: this.secrets.backend,
         storageWarning: this.secrets.warning,
         syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
+        apiKeyDroppedFor: stored ? null : this.table.get(API_KEY_DROPPED_FOR) || null,
+        syncTokenDroppedFor: this.secrets.get(SYNC_TOKEN) !== null ? null : this.table.get(SYNC_TOKEN_DROPPED_FOR) || null,
       },
     };
   }
@@ -176,13 +211,40 @@ export class Settings {
         { path: ['runner', 'timeZone'], message: 'unknown time zone' },
       ]);
     }
-    if (patch.apiKey !== undefined) this.secrets.set(API_KEY, patch.apiKey === null || patch.apiKey === '' ? null : patch.apiKey);
-    if (patch.syncToken !== undefined) this.secrets.set(SYNC_TOKEN, patch.syncToken);
+    this.bindSecret(BOUND_API_KEY, current.llm.baseUrl, next.data.llm.baseUrl, patch.apiKey);
+    this.bindSecret(BOUND_SYNC_TOKEN, current.sync.serverUrl ?? '', next.data.sync.serverUrl ?? '', patch.syncToken);
     this.keepLimitsPerEndpoint(current, next.data, patch);
     this.table.put(SETTINGS_KEY, JSON.stringify(next.data));
     this.cached = next.data;
     for (const l of this.listeners) l(next.data);
     return this.publicView();
+  }
+
+  /**
+   * A stored secret (the API key, the sync token) belongs to the server it was saved for: an
+   * address on another origin drops it (unless the same change enters one), so it is never sent to
+   * a server the user did not give it to. Settings says which server the dropped one was for until
+   * one is entered again. A secret kept from before they were bound belongs to the address it was
+   * used with. `entered`: the patch's value (undefined: unchanged; null or '': removed).
+   */
+  private bindSecret(bound: BoundSecret, currentUrl: string, nextUrl: string, entered: string | null | undefined): void {
+    const nextOrigin = originOf(nextUrl);
+    if (entered !== undefined) {
+      const value = entered === null || entered === '' ? null : entered;
+      this.secrets.set(bound.secret, value);
+      this.table.put(bound.origin, value === null ? '' : nextOrigin);
+      this.table.put(bound.droppedFor, '');
+      return;
+    }
+    if (this.secrets.get(bound.secret) === null) return;
+    const savedFor = this.table.get(bound.origin) || originOf(currentUrl);
+    if (savedFor === nextOrigin) {
+      this.table.put(bound.origin, savedFor);
+      return;
+    }
+    this.secrets.set(bound.secret, null);
+    this.table.put(bound.origin, '');
+    this.table.put(bound.droppedFor, savedFor);
   }
 
   /**

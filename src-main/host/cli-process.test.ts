@@ -27,6 +27,8 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** resolves with the match once stdout matches; rejects if the process exits first */
   waitForStdout(pattern: RegExp): Promise<RegExpExecArray>;
+  /** the same for stderr: the two pipes are read apart, so a line on one says nothing of the other */
+  waitForStderr(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
 function runCli(args: string[]): Run {
@@ -38,20 +40,22 @@ function runCli(args: string[]): Run {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const waitForStdout = (pattern: RegExp) =>
+  const waitFor = (stream: NodeJS.ReadableStream, text: () => string, pattern: RegExp) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const check = () => {
-        const match = pattern.exec(out);
+        const match = pattern.exec(text());
         if (match) {
-          child.stdout!.off('data', check);
+          stream.off('data', check);
           resolve(match);
         }
       };
-      child.stdout!.on('data', check);
+      stream.on('data', check);
       void exited.then(({ code, signal }) => reject(new Error(`exited (${code ?? signal}) before printing ${pattern}; stderr: ${err}`)));
       check();
     });
-  return { child, stdout: () => out, stderr: () => err, exited, waitForStdout };
+  const waitForStdout = (pattern: RegExp) => waitFor(child.stdout!, () => out, pattern);
+  const waitForStderr = (pattern: RegExp) => waitFor(child.stderr!, () => err, pattern);
+  return { child, stdout: () => out, stderr: () => err, exited, waitForStdout, waitForStderr };
 }
 
 let dir: string;
@@ -127,7 +131,7 @@ describe('cli serve: the kept access token (restarts keep you signed in)', () =>
     running.push(rotated);
     const fresh = new URL((await rotated.waitForStdout(/Companion ready at (\S+)\n/))[1]!).searchParams.get('token')!;
     expect(fresh).not.toBe(token);
-    expect(rotated.stderr()).toContain('A new access token replaces the old one');
+    await rotated.waitForStderr(/A new access token replaces the old one/);
     rotated.child.kill('SIGTERM');
     await rotated.exited;
 
@@ -308,6 +312,7 @@ describe('cli serve: a home server that joins its own sync server', () => {
     const first = runCli([...args, '--sync', '--sync-url', base, '--sync-token', token, '--device-name', 'Home server', '--runner-role', 'always']);
     running.push(first);
     await first.waitForStdout(/Companion ready at /);
+    await first.waitForStderr(/Syncing with .* as “Home server”; runner role: always\./);
     expect(first.stderr()).toContain(`Syncing with ${base} as “Home server”; runner role: always.`);
     const call = async (method: string, body: unknown) => {
       const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -342,5 +347,17 @@ describe('cli serve: a home server that joins its own sync server', () => {
     running.push(role);
     expect((await role.exited).code).toBe(1);
     expect(role.stderr().trim()).toBe('--runner-role must be always, when-offline or never (got "sometimes").');
+  });
+
+  it('refuses a --llm-base-url or --sync-url with a password, saying where the key goes and never echoing it (issue 13, finding 7)', async () => {
+    const llm = runCli(['serve', '--data-dir', dir, '--port', '0', '--llm-base-url', 'http://admin:hunter2@127.0.0.1:11434/v1']);
+    running.push(llm);
+    expect((await llm.exited).code).toBe(1);
+    expect(llm.stderr().trim()).toBe('--llm-base-url must not contain a user name or password: pass the key with --llm-api-key-env VAR, or put it in the API key field in Settings.');
+    const sync = runCli(['serve', '--data-dir', dir, '--port', '0', '--sync-url', 'http://admin:hunter2@homeserver:5177']);
+    running.push(sync);
+    expect((await sync.exited).code).toBe(1);
+    expect(sync.stderr().trim()).toBe('--sync-url must not contain a user name or password: pass the account token with --sync-token.');
+    for (const p of [llm, sync]) expect(p.stderr() + p.stdout()).not.toContain('hunter2');
   });
 });

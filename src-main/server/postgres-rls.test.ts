@@ -205,7 +205,7 @@ describe('Postgres storage: claims', () => {
     try {
       const { userId } = await addAccount(storage.accounts, 'alice', NOW);
       const attempts = Array.from({ length: 20 }, (_, i) =>
-        storage.claim(userId, { appId: 'ai', missionId: 'm1', dueKey: '2026-12-01T09:00:00.000Z', deviceId: `device-${i}`, at: NOW.toISOString() }),
+        storage.claim(userId, { appId: 'ai', missionId: 'm1', dueKey: '2026-12-01T09:00:00.000Z', deviceId: `device-${i}`, at: NOW.toISOString(), lapsedBefore: '2026-11-30T00:00:00.000Z' }),
       );
       const outcomes = await Promise.all(attempts);
       expect(outcomes.filter((o) => o.won)).toHaveLength(1);
@@ -217,6 +217,26 @@ describe('Postgres storage: claims', () => {
       });
       expect(Number(count!.n)).toBe(1);
       expect(await storage.accounts.userForToken(hashToken('mcs_unknown'))).toBeNull();
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('exactly one of many concurrent takeovers of a lapsed claim wins', async () => {
+    const db = await pg.newDatabase();
+    const storage = await openPostgresSyncStorage({ url: db.url, max: 10 });
+    try {
+      const { userId } = await addAccount(storage.accounts, 'alice', NOW);
+      const key = { appId: 'ai', missionId: 'm1', dueKey: '2026-12-01T09:00:00.000Z' };
+      const first = await storage.claim(userId, { ...key, deviceId: 'gone', at: '2026-11-30T07:00:00.000Z', lapsedBefore: '2026-11-30T05:00:00.000Z' });
+      expect(first.won).toBe(true);
+      const later = { at: NOW.toISOString(), lapsedBefore: '2026-11-30T08:00:00.000Z' };
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => storage.claim(userId, { ...key, deviceId: `device-${i}`, ...later })));
+      expect(outcomes.filter((o) => o.won)).toHaveLength(1);
+      const winner = outcomes.find((o) => o.won)!.by;
+      expect(winner).not.toBe('gone');
+      expect(new Set(outcomes.map((o) => o.by))).toEqual(new Set([winner]));
+      expect((await storage.claim(userId, { ...key, deviceId: 'gone', ...later })).won).toBe(false);
     } finally {
       await storage.close();
     }

@@ -213,10 +213,13 @@ export class PostgresSyncStorage implements SyncStorage {
 
   async claim(userId: string, a: ClaimAttempt): Promise<ClaimOutcome> {
     const [, rows] = await this.withUser(userId, 'read write', (c) => [
-      // A concurrent claim of the same key waits here for the first to commit, then inserts nothing;
-      // the SELECT after it (a new snapshot) sees whichever claim won.
+      // A concurrent claim of the same key waits here for the first to commit, then changes nothing
+      // (the lapse test is made again on the row that committed); the SELECT after it (a new
+      // snapshot) sees whichever claim won.
       c`INSERT INTO sync_claims (user_id, app_id, mission_id, due_at, device_id, claimed_at)
-        VALUES (${userId}, ${a.appId}, ${a.missionId}, ${a.dueKey}, ${a.deviceId}, ${a.at}::timestamptz) ON CONFLICT DO NOTHING`,
+        VALUES (${userId}, ${a.appId}, ${a.missionId}, ${a.dueKey}, ${a.deviceId}, ${a.at}::timestamptz)
+        ON CONFLICT (user_id, app_id, mission_id, due_at) DO UPDATE SET device_id = excluded.device_id, claimed_at = excluded.claimed_at
+        WHERE sync_claims.device_id <> excluded.device_id AND sync_claims.claimed_at < ${a.lapsedBefore}::timestamptz`,
       c`SELECT device_id, claimed_at FROM sync_claims
         WHERE ${this.userFilter(c, userId)} app_id = ${a.appId} AND mission_id = ${a.missionId} AND due_at = ${a.dueKey}`,
     ]);

@@ -3,7 +3,7 @@
  * and a real PostgreSQL (a throwaway cluster, an ordinary role, row-level security on).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncChangeOut } from '../../src-shared/domain/sync-protocol';
+import { CLAIM_LEASE_MS, type SyncChangeOut } from '../../src-shared/domain/sync-protocol';
 import type { SyncStorage } from './storage';
 import { type Backend, type TestPostgres, type TestServer, postgresBackend, sqliteBackend, startTestPostgres, startTestServer, taskInsert } from './testing/harness';
 
@@ -21,9 +21,12 @@ describe.each(backends)('sync server on $name', (backend) => {
   let storage: SyncStorage;
   let cleanup: () => Promise<void>;
   let t: TestServer;
+  /** the server's clock (tests move it) */
+  let serverNow: Date;
   beforeEach(async () => {
     ({ storage, cleanup } = await backend.open());
-    t = await startTestServer(storage, { pageSize: 50, now: () => new Date('2026-11-30T11:00:00.000Z') });
+    serverNow = new Date('2026-11-30T11:00:00.000Z');
+    t = await startTestServer(storage, { pageSize: 50, now: () => serverNow });
   });
   afterEach(async () => {
     await t.close();
@@ -262,6 +265,27 @@ describe.each(backends)('sync server on $name', (backend) => {
     } as RequestInit);
     expect(chunked.status).toBe(413);
     expect((await t.client(token, 'other').pullAll('todo', 'tasks')).changes).toEqual([]);
+  });
+
+  it('a claim holds against other devices until it lapses; then the first device to claim again takes it over', async () => {
+    const token = await t.account('alice');
+    const due = { missionId: 'm1', dueAt: '2026-12-01T09:00:00Z' };
+    const laptop = t.client(token, 'laptop');
+    const home = t.client(token, 'home');
+    const claimBy = async (device: string) => (await t.client(token, device).claim('ai', { ...due, deviceId: device })).body;
+    expect(await claimBy('laptop')).toMatchObject({ won: true, by: 'laptop', at: '2026-11-30T11:00:00.000Z', dueAt: '2026-12-01T09:00:00.000Z' });
+    serverNow = new Date(serverNow.getTime() + CLAIM_LEASE_MS - 1);
+    expect(await claimBy('home')).toMatchObject({ won: false, by: 'laptop', at: '2026-11-30T11:00:00.000Z' });
+    expect(await claimBy('laptop')).toMatchObject({ won: true, by: 'laptop' }); // a retry keeps its first time
+    // The laptop went away with its claim: past the lease, the home server's claim takes it over.
+    serverNow = new Date(Date.parse('2026-11-30T11:00:00.000Z') + CLAIM_LEASE_MS + 1);
+    const takeover = serverNow.toISOString();
+    expect(await claimBy('home')).toMatchObject({ won: true, by: 'home', at: takeover });
+    expect(await claimBy('laptop')).toMatchObject({ won: false, by: 'home', at: takeover });
+    expect(await claimBy('phone')).toMatchObject({ won: false, by: 'home', at: takeover });
+    // Other due times and missions are their own claims.
+    expect((await laptop.claim('ai', { ...due, dueAt: '2026-12-02T09:00:00Z', deviceId: 'laptop' })).body.won).toBe(true);
+    expect((await home.claim('ai', { ...due, missionId: 'm2', deviceId: 'home' })).body.won).toBe(true);
   });
 
   it('health answers for containers and process managers', async () => {

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, HTTP_STATUS, issuesOf } from '../../src-shared/api';
-import { SYNC_MAX_BODY_BYTES, SYNC_PAGE_SIZE, SyncClaimRequest, SyncName, type SyncClaimResponse, type SyncResponse } from '../../src-shared/domain/sync-protocol';
+import { CLAIM_LEASE_MS, SYNC_MAX_BODY_BYTES, SYNC_PAGE_SIZE, SyncClaimRequest, SyncName, type SyncClaimResponse, type SyncResponse } from '../../src-shared/domain/sync-protocol';
 import { createHybridClock, randomNodeId, stampSortKey, type HybridClock } from '../../src-shared/hlc';
 import { type Authenticator, type JwtOptions, bearerToken, createAuthenticator } from './auth';
 import { parseChangeset } from './changes';
@@ -173,7 +173,9 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
     const { missionId, dueAt, deviceId } = parsed.data;
     // Every spelling of one instant is one claim ("…00Z" and "…00.000Z" must not both win).
     const dueKey = stampSortKey(dueAt)!;
-    const outcome = await storage.claim(userId, { appId, missionId, dueKey, deviceId, at: now().toISOString() });
+    const at = now();
+    const lapsedBefore = new Date(at.getTime() - CLAIM_LEASE_MS).toISOString();
+    const outcome = await storage.claim(userId, { appId, missionId, dueKey, deviceId, at: at.toISOString(), lapsedBefore });
     sendJson(res, 200, { won: outcome.won, missionId, dueAt: dueKey, by: outcome.by, at: outcome.at } satisfies SyncClaimResponse);
   }
 

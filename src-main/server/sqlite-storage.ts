@@ -119,7 +119,9 @@ export class SqliteSyncStorage implements SyncStorage {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, id) DO NOTHING`,
     );
     this.insertClaim = db.prepare(
-      'INSERT INTO sync_claims (user_id, app_id, mission_id, due_at, device_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      `INSERT INTO sync_claims (user_id, app_id, mission_id, due_at, device_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, app_id, mission_id, due_at) DO UPDATE SET device_id = excluded.device_id, claimed_at = excluded.claimed_at
+       WHERE sync_claims.device_id <> excluded.device_id AND sync_claims.claimed_at < ?`,
     );
     this.selectClaim = db.prepare('SELECT device_id, claimed_at FROM sync_claims WHERE user_id = ? AND app_id = ? AND mission_id = ? AND due_at = ?');
     this.accounts = new SqliteAccounts(db);
@@ -194,7 +196,7 @@ export class SqliteSyncStorage implements SyncStorage {
 
   async claim(userId: string, a: ClaimAttempt): Promise<ClaimOutcome> {
     return writeTx(this.db, () => {
-      this.insertClaim.run(userId, a.appId, a.missionId, a.dueKey, a.deviceId, a.at);
+      this.insertClaim.run(userId, a.appId, a.missionId, a.dueKey, a.deviceId, a.at, a.lapsedBefore);
       const row = this.selectClaim.get(userId, a.appId, a.missionId, a.dueKey) as { device_id: string; claimed_at: string };
       return { won: row.device_id === a.deviceId, by: row.device_id, at: row.claimed_at };
     });

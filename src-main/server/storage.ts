@@ -76,6 +76,8 @@ export interface ClaimAttempt {
   deviceId: string;
   /** server time, ISO */
   at: string;
+  /** another device's claim made before this (server time, ISO) has lapsed: this attempt takes it over */
+  lapsedBefore: string;
 }
 
 export interface ClaimOutcome {
@@ -119,7 +121,7 @@ export interface SyncStorage {
    */
   push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }>;
   changesSince(userId: string, query: ChangesQuery): Promise<ChangesPage>;
-  /** First claim of (user, app, mission, due time) wins, enforced by a unique key. */
+  /** First claim of (user, app, mission, due time) wins, enforced by a unique key, until it lapses. */
   claim(userId: string, attempt: ClaimAttempt): Promise<ClaimOutcome>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;

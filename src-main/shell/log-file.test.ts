@@ -21,6 +21,13 @@ describe('log lines', () => {
     expect(parsed.nested).toEqual({ Authorization: '[redacted]', ok: 1 });
     expect(parsed.headers).toEqual([{ 'x-token': '[redacted]' }]);
   });
+  it('never carry a password written into a URL, in the message, a field or an error', () => {
+    const line = formatLogLine(
+      entry({ msg: 'Cannot reach http://admin:hunter2@10.0.0.5/v1', endpoint: 'https://k:hunter2@x.org/v1', err: { name: 'Error', message: 'fetch http://u:hunter2@h failed' } }),
+    );
+    expect(line).not.toContain('hunter2');
+    expect(JSON.parse(line)).toMatchObject({ msg: 'Cannot reach http://10.0.0.5/v1', endpoint: 'https://x.org/v1', err: { message: 'fetch http://h failed' } });
+  });
   it('are cut when huge, and still parse', () => {
     const line = formatLogLine(entry({ msg: 'x'.repeat(MAX_LINE_CHARS * 2), err: { name: 'Error', message: 'y'.repeat(MAX_LINE_CHARS), stack: 'z'.repeat(MAX_LINE_CHARS) } }));
     expect(line.length).toBeLessThanOrEqual(MAX_LINE_CHARS);

@@ -9,6 +9,7 @@
  */
 import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactUrlCredentials } from '../../src-shared/url-credentials';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -54,13 +55,16 @@ function safeJson(value: unknown): string {
   }
 }
 
-/** One log line (with its newline). Secret-looking fields are redacted; overlong lines are cut. */
+/**
+ * One log line (with its newline). Secret-looking fields are redacted, and so is a user name or
+ * password in any URL of the line; overlong lines are cut.
+ */
 export function formatLogLine(entry: LogEntry): string {
-  const text = safeJson(redact(entry));
+  const text = redactUrlCredentials(safeJson(redact(entry)));
   if (text.length <= MAX_LINE_CHARS) return `${text}\n`;
   const cut: LogEntry = { t: entry.t, level: entry.level, scope: entry.scope, msg: entry.msg.slice(0, MAX_LINE_CHARS / 2), truncated: true };
   if (entry.err) cut.err = { name: entry.err.name, message: entry.err.message.slice(0, MAX_LINE_CHARS / 4) };
-  return `${safeJson(cut)}\n`;
+  return `${redactUrlCredentials(safeJson(cut))}\n`;
 }
 
 /**

@@ -3,9 +3,10 @@
  * screenshots to share. Twelve missions across every cadence, their runs (iterations) and the
  * proposals those runs staged, most decided and the newest ones pending, and the user's tasks and
  * notes with a year of edits and a few deletions, in the order they happened, spread over the
- * year before `end`, as `sync.push` batches: the user's changes from the renderer's client in
- * batches of up to `batch`, each mission run as the engine writes it (one batch: the iteration and
- * its proposals, by the mission runner).
+ * year before `end`, as batches of changes: the user's changes from the renderer's client in
+ * batches of up to `batch` (valid `sync.push` input), each mission run as the engine writes it (one
+ * batch: the iteration and its proposals, by the mission runner, for the Store: the api refuses
+ * changes that claim the runner's origin).
  *
  * The missions' runs are written in their final form, one change per iteration and per proposal
  * (a decided proposal is inserted decided, as the screenshot seed does), so that issue 15's mix of
@@ -14,7 +15,7 @@
  *
  * No runtime import from the project (types only), so plain Node loads this file too
  * (`node --experimental-strip-types`, as scripts/screenshots.mjs loads e2e fixtures) and a
- * script can push the batches to a host over HTTP; `seedYearOfUse` writes them through a Store.
+ * script can push the user's batches to a host over HTTP; `seedYearOfUse` writes them all through a Store.
  */
 import type { Cadence, Iteration, IterationStep, Mission, Proposal, ProposalStatus } from '../../src-shared/domain/ai';
 import type { Actor } from '../../src-shared/domain/actor';

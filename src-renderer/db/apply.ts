@@ -9,7 +9,8 @@
 import type { HybridClock } from '../../src-shared/hlc';
 import { applyPulledChanges, applySnapshotRecords, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
 import { CHUNK_SIZE, splitIntoChunks } from './chunks';
-import type { Watermarks } from './derive';
+import { NO_WATERMARKS, type Watermarks } from './derive';
+import { newId } from '../lib/ids';
 import { persistRecords } from './persist';
 import { getRecords, getRecordsInSpan } from './records';
 import { db, recordStores, type ConflictEntry } from './schema';
@@ -50,6 +51,30 @@ function report(result: ApplyResult, conflicts: ConflictSignal[]): void {
 export async function readCursor(): Promise<number> {
   const entry = await db.meta.get('lastSeq');
   return typeof entry?.value === 'number' ? entry.value : 0;
+}
+
+/**
+ * Follows the engine's replica epoch (src-shared/api.ts ReplicaEpoch). When it is another than the
+ * one this replica copied, the engine rewrote history the replica may hold (stamps from the future
+ * were repaired): the records and the cursor are dropped, so the next pull hydrates again. The
+ * outbox stays. A replica that pulled before epochs existed starts over once, for the same reason.
+ * Returns true when it dropped the replica.
+ */
+export async function followEpoch(epoch: string): Promise<boolean> {
+  return db.transaction('rw', [...recordStores(), db.meta], async () => {
+    const copied = await db.meta.get('epoch');
+    if (copied?.value === epoch) return false;
+    await db.meta.put({ key: 'epoch', value: epoch });
+    if (copied === undefined && (await readCursor()) === 0) return false;
+    // every record store (the overlay would otherwise win over the snapshot with its old stamps)
+    await Promise.all([db.records.clear(), db.chunks.clear(), db.proposals.clear()]);
+    await db.meta.bulkPut([
+      { key: 'lastSeq', value: 0 },
+      { key: 'watermarks', value: NO_WATERMARKS },
+      { key: 'chunksId', value: newId() },
+    ]);
+    return true;
+  });
 }
 
 async function advanceCursor(cursor: number): Promise<void> {

@@ -57,6 +57,18 @@ export function useSyncState(): SyncState {
 }
 
 /**
+ * Whether this page's replica has caught up with the engine once (or could not, and shows what it
+ * has): what is decided from "what the user already has" waits for it, so a template opened while a
+ * new replica is still hydrating does not pick from half of the records.
+ */
+export function useReplicaCaughtUp(): boolean {
+  return useSyncExternalStore(subscribeSync, () => {
+    const s = getSyncState();
+    return s.lastSyncedAt !== null || s.phase === 'error';
+  });
+}
+
+/**
  * Whether a new replica is still fetching what the inbox shows (hydration's first phase). Only its
  * change re-renders (the hydration's progress changes with every page written).
  */

@@ -19,7 +19,7 @@ import { AI_APP, Proposal, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
 import { applySnapshotRecords, recordKey } from '../../src-shared/replica';
 import { targetOf } from '../features/inbox/describe';
-import { applySnapshotPage } from './apply';
+import { applySnapshotPage, followEpoch } from './apply';
 import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
 
@@ -129,6 +129,8 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit });
   await clearChunks();
   const first = await fetchPage(null);
+  // the history this replica copies (another one than before: what it held is dropped)
+  await followEpoch(first.epoch);
   let next: Promise<MethodOutput<'sync.snapshot'>> | null = first.nextKey === null ? null : fetchPage(first.nextKey);
   // Dropped if what comes before it fails: that failure is the one to report.
   next?.catch(() => undefined);

@@ -30,7 +30,9 @@ export type MetaEntry =
   /** the decision lists the last hydration did not index whole (derive.ts) */
   | { key: 'watermarks'; value: Watermarks }
   /** changes with every hydration's chunks: what a reader caching decoded chunks checks (records.ts) */
-  | { key: 'chunksId'; value: string };
+  | { key: 'chunksId'; value: string }
+  /** the engine's replica epoch this replica copied (apply.ts followEpoch) */
+  | { key: 'epoch'; value: string };
 
 /** A value the user wrote here that a pulled change overwrote; shown in Activity. */
 export interface ConflictEntry extends ConflictSignal {

@@ -7,7 +7,7 @@
 import { liveQuery } from 'dexie';
 import { ApiError, api } from '../api/client';
 import { errorText } from '../lib/format';
-import { applyPulledPage, readCursor } from './apply';
+import { applyPulledPage, followEpoch, readCursor } from './apply';
 import { hydrate } from './hydrator';
 import { getReplica } from './replica';
 import { db } from './schema';
@@ -79,6 +79,8 @@ async function pull(): Promise<void> {
   let rehydrations = 0;
   for (;;) {
     const page = await api().call('sync.pull', { since, limit: PULL_LIMIT });
+    // the engine repaired history this replica copied: start over from its snapshot
+    if (await followEpoch(page.epoch)) return pull();
     if (page.cursorTooOld) {
       // Away longer than the history the engine keeps: what followed our cursor is compacted into
       // one snapshot per record. Hydrate again (merging into what is here: local writes not yet

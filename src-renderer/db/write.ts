@@ -4,7 +4,7 @@
  * record goes to the overlay complete (merged with its chunk copy, if any), shadowing that copy.
  */
 import { LOCAL_USER } from '../../src-shared/domain/actor';
-import { ChangeIn, changeToWrites, type Op } from '../../src-shared/domain/change';
+import { PushedChange, changeToWrites, type Op } from '../../src-shared/domain/change';
 import type { FieldValues } from '../../src-shared/lww';
 import { mergeIntoReplica } from '../../src-shared/replica';
 import { newId } from '../lib/ids';
@@ -27,7 +27,7 @@ export async function writeRecord(app: string, table: string, id: string, fields
         ? { deletedAt: { value: new Date().toISOString(), at } }
         : Object.fromEntries(Object.entries(fields).map(([f, value]) => [f, { value: value === undefined ? null : value, at }]));
     // Validated here so a bad local change fails in the UI instead of blocking the outbox later.
-    const change = ChangeIn.parse({
+    const change = PushedChange.parse({
       eventId: newId(),
       app,
       table,

@@ -49,6 +49,7 @@ const LABELS: Record<string, string> = {
   timeoutMs: 'Timeout',
   plannerMode: 'Planner mode',
   maxTokens: 'Maximum answer length',
+  maxAnswerChars: 'Longest answer (characters)',
   tickIntervalMs: 'Tick interval',
   concurrency: 'Concurrent LLM calls',
   timeZone: 'Time zone',

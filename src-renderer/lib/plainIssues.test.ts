@@ -37,21 +37,21 @@ describe('validation problems in people words', () => {
   });
 
   it('translates the catalog messages written for the model', () => {
-    expect(sentences(getTool('create_task')!.params, { title: 'x', dueDate: 'friday' })).toEqual(['Due date must be a date']);
+    expect(sentences(getTool('create_task')!.params, { title: 'x', dueDate: 'friday' })).toEqual(['Due date must be a real date']);
     expect(sentences(getTool('add_tag_to_note')!.params, { noteId: 'n', tag: 'two words' })).toEqual(['Tag must be one word, without spaces or commas']);
     expect(sentences(getTool('update_task')!.params, { taskId: 't' })).toEqual(['Change at least one field']);
     expect(sentences(getTool('create_event')!.params, { title: 'x', startTime: '2026-11-21T10:00', endTime: '2026-11-21T09:00' })).toEqual([
       'The end must be after the start',
     ]);
     expect(sentences(getTool('create_event')!.params, { title: 'x', startTime: 'tomorrow', endTime: '2026-11-21T09:00' })).toEqual([
-      'Start must be a date and a time',
+      'Start must be a real date and a time',
       'The end must be after the start',
     ]);
   });
 
   it('reads settings problems as the engine returns them (path and message only)', () => {
     const issues = (() => {
-      const r = PublicSettings.shape.llm.safeParse({ baseUrl: 'ftp://x', model: 'm', temperature: 3, timeoutMs: 5000, plannerMode: 'auto', maxTokens: 1000 });
+      const r = PublicSettings.shape.llm.safeParse({ baseUrl: 'ftp://x', model: 'm', temperature: 3, timeoutMs: 5000, plannerMode: 'auto', maxTokens: 1000, maxAnswerChars: 200_000 });
       return r.success ? [] : r.error.issues.map((i) => ({ path: ['llm', ...i.path], message: i.message }));
     })();
     expect(plainIssues(issues)).toBe('Base URL must be an http(s) URL such as http://127.0.0.1:11434/v1. Temperature must be at most 2');

@@ -1,6 +1,6 @@
 /**
  * Validation problems in people's words. Zod's messages ("Too small: expected string to have >=1
- * characters") and the catalog's messages for the model ("a date as YYYY-MM-DD") are written for
+ * characters") and the catalog's messages for the model ("a real calendar date as YYYY-MM-DD") are written for
  * programs; the forms, the inbox and the settings show these instead ("Title can't be empty").
  * Works on the message alone, so it reads both local zod issues and the issues the engine
  * returns in an api error (path + message).
@@ -62,8 +62,8 @@ const RULES: Rule[] = [
   [/^Invalid (input|union|element|key|value)$/i, (s) => `${s} isn't valid`],
   [/^Unrecognized keys?:/, () => 'Some of these fields are not known here'],
   // The catalog's messages for the model (src-shared/tools/catalog.ts), in people's words.
-  [/^a date as YYYY-MM-DD$/, (s) => `${s} must be a date`],
-  [/^a date-time as /, (s) => `${s} must be a date and a time`],
+  [/^a real calendar date as YYYY-MM-DD$/, (s) => `${s} must be a real date`],
+  [/^a date-time as /, (s) => `${s} must be a real date and a time`],
   [/^one word, no spaces or commas$/, (s) => `${s} must be one word, without spaces or commas`],
   [/^endTime must be after startTime$/, () => 'The end must be after the start'],
   [/^pass at least one of /, () => 'Change at least one field'],

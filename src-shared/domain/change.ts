@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { compareStamps, isStamp, stampMillis, stampSortKey } from '../hlc';
 import type { FieldWrite } from '../lww';
+import { refineJsonShape } from '../json-shape';
 import { Actor, Origin } from './actor';
 
 export const Stamp = z
@@ -50,6 +51,14 @@ export const LoggedStamps = z.custom<Record<string, string>>().superRefine((valu
 const Name = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
 const RecordId = z.string().min(1).max(200);
 
+/** A single change above this size (as JSON) is refused: the log is not a file store. */
+export const MAX_CHANGE_BYTES = 1024 * 1024;
+
+/** Fields one change may write (a record is not a key-value store). */
+export const MAX_FIELDS_PER_CHANGE = 1000;
+const fewFields = (fields: Record<string, unknown>) => Object.keys(fields).length <= MAX_FIELDS_PER_CHANGE;
+const TOO_MANY_FIELDS = { message: `more than ${MAX_FIELDS_PER_CHANGE} fields in one change` };
+
 export const FieldChange = z.union([
   z.object({ value: z.unknown(), at: Stamp }).strict(),
   z.object({ value: z.unknown(), updatedAt: Stamp }).strict(),
@@ -65,8 +74,8 @@ export const ChangeIn = z
     table: Name,
     id: RecordId,
     op: Op,
-    fields: z.record(z.string().min(1).max(200), FieldChange).optional(),
-    data: z.record(z.string().min(1).max(200), z.unknown()).optional(),
+    fields: z.record(z.string().min(1).max(200), FieldChange).refine(fewFields, TOO_MANY_FIELDS).optional(),
+    data: z.record(z.string().min(1).max(200), z.unknown()).refine(fewFields, TOO_MANY_FIELDS).optional(),
     deletedAt: Stamp.optional(),
     actor: Actor.optional(),
     origin: Origin.optional(),
@@ -81,8 +90,26 @@ export const ChangeIn = z
     if (c.op === 'insert' && !c.fields && !c.data) {
       ctx.addIssue({ code: 'custom', message: 'an insert needs `data` or `fields`', path: ['data'] });
     }
+    // Values are stored as given: their shape is bounded here, once, for every receiver.
+    if (c.fields) for (const field in c.fields) refineJsonShape(c.fields[field]!.value, ctx, ['fields', field, 'value']);
+    if (c.data) for (const field in c.data) refineJsonShape(c.data[field], ctx, ['data', field]);
   });
 export type ChangeIn = z.infer<typeof ChangeIn>;
+
+/**
+ * A change as a client of the api (the renderer's outbox, a script) pushes it: the user's own.
+ * The runner's, the agents', migrations' and replays from a server are written by the engine
+ * itself (its sync client applies pulled changes through the Store, not through the api), so
+ * nobody can push a change that claims to be theirs.
+ */
+export const PushedChange = ChangeIn.superRefine((c, ctx) => {
+  if (c.origin !== undefined && c.origin !== 'user') {
+    ctx.addIssue({ code: 'custom', path: ['origin'], message: `origin "${c.origin}" is the engine's own; a pushed change is the user's (origin "user" or none)` });
+  }
+  if (c.actor !== undefined && c.actor.kind !== 'user') {
+    ctx.addIssue({ code: 'custom', path: ['actor', 'kind'], message: `an actor of kind "${c.actor.kind}" is the engine's own; a pushed change is the user's (kind "user" or no actor)` });
+  }
+});
 
 export const ChangeOut = z.object({
   seq: z.number().int(),
@@ -168,4 +195,25 @@ export function changeToWrites(change: ChangeIn, arrivalAt: string | (() => stri
 
 function stampOfField(fc: z.infer<typeof FieldChange>): string {
   return 'at' in fc ? fc.at : fc.updatedAt;
+}
+
+/**
+ * Every stamp a change carries that `changeToWrites` may use, with where it is in the change: the
+ * field stamps and `deletedAt` as given, and the `data` values an insert or a delete without
+ * stamps takes its stamp from. What the receiver checks against its clock (see stampRangeProblem).
+ */
+export function stampsOf(change: ChangeIn): { path: (string | number)[]; at: string }[] {
+  const found: { path: (string | number)[]; at: string }[] = [];
+  if (change.fields) {
+    for (const [field, fc] of Object.entries(change.fields)) {
+      if (field !== 'id') found.push({ path: ['fields', field, 'at' in fc ? 'at' : 'updatedAt'], at: stampOfField(fc) });
+    }
+  }
+  if (change.deletedAt) found.push({ path: ['deletedAt'], at: change.deletedAt });
+  if (!change.fields && change.data) {
+    const candidates = change.op === 'insert' ? ['updatedAt', 'createdAt'] : change.op === 'delete' && !change.deletedAt ? ['deletedAt'] : [];
+    const used = candidates.find((key) => stampOf(change.data![key]) !== undefined);
+    if (used) found.push({ path: ['data', used], at: change.data[used] as string });
+  }
+  return found;
 }

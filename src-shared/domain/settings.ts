@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LLM_URL_CREDENTIALS, SYNC_URL_CREDENTIALS, hasUrlCredentials } from '../url-credentials';
 
 export const PlannerMode = z.enum(['auto', 'tools', 'json']);
 export type PlannerMode = z.infer<typeof PlannerMode>;
@@ -24,12 +25,21 @@ const HttpUrl = z
       return false;
     }
   }, 'must be an http(s) URL such as http://127.0.0.1:11434/v1');
+/** The LLM's base URL: the key goes in the API key field, never in the address. */
+const LlmBaseUrl = HttpUrl.refine((v) => !hasUrlCredentials(v), LLM_URL_CREDENTIALS);
+/** The sync server's address: the account token goes in its own field, never in the address. */
+const SyncServerUrl = HttpUrl.refine((v) => !hasUrlCredentials(v), SYNC_URL_CREDENTIALS);
+
+/** The default limit of one model answer, in characters (about 50,000 tokens: far beyond any plan). */
+export const DEFAULT_ANSWER_CHARS = 200_000;
+export const MIN_ANSWER_CHARS = 1_000;
+export const MAX_ANSWER_CHARS = 1_000_000;
 
 /** A run waits at most this many times the timeout for the LLM, over all its calls and retries. */
 export const RUN_TIME_FACTOR = 3;
 
 export const LlmSettings = z.object({
-  baseUrl: HttpUrl,
+  baseUrl: LlmBaseUrl,
   model: z.string().trim().max(200),
   temperature: z.number().min(0).max(2),
   /** per attempt; a run waits at most RUN_TIME_FACTOR times this for the LLM over all its calls */
@@ -37,6 +47,11 @@ export const LlmSettings = z.object({
   plannerMode: PlannerMode,
   /** the most tokens one answer may have (max_tokens) */
   maxTokens: z.number().int().min(64).max(200_000),
+  /**
+   * the most characters one answer may have, its text and tool-call arguments together: a longer
+   * answer is not used (its run fails saying so), whatever the server does with max_tokens
+   */
+  maxAnswerChars: z.number().int().min(MIN_ANSWER_CHARS).max(MAX_ANSWER_CHARS),
 });
 export type LlmSettings = z.infer<typeof LlmSettings>;
 
@@ -104,7 +119,7 @@ export type HistorySettings = z.infer<typeof HistorySettings>;
 /** A sync server to mirror the log with (docs/sync-protocol.md); the account token is a secret, kept apart. */
 export const SyncSettings = z.object({
   /** the base URL under which /sync/{appId} lives, e.g. http://homeserver:5177; null = no sync */
-  serverUrl: HttpUrl.nullable(),
+  serverUrl: SyncServerUrl.nullable(),
   /** how this device is named to people (on plans it made, on claims it won) */
   deviceName: z.string().trim().min(1).max(100),
 });
@@ -124,6 +139,13 @@ export const PublicSettings = StoredSettings.extend({
     storageWarning: z.string().nullable(),
     /** whether a sync account token is stored (the token itself never leaves the engine) */
     syncTokenSet: z.boolean(),
+    /**
+     * the origin (e.g. https://api.openai.com) of a stored key that was dropped when the base URL
+     * moved to another server; null when a key is set or none was dropped
+     */
+    apiKeyDroppedFor: z.string().nullable(),
+    /** the same for a sync token dropped when the sync server address moved to another server */
+    syncTokenDroppedFor: z.string().nullable(),
   }),
 });
 export type PublicSettings = z.infer<typeof PublicSettings>;
@@ -134,7 +156,7 @@ export const SettingsPatch = z
     runner: RunnerSettings.partial().optional(),
     history: HistorySettings.partial().optional(),
     /** `serverUrl: ''` turns sync off like null */
-    sync: SyncSettings.extend({ serverUrl: z.union([z.literal(''), HttpUrl]).nullable() }).partial().optional(),
+    sync: SyncSettings.extend({ serverUrl: z.union([z.literal(''), SyncServerUrl]).nullable() }).partial().optional(),
     /** a new API key; null removes the stored key */
     apiKey: z.string().max(4000).nullable().optional(),
     /** a new sync account token (a device token or a JWT); null removes it */

@@ -78,9 +78,20 @@ export const SyncClaimRequest = z
 export type SyncClaimRequest = z.infer<typeof SyncClaimRequest>;
 
 /**
+ * How long a claim holds against other devices. A device that claimed a due time and then went away
+ * (closed mid-run, uninstalled) would otherwise keep every other device from planning that mission
+ * for good: its due time never moves. After this long another device's claim takes it over. It is
+ * longer than any run can last (a run's LLM time is capped at 3x the endpoint timeout, at most 30
+ * min), and a plan the first device made anyway collapses with the second's (ids derive from the
+ * mission and due time).
+ */
+export const CLAIM_LEASE_MS = 2 * 60 * 60_000;
+
+/**
  * Answer of a claim (always 200 once authenticated and valid). `won` is true for the first claim of
- * (mission, due time) and for the same device claiming again (a retried request); otherwise `by`
- * and `at` say which device claimed it and when (server time, ISO).
+ * (mission, due time), for the same device claiming again (a retried request) and for a claim that
+ * took over one older than CLAIM_LEASE_MS; otherwise `by` and `at` say which device claimed it and
+ * when (server time, ISO).
  */
 export const SyncClaimResponse = z.object({
   won: z.boolean(),

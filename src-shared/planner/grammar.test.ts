@@ -1,11 +1,14 @@
 /** The GBNF made from the sent JSON schema (llama.cpp's `grammar` field); a real llama-server parses it in `npm run test:llama`. */
 import { describe, expect, it } from 'vitest';
-import { DATE_PATTERN } from '../tools/params';
+import { CALENDAR_DATE_PATTERN } from '../dates';
 import { gbnfLiteral, jsonSchemaToGbnf, regexToGbnf } from './grammar';
 
 describe('regular expressions of the sent schema as GBNF', () => {
   it('dates: groups, alternatives, classes and repetitions', () => {
-    expect(regexToGbnf(DATE_PATTERN.source)).toBe('[0-9]{4} "-" ("0" [1-9] | "1" [0-2]) "-" ("0" [1-9] | [12] [0-9] | "3" [01])');
+    expect(regexToGbnf(CALENDAR_DATE_PATTERN.source)).toBe(
+      '([0-9]{4} "-" (("0" [13578] | "1" [02]) "-" ("0" [1-9] | [12] [0-9] | "3" [01]) | ("0" [469] | "1" "1") "-" ("0" [1-9] | [12] [0-9] | "3" "0") | "0" "2" "-" ("0" [1-9] | "1" [0-9] | "2" [0-8])) | ' +
+        '([0-9]{2} ("0" [48] | [2468] [048] | [13579] [26]) | ([02468] [048] | [13579] [26]) "0" "0") "-" "0" "2" "-" "2" "9")',
+    );
   });
 
   it('escapes: \\. \\xHH \\uHHHH; classes are kept as they are', () => {

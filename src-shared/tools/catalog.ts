@@ -6,8 +6,9 @@
  */
 import { z } from 'zod';
 import type { PolicyDecision } from '../domain/ai';
+import { CalendarDate, DateOrDateTime, DateTime } from '../dates';
 import { EVENTS, GOALS, NOTES, TASKS } from './modules';
-import { dateOnly, dateOrDateTime, dateTime, id, limit, line, linePattern, rationale, sentJsonSchema, text, wordPattern } from './params';
+import { id, limit, line, linePattern, rationale, sentJsonSchema, text, wordPattern } from './params';
 
 export type ToolKind = 'read' | 'write';
 
@@ -78,7 +79,7 @@ const TODO_TOOLS: ToolDef[] = [
     defaultPolicy: 'propose',
     params: z.object({
       title: line(500, 'short title of the task'),
-      dueDate: dateOnly.optional().describe('due date as YYYY-MM-DD'),
+      dueDate: CalendarDate.optional().describe('due date as YYYY-MM-DD'),
       priority: z.enum(['low', 'medium', 'high']).optional().describe('priority (default medium)'),
       description: text(10_000, 500, 'longer notes for the task').optional(),
     }),
@@ -110,7 +111,7 @@ const TODO_TOOLS: ToolDef[] = [
       .object({
         taskId: id('task to change'),
         title: line(500, 'new title').optional(),
-        dueDate: dateOnly.optional().describe('new due date as YYYY-MM-DD'),
+        dueDate: CalendarDate.optional().describe('new due date as YYYY-MM-DD'),
         priority: z.enum(['low', 'medium', 'high']).optional().describe('new priority'),
         description: text(10_000, 500, 'new description (replaces the old one)').optional(),
       })
@@ -205,8 +206,8 @@ const CALENDAR_TOOLS: ToolDef[] = [
     kind: 'read',
     defaultPolicy: 'auto',
     params: z.object({
-      from: dateOrDateTime.optional().describe('start of the range, YYYY-MM-DD or YYYY-MM-DDTHH:MM in the user\'s time zone (default today)'),
-      to: dateOrDateTime.optional().describe('end of the range, inclusive for a date (default 7 days after from)'),
+      from: DateOrDateTime.optional().describe('start of the range, YYYY-MM-DD or YYYY-MM-DDTHH:MM in the user\'s time zone (default today)'),
+      to: DateOrDateTime.optional().describe('end of the range, inclusive for a date (default 7 days after from)'),
     }),
     describe: (p) => `List events${p.from ? ` from ${formatDay(str(p.from).slice(0, 10))}` : ''}${p.to ? ` to ${formatDay(str(p.to).slice(0, 10))}` : ''}`,
   },
@@ -220,8 +221,8 @@ const CALENDAR_TOOLS: ToolDef[] = [
     params: z
       .object({
         title: line(500, 'title of the event'),
-        startTime: dateTime.describe("start, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant)"),
-        endTime: dateTime.describe("end, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant); after the start"),
+        startTime: DateTime.describe("start, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant)"),
+        endTime: DateTime.describe("end, YYYY-MM-DDTHH:MM in the user's time zone (or an ISO instant); after the start"),
         location: z.string().max(500).meta({ pattern: linePattern(120), description: 'where it takes place' }).optional(),
         description: text(10_000, 500, 'details').optional(),
       })

@@ -54,20 +54,7 @@ export function text(max: number, sentMax: number, description: string, min = 0)
 /** llama.cpp's grammar parser refuses repetitions of this many or more (MAX_REPETITION_THRESHOLD). */
 export const MAX_GRAMMAR_REPEAT = 2000;
 
-const MONTH = '(0[1-9]|1[0-2])';
-const DAY = '(0[1-9]|[12][0-9]|3[01])';
-const HOUR = '([01][0-9]|2[0-3])';
-const MINUTE = '[0-5][0-9]';
-export const DATE_PATTERN = new RegExp(`^[0-9]{4}-${MONTH}-${DAY}$`);
-export const DATE_TIME_PATTERN = new RegExp(
-  `^[0-9]{4}-${MONTH}-${DAY}[T ]${HOUR}:${MINUTE}(:${MINUTE}(\\.[0-9]{1,9})?)?(Z|[+-]${HOUR}:?${MINUTE})?$`,
-);
-
-export const dateOnly = z.string().regex(DATE_PATTERN, 'a date as YYYY-MM-DD');
-/** A local date-time (read in the user's time zone) or an ISO instant with a zone. */
-export const dateTime = z.string().regex(DATE_TIME_PATTERN, 'a date-time as YYYY-MM-DDTHH:MM (local time) or an ISO instant');
-/** A date or a date-time, for ranges. */
-export const dateOrDateTime = z.union([dateOnly, dateTime]);
+// Dates are THE shared date types of src-shared/dates.ts (real calendar days), not defined here.
 
 export const id = (what: string) => line(200, `id of the ${what}`);
 export const limit = (what: string, dflt: number) =>

@@ -14,6 +14,7 @@ import type { Usage } from '../../../src-shared/domain/ai';
 import { decodeArguments } from '../../../src-shared/planner/parser';
 import { describeHttpError, errorDetail, LlmError, safeEndpoint } from './errors';
 import { MAX_ATTEMPTS, backoffMs, parseRetryAfter, worthRetrying } from './retry';
+import { DEFAULT_ANSWER_CHARS, answerChars, answerMisshapen, answerTooLong, rawByteLimit, readBounded } from './answer-limit';
 import { readEventStream } from './stream';
 import { nodeFetch } from './transport';
 import { estimateTokens, toUsage } from './usage';
@@ -94,6 +95,8 @@ export interface LlmConfig {
   timeoutMs: number;
   temperature: number;
   maxTokens: number;
+  /** the most characters one answer may have (answer-limit.ts); default DEFAULT_ANSWER_CHARS */
+  maxAnswerChars?: number;
 }
 
 export interface LlmLogEntry {
@@ -133,20 +136,27 @@ function contentText(content: unknown): string {
 
 type Completion = Omit<ChatResult, 'latencyMs' | 'attempts' | 'raw'>;
 
-function parseCompletion(json: unknown): Completion {
+/** A chat completion as the planner reads it; an answer past the limit or the shape bounds is refused (answer-limit.ts). */
+function parseCompletion(json: unknown, maxChars: number, url: string): Completion {
   const obj = json as { choices?: unknown; usage?: unknown; model?: unknown };
   const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
   const message = choice?.message as { content?: unknown; tool_calls?: unknown } | undefined;
   if (!message) throw new LlmError('bad-response', 'The LLM answer has no choices[0].message; is this an OpenAI-compatible chat endpoint?');
   const rawCalls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+  const content = contentText(message.content);
+  const functions = rawCalls.map((c) => (c as { function?: { name?: unknown; arguments?: unknown } }).function ?? {});
+  if (answerChars(content, functions) > maxChars) throw answerTooLong(maxChars, url);
   const toolCalls: ToolCall[] = rawCalls.flatMap((c, i) => {
     const call = c as { id?: unknown; function?: { name?: unknown; arguments?: unknown } };
     const name = call.function?.name;
     if (typeof name !== 'string' || !name) return [];
-    return [{ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, name, arguments: decodeArguments(call.function?.arguments) }];
+    const args = decodeArguments(call.function?.arguments);
+    const misshapen = answerMisshapen(args, url);
+    if (misshapen) throw misshapen;
+    return [{ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, name, arguments: args }];
   });
   return {
-    content: contentText(message.content),
+    content,
     toolCalls,
     usage: toUsage(obj.usage),
     model: typeof obj.model === 'string' ? obj.model : null,
@@ -211,7 +221,7 @@ export class LlmClient {
     const started = this.now();
     const attempts: LlmAttempt[] = [];
     const json = await this.withRetries('chat/completions', { method: 'POST', body: text }, request, attempts, (answer, attempt) => {
-      const completion = parseCompletion(answer);
+      const completion = parseCompletion(answer, cfg.maxAnswerChars ?? DEFAULT_ANSWER_CHARS, safeEndpoint(cfg.baseUrl));
       const completionEstimate = estimateTokens(completion.content + (completion.toolCalls.length ? JSON.stringify(completion.toolCalls) : ''));
       attempt.usage = completion.usage ?? { promptTokens: promptEstimate, completionTokens: completionEstimate, totalTokens: promptEstimate + completionEstimate };
       attempt.estimated = !completion.usage;
@@ -302,6 +312,7 @@ export class LlmClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (cfg.apiKey) headers.authorization = `Bearer ${cfg.apiKey}`;
+    const maxChars = cfg.maxAnswerChars ?? DEFAULT_ANSWER_CHARS;
     let answering = false;
     const transportError = (error: unknown): LlmError => {
       if (signal?.aborted) return new LlmError('aborted', 'The LLM call was cancelled.');
@@ -322,9 +333,12 @@ export class LlmClient {
         answering = true;
         // a server may answer a stream request with plain JSON (or an error): both are read whole
         if (response.ok && response.body && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-          streamed = await readEventStream(response.body, safeEndpoint(url));
+          streamed = await readEventStream(response.body, safeEndpoint(url), maxChars);
         } else {
-          text = await response.text();
+          const read = await readBounded(response.body, rawByteLimit(maxChars));
+          // an error body is only quoted (its first few hundred characters): what came is enough
+          if (!read.complete && response.ok) throw answerTooLong(maxChars, safeEndpoint(url));
+          text = read.text;
         }
       } catch (error) {
         if (error instanceof LlmError) throw error;
@@ -339,12 +353,19 @@ export class LlmClient {
           detail,
         });
       }
+      let json: unknown;
       try {
-        return { json: JSON.parse(text), status: response.status };
+        json = JSON.parse(text);
       } catch {
         throw new LlmError('bad-response', `The LLM at ${safeEndpoint(url)} answered something that is not JSON: ${text.slice(0, 200)}`, { status: response.status });
       }
+      const misshapen = answerMisshapen(json, safeEndpoint(url));
+      if (misshapen) throw misshapen;
+      return { json, status: response.status };
     } finally {
+      // Whatever happened, this attempt is over: an answer not read to its end (too long, refused
+      // mid-stream) closes its connection, so the server stops generating.
+      controller.abort();
       timer.clear();
       timer.signal.removeEventListener('abort', onAbort);
       signal?.removeEventListener('abort', onAbort);

@@ -1,4 +1,5 @@
 /** LlmError: what went wrong with an LLM call, in words a person can act on, plus what the server said. */
+import { redactUrlCredentials } from '../../../src-shared/url-credentials';
 import type { LlmAttempt } from './client';
 
 export type LlmErrorKind = 'not-configured' | 'unreachable' | 'timeout' | 'aborted' | 'http' | 'bad-response';
@@ -24,11 +25,12 @@ export class LlmError extends Error {
     message: string,
     details: LlmErrorDetails = {},
   ) {
-    super(message);
+    // A URL in the text (ours, or one the server quoted) never carries a password on.
+    super(redactUrlCredentials(message));
     this.name = 'LlmError';
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
-    this.detail = details.detail ?? '';
+    this.detail = redactUrlCredentials(details.detail ?? '');
   }
 
   /** One short line for the log: the status and the server's words, or the kind. */

@@ -9,6 +9,7 @@
  * final chunk (`stream_options.include_usage`), the model. An error event mid-stream (llama.cpp
  * sends one when it cannot parse its model's output) becomes an LlmError like an HTTP error.
  */
+import { answerChars, answerTooLong, rawByteLimit } from './answer-limit';
 import { LlmError } from './errors';
 
 interface ToolCallDelta {
@@ -52,8 +53,12 @@ function applyChunk(into: Assembled, chunk: Record<string, unknown>, url: string
   }
 }
 
-/** Reads an event stream to its end (or `[DONE]`) and returns it as one chat.completion object. */
-export async function readEventStream(body: ReadableStream<Uint8Array>, url: string): Promise<unknown> {
+/**
+ * Reads an event stream to its end (or `[DONE]`) and returns it as one chat.completion object. An
+ * answer past `maxChars` (answer-limit.ts), or an event past its raw bound, stops the read there
+ * with an LlmError; the caller closes the connection.
+ */
+export async function readEventStream(body: ReadableStream<Uint8Array>, url: string, maxChars: number): Promise<unknown> {
   const into: Assembled = { id: null, model: null, content: '', toolCalls: [], finishReason: null, usage: undefined };
   const decoder = new TextDecoder();
   let buffer = '';
@@ -74,8 +79,10 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, url: str
     }
     events++;
     applyChunk(into, chunk as Record<string, unknown>, url);
+    if (answerChars(into.content, into.toolCalls.filter(Boolean).map((c) => c.function)) > maxChars) throw answerTooLong(maxChars, url);
     return false;
   };
+  const maxEvent = rawByteLimit(maxChars);
   for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(bytes, { stream: true }).replace(/\r\n/g, '\n');
     let end: number;
@@ -84,6 +91,8 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, url: str
       buffer = buffer.slice(end + 2);
       if (handle(event)) return completion(into);
     }
+    // an event that never ends (or one far larger than any allowed answer) is not waited for
+    if (buffer.length > maxEvent) throw answerTooLong(maxChars, url);
   }
   if (buffer.trim()) handle(buffer);
   if (!events) throw new LlmError('bad-response', `The LLM at ${url} ended its stream without an answer.`);

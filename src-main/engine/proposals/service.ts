@@ -1,9 +1,9 @@
 /**
  * Decisions on proposals. Approve re-validates the (possibly edited) params and the agent's policy,
  * runs the tool and records its effects with the proposal's new status in ONE transaction; a tool
- * failure marks the proposal failed (never approved). Effect ids derive from the proposal id, so a
- * second approve is a no-op. Reject keeps the reason for the next prompt. Revert appends the
- * inverse changes, attributed to the user.
+ * failure marks the proposal failed (never approved). Only what a run planned can be approved
+ * (binding.ts). Effect ids derive from the proposal id, so a second approve is a no-op. Reject
+ * keeps the reason for the next prompt. Revert appends the inverse changes, attributed to the user.
  */
 import { ApiError, issuesOf } from '../../../src-shared/api';
 import { type AiActor, LOCAL_USER } from '../../../src-shared/domain/actor';
@@ -14,6 +14,7 @@ import { resolvePolicy } from '../../../src-shared/tools/policy';
 import type { Store } from '../store/store';
 import { ToolError } from '../tools/types';
 import { loadAgent } from '../runner/agents';
+import { runBindingProblem } from './binding';
 import { executeTool, revertExecution } from './executor';
 
 export interface ProposalDeps {
@@ -80,6 +81,8 @@ export class Proposals {
       return current;
     }
     if (current.status !== 'pending') throw new ApiError('CONFLICT', `This proposal is ${current.status}; only pending proposals can be approved.`);
+    const unbound = runBindingProblem(this.deps.store, current);
+    if (unbound) throw new ApiError('CONFLICT', unbound);
     const tool = getTool(current.toolName);
     if (!tool) throw new ApiError('CONFLICT', `The tool "${current.toolName}" no longer exists in this version of the app.`);
     const parsed = tool.params.safeParse(editedParams ?? current.params);

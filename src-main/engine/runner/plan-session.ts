@@ -9,6 +9,7 @@ import { PROMPT_VERSION } from '../../../src-shared/planner/prompt';
 import type { PlannedStep } from '../../../src-shared/planner/parser';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
 import { type ChatMessage, type ChatRequest, type ChatResult, LlmError, type LlmAttempt, type LlmClient } from '../llm/client';
+import { safeEndpoint } from '../llm/errors';
 import { ZERO_USAGE, addUsage } from '../llm/usage';
 
 export interface PlanStepOut extends PlannedStep {
@@ -96,7 +97,7 @@ export class Session {
     this.key = endpointKey(cfg);
     this.maxTokens = cfg.maxTokens;
     this.deadline = deps.llm.clock() + RUN_TIME_FACTOR * cfg.timeoutMs;
-    this.debug = { promptVersion: PROMPT_VERSION, endpoint: { baseUrl: cfg.baseUrl, model: cfg.model }, conversations: [] };
+    this.debug = { promptVersion: PROMPT_VERSION, endpoint: { baseUrl: safeEndpoint(cfg.baseUrl), model: cfg.model }, conversations: [] };
   }
 
   get capabilities(): EndpointCapabilities {

@@ -13,11 +13,13 @@ import { functionSchema } from '../../../src-shared/tools/catalog';
 import type { ChatMessage, ToolCall } from '../llm/client';
 import type { LlmError } from '../llm/errors';
 import { saysUnsupported } from '../llm/unsupported';
+import { cutText } from './bounded-record';
 import { withKind } from './plan-json';
 import { type PlanOutcome, type PlanStepOut, PlanError, type PlannerDeps, type Session } from './plan-session';
 
 export const MAX_ROUNDS = 5;
 const READ_RESULT_CHARS = 8_000;
+const RATIONALE_CHARS = 500;
 /** A final summary after tool calls is cut to this. */
 const SUMMARY_CHARS = 300;
 
@@ -127,7 +129,8 @@ function handleCall(c: ToolCall, deps: PlannerDeps, steps: PlanStepOut[]): CallR
     return { problem, message: { ok: false, error: `${problem}; call it again with a JSON object.` } };
   }
   const args = { ...((c.arguments as Record<string, unknown> | null) ?? {}) };
-  const rationale = typeof args.rationale === 'string' ? args.rationale.trim() : '';
+  // as long as a JSON plan's rationale may be (tools/params.ts), shown with the proposal
+  const rationale = typeof args.rationale === 'string' ? cutText(args.rationale.trim(), RATIONALE_CHARS) : '';
   delete args.rationale;
   if (!deps.allowed.has(c.name)) {
     // Policy is enforced here, not only in the offered list: a denied or invented tool never runs.

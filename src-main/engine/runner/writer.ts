@@ -23,12 +23,14 @@ import {
 } from '../../../src-shared/domain/ai';
 import { REPEAT_REFUSALS, refusedRunText } from '../../../src-shared/domain/run-status';
 import { PROMPT_VERSION } from '../../../src-shared/planner/prompt';
+import { redactUrlCredentials } from '../../../src-shared/url-credentials';
 import { getTool } from '../../../src-shared/tools/catalog';
 import { resolvePolicy } from '../../../src-shared/tools/policy';
 import { executeTool, runTool } from '../proposals/executor';
 import type { Store } from '../store/store';
 import { ToolError } from '../tools/types';
 import type { TokenLedger } from './agents';
+import { ITERATION_TEXT_CHARS, boundedCapture, boundedSteps, cutText } from './bounded-record';
 import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planner';
 import { refusedStep, withoutRepaired } from './refusals';
 import { Repeats } from './repeats';
@@ -228,12 +230,17 @@ export class IterationWriter {
       promptVersion: PROMPT_VERSION,
       plannedBy: ctx.plannedBy,
       ...fields,
+      // within the per-change limit whatever the model said (bounded-record.ts), and never a
+      // password written into a URL
+      steps: boundedSteps(fields.steps),
+      error: fields.error ? cutText(redactUrlCredentials(fields.error), ITERATION_TEXT_CHARS) : (fields.error ?? null),
+      ...(fields.plannerNote ? { plannerNote: cutText(redactUrlCredentials(fields.plannerNote), ITERATION_TEXT_CHARS) } : {}),
     };
     this.deps.store.appendLocal(
       [{ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'insert', fields: iteration, eventId: `${iteration.id}/written`, ...stampOf(ctx) }],
       MISSION_RUNNER,
     );
-    if (debug) this.deps.store.debugCaptures.save(iteration.id, now, debug);
+    if (debug) this.deps.store.debugCaptures.save(iteration.id, now, boundedCapture(debug));
   }
 
   debug(iterationId: string): IterationDebug | null {

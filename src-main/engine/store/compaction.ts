@@ -21,6 +21,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { Actor } from '../../../src-shared/domain/actor';
+import { stampMillis } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { HISTORY_KEEPER_ACTOR_JSON } from './activity-queries';
 import type { Db } from './db';
@@ -73,6 +74,7 @@ type StepRow = Pick<RecordRow, 'app_id' | 'table_name' | 'record_id'> & {
   created_at: string;
   actor: string | null;
   origin: string | null;
+  set_aside: number;
 };
 
 interface Folded {
@@ -120,6 +122,7 @@ export class LogCompaction {
   private readonly selectRows: Statement;
   private readonly deleteRow: Statement;
   private readonly selectBase: Statement;
+  private readonly selectProjectedRow: Statement;
   private readonly upsertBase: Statement;
   private readonly deleteBase: Statement;
   private readonly selectProjected: Statement;
@@ -138,8 +141,9 @@ export class LogCompaction {
     private readonly host: CompactionHost,
   ) {
     this.selectRows = db.prepare(
-      `SELECT seq, id, app_id, table_name, record_id, op, data, field_meta, created_at, actor, origin FROM sync_changes
-       WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      `SELECT c.seq, c.id, c.app_id, c.table_name, c.record_id, c.op, c.data, c.field_meta, c.created_at, c.actor, c.origin, q.seq IS NOT NULL AS set_aside
+       FROM sync_changes c LEFT JOIN quarantine q ON q.seq = c.seq
+       WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ?`,
     );
     this.deleteRow = db.prepare('DELETE FROM sync_changes WHERE seq = ?');
     this.selectBase = db.prepare('SELECT data, field_meta FROM record_base WHERE app_id = ? AND table_name = ? AND record_id = ?');
@@ -149,6 +153,7 @@ export class LogCompaction {
     );
     this.deleteBase = db.prepare('DELETE FROM record_base WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.selectProjected = db.prepare('SELECT field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+    this.selectProjectedRow = db.prepare('SELECT data, field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.insertAudit = db.prepare(
       `INSERT OR IGNORE INTO audit_trail (seq, event_id, app_id, table_name, record_id, op, shape_id, vals, created_at, actor_id, origin)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -206,6 +211,12 @@ export class LogCompaction {
           break;
         }
         through = row.seq;
+        // set aside (quarantined: unreadable, or a change that cannot be projected): it stays in
+        // the log as it is, never folded into a base
+        if (row.set_aside) {
+          unreadable++;
+          continue;
+        }
         const writes = parseWrites(row.data, row.field_meta, row.op);
         if (typeof writes === 'string') {
           this.host.quarantine(row.seq, writes);
@@ -259,6 +270,38 @@ export class LogCompaction {
     for (const field in f.writes.meta) writes[field] = { value: f.writes.data[field], at: f.writes.meta[field]! };
     mergeFieldsInto(base, writes);
     this.putBase(f, base, parseRecordRow({ data: '{}', field_meta: projected.field_meta })?.meta ?? {});
+  }
+
+  /**
+   * For the repair of records frozen by stamps from the future (frozen-stamps.ts), which projects
+   * a record again from its log rows: the part of its history that left the log, every stamp after
+   * `horizonMs` brought back to `at` (its base row rewritten so) and the stamps it had; null when
+   * none of its history left the log.
+   */
+  restampedBase(key: { app: string; table: string; id: string }, horizonMs: number, at: string): { base: LwwRecord; restamped: { field: string; was: string }[] } | null {
+    const through = this.compactedThrough();
+    if (through === 0) return null;
+    const restamp = (base: LwwRecord) => {
+      const restamped: { field: string; was: string }[] = [];
+      for (const field in base.meta) {
+        if (!(stampMillis(base.meta[field]!) > horizonMs)) continue;
+        restamped.push({ field, was: base.meta[field]! });
+        base.meta[field] = at;
+      }
+      return { base, restamped };
+    };
+    const row = this.selectBase.get(key.app, key.table, key.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
+    if (row) {
+      const base = parseBaseRow(row);
+      if (!base) return null;
+      const restamped = restamp(base);
+      this.upsertBase.run(key.app, key.table, key.id, JSON.stringify(base.data), packStamps(base.meta, base.data), isDeleted(base) ? 1 : 0);
+      return restamped;
+    }
+    const projected = this.selectProjectedRow.get(key.app, key.table, key.id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
+    if (!projected || projected.last_seq > through) return null;
+    const record = parseRecordRow(projected);
+    return record ? restamp(record) : null;
   }
 
   /**

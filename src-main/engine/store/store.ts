@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type Actor, originOf, type Origin } from '../../../src-shared/domain/actor';
 import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites } from '../../../src-shared/domain/change';
-import type { HybridClock } from '../../../src-shared/hlc';
+import { compareStamps, stampMillis, type HybridClock } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { ActivityQueries } from './activity-queries';
 import { type CompactionLimit, type CompactionStep, LogCompaction } from './compaction';
@@ -19,11 +19,14 @@ import { type DatabaseFacts, DatabaseFactsQuery } from './database-facts';
 import { DebugCaptures } from './debug-captures';
 import { eventIdHash } from './event-hash';
 import { HistoryQueries } from './history-queries';
+import { FrozenStamps, type RestampedField, STAMP_BOUND_KEY, frozenKey, stampHorizon } from './frozen-stamps';
 import { IterationQueries } from './iteration-queries';
 import { MissionsDue } from './missions-due';
 import { type Appended, PendingProjection } from './pending';
+import { errorMessage, isRowFault } from './projection-faults';
 import type { RecordsQuery } from './records-query';
 import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
+import { SettingsTable } from './settings-table';
 import { type SnapshotKey, SnapshotPages } from './snapshot';
 import { StoreState } from './store-state';
 import { SyncState } from './sync-state';
@@ -45,6 +48,8 @@ export const ENGINE_CLIENT_ID = 'engine';
 export const PENDING_RECORDS_LIMIT = 150_000;
 /** Log rows read per query while catching up. */
 const CATCH_UP_PAGE = 5_000;
+/** The condition on a `sync_changes` row that it has not been set aside. */
+const NOT_QUARANTINED = 'NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.seq = sync_changes.seq)';
 
 /** A page of the log (`sync.pull`); `cursorTooOld` when changes after `since` were compacted away. */
 export interface PullPage {
@@ -108,7 +113,11 @@ export interface StoreOptions {
   pendingLimit?: number;
   /** the wall clock for arrival and quarantine times (default: the system's) */
   now?: () => Date;
+  /** where the Store reports what it recovered from (a projection write that failed); default: nowhere */
+  log?: StoreLog;
 }
+
+export type StoreLog = (message: string, error: unknown, fields?: Record<string, unknown>) => void;
 
 /**
  * The one owner of the database's SQL. The log and its projection are its own; the side tables
@@ -164,6 +173,17 @@ export class Store {
   private readonly selectCollections: Statement;
   private readonly quarantineUnreadable: Statement;
   private readonly pending = new PendingProjection();
+  private readonly frozen: FrozenStamps;
+  private readonly localValues: SettingsTable;
+  /**
+   * No field in `records` has a later stamp than this (an upper bound, kept in the settings
+   * table with each projection write): when it is within the horizon, no record can be frozen by
+   * a stamp from the future and opening needs no scan. Not known for a database from before the
+   * bound was kept, until repairFrozenStamps has scanned it once.
+   */
+  private stampBound: string | null;
+  private stampBoundKnown: boolean;
+  private stampBoundChanged = false;
   /**
    * True when the log holds changes that are neither in `records` nor pending: after the process
    * ended with records pending, or after a transaction that had folded changes rolled back. Then
@@ -173,6 +193,7 @@ export class Store {
 
   private readonly pendingLimit: number;
   private readonly now: () => Date;
+  private readonly log: StoreLog;
 
   constructor(
     private readonly db: Db,
@@ -181,6 +202,7 @@ export class Store {
   ) {
     this.pendingLimit = options.pendingLimit ?? PENDING_RECORDS_LIMIT;
     this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
     this.insertChange = db.prepare(
       `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, from_server)
        VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
@@ -200,7 +222,10 @@ export class Store {
     this.updateRecord = db.prepare(
       'UPDATE records SET data = ?, field_meta = ?, deleted = ?, last_seq = ? WHERE app_id = ? AND table_name = ? AND record_id = ?',
     );
-    this.selectChanges = db.prepare('SELECT * FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
+    // Quarantined rows stay in the log but are set aside: neither pulled (only counted) nor projected.
+    this.selectChanges = db.prepare(
+      'SELECT c.*, q.reason AS set_aside FROM sync_changes c LEFT JOIN quarantine q ON q.seq = c.seq WHERE c.seq > ? ORDER BY c.seq LIMIT ?',
+    );
     // The last row's seq, or the compaction point when compaction took every row (AUTOINCREMENT
     // never gives a seq twice, so a compacted seq is never reused).
     this.selectMaxSeq = db.prepare(
@@ -209,7 +234,9 @@ export class Store {
     this.selectList = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 LIMIT ?');
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
-    this.selectLogAfter = db.prepare('SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.selectLogAfter = db.prepare(
+      `SELECT seq, app_id, table_name, record_id, op, data, field_meta FROM sync_changes WHERE seq > ? AND ${NOT_QUARANTINED} ORDER BY seq LIMIT ?`,
+    );
     this.selectProjectedSeq = db.prepare('SELECT seq FROM projection_state WHERE id = 1').pluck();
     this.updateProjectedSeq = db.prepare('UPDATE projection_state SET seq = ? WHERE id = 1');
     this.selectLiveData = db.prepare('SELECT record_id, data FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0');
@@ -231,6 +258,10 @@ export class Store {
     });
     this.compactedSeq = this.compaction.compactedThrough();
     this.checkCompactedIds = this.compaction.hasCompactedEvents();
+    this.frozen = new FrozenStamps(db);
+    this.localValues = new SettingsTable(db);
+    this.stampBound = this.localValues.get(STAMP_BOUND_KEY);
+    this.stampBoundKnown = this.stampBound !== null;
 
     this.snapshots = new SnapshotPages(db, () => this.settle(), () => this.maxSeq());
     this.ticks = new TickLog(db);
@@ -376,6 +407,20 @@ export class Store {
    * nothing is pending.
    */
   settle(): void {
+    if (!this.catchUpNeeded && this.pending.size === 0) return;
+    // Inside the caller's transaction a failure rolls the caller back with it (Store.tx then
+    // catches up at the next read), so only a read of its own recovers here.
+    if (this.db.inTransaction) return this.bringUpToDate();
+    try {
+      this.bringUpToDate();
+    } catch (error) {
+      // Rolled back: `records` is as it was, and what was pending is still in the log.
+      this.log('Writing the projection failed; catching up from the change log one change at a time', error);
+      this.catchUpRowByRow(this.projectedSeq());
+    }
+  }
+
+  private bringUpToDate(): void {
     if (this.catchUpNeeded) this.catchUp(this.projectedSeq());
     else if (this.pending.size > 0) this.tx(() => this.writePending(this.maxSeq()));
   }
@@ -385,26 +430,138 @@ export class Store {
    * A burst of changes to one record costs one row write; the rows are visited front to back.
    */
   private writePending(throughSeq: number): void {
-    for (const p of this.pending.drain()) {
-      const row = this.selectMergeState.get(p.app, p.table, p.id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
-      const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
-      // A row not changed since the compaction point is its record's compacted history: kept as
-      // its base before it changes, so a rebuild can start from it (compaction.ts).
-      const base = row && row.last_seq <= this.compactedSeq ? { data: { ...record.data }, meta: { ...record.meta } } : null;
-      const writes: Record<string, FieldWrite> = {};
-      for (const field in p.writes.meta) writes[field] = { value: p.writes.data[field], at: p.writes.meta[field]! };
-      mergeFieldsInto(record, writes);
-      if (base) this.compaction.putBase(p, base, record.meta);
-      const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, p.seq] as const;
-      if (!row) this.insertRecord.run(p.app, p.table, p.id, ...values);
-      else if (shrinksMuch(row, values)) {
-        // Moved to the table's end rather than shrunk in place: an archived run leaves most of
-        // its page empty, and rows archived together free whole pages for reuse this way.
-        this.deleteRecord.run(p.app, p.table, p.id);
-        this.insertRecord.run(p.app, p.table, p.id, ...values);
-      } else this.updateRecord.run(...values, p.app, p.table, p.id);
+    try {
+      for (const p of this.pending.drain()) {
+        const writes: Record<string, FieldWrite> = {};
+        for (const field in p.writes.meta) writes[field] = { value: p.writes.data[field], at: p.writes.meta[field]! };
+        this.project(p.app, p.table, p.id, writes, p.seq);
+      }
+      this.updateProjectedSeq.run(throughSeq);
+      this.saveStampBound();
+    } catch (error) {
+      // The buffer is drained: whatever rolls back, only the log can say what is missing now.
+      this.catchUpNeeded = true;
+      throw error;
     }
-    this.updateProjectedSeq.run(throughSeq);
+  }
+
+  /** Merges field writes into a record's row (creating it), noting `seq` as its last change. */
+  private project(app: string, table: string, id: string, writes: Record<string, FieldWrite>, seq: number): void {
+    const row = this.selectMergeState.get(app, table, id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
+    const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
+    // A row not changed since the compaction point is its record's compacted history: kept as
+    // its base before it changes, so a rebuild can start from it (compaction.ts).
+    const base = row && row.last_seq <= this.compactedSeq ? { data: { ...record.data }, meta: { ...record.meta } } : null;
+    mergeFieldsInto(record, writes);
+    this.noteStamps(writes);
+    if (base) this.compaction.putBase({ app, table, id }, base, record.meta);
+    const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, seq] as const;
+    if (!row) this.insertRecord.run(app, table, id, ...values);
+    else if (shrinksMuch(row, values)) {
+      // Moved to the table's end rather than shrunk in place: an archived run leaves most of
+      // its page empty, and rows archived together free whole pages for reuse this way.
+      this.deleteRecord.run(app, table, id);
+      this.insertRecord.run(app, table, id, ...values);
+    } else this.updateRecord.run(...values, app, table, id);
+  }
+
+  /**
+   * The catch-up after writing the projection failed: each log row after `fromSeq` merged on its
+   * own, in a savepoint, so a row that cannot be projected (see projection-faults.ts) is set aside
+   * and logged while every other row is projected. A failure of the database itself is thrown:
+   * nothing is set aside, and the next read tries again.
+   */
+  private catchUpRowByRow(fromSeq: number): { changes: number; quarantined: number } {
+    let changes = 0;
+    let quarantined = 0;
+    this.tx(() => {
+      this.pending.clear();
+      let since = fromSeq;
+      for (;;) {
+        const rows = this.selectLogAfter.all(since, CATCH_UP_PAGE) as LogRow[];
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const writes = parseWrites(row.data, row.field_meta, row.op);
+          if (typeof writes === 'string') {
+            this.quarantine(row.seq, writes);
+            quarantined++;
+            continue;
+          }
+          try {
+            // nested: a savepoint, undone alone when this row fails
+            this.db.transaction(() => this.project(row.app_id, row.table_name, row.record_id, writes, row.seq))();
+            changes++;
+          } catch (error) {
+            if (!isRowFault(error)) throw error;
+            this.quarantine(row.seq, `cannot be projected: ${errorMessage(error).slice(0, 300)}`);
+            quarantined++;
+            this.log('Set aside a change that cannot be projected (it stays in the log)', error, { seq: row.seq, app: row.app_id, table: row.table_name });
+          }
+        }
+        since = rows.at(-1)!.seq;
+      }
+      this.updateProjectedSeq.run(Math.max(since, this.maxSeq()));
+      this.saveStampBound();
+      this.catchUpNeeded = false;
+    });
+    return { changes, quarantined };
+  }
+
+  /** Raises the bound of projected stamps to cover `writes` (written with the projection's transaction). */
+  private noteStamps(writes: Record<string, FieldWrite>): void {
+    for (const field in writes) {
+      const at = writes[field]!.at;
+      if (this.stampBound !== null && compareStamps(at, this.stampBound) <= 0) continue;
+      this.stampBound = at;
+      this.stampBoundChanged = true;
+    }
+  }
+
+  private saveStampBound(): void {
+    if (!this.stampBoundKnown || !this.stampBoundChanged || this.stampBound === null) return;
+    this.localValues.put(STAMP_BOUND_KEY, this.stampBound);
+    this.stampBoundChanged = false;
+  }
+
+  /**
+   * Repairs records frozen by stamps from the future (see frozen-stamps.ts): free when the bound
+   * of projected stamps is within the horizon; otherwise finds the frozen records, brings their
+   * changes' future stamps back to when the changes arrived, and projects them again. Returns the
+   * stamps changed (none: nothing was frozen) and how many records were projected again.
+   */
+  repairFrozenStamps(): { restamped: RestampedField[]; records: number } {
+    this.settle();
+    const nowMs = this.now().getTime();
+    const horizonMs = stampHorizon(nowMs);
+    if (this.stampBoundKnown && this.stampBound !== null && stampMillis(this.stampBound) <= horizonMs) return { restamped: [], records: 0 };
+    return this.tx(() => {
+      const records = this.frozen.frozenRecords(horizonMs);
+      // what of their history left the log (compaction.ts), restamped the same way, is where their
+      // projection starts again: restampRecords empties their rows
+      const at = new Date(nowMs).toISOString();
+      const bases = new Map(records.map((r) => [frozenKey(r), this.compaction.restampedBase(r, horizonMs, at)]));
+      const { restamped, rows } = this.frozen.restampRecords(records, horizonMs, nowMs);
+      for (const record of records) {
+        const kept = bases.get(frozenKey(record));
+        if (kept) {
+          const { base } = kept;
+          this.insertRecord.run(record.app, record.table, record.id, JSON.stringify(base.data), JSON.stringify(base.meta), isDeleted(base) ? 1 : 0, this.compactedSeq);
+          // seq 0: a stamp of the record's compacted history (no log row holds it any more)
+          for (const r of kept.restamped) restamped.push({ seq: 0, field: r.field, was: r.was, now: at });
+        }
+        for (const row of rows.get(frozenKey(record))!) {
+          if (row.setAside) continue;
+          const writes = parseWrites(row.data, row.fieldMeta, row.op);
+          if (typeof writes !== 'string') this.project(record.app, record.table, record.id, writes, row.seq);
+        }
+      }
+      // every stamp left is within the horizon (the others were just brought back)
+      this.stampBound = new Date(horizonMs).toISOString();
+      this.stampBoundKnown = true;
+      this.stampBoundChanged = true;
+      this.saveStampBound();
+      return { restamped, records: records.length };
+    });
   }
 
   /**
@@ -432,7 +589,8 @@ export class Store {
         since = rows.at(-1)!.seq;
         if (this.pending.size >= this.pendingLimit) this.writePending(since);
       }
-      this.writePending(since);
+      // rows set aside at the end of the log are behind the projection too
+      this.writePending(Math.max(since, this.maxSeq()));
       this.catchUpNeeded = false;
     });
     return { changes, quarantined };
@@ -477,12 +635,16 @@ export class Store {
    */
   pull(since: number, limit: number): PullPage {
     if (since < this.compactedSeq) return { changes: [], seq: since, hasMore: false, quarantined: 0, cursorTooOld: true, compactedThrough: this.compactedSeq };
-    const rows = this.selectChanges.all(since, limit + 1) as ChangeRow[];
+    const rows = this.selectChanges.all(since, limit + 1) as (ChangeRow & { set_aside: string | null })[];
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
     const changes: ChangeOut[] = [];
     let quarantined = 0;
     for (const row of page) {
+      if (row.set_aside !== null) {
+        quarantined++;
+        continue;
+      }
       const change = rowToChange(row);
       if ('unreadable' in change) {
         this.quarantine(row.seq, change.unreadable);
@@ -509,11 +671,16 @@ export class Store {
    * log after the compaction point. Rows that fail to parse are quarantined and skipped.
    */
   rebuildProjection(): { changes: number; records: number; quarantined: number } {
-    const stats = this.tx(() => {
-      this.pending.clear();
-      const from = this.compaction.resetToBases();
-      return this.catchUp(from);
-    });
+    let stats: { changes: number; quarantined: number };
+    try {
+      stats = this.tx(() => {
+        this.pending.clear();
+        return this.catchUp(this.compaction.resetToBases());
+      });
+    } catch (error) {
+      this.log('Rebuilding the projection failed; rebuilding it one change at a time', error);
+      stats = this.tx(() => this.catchUpRowByRow(this.compaction.resetToBases()));
+    }
     return { ...stats, records: this.countRecords.get() as number };
   }
 

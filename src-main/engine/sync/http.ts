@@ -6,6 +6,7 @@
 import { SyncClaimResponse } from '../../../src-shared/domain/sync-protocol';
 import { IncomingPage, IncomingStreamEvent, type OutgoingChange } from './wire';
 import type { z } from 'zod';
+import { redactUrlCredentials } from '../../../src-shared/url-credentials';
 
 /** How long one request may take before it counts as a network failure. */
 export const REQUEST_TIMEOUT_MS = 60_000;
@@ -34,7 +35,7 @@ export class SyncHttpError extends Error {
     /** Retry-After, in ms */
     readonly retryAfterMs: number | null = null,
   ) {
-    super(message);
+    super(redactUrlCredentials(message));
     this.name = 'SyncHttpError';
   }
 }

@@ -9,7 +9,7 @@ import { startScriptedLlm, type ScriptedLlm, type ScriptedToolCall } from '../..
 import type { LlmSettings, RunnerSettings } from '../../../src-shared/domain/settings';
 import { createEngine, type Engine, type EngineLog } from '../index';
 import type { LlmClientDeps } from '../llm/client';
-import { MemorySecretStore } from '../settings';
+import { MemorySecretStore, type SecretStore } from '../settings';
 import { ManualTimers } from '../../testing/manual-timers';
 import { TestClock } from './test-clock';
 import { tempDataDir } from './temp-db';
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   scripted?: ScriptedLlm;
   /** the engine's log (default: none) */
   log?: EngineLog;
+  /** where the API key is kept (default: a fresh one in memory); pass the same one across restarts */
+  secrets?: SecretStore;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const llmWaits: number[] = [];
   const engine = createEngine({
     dataDir: tmp.dir,
-    secrets: new MemorySecretStore(),
+    secrets: options.secrets ?? new MemorySecretStore(),
     overrides: {
       llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json', timeoutMs: 5_000, ...options.llm },
       runner: { timeZone: 'Europe/Berlin', ...options.runner },

@@ -111,7 +111,16 @@ function stageProposal(toolName: string, params: Record<string, unknown>): strin
     status: 'pending',
     createdAt: new Date(h.clock.now()).toISOString(),
   };
-  h.engine.store.appendLocal([{ app: 'ai', table: 'aiProposals', id, op: 'insert', fields: proposal }], MISSION_RUNNER);
+  // staged as the runner stages it: with the run whose step it is (only such a proposal can be approved)
+  const step = { index: 0, summary: 'test', toolName, params, rationale: 'test', kind: 'write', policy: 'propose', proposalId: id };
+  const run = { missionId: 'm', agentId: 'agent:default', source: 'runner', startedAt: proposal.createdAt, status: 'awaiting-review', summary: 'test', steps: [step], promptVersion: 'test' };
+  h.engine.store.appendLocal(
+    [
+      { app: 'ai', table: 'aiIterations', id: proposal.iterationId, op: 'insert', fields: run },
+      { app: 'ai', table: 'aiProposals', id, op: 'insert', fields: proposal },
+    ],
+    MISSION_RUNNER,
+  );
   return id;
 }
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { isDateTime } from '../../../src-shared/dates';
 import { EVENTS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
@@ -20,6 +21,8 @@ export function EventForm({ event, day, onDone }: Props) {
   const [location, setLocation] = useState(event?.location ?? '');
   const [description, setDescription] = useState(event?.description ?? '');
   const save = useAction(async () => {
+    // A day that does not exist (Feb 30) would roll over into the next month: refused instead.
+    if (!isDateTime(start) || !isDateTime(end)) throw new Error('Pick a start and an end on days that exist.');
     const startTime = new Date(start);
     const endTime = new Date(end);
     if (Number.isNaN(startTime.getTime()) || Number.isNaN(endTime.getTime())) throw new Error('Pick a start and an end.');

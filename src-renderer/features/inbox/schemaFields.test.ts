@@ -52,7 +52,7 @@ describe('the edit form of a proposal', () => {
     const bad = validateParams(t, { title: '', dueDate: 'friday' });
     expect(bad.ok).toBe(false);
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(['dueDate', 'title']);
-    expect(bad.fieldErrors).toEqual({ title: "Title can't be empty", dueDate: 'Due date must be a date' });
+    expect(bad.fieldErrors).toEqual({ title: "Title can't be empty", dueDate: 'Due date must be a real date' });
     const nothing = validateParams(tool('update_task'), { taskId: 't1' });
     expect(nothing.formErrors).toEqual(['Change at least one field']);
   });

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { wallClock } from '../../../src-shared/cadence';
+import { CALENDAR_DATE_PATTERN, DATE_TIME_PATTERN } from '../../../src-shared/dates';
 import type { ToolDef } from '../../../src-shared/tools/catalog';
-import { DATE_PATTERN } from '../../../src-shared/tools/params';
 import { fieldLabel } from '../../lib/fieldLabels';
 import { plainIssue } from '../../lib/plainIssues';
 import { recordParam } from './describe';
@@ -42,8 +42,8 @@ function kindOf(name: string, p: JsonProperty, tool: ToolDef): FieldKind {
   if (name === recordParam(tool)) return 'record';
   if (p.enum) return 'select';
   if (p.type === 'number' || p.type === 'integer') return 'number';
-  if (p.pattern === DATE_PATTERN.source) return 'date';
-  if (p.pattern?.includes('[T ]')) return 'datetime';
+  if (p.pattern === CALENDAR_DATE_PATTERN.source) return 'date';
+  if (p.pattern === DATE_TIME_PATTERN.source) return 'datetime';
   // One-line texts carry a pattern (tools/params.ts); free text (descriptions, note content) does not.
   if (p.type === 'string' && !p.pattern) return 'textarea';
   return 'text';

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { nextRunAfter } from '../../../src-shared/cadence';
 import { AI_APP, DEFAULT_AGENT_ID, TABLES, type Mission } from '../../../src-shared/domain/ai';
+import { useReplicaCaughtUp } from '../../db/hooks';
 import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
 import { hrefFor, navigate } from '../../lib/router';
@@ -65,9 +66,10 @@ async function updateMission(mission: Mission, values: MissionValues): Promise<v
 function NewMission({ template }: { template?: string }) {
   const t = templateById(template);
   const pickable = usePickableRecords();
-  // Template inputs are picked from what exists once the replica has loaded.
+  const caughtUp = useReplicaCaughtUp();
+  // Template inputs are picked from what exists once the replica has caught up with the engine.
   const initial = useMemo<MissionDraft | null>(() => {
-    if (!pickable) return null;
+    if (!pickable || !caughtUp) return null;
     const inputs = t?.inputs ? pickable.filter((r) => r.module === t.inputs!.module).slice(0, t.inputs.count).map(({ module, table, id }) => ({ module, table, id })) : [];
     return {
       title: t?.title ?? '',
@@ -78,7 +80,7 @@ function NewMission({ template }: { template?: string }) {
       agentId: DEFAULT_AGENT_ID,
       planWhileWaiting: false,
     };
-  }, [pickable, t]);
+  }, [pickable, caughtUp, t]);
   if (!initial) return <p className="muted">Loading…</p>;
   return (
     <>

@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
+import { KEY_IN_URL_TEXT, hasUrlCredentials } from '../../../src-shared/url-credentials';
 import { api } from '../../api/client';
 import { formatDuration } from '../../lib/format';
 import { submitTo, useAction } from '../../lib/useAction';
@@ -63,6 +64,7 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
   }, []);
 
   async function save(): Promise<void> {
+    if (hasUrlCredentials(baseUrl)) throw new Error(KEY_IN_URL_TEXT);
     const patch: SettingsPatch = { llm: { baseUrl: baseUrl.trim(), model: model.trim() } };
     if (apiKey) patch.apiKey = apiKey;
     await api().call('settings.update', patch);
@@ -90,7 +92,7 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
         </datalist>
         <label className="grow">
           API key
-          <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings.secrets.apiKeySet ? 'A key is set' : preset?.needsKey ? 'Required by this provider' : 'Usually not needed locally'} />
+          <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings.secrets.apiKeySet ? 'A key is set' : settings.secrets.apiKeyDroppedFor ? 'The saved key was for another server; enter it again' : preset?.needsKey ? 'Required by this provider' : 'Usually not needed locally'} />
         </label>
       </div>
       {probe === 'silent' && last === null && (

@@ -6,7 +6,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { PlannerMode, PublicSettings, SettingsPatch } from '../../../src-shared/domain/settings';
-import { PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
+import { DEFAULT_ANSWER_CHARS, MAX_ANSWER_CHARS, MIN_ANSWER_CHARS, PROVIDER_PRESETS, RUN_TIME_FACTOR } from '../../../src-shared/domain/settings';
+import { KEY_IN_URL_TEXT, hasUrlCredentials, urlOrigin } from '../../../src-shared/url-credentials';
 import { api } from '../../api/client';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
@@ -21,6 +22,7 @@ interface Draft {
   apiKey: string;
   temperature: string;
   maxTokens: string;
+  maxAnswerChars: string;
   timeoutSeconds: string;
   plannerMode: PlannerMode;
 }
@@ -32,6 +34,7 @@ function draftOf(s: PublicSettings): Draft {
     apiKey: '',
     temperature: String(s.llm.temperature),
     maxTokens: String(s.llm.maxTokens),
+    maxAnswerChars: String(s.llm.maxAnswerChars),
     timeoutSeconds: String(Math.round(s.llm.timeoutMs / 1000)),
     plannerMode: s.llm.plannerMode,
   };
@@ -40,6 +43,8 @@ function draftOf(s: PublicSettings): Draft {
 /** The changes a draft makes to saved settings, or a message when a number is out of range. */
 export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch | null | string {
   const llm: NonNullable<SettingsPatch['llm']> = {};
+  // never sent: the engine would refuse it too, and the password would travel for nothing
+  if (hasUrlCredentials(draft.baseUrl)) return KEY_IN_URL_TEXT;
   if (draft.baseUrl.trim() !== saved.llm.baseUrl) llm.baseUrl = draft.baseUrl.trim();
   if (draft.model.trim() !== saved.llm.model) llm.model = draft.model.trim();
   const temperature = Number(draft.temperature);
@@ -48,6 +53,11 @@ export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch |
   const maxTokens = Number(draft.maxTokens);
   if (!(Number.isInteger(maxTokens) && maxTokens >= 64 && maxTokens <= 200_000)) return 'Max tokens must be a whole number between 64 and 200,000.';
   if (maxTokens !== saved.llm.maxTokens) llm.maxTokens = maxTokens;
+  const maxAnswerChars = Number(draft.maxAnswerChars);
+  if (!(Number.isInteger(maxAnswerChars) && maxAnswerChars >= MIN_ANSWER_CHARS && maxAnswerChars <= MAX_ANSWER_CHARS)) {
+    return `The longest answer must be a whole number of characters between ${MIN_ANSWER_CHARS.toLocaleString('en-US')} and ${MAX_ANSWER_CHARS.toLocaleString('en-US')}.`;
+  }
+  if (maxAnswerChars !== saved.llm.maxAnswerChars) llm.maxAnswerChars = maxAnswerChars;
   const timeoutMs = Math.round(Number(draft.timeoutSeconds) * 1000);
   if (!(timeoutMs >= 1000 && timeoutMs <= 30 * 60_000)) return 'The timeout must be between 1 second and 30 minutes.';
   if (timeoutMs !== saved.llm.timeoutMs) llm.timeoutMs = timeoutMs;
@@ -56,6 +66,26 @@ export function llmPatchOf(draft: Draft, saved: PublicSettings): SettingsPatch |
   if (Object.keys(llm).length) patch.llm = llm;
   if (draft.apiKey) patch.apiKey = draft.apiKey;
   return Object.keys(patch).length ? patch : null;
+}
+
+
+/**
+ * What the API key field says about the stored key: set (and that it stays with its server), about
+ * to be removed because the draft names another server, or removed for that reason earlier.
+ */
+export function apiKeyHint(draft: Draft, saved: PublicSettings): string {
+  const { secrets } = saved;
+  if (secrets.apiKeySet && secrets.apiKeySource === 'env') return 'A key is set (from the environment); it is never shown again.';
+  if (secrets.apiKeySet) {
+    const savedFor = urlOrigin(saved.llm.baseUrl);
+    const draftFor = urlOrigin(draft.baseUrl);
+    if (!draft.apiKey && savedFor && draftFor && savedFor !== draftFor) {
+      return `The saved key is for ${savedFor}. Saving another server's address removes it; enter a key here to use one with the new server.`;
+    }
+    return 'A key is set; it is never shown again, and it is only sent to this server.';
+  }
+  if (secrets.apiKeyDroppedFor) return `The saved key was for another server (${secrets.apiKeyDroppedFor}); enter it again to use it here.`;
+  return 'No key is set.';
 }
 
 const PLANNER_MODES: { value: PlannerMode; label: string }[] = [
@@ -166,7 +196,7 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
         label="API key"
         hint={
           <span aria-live="polite">
-            {secrets.apiKeySet ? `A key is set${secrets.apiKeySource === 'env' ? ' (from the environment)' : ''}; it is never shown again.` : 'No key is set.'}
+            {apiKeyHint(draft, saved)}
             {secrets.storageWarning && ` ${secrets.storageWarning}`}
           </span>
         }
@@ -194,6 +224,11 @@ export function LlmSettingsForm({ initial, onSaved }: { initial: PublicSettings;
           {(control) => <input {...control} type="number" min={1} max={1800} step={1} value={draft.timeoutSeconds} onChange={(e) => set({ timeoutSeconds: e.target.value })} />}
         </Field>
       </div>
+      <Field label="Longest answer (characters)" hint={`An answer longer than this is not used: its run fails and says so. The default, ${DEFAULT_ANSWER_CHARS.toLocaleString('en-US')}, is far more than any plan needs.`}>
+        {(control) => (
+          <input {...control} type="number" min={MIN_ANSWER_CHARS} max={MAX_ANSWER_CHARS} step={1000} value={draft.maxAnswerChars} onChange={(e) => set({ maxAnswerChars: e.target.value })} />
+        )}
+      </Field>
       <p className="muted small">Max tokens and the timeout are remembered for each endpoint and model.</p>
       <label>
         Planner mode

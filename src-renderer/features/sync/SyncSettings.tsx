@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { ParkedChange } from '../../../src-shared/api';
 import { AI_APP, TABLES } from '../../../src-shared/domain/ai';
 import type { PublicSettings, RunnerRole, SettingsPatch } from '../../../src-shared/domain/settings';
+import { urlOrigin } from '../../../src-shared/url-credentials';
 import { api } from '../../api/client';
 import { formatDateTime } from '../../lib/format';
 import { submitTo, useAction } from '../../lib/useAction';
@@ -133,6 +134,24 @@ function SyncState() {
   );
 }
 
+/**
+ * What the token field says: saved (and kept for its server), about to be removed because the
+ * draft names another server, removed for that reason earlier, or where to get one.
+ */
+export function syncTokenHint(draft: Draft, saved: PublicSettings): string {
+  const { secrets } = saved;
+  if (secrets.syncTokenSet) {
+    const savedFor = urlOrigin(saved.sync.serverUrl ?? '');
+    const draftFor = urlOrigin(draft.serverUrl);
+    if (!draft.token && savedFor && draftFor && savedFor !== draftFor) {
+      return `The saved token is for ${savedFor}. Saving another server's address removes it; paste that server's token here.`;
+    }
+    return 'A token is saved, and only sent to this server. Paste a new one to replace it.';
+  }
+  if (secrets.syncTokenDroppedFor) return `The saved token was for another server (${secrets.syncTokenDroppedFor}); paste this server's token to sync with it.`;
+  return 'On the server, `npm run serve -- users add NAME` (or `users token NAME` for another device) prints one on its last line.';
+}
+
 export function SyncSettings({ initial, onSaved }: { initial: PublicSettings; onSaved: (s: PublicSettings) => void }) {
   const [saved, setSaved] = useState(initial);
   const [draft, setDraft] = useState<Draft>(() => draftOf(initial));
@@ -166,9 +185,7 @@ export function SyncSettings({ initial, onSaved }: { initial: PublicSettings; on
       <Field
         label="This device’s token"
         hint={
-          saved.secrets.syncTokenSet
-            ? 'A token is saved. Paste a new one to replace it.'
-            : 'On the server, `npm run serve -- users add NAME` (or `users token NAME` for another device) prints one on its last line.'
+          syncTokenHint(draft, saved)
         }
       >
         {(control) => <input {...control} type="password" value={draft.token} onChange={(e) => set({ token: e.target.value })} autoComplete="off" spellCheck={false} />}

@@ -5,6 +5,7 @@ import { writeRecord } from '../../db/write';
 import { newId } from '../../lib/ids';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
+import { dueDateOf } from './data';
 
 export function AddTaskForm() {
   const [title, setTitle] = useState('');
@@ -15,7 +16,7 @@ export function AddTaskForm() {
       TASKS.app,
       TASKS.table,
       newId(),
-      { title: title.trim(), dueDate: dueDate || null, priority, done: false, completedAt: null, createdAt: new Date().toISOString() },
+      { title: title.trim(), dueDate: dueDateOf(dueDate), priority, done: false, completedAt: null, createdAt: new Date().toISOString() },
       'insert',
     );
     setTitle('');

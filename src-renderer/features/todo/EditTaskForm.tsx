@@ -4,7 +4,7 @@ import { TASKS } from '../../../src-shared/tools/modules';
 import { writeRecord } from '../../db/write';
 import { submitTo, useAction } from '../../lib/useAction';
 import { ErrorText } from '../../ui/ErrorText';
-import type { Task } from './data';
+import { dueDateOf, type Task } from './data';
 
 export function EditTaskForm({ task, onDone }: { task: Task; onDone: () => void }) {
   const [title, setTitle] = useState(task.title);
@@ -12,7 +12,7 @@ export function EditTaskForm({ task, onDone }: { task: Task; onDone: () => void 
   const [dueDate, setDueDate] = useState(task.dueDate?.slice(0, 10) ?? '');
   const [priority, setPriority] = useState(task.priority ?? 'medium');
   const save = useAction(async () => {
-    const next = { title: title.trim(), description: description.trim() || null, dueDate: dueDate || null, priority };
+    const next = { title: title.trim(), description: description.trim() || null, dueDate: dueDateOf(dueDate), priority };
     // Only changed fields are written, so a concurrent edit of another field is not overwritten.
     const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== ((task as Record<string, unknown>)[k] ?? null)));
     if (Object.keys(changed).length) await writeRecord(TASKS.app, TASKS.table, task.id, changed);

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { z } from 'zod';
+import { isCalendarDate } from '../../../src-shared/dates';
 import { Attribution } from '../../../src-shared/domain/actor';
 import { TASKS } from '../../../src-shared/tools/modules';
 import { parseRecords, useRecords } from '../../db/hooks';
@@ -19,6 +20,14 @@ export const Task = z.object({
   createdBy: Attribution.nullish(),
 });
 export type Task = z.infer<typeof Task>;
+
+/** A due date from the form: a real calendar day, or none when the field is empty. */
+export function dueDateOf(text: string): string | null {
+  const value = text.trim();
+  if (value === '') return null;
+  if (!isCalendarDate(value)) throw new Error(`"${value}" is not a date on the calendar; pick a due date, or leave it empty.`);
+  return value;
+}
 
 function compareTasks(a: Task, b: Task): number {
   if (a.done !== b.done) return a.done ? 1 : -1;
