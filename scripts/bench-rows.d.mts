@@ -25,5 +25,11 @@ export declare const TARGETS: {
   decisionMs: number;
   decisionLongTasks: number;
   heapMb: number;
+  startSeconds: number;
+  historyStepMs: number;
+  yearDbMb: number;
 };
-export declare function benchRows(results: { engine: unknown; hydrate: unknown; runner: unknown }, failures?: Partial<Record<'engine' | 'hydrate' | 'runner', string>>): Row[];
+export declare function benchRows(
+  results: { engine: unknown; hydrate: unknown; runner: unknown; 'sync-server'?: unknown; 'sync-converge'?: unknown; history?: unknown },
+  failures?: Partial<Record<'engine' | 'hydrate' | 'runner' | 'sync-server' | 'sync-converge' | 'history', string>>,
+): Row[];

@@ -16,6 +16,10 @@ export const TARGETS = {
   decisionMs: 50,
   decisionLongTasks: 0,
   heapMb: 30,
+  // issue 15, the engine half: start with a big log, the history keeper's steps, a year's file
+  startSeconds: 1,
+  historyStepMs: 100,
+  yearDbMb: 30,
 };
 
 const int = (n) => Math.round(n).toLocaleString('en');
@@ -262,6 +266,84 @@ function runnerRows(r, failure) {
   ];
 }
 
+const mbText = (n) => `${n.toFixed(1)} MB`;
+
+/** The history bench (bench/history.bench.ts): start → ready with a big log, the history run's longest step, a year's database. */
+function historyRows(h, failure) {
+  const startTarget = `< ${TARGETS.startSeconds} s`;
+  const stepTarget = `< ${TARGETS.historyStepMs} ms`;
+  const dbTarget = `< ${TARGETS.yearDbMb} MB`;
+  const rows = [];
+  const s = h?.start;
+  if (!s) {
+    rows.push(notMeasured('startClean', 'start → ready', 'host start → ready with a year of use', failure, startTarget));
+  } else {
+    const runs = (values) => values.map((v) => v.toFixed(2)).join(', ');
+    rows.push(
+      {
+        id: 'startClean',
+        short: 'start → ready',
+        bench: `host start → ready (\`cli.js serve\`), a year of use at ${int(s.changes)} changes (${int(s.dbMb)} MB), after a clean shutdown`,
+        result: `${s.cleanSeconds.toFixed(2)} s (median of ${s.cleanRunsSeconds.length}: ${runs(s.cleanRunsSeconds)} s)`,
+        reference: `the same start on an empty data dir: ${s.emptySeconds.toFixed(2)} s (median of ${s.emptyRunsSeconds.length}: ${runs(s.emptyRunsSeconds)} s)`,
+        ratio: '',
+        target: startTarget,
+        met: yesNo(s.cleanSeconds < TARGETS.startSeconds),
+        figure: `${s.cleanSeconds.toFixed(2)} s`,
+      },
+      {
+        id: 'startUnclean',
+        short: 'start → ready after a kill',
+        bench: `the same start after a killed host (the full integrity check runs)`,
+        result: `${s.uncleanSeconds.toFixed(2)} s (median of ${s.uncleanRunsSeconds.length}: ${runs(s.uncleanRunsSeconds)} s)`,
+        reference: `of it the full check: ${s.uncleanCheckRunsMs.map(int).join(', ')} ms`,
+        ratio: '',
+        target: '',
+        met: '',
+        figure: `${s.uncleanSeconds.toFixed(2)} s`,
+      },
+    );
+  }
+  const p = h?.pause;
+  if (!p) {
+    rows.push(notMeasured('historyStep', 'history run, longest step', "the history keeper's run on a year of use", failure, stepTarget));
+  } else {
+    rows.push({
+      id: 'historyStep',
+      short: 'history run, longest step',
+      bench: `the history keeper's run on that year (horizon ${p.horizonDays} days): archive, compact, prune in steps`,
+      result: `longest step ${int(p.longestStepMs)} ms (${p.longestStep ?? '—'}); ${int(p.steps)} steps, ${secs(p.totalSeconds)} s in all`,
+      reference: `archived ${int(p.archivedRuns)} runs and ${int(p.archivedProposals)} proposals, compacted ${int(p.compactedChanges)} changes: the log ${int(p.logRowsBefore)} → ${int(p.logRowsAfter)} rows, the file ${int(p.dbMbBefore)} → ${int(p.dbMbAfter)} MB, of it ${int(p.freeMbAfter ?? 0)} MB free pages for later writes`,
+      ratio: '',
+      target: stepTarget,
+      met: yesNo(p.longestStepMs < TARGETS.historyStepMs),
+      figure: `${int(p.longestStepMs)} ms`,
+    });
+  }
+  const y = h?.year;
+  if (!y) {
+    rows.push(notMeasured('yearDb', 'a year lived, DB size', 'database after a year lived', failure, dbTarget));
+  } else {
+    const largest = Object.entries(y.tables)
+      .slice(0, 4)
+      .map(([name, mb]) => `${name} ${mb.toFixed(1)}`)
+      .join(', ');
+    const l = y.lived;
+    rows.push({
+      id: 'yearDb',
+      short: 'a year lived, DB size',
+      bench: `database after a year lived: one mission every ${l.everyMinutes} min (${int(l.runs)} runs by the real runner, ${int(l.proposals)} proposals), the user's decisions and ${int(l.userChanges)} changes, the daily history run (horizon 90 days)`,
+      result: `${mbText(y.dbMb)} (largest, MB: ${largest}); the daily runs' longest step: ${int(l.longestHistoryStepMs)} ms, median ${int(l.medianLongestHistoryStepMs)} ms`,
+      reference: `the same year with nothing compacted or archived: ${mbText(y.uncompacted.dbMb)}`,
+      ratio: `${(y.dbMb / y.uncompacted.dbMb).toFixed(2)} of it`,
+      target: dbTarget,
+      met: yesNo(y.dbMb < TARGETS.yearDbMb),
+      figure: mbText(y.dbMb),
+    });
+  }
+  return rows;
+}
+
 /** The sync server on PostgreSQL (bench/sync-server.bench.ts): push and pull against raw SQL, idle devices. */
 function syncServerRows(r, failure) {
   const target = `>= ${TARGETS.syncRatio} of raw`;
@@ -335,7 +417,7 @@ function syncConvergeRows(r, failure) {
  * Every row of one run. `results` holds each bench's JSON (null when it did not run) and
  * `failures` why (a bench that failed or was skipped still has its targeted rows, marked not measured).
  */
-export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer, 'sync-converge': syncConverge }, failures = {}) {
+export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer, 'sync-converge': syncConverge, history }, failures = {}) {
   const rows = engineRows(engine, failures.engine ?? 'the engine bench did not run');
   const hydrateAt = rows.findIndex((r) => r.id === 'pointRead');
   const why = failures.hydrate ?? 'the hydrate bench did not run';
@@ -345,6 +427,7 @@ export function benchRows({ engine, hydrate, runner, 'sync-server': syncServer, 
     ...runnerRows(runner, failures.runner ?? 'the runner bench did not run'),
     ...yearRows(hydrate?.year, why),
     ...decisionRows(hydrate?.decisions, why),
+    ...historyRows(history, failures.history ?? 'the history bench did not run'),
     // runs recorded before the sync server existed have no such key: their tables stay as they were
     ...(syncServer === undefined ? [] : syncServerRows(syncServer, failures['sync-server'] ?? 'the sync server bench did not run')),
     ...(syncConverge === undefined ? [] : syncConvergeRows(syncConverge, failures['sync-converge'] ?? 'the sync convergence bench did not run')),

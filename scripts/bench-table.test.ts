@@ -69,13 +69,13 @@ describe('renderTables', () => {
   });
 
   it('shows a bench that did not run as not measured, its targets not met', () => {
-    const table = benchRows({ engine: null, hydrate: null, runner: null }, { engine: 'engine bench exited with 1' });
+    const table = benchRows({ engine: null, hydrate: null, runner: null, history: null }, { engine: 'engine bench exited with 1' });
     const text = renderTables([run('2026-11-30T00:00:00.000Z', { table })]);
     expect(text).toContain('not measured: engine bench exited with 1');
     expect(text).toContain('not measured: the hydrate bench did not run');
-    expect(text).toContain('not measured: the hydrate bench did not run');
-    // every targeted row, the hydrate bench's year-of-use and decision rows among them
-    expect(text).toContain('0 of 11');
+    expect(text).toContain('not measured: the history bench did not run');
+    // every targeted row: the hydrate bench's year-of-use and decision rows, the history bench's rows among them
+    expect(text).toContain('0 of 14');
   });
 
   it('says which commit had uncommitted changes', () => {

@@ -7,7 +7,7 @@
 // README's Performance tables from that history (scripts/bench-table.mjs).
 // --quick runs a 10x smaller workload (under a minute; recorded too, as a quick run);
 // --only <name> runs one bench and prints its figures, recording nothing (a part of a run).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const quick = process.argv.includes('--quick');
 // `--only engine|runner|hydrate|sync-server|sync-converge`: build all, run one, print its JSON.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : null;
-const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server', 'sync-converge'];
+const BENCHES = ['engine', 'runner', 'hydrate', 'sync-server', 'sync-converge', 'history'];
 if (only !== null && !BENCHES.includes(only)) {
   console.error(`bench: --only takes ${BENCHES.join(', ')}`);
   process.exit(2);
@@ -44,7 +44,14 @@ async function buildBenches() {
       outDir: join(outDir, 'node'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { engine: join(root, 'bench/engine.bench.ts'), hydrate: join(root, 'bench/hydrate.bench.ts'), runner: join(root, 'bench/runner.bench.ts'), 'sync-server': join(root, 'bench/sync-server.bench.ts'), 'sync-converge': join(root, 'bench/sync-converge.bench.ts') },
+        input: {
+          engine: join(root, 'bench/engine.bench.ts'),
+          hydrate: join(root, 'bench/hydrate.bench.ts'),
+          runner: join(root, 'bench/runner.bench.ts'),
+          'sync-server': join(root, 'bench/sync-server.bench.ts'),
+          'sync-converge': join(root, 'bench/sync-converge.bench.ts'),
+          history: join(root, 'bench/history.bench.ts'),
+        },
         output: { format: 'esm', entryFileNames: '[name].mjs' },
       },
     },
@@ -89,14 +96,27 @@ function run(name, extraArgs = []) {
   });
 }
 
-const extraArgs = (name) => (name === 'hydrate' ? ['--page-dir', join(outDir, 'page'), '--renderer-dir', join(outDir, 'renderer')] : []);
+const CLI = join(root, 'out', 'main', 'cli.js');
+const partIndex = process.argv.indexOf('--part');
+const extraArgs = (name) => {
+  if (name === 'hydrate') return ['--page-dir', join(outDir, 'page'), '--renderer-dir', join(outDir, 'renderer')];
+  // the history bench starts the headless host as people do: the app's own build, made first
+  if (name === 'history') return ['--cli', CLI, ...(partIndex >= 0 ? ['--part', process.argv[partIndex + 1]] : []), ...(process.argv.includes('--keep') ? ['--keep'] : [])];
+  return [];
+};
+
+/** The app's build (out/), for the history bench's host starts: what this checkout's code makes. */
+function buildApp() {
+  const built = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the app's build failed:\n${built.stdout}\n${built.stderr}`);
+}
 
 /**
  * Every bench of a run, one after the other, with the machine's load before the first and after
  * each. A bench that fails (or cannot run) leaves its figures out and says why; the others run.
  */
 async function runAll() {
-  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null, 'sync-converge': null };
+  const results = { engine: null, runner: null, hydrate: null, 'sync-server': null, 'sync-converge': null, history: null };
   const failures = {};
   const load = [loadSample('start')];
   for (const name of BENCHES) {
@@ -111,6 +131,7 @@ async function runAll() {
       continue;
     }
     try {
+      if (name === 'history') buildApp();
       results[name] = await run(name, extraArgs(name));
     } catch (error) {
       failures[name] = error instanceof Error ? error.message : String(error);
@@ -138,6 +159,7 @@ async function main() {
   await buildBenches();
   if (only) {
     // One bench while working on it: its raw figures, nothing recorded (a run is all the benches).
+    if (only === 'history') buildApp();
     console.log(JSON.stringify(await run(only, extraArgs(only)), null, 2));
     return;
   }

@@ -43,6 +43,10 @@ const USAGE = `usage: companion [serve|tick|url|users] [options]
   --device-name NAME        how this device is named on plans it makes (default: the host name)
   --runner-role ROLE        always | when-offline | never: whether this device plans missions by their schedule
   --rebuild-projection      recompute all records from the change log, then continue
+  --check-db                check every page of the database and every change before serving
+                            (done by itself after a session that did not close cleanly)
+  --history-days N          keep full history this many days (default 90); older changes are
+                            compacted, older runs and decided proposals archived
   --no-runner               serve without running missions on a timer
 ${SYNC_USAGE}
 ${USERS_USAGE}`;
@@ -101,6 +105,8 @@ async function main(): Promise<void> {
         'device-name': { type: 'string' },
         'runner-role': { type: 'string' },
         'rebuild-projection': { type: 'boolean' },
+        'check-db': { type: 'boolean' },
+        'history-days': { type: 'string' },
         'no-runner': { type: 'boolean' },
         ...SYNC_OPTIONS,
         help: { type: 'boolean', short: 'h' },
@@ -152,6 +158,7 @@ async function main(): Promise<void> {
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(name)) fail(`--allowed-host ${JSON.stringify(name)} is not a host name (letters, digits, dots and dashes; no port, no scheme).`);
   }
   const tickIntervalMs = intOption(values['tick-interval-ms'], 'tick-interval-ms', 1000, 24 * 3600_000);
+  const historyDays = intOption(values['history-days'], 'history-days', 14, 3650);
   const llm: Record<string, string> = {};
   if (values['llm-base-url'] && hasUrlCredentials(values['llm-base-url'])) {
     fail('--llm-base-url must not contain a user name or password: pass the key with --llm-api-key-env VAR, or put it in the API key field in Settings.');
@@ -184,6 +191,7 @@ async function main(): Promise<void> {
       overrides: {
         ...(Object.keys(llm).length ? { llm } : {}),
         ...(tickIntervalMs || role ? { runner: { ...(tickIntervalMs ? { tickIntervalMs } : {}), ...(role ? { role: role as RunnerRole } : {}) } } : {}),
+        ...(historyDays ? { history: { horizonDays: historyDays } } : {}),
         ...(Object.keys(syncSettings).length ? { sync: syncSettings } : {}),
         ...(values['sync-token'] ? { syncToken: values['sync-token'] } : {}),
       },
@@ -192,11 +200,21 @@ async function main(): Promise<void> {
       autoStart: command === 'serve' && !values['no-runner'],
       // started once this host listens: a host that is its own sync server must not find itself away
       autoStartSync: false,
+      checkDatabase: values['check-db'] ? 'full' : 'auto',
     });
   } catch (error) {
     if (error instanceof DatabaseOpenError) fail(error.message);
     if ((error as { issues?: unknown }).issues) fail(`Invalid option: ${(error as Error).message} ${JSON.stringify((error as { issues?: unknown }).issues)}`);
     throw error;
+  }
+
+  const opened = engine.openReport;
+  logFile.fileOnly('info', 'cli', 'database opened', { check: opened.check, reason: opened.reason, ms: Math.round(opened.ms) });
+  const checkedIn = `${(opened.ms / 1000).toFixed(1)} s`;
+  if (opened.reason === 'unclean-shutdown') say(`The last session did not close cleanly: the database passed its full check (${checkedIn}).`);
+  if (opened.reason === 'asked') {
+    const quarantined = engine.store.quarantinedCount();
+    say(`The database passed its full check (${checkedIn})${quarantined ? `; ${quarantined} unreadable change(s) are set aside and reported` : '; every change is readable'}.`);
   }
 
   if (values['rebuild-projection']) {

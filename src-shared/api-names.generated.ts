@@ -19,6 +19,8 @@ export const METHOD_NAMES = [
   'proposals.revert',
   'proposals.decideAll',
   'activity.list',
+  'history.status',
+  'history.compact',
   'settings.get',
   'settings.update',
   'llm.test',

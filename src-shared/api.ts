@@ -66,6 +66,47 @@ export const RunnerStatus = z.object({
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus>;
 
+/** One run of the engine's history keeper (README "Data and history"): what it archived, compacted and dropped. */
+export const HistoryRun = z.object({
+  reason: z.enum(['daily', 'asked']),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  horizonDays: z.number().int(),
+  /** changes that arrived before this instant were compacted; runs and proposals that ended before it archived */
+  cutoff: z.string(),
+  /** the floor a sync client set: no change at or after this seq was compacted (null: none) */
+  keepFrom: z.number().int().nullable(),
+  archivedRuns: z.number().int(),
+  archivedProposals: z.number().int(),
+  compactedChanges: z.number().int(),
+  compactedRecords: z.number().int(),
+  /** unreadable log rows met (kept in the log, quarantined) */
+  unreadable: z.number().int(),
+  compactedThrough: z.number().int(),
+  prunedActivity: z.number().int(),
+  prunedDebugCaptures: z.number().int(),
+  prunedTokenDays: z.number().int(),
+  steps: z.number().int(),
+  /** the longest step: how long a tick or an api call could have waited for it */
+  longestStepMs: z.number(),
+  /** which part of the run that step belonged to */
+  longestStep: z.enum(['archive runs', 'archive proposals', 'compact the log', 'prune the audit trail', 'prune debug captures', 'prune token counts', 'checkpoint']).nullable(),
+  totalMs: z.number(),
+  error: z.string().nullable(),
+});
+export type HistoryRun = z.infer<typeof HistoryRun>;
+
+export const HistoryStatus = z.object({
+  horizonDays: z.number().int(),
+  activityDays: z.number().int(),
+  /** every change up to this log seq is compacted (0: none) */
+  compactedThrough: z.number().int(),
+  running: z.boolean(),
+  lastRun: HistoryRun.nullable(),
+  nextCheckAt: z.string().nullable(),
+});
+export type HistoryStatus = z.infer<typeof HistoryStatus>;
+
 /**
  * The sync client's state (engine/sync/): whether this device mirrors its log with a sync server,
  * and how that goes. `waiting` counts own changes the server has not acknowledged yet (parked ones
@@ -141,7 +182,20 @@ export const methods = {
     input: z
       .object({ since: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(1000) })
       .strict(),
-    output: z.object({ changes: z.array(ChangeOut), seq: z.number().int(), hasMore: z.boolean(), quarantined: z.number().int(), epoch: ReplicaEpoch }),
+    output: z.object({
+      changes: z.array(ChangeOut),
+      seq: z.number().int(),
+      hasMore: z.boolean(),
+      quarantined: z.number().int(),
+      /**
+       * The changes after `since` are older than the history the engine keeps (compacted into one
+       * snapshot per record): no changes come back; re-hydrate from `sync.snapshot` and pull from
+       * its seq. `compactedThrough` is the oldest cursor that can still pull.
+       */
+      cursorTooOld: z.literal(true).optional(),
+      compactedThrough: z.number().int().optional(),
+      epoch: ReplicaEpoch,
+    }),
   },
   /**
    * Pages of the projection (records with their field stamps, tombstones included) for a new replica
@@ -234,6 +288,10 @@ export const methods = {
       .strict(),
     output: z.object({ entries: z.array(ActivityEntry), nextBefore: z.number().int().nullable() }),
   },
+  /** What the history keeper keeps (README "Data and history") and its last run. */
+  'history.status': { input: Empty, output: HistoryStatus },
+  /** Archives and compacts now (as the daily run does), in small steps; answers when done. */
+  'history.compact': { input: Empty, output: HistoryRun },
   'settings.get': { input: Empty, output: PublicSettings },
   'settings.update': { input: SettingsPatch, output: PublicSettings },
   /** One tiny request (a few tokens, one attempt): does the endpoint answer, and is the answer sane? */

@@ -21,10 +21,18 @@ export function previewValue(value: unknown): unknown {
   return json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS - 1)}…` : value;
 }
 
+/** A row's values by field: a log row's data, or a compacted entry's names and values zipped. */
+function valuesOf(row: ActivityRow): Record<string, unknown> {
+  const data = JSON.parse(row.data) as Record<string, unknown> | unknown[];
+  if (row.names === null || !Array.isArray(data)) return data as Record<string, unknown>;
+  const names = JSON.parse(row.names) as string[];
+  return Object.fromEntries(names.map((name, i) => [name, data[i]]));
+}
+
 function toEntry(row: ActivityRow): ActivityEntry {
   let fields: Record<string, unknown> = {};
   try {
-    const data = JSON.parse(row.data) as Record<string, unknown>;
+    const data = valuesOf(row);
     fields = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, previewValue(v)]));
   } catch {
     // an unreadable row is still an entry in the timeline (sync.pull quarantines it)

@@ -1,6 +1,7 @@
 /** One handler per api.ts method. Inputs arrive parsed; errors are ApiError with a user-facing message. */
 import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences } from '../../src-shared/api';
 import { listActivity } from './activity';
+import type { HistoryKeeper } from './history/keeper';
 import { checkPushedChanges } from './push-edge';
 import type { LlmClient } from './llm/client';
 import { probeCapabilities, testConnection } from './llm/connection';
@@ -20,6 +21,7 @@ export interface HandlerDeps {
   runner: Runner;
   proposals: Proposals;
   llm: LlmClient;
+  history: HistoryKeeper;
   sync: SyncClient;
   /** the engine's clock (pushed stamps are checked against it) */
   now: () => Date;
@@ -64,7 +66,7 @@ export function createJsonHandlers({ store, epoch }: Pick<HandlerDeps, 'store' |
   };
 }
 
-export function createHandlers({ store, settings, runner, proposals, llm, sync, now, epoch, changed }: HandlerDeps): Handlers {
+export function createHandlers({ store, settings, runner, proposals, llm, history, sync, now, epoch, changed }: HandlerDeps): Handlers {
   return {
     'sync.push': ({ clientId, changes }) => {
       checkPushedChanges(changes, now());
@@ -108,6 +110,8 @@ export function createHandlers({ store, settings, runner, proposals, llm, sync, 
     'proposals.revert': ({ proposalId }) => ({ proposal: proposals.revert(proposalId) }),
     'proposals.decideAll': (input) => decideAll(store, proposals, input),
     'activity.list': (input) => listActivity(store, input),
+    'history.status': () => history.status(),
+    'history.compact': () => history.runNow(),
     'settings.get': () => settings.publicView(),
     'settings.update': (patch) => settings.update(patch),
     'llm.test': async () => {

@@ -4,13 +4,14 @@
  */
 import { ApiError, type EventName, type MethodName, type MethodOutput, type ParsedInput, parseInput } from '../../src-shared/api';
 import { createHybridClock, randomNodeId } from '../../src-shared/hlc';
-import type { LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
+import type { HistorySettings, LlmSettings, RunnerSettings, SyncSettings } from '../../src-shared/domain/settings';
+import { HistoryKeeper } from './history/keeper';
 import { LlmClient, type LlmClientDeps, llmTimers } from './llm/client';
 import { Proposals } from './proposals/service';
 import { noteDoublePlans } from './runner/double-plans';
 import { Runner } from './runner/runner';
 import { FileSecretStore, type SecretStore, Settings } from './settings';
-import { type Db, openDatabase } from './store/db';
+import { closeDatabase, type Db, type OpenCheck, type OpenReport, openDatabase, openReport } from './store/db';
 import { SettingsTable } from './store/settings-table';
 import { Store, type StoreLog } from './store/store';
 import { SyncClient } from './sync/client';
@@ -18,7 +19,7 @@ import type { FetchLike } from './sync/http';
 import { realTimers, type Timers } from '../timers';
 import { createHandlers, createJsonHandlers, type Handlers } from './handlers';
 
-export { DatabaseOpenError } from './store/db';
+export { DatabaseOpenError, type OpenCheck, type OpenReport } from './store/db';
 export type { SecretStore } from './settings';
 
 export interface EngineOptions {
@@ -27,7 +28,13 @@ export interface EngineOptions {
   /** read the API key from this environment variable instead of the secret store */
   apiKeyEnv?: string | null;
   /** applied over the stored settings at start (and saved), e.g. from CLI flags; `syncToken` goes to the secret store */
-  overrides?: { llm?: Partial<LlmSettings>; runner?: Partial<RunnerSettings>; sync?: Partial<SyncSettings>; syncToken?: string };
+  overrides?: {
+    llm?: Partial<LlmSettings>;
+    runner?: Partial<RunnerSettings>;
+    history?: Partial<HistorySettings>;
+    sync?: Partial<SyncSettings>;
+    syncToken?: string;
+  };
   llmDeps?: LlmClientDeps;
   /**
    * where the engine's own log lines go (companion.log in the shells): failed LLM calls at warn,
@@ -40,6 +47,11 @@ export interface EngineOptions {
   timers?: Timers;
   /** start the runner's timer (default true) */
   autoStart?: boolean;
+  /**
+   * The database check at open: `auto` (default) runs the full integrity check only after a session
+   * that did not close cleanly, `full` always (and scans every log row's JSON; `serve --check-db`).
+   */
+  checkDatabase?: OpenCheck;
   /** start the sync client (default true); otherwise `engine.sync.start()` when ready */
   autoStartSync?: boolean;
   /** the sync client's random numbers (its back-off jitter) and fetch; tests pass their own */
@@ -58,6 +70,10 @@ export interface Engine {
   readonly store: Store;
   readonly runner: Runner;
   readonly settings: Settings;
+  /** archives and compacts history once a day (README "Data and history"); a sync client sets its floor here */
+  readonly history: HistoryKeeper;
+  /** what opening the database checked, and why */
+  readonly openReport: OpenReport;
   /** mirrors the log with a sync server when one is configured (engine/sync/) */
   readonly sync: SyncClient;
   call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>>;
@@ -73,7 +89,7 @@ export interface Engine {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const db: Db = openDatabase(options.dataDir);
+  const db: Db = openDatabase(options.dataDir, { check: options.checkDatabase ?? 'auto' });
   try {
     return assemble(db, options);
   } catch (error) {
@@ -88,10 +104,11 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const settingsTable = new SettingsTable(db);
   const settings = new Settings(settingsTable, secrets, options.apiKeyEnv ?? null);
   const overrides = options.overrides ?? {};
-  if (overrides.llm || overrides.runner || overrides.sync || overrides.syncToken) {
+  if (overrides.llm || overrides.runner || overrides.history || overrides.sync || overrides.syncToken) {
     settings.update({
       ...(overrides.llm ? { llm: overrides.llm } : {}),
       ...(overrides.runner ? { runner: overrides.runner } : {}),
+      ...(overrides.history ? { history: overrides.history } : {}),
       ...(overrides.sync ? { sync: overrides.sync } : {}),
       ...(overrides.syncToken ? { syncToken: overrides.syncToken } : {}),
     });
@@ -100,7 +117,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
   const storeLog: StoreLog = (message, error, fields) =>
     options.log?.('warn', 'store', message, { ...fields, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) });
   const store = new Store(db, clock, { now, log: storeLog });
-  store.quarantineUnreadableRows();
+  // Rows appended since the last scan (all of them when asked for the full check).
+  store.quarantineUnreadableRows({ full: options.checkDatabase === 'full' });
   const epoch = repairAtOpen(store, settingsTable, storeLog);
   const listeners = new Set<EngineListener>();
   const tell = (event: string, payload: unknown) => {
@@ -160,8 +178,12 @@ function assemble(db: Db, options: EngineOptions): Engine {
     runner.onDataChanged(touched);
   };
   const proposals = new Proposals({ store, now, timeZone: () => settings.get().runner.timeZone, changed });
-  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, sync, now, epoch, changed });
+  const history = new HistoryKeeper({ store, settings, now, timers, changed });
+  // Compaction never removes a change the sync server has not acknowledged (nor a parked one).
+  history.addFloor(() => sync.oldestUnacknowledgedSeq());
+  const handlers: Handlers = createHandlers({ store, settings, runner, proposals, llm, history, sync, now, epoch, changed });
   const jsonHandlers = createJsonHandlers({ store, epoch });
+  if (options.autoStart !== false) history.start();
   if (options.autoStartSync !== false) sync.start();
   let closed = false;
   // With a sync server, the runner's first tick waits for the first exchange (at most
@@ -182,6 +204,8 @@ function assemble(db: Db, options: EngineOptions): Engine {
     store,
     runner,
     settings,
+    history,
+    openReport: openReport(db) ?? { check: 'none', reason: 'skipped', ms: 0 },
     sync,
     async call<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
       const parsed = accept(method, input);
@@ -203,13 +227,14 @@ function assemble(db: Db, options: EngineOptions): Engine {
     async close(closeOptions = {}) {
       if (closed) return;
       closed = true;
-      await Promise.all([runner.stop(), sync.stop()]);
+      await Promise.all([runner.stop(), history.stop(), sync.stop()]);
       listeners.clear();
       try {
         // Pending records are written now so the next start need not catch up from the log.
         if (closeOptions.settle !== false) store.settle();
       } finally {
-        db.close();
+        // Leaves the clean-shutdown marker: the next open skips the full integrity check.
+        closeDatabase(db);
       }
     },
   };

@@ -100,10 +100,16 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
+/** Changes older than this are compacted, old runs and decided proposals archived (README "Data and history"). */
+export const DEFAULT_HORIZON_DAYS = 90;
+/** The compact audit trail of compacted changes is kept this long. */
+export const DEFAULT_ACTIVITY_DAYS = 365;
+
 export function defaultSettings(): StoredSettings {
   return {
     llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: '', temperature: 0.3, timeoutMs: 120_000, plannerMode: 'auto', maxTokens: 4096, maxAnswerChars: DEFAULT_ANSWER_CHARS },
     runner: { tickIntervalMs: 60_000, concurrency: 2, timeZone: systemTimeZone(), paused: false, role: 'always' },
+    history: { horizonDays: DEFAULT_HORIZON_DAYS, activityDays: DEFAULT_ACTIVITY_DAYS },
     sync: { serverUrl: null, deviceName: defaultDeviceName() },
   };
 }
@@ -148,7 +154,12 @@ export class Settings {
       stored = {};
     }
     const s = withoutStoredCredentials(stored as Partial<StoredSettings>);
-    const merged = StoredSettings.safeParse({ llm: { ...defaults.llm, ...s.llm }, runner: { ...defaults.runner, ...s.runner }, sync: { ...defaults.sync, ...s.sync } });
+    const merged = StoredSettings.safeParse({
+      llm: { ...defaults.llm, ...s.llm },
+      runner: { ...defaults.runner, ...s.runner },
+      history: { ...defaults.history, ...s.history },
+      sync: { ...defaults.sync, ...s.sync },
+    });
     this.cached = merged.success ? merged.data : defaults;
     return this.cached;
   }
@@ -188,7 +199,12 @@ export class Settings {
     const current = this.get();
     const sync = { ...current.sync, ...patch.sync };
     if (sync.serverUrl === '') sync.serverUrl = null;
-    const next = StoredSettings.safeParse({ llm: { ...current.llm, ...patch.llm }, runner: { ...current.runner, ...patch.runner }, sync });
+    const next = StoredSettings.safeParse({
+      llm: { ...current.llm, ...patch.llm },
+      runner: { ...current.runner, ...patch.runner },
+      history: { ...current.history, ...patch.history },
+      sync,
+    });
     if (!next.success) throw new ApiError('BAD_INPUT', 'Invalid settings', next.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
     if (!isValidTimeZone(next.data.runner.timeZone)) {
       throw new ApiError('BAD_INPUT', `Unknown time zone "${next.data.runner.timeZone}"; use an IANA name such as Europe/Berlin.`, [

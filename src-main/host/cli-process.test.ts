@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
@@ -231,6 +231,61 @@ describe('cli serve: SIGTERM', () => {
     expect(entries.map((e) => e.msg)).toEqual(expect.arrayContaining(['serve starting', 'ready', 'SIGTERM: stopping (aborting LLM calls, closing the database)…', 'stopped']));
     expect(log).not.toContain(TOKEN);
   }, 40_000);
+});
+
+describe('cli serve: the database check at start', () => {
+  const FULL_CHECK_AFTER_CRASH = /did not close cleanly: the database passed its full check/;
+
+  /** A host on `dir`, once it answers the api (its signal handlers are in place by then). */
+  async function serve(...extra: string[]): Promise<Run> {
+    const run = runCli(['serve', '--data-dir', dir, '--port', '0', '--token', TOKEN, '--no-runner', ...extra]);
+    running.push(run);
+    const base = (await run.waitForStdout(/Companion ready at (http:\/\/[^/]+)\//))[1]!;
+    const status = await fetch(`${base}/api/runner.status`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: '{}' });
+    expect(status.status).toBe(200);
+    return run;
+  }
+
+  async function stop(run: Run, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    run.child.kill(signal);
+    expect(await run.exited, run.stderr()).toEqual(signal === 'SIGTERM' ? { code: 0, signal: null } : { code: null, signal: 'SIGKILL' });
+  }
+
+  it('checks every page after a host was killed, not after one that stopped cleanly', async () => {
+    let run = await serve();
+    expect(run.stderr()).not.toMatch(FULL_CHECK_AFTER_CRASH);
+    await stop(run, 'SIGKILL');
+
+    run = await serve();
+    expect(run.stderr()).toMatch(FULL_CHECK_AFTER_CRASH);
+    await stop(run, 'SIGTERM');
+
+    run = await serve();
+    expect(run.stderr()).not.toMatch(FULL_CHECK_AFTER_CRASH);
+    await stop(run, 'SIGTERM');
+
+    run = await serve('--check-db');
+    expect(run.stderr()).toMatch(/The database passed its full check \(\d+\.\d s\); every change is readable\./);
+  }, 60_000);
+
+  it('refuses a database damaged after a clean stop when asked to check it, in a plain message', async () => {
+    await stop(await serve(), 'SIGTERM');
+    const db = new Database(join(dir, DB_FILE));
+    // Damage a page of the records table's key index behind SQLite's back (as a disk fault would).
+    const page = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'records_key'").pluck().get() as number) - 1;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const fd = openSync(join(dir, DB_FILE), 'r+');
+    writeSync(fd, Buffer.alloc(pageSize, 0x41), 0, pageSize, page * pageSize);
+    closeSync(fd);
+
+    const run = runCli(['serve', '--data-dir', dir, '--port', '0', '--token', TOKEN, '--no-runner', '--check-db']);
+    running.push(run);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr()).toMatch(/failed its integrity check|not a readable SQLite file/);
+    expect(run.stderr()).not.toMatch(/^\s+at /m);
+    expect(run.stdout()).toBe('');
+  }, 60_000);
 });
 
 function freePort(): Promise<number> {

@@ -165,6 +165,10 @@ describe('the api contract over HTTP', () => {
     await call('agents.usage', {});
     expect((await call('activity.list', { limit: 20 })).entries.length).toBeGreaterThan(0);
 
+    // the history keeper: archive and compact now (nothing is old enough here), then its status
+    expect(await call('history.compact', {})).toMatchObject({ reason: 'asked', error: null });
+    expect((await call('history.status', {})).lastRun).not.toBeNull();
+
     // a mission paused and resumed
     await call('missions.pause', { missionId: 'm1' });
     await call('missions.resume', { missionId: 'm1' });

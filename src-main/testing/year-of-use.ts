@@ -215,8 +215,17 @@ export function* yearOfUse(options: YearOfUseOptions): Generator<YearOfUseBatch,
   return log.summary();
 }
 
-/** Writes a year of use through a Store (`push` per batch, then `settle`); returns what it holds. */
-export function seedYearOfUse(store: { push(clientId: string, changes: ChangeIn[]): unknown; settle(): void }, options: YearOfUseOptions): YearOfUseSummary {
+/**
+ * Writes a year of use through a Store (`push` per batch, then `settle`); returns what it holds.
+ * `arrive`, when given, is told each batch's instant (its newest stamp) before the batch is
+ * pushed: a Store whose clock follows it records the year's arrival times (history compaction
+ * goes by them).
+ */
+export function seedYearOfUse(
+  store: { push(clientId: string, changes: ChangeIn[]): unknown; settle(): void },
+  options: YearOfUseOptions,
+  arrive?: (at: string) => void,
+): YearOfUseSummary {
   const batches = yearOfUse(options);
   for (;;) {
     const next = batches.next();
@@ -224,8 +233,21 @@ export function seedYearOfUse(store: { push(clientId: string, changes: ChangeIn[
       store.settle();
       return next.value;
     }
+    if (arrive) arrive(batchInstant(next.value));
     store.push(next.value.clientId, next.value.changes);
   }
+}
+
+/** The newest instant stamped in a batch (the ISO prefix of its stamps). */
+export function batchInstant(batch: YearOfUseBatch): string {
+  let newest = '';
+  for (const change of batch.changes) {
+    for (const write of Object.values(change.fields ?? {})) {
+      const at = ('at' in write ? write.at : write.updatedAt).slice(0, 24);
+      if (at > newest) newest = at;
+    }
+  }
+  return newest;
 }
 
 /** A set of record numbers with O(1) add, remove and uniform pick. */

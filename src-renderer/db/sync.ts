@@ -15,6 +15,8 @@ import { db } from './schema';
 export const PUSH_BATCH = 500;
 export const PULL_LIMIT = 1000;
 const SAFETY_NET_MS = 30_000;
+/** A compaction running while we hydrate can outdate the new cursor once more; not forever. */
+const MAX_REHYDRATIONS = 3;
 const RETRY_MIN_MS = 2_000;
 
 export interface SyncState {
@@ -74,10 +76,20 @@ async function pull(): Promise<void> {
     }
   }
   let since = await readCursor();
+  let rehydrations = 0;
   for (;;) {
     const page = await api().call('sync.pull', { since, limit: PULL_LIMIT });
     // the engine repaired history this replica copied: start over from its snapshot
     if (await followEpoch(page.epoch)) return pull();
+    if (page.cursorTooOld) {
+      // Away longer than the history the engine keeps: what followed our cursor is compacted into
+      // one snapshot per record. Hydrate again (merging into what is here: local writes not yet
+      // pushed stay in the outbox and win where newer), then pull from the snapshot's seq.
+      if (++rehydrations > MAX_REHYDRATIONS) throw new Error('The app could not catch up with its history; reload the page to try again.');
+      await hydrate(clock);
+      since = await readCursor();
+      continue;
+    }
     // `seq` is the last row of the page, quarantined rows included, so it is the next `since`.
     const cursor = Math.max(page.seq, page.changes.at(-1)?.seq ?? 0);
     await applyPulledPage(page.changes, cursor, clock);

@@ -23,6 +23,8 @@ export type Origin = z.infer<typeof Origin>;
 
 export const LOCAL_USER: Actor = { kind: 'user', principalId: 'user:local', displayName: 'You' };
 export const MISSION_RUNNER: Actor = { kind: 'system', principalId: 'system:mission-runner', displayName: 'Mission runner' };
+/** Writes the archived form of old runs and decided proposals (the engine's history keeper). */
+export const HISTORY_KEEPER: Actor = { kind: 'system', principalId: 'system:history', displayName: 'History keeper' };
 
 export function originOf(actor: Actor | undefined): Origin {
   if (!actor || actor.kind === 'user') return 'user';

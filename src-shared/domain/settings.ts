@@ -105,6 +105,17 @@ export const RunnerSettings = z.object({
 });
 export type RunnerSettings = z.infer<typeof RunnerSettings>;
 
+/**
+ * How much history the engine keeps (README "Data and history"): changes older than `horizonDays`
+ * are compacted into one snapshot per record and old finished runs and decided proposals are
+ * archived (details dropped); the compact audit trail of compacted changes is kept `activityDays`.
+ */
+export const HistorySettings = z.object({
+  horizonDays: z.number().int().min(14).max(3650),
+  activityDays: z.number().int().min(30).max(36500),
+});
+export type HistorySettings = z.infer<typeof HistorySettings>;
+
 /** A sync server to mirror the log with (docs/sync-protocol.md); the account token is a secret, kept apart. */
 export const SyncSettings = z.object({
   /** the base URL under which /sync/{appId} lives, e.g. http://homeserver:5177; null = no sync */
@@ -114,7 +125,7 @@ export const SyncSettings = z.object({
 });
 export type SyncSettings = z.infer<typeof SyncSettings>;
 
-export const StoredSettings = z.object({ llm: LlmSettings, runner: RunnerSettings, sync: SyncSettings });
+export const StoredSettings = z.object({ llm: LlmSettings, runner: RunnerSettings, history: HistorySettings, sync: SyncSettings });
 export type StoredSettings = z.infer<typeof StoredSettings>;
 
 /** What the renderer may see: never the key itself, only whether one is set and where it lives. */
@@ -143,6 +154,7 @@ export const SettingsPatch = z
   .object({
     llm: LlmSettings.partial().optional(),
     runner: RunnerSettings.partial().optional(),
+    history: HistorySettings.partial().optional(),
     /** `serverUrl: ''` turns sync off like null */
     sync: SyncSettings.extend({ serverUrl: z.union([z.literal(''), SyncServerUrl]).nullable() }).partial().optional(),
     /** a new API key; null removes the stored key */

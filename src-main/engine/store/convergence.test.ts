@@ -197,3 +197,86 @@ describe('the replica equals the engine (property)', () => {
     );
   }, PROPERTY_TIMEOUT);
 });
+
+/** Compacts the store's log up to (not including) `keepFrom`, everything old enough, in small steps. */
+function compactUpTo(store: Store, keepFrom: number | null): void {
+  for (let step = store.compactStep({ before: '9999-12-31T00:00:00.000Z', keepFrom }, 3); !step.done; ) step = store.compactStep({ before: '9999-12-31T00:00:00.000Z', keepFrom }, 3);
+}
+
+describe('compaction keeps convergence (property)', () => {
+  it('compacting at any point never changes the projection; a rebuild after it equals it; re-pushing old events changes nothing', () => {
+    fc.assert(
+      fc.property(
+        history.chain((h) => fc.tuple(delivery(h), fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 60 })), { maxLength: 4 }))),
+        ([batches, compactions]) => {
+          withStores(2, ([plain, compacted]) => {
+            batches.forEach((batch, i) => {
+              plain!.push('client', batch);
+              compacted!.push('client', batch);
+              // after batch `at`, compact up to a seq of the log so far (sometimes all of it)
+              for (const [at, upTo] of compactions) if (at === i) compactUpTo(compacted!, Math.min(upTo, compacted!.maxSeq() + 1));
+            });
+            expect(content(compacted!)).toEqual(content(plain!));
+            const incremental = rows(compacted!);
+            compactUpTo(compacted!, null);
+            expect(rows(compacted!)).toStrictEqual(incremental);
+            compacted!.rebuildProjection();
+            expect(rows(compacted!)).toStrictEqual(incremental);
+            const logged = compacted!.maxSeq();
+            for (const batch of batches) expect(compacted!.push('client', batch).accepted).toBe(0);
+            expect(compacted!.maxSeq()).toBe(logged);
+            expect(content(compacted!)).toEqual(content(plain!));
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('a replica that pulled before a compaction and merges after it (re-hydrating when told) ends equal to the engine', () => {
+    fc.assert(
+      fc.property(
+        history.chain((h) => fc.tuple(delivery(h), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }))),
+        ([batches, split, pageSize, snapshotPage]) => {
+          withStores(1, ([store]) => {
+            const replica = new Map<string, ReplicaRecord>();
+            let since = 0;
+            let rehydrated = 0;
+            const sync = () => {
+              for (let more = true; more; ) {
+                const page = store!.pull(since, pageSize);
+                if (page.cursorTooOld) {
+                  // re-hydrate into what the replica holds, then pull from the snapshot's seq
+                  if (++rehydrated > 2) throw new Error(`still too old after re-hydrating: since ${since}, compacted through ${page.compactedThrough}`);
+                  let afterKey: string | null = null;
+                  let cursor: number | null = null;
+                  do {
+                    const snap = store!.snapshot(afterKey === null ? null : decodeSnapshotKey(afterKey), snapshotPage);
+                    cursor ??= snap.seq;
+                    putAll(replica, applySnapshotRecords(replica, snap.records).puts);
+                    afterKey = snap.nextKey && encodeSnapshotKey(snap.nextKey);
+                  } while (afterKey !== null);
+                  since = cursor;
+                  continue;
+                }
+                putAll(replica, applyPulledChanges(replica, page.changes).puts);
+                more = page.hasMore;
+                since = page.seq;
+              }
+            };
+            const first = batches.slice(0, split);
+            for (const batch of first) store!.push('client', batch);
+            sync();
+            for (const batch of batches.slice(split)) store!.push('client', batch);
+            // the replica is away while the history it has not seen yet is compacted
+            compactUpTo(store!, null);
+            sync();
+            expect(replicaContent(replica)).toEqual(content(store!));
+            expect(rehydrated).toBeLessThanOrEqual(1);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, PROPERTY_TIMEOUT);
+});

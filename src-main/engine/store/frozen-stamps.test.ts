@@ -101,3 +101,36 @@ describe('records frozen by stamps from the future', () => {
     expect(engine.store.repairFrozenStamps()).toEqual({ restamped: [], records: 0 });
   });
 });
+
+describe('records frozen by stamps from the future, their history compacted', () => {
+  it('are repaired from what compaction kept: values kept, no record lost, later writes win again', async () => {
+    const tmp = tempDataDir();
+    cleanup = tmp.cleanup;
+    engine = open(tmp.dir);
+    engine.store.push('old-renderer', frozenChanges);
+    // a record changed after the compaction point too: its base row and a log row are both read
+    engine.store.push('old-renderer', [{ eventId: 'create-t3', app: 'todo', table: 'tasks', id: 't3', op: 'insert', fields: { title: { value: 'Kept', at: '2026-11-20T08:00:00.000Z' }, note: { value: 'frozen', at: FUTURE } } }]);
+    engine.store.settle();
+    // everything so far leaves the log
+    const compacted = engine.store.compactStep({ before: '9999-01-01T00:00:00.000Z', keepFrom: null }, 1000);
+    expect(compacted.folded).toBe(5);
+    await engine.call('sync.push', { clientId: 'r', changes: [{ eventId: 'later-t3', app: 'todo', table: 'tasks', id: 't3', op: 'update', data: { done: true } }] });
+    await engine.close();
+    withDatabaseFile(tmp.dir, (db) => db.prepare('DELETE FROM settings WHERE key = ?').run(STAMP_BOUND_KEY));
+
+    clock.set('2026-11-20T10:00:00.000Z');
+    engine = open(tmp.dir);
+    expect(logged.map((l) => l.message)).toEqual([expect.stringMatching(/Repaired 3 record\(s\)/)]);
+    expect(await get('t1')).toMatchObject({ deleted: false, data: { title: 'Call Anna (frozen)', done: false } });
+    expect(await get('t2')).toMatchObject({ deleted: true });
+    expect(await get('t3')).toMatchObject({ deleted: false, data: { title: 'Kept', note: 'frozen', done: true } });
+    for (const id of ['t1', 't2', 't3']) expect(Object.values((await get(id))!.meta).every((at) => at < '2026-11-20T10:05')).toBe(true);
+    // a rebuild from the compacted history gives the same records: the bases were restamped too
+    const before = await Promise.all(['t1', 't2', 't3'].map(get));
+    engine.store.rebuildProjection();
+    expect(await Promise.all(['t1', 't2', 't3'].map(get))).toEqual(before);
+
+    await engine.call('sync.push', { clientId: 'r', changes: [{ eventId: 'later-t1', app: 'todo', table: 'tasks', id: 't1', op: 'update', data: { title: 'Call Anna tomorrow' } }] });
+    expect((await get('t1'))!.data.title).toBe('Call Anna tomorrow');
+  });
+});

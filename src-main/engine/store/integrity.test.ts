@@ -11,7 +11,7 @@ import { createHybridClock } from '../../../src-shared/hlc';
 import { createEngine, type Engine } from '../index';
 import { MemorySecretStore } from '../settings';
 import { tempDataDir, tempEngine, tempStore, withDatabaseFile } from '../testing/temp-db';
-import { DatabaseOpenError, DB_FILE, type Db, openDatabase } from './db';
+import { closeDatabase, DatabaseOpenError, DB_FILE, type Db, openDatabase, openReport } from './db';
 import { Store } from './store';
 
 const at = (day: number) => `2026-04-${String(day).padStart(2, '0')}T12:00:00.000Z`;
@@ -70,19 +70,69 @@ describe('opening the database', () => {
     expect(() => createEngine({ dataDir: dir, secrets: new MemorySecretStore(), autoStart: false })).toThrow(DatabaseOpenError);
   });
 
-  it('refuses a database that fails its integrity check', () => {
+  /** A database with 300 tasks, closed cleanly (`closeDatabase`) or as a killed process leaves it (no marker). */
+  function filled(close: 'clean' | 'unclean'): void {
     const db = openDatabase(dir);
     const store = new Store(db, createHybridClock('00000000000000aa'));
     store.push('c', Array.from({ length: 300 }, (_, i) => insert(`t${i}`, `task ${i} ${'x'.repeat(200)}`)));
-    db.close();
-    // Overwrite the last page with garbage, as a disk fault would.
+    store.settle();
+    if (close === 'clean') closeDatabase(db);
+    else db.close();
+  }
+
+  /** Overwrites the last page with garbage, as a disk fault would. */
+  function damageLastPage(): void {
     const file = join(dir, DB_FILE);
     const size = statSync(file).size;
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, size - 4096);
     closeSync(fd);
+  }
+
+  it('refuses a database that fails its integrity check after a session that did not close cleanly', () => {
+    filled('unclean');
+    damageLastPage();
     expect(() => openDatabase(dir)).toThrow(DatabaseOpenError);
     expect(() => openDatabase(dir)).toThrow(/integrity check|not a readable SQLite file/);
+    expect(() => openDatabase(dir)).toThrow(/Restore a backup or move it aside|Move it aside or restore a backup/);
+  });
+
+  it('checks every page only after a session that did not close cleanly, or when asked', () => {
+    const reportOf = (check?: 'full') => {
+      const db = openDatabase(dir, check ? { check } : {});
+      const report = openReport(db);
+      closeDatabase(db);
+      return report;
+    };
+    expect(reportOf()).toMatchObject({ check: 'none', reason: 'new-database' });
+    expect(reportOf()).toMatchObject({ check: 'none', reason: 'clean-shutdown' });
+    filled('unclean');
+    expect(reportOf()).toMatchObject({ check: 'full', reason: 'unclean-shutdown' });
+    // that open closed cleanly
+    expect(reportOf()).toMatchObject({ check: 'none', reason: 'clean-shutdown' });
+    expect(reportOf('full')).toMatchObject({ check: 'full', reason: 'asked' });
+  });
+
+  it('trusts a file after a clean shutdown; the check on demand still refuses a damaged one', () => {
+    filled('clean');
+    damageLastPage();
+    // The damaged page is not read at open: the clean shutdown spares the full check.
+    const db = openDatabase(dir);
+    expect(openReport(db)).toMatchObject({ check: 'none', reason: 'clean-shutdown' });
+    db.close();
+    expect(() => openDatabase(dir, { check: 'full' })).toThrow(/failed its integrity check|not a readable SQLite file/);
+    expect(() => createEngine({ dataDir: dir, secrets: new MemorySecretStore(), autoStart: false, checkDatabase: 'full' })).toThrow(DatabaseOpenError);
+  });
+
+  it('checks a database of an earlier version fully at its first open', () => {
+    const db = openDatabase(dir);
+    // As version 4 left it: without the tables of migration 5.
+    db.exec('DROP TABLE store_state; DROP TABLE record_base; DROP TABLE audit_trail; DROP TABLE audit_actors; DROP TABLE audit_shapes; DROP TABLE compacted_events; DROP INDEX records_runs_to_archive; DROP INDEX records_proposals_to_archive');
+    db.pragma('user_version = 4');
+    db.close();
+    const reopened = openDatabase(dir);
+    expect(openReport(reopened)).toMatchObject({ check: 'full', reason: 'first-open-of-this-version' });
+    closeDatabase(reopened);
   });
 
   it('refuses a database written by a newer version', () => {

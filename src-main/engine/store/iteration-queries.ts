@@ -49,7 +49,7 @@ export class IterationQueries {
        GROUP BY json_extract(data, '$.missionId')`,
     );
     this.recentOfMission = prepare(
-      `SELECT data FROM records INDEXED BY records_iterations_mission
+      `SELECT record_id AS id, data FROM records INDEXED BY records_iterations_mission
        WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.missionId') = ?
        ORDER BY json_extract(data, '$.startedAt') DESC LIMIT ?`,
     );
@@ -92,9 +92,9 @@ export class IterationQueries {
     return new Map(rows.filter((r) => r.missionId).map((r) => [r.missionId!, { count: r.n, oldestAt: r.oldestAt ?? '' }]));
   }
 
-  /** A mission's newest `limit` iterations, newest first. */
+  /** A mission's newest `limit` iterations (with their ids), newest first. */
   recentIterations(missionId: string, limit: number): Iteration[] {
-    return (this.recentOfMission.all(missionId, limit) as { data: string }[]).map((r) => JSON.parse(r.data) as Iteration);
+    return (this.recentOfMission.all(missionId, limit) as { id: string; data: string }[]).map((r) => ({ ...(JSON.parse(r.data) as Iteration), id: r.id }));
   }
 
   /** The write steps a mission's runs applied or proposed since `since` (newest first, at most `limit`), with their proposals' fate. */

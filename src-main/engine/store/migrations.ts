@@ -109,4 +109,56 @@ export const MIGRATIONS: readonly string[] = [
     parked_at TEXT NOT NULL
   );
   `,
+  // 5: open-time checks that cost what changed, and history compaction (issue 15).
+  // - store_state: small values the store keeps about itself: whether the last session closed
+  //   cleanly (db.ts), how far the quarantine scan got, how far the log is compacted (compaction.ts).
+  // - record_base: the compacted history of the records that changed after the compaction point
+  //   (for the others, their `records` row is that history); rebuilding the projection starts here.
+  // - audit_trail (+ audit_actors and audit_shapes: each actor and each list of field names once):
+  //   the compacted log rows as the timeline shows them (who, when, which fields, short values),
+  //   without their full values and stamps.
+  // - compacted_events: a 64-bit hash of every compacted event id, so a re-pushed old event stays
+  //   a duplicate after its row is gone.
+  // - sync_changes.created_at had no index and needs none: compaction walks the log by seq.
+  `
+  CREATE TABLE store_state (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+  INSERT INTO store_state (key, value) SELECT 'quarantine_checked_seq', 0;
+  INSERT INTO store_state (key, value) SELECT 'compacted_through_seq', 0;
+
+  CREATE TABLE record_base (
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    field_meta TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
+    PRIMARY KEY (app_id, table_name, record_id)
+  );
+
+  CREATE TABLE audit_actors (id INTEGER PRIMARY KEY, actor TEXT NOT NULL UNIQUE);
+  CREATE TABLE audit_shapes (id INTEGER PRIMARY KEY, names TEXT NOT NULL UNIQUE);
+  CREATE TABLE audit_trail (
+    seq INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    shape_id INTEGER NOT NULL REFERENCES audit_shapes (id),
+    vals TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    actor_id INTEGER REFERENCES audit_actors (id),
+    origin TEXT
+  );
+
+  CREATE TABLE compacted_events (hash INTEGER PRIMARY KEY);
+
+  -- What the history keeper may archive, by age: only runs and decided proposals not archived yet
+  -- are in these (a few months' worth, whatever the history), so its daily look reads no more.
+  CREATE INDEX records_runs_to_archive ON records (json_extract(data, '$.startedAt'))
+    WHERE app_id = 'ai' AND table_name = 'aiIterations' AND deleted = 0 AND json_extract(data, '$.archivedAt') IS NULL;
+  CREATE INDEX records_proposals_to_archive ON records (COALESCE(json_extract(data, '$.decidedAt'), json_extract(data, '$.createdAt')))
+    WHERE app_id = 'ai' AND table_name = 'aiProposals' AND deleted = 0 AND json_extract(data, '$.archivedAt') IS NULL
+      AND json_extract(data, '$.status') <> 'pending';
+  `,
 ];

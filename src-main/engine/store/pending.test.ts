@@ -118,12 +118,13 @@ describe('pending projection', () => {
   });
 
   it('migration 3 marks a version-2 database as projected up to its last change', () => {
-    const db = openDatabase(freshDir(), { checkIntegrity: false });
+    const db = openDatabase(freshDir(), { check: 'none' });
     closeAfter(db);
     // Rebuild the file as version 2 left it: the same migrations, then one change in the log.
     db.exec('DROP TABLE projection_state');
     // and without what later migrations added
     db.exec('ALTER TABLE sync_changes DROP COLUMN from_server; DROP TABLE sync_state; DROP TABLE sync_cursors; DROP TABLE sync_parked;');
+    db.exec('DROP TABLE store_state; DROP TABLE record_base; DROP TABLE audit_trail; DROP TABLE audit_actors; DROP TABLE audit_shapes; DROP TABLE compacted_events; DROP INDEX records_runs_to_archive; DROP INDEX records_proposals_to_archive');
     db.pragma('user_version = 2');
     db.prepare(
       `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at)

@@ -13,8 +13,12 @@ import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites 
 import { compareStamps, stampMillis, type HybridClock } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { ActivityQueries } from './activity-queries';
-import { type Db, writeTx } from './db';
+import { type CompactionLimit, type CompactionStep, LogCompaction } from './compaction';
+import { type Db, integrityProblem, writeTx } from './db';
+import { type DatabaseFacts, DatabaseFactsQuery } from './database-facts';
 import { DebugCaptures } from './debug-captures';
+import { eventIdHash } from './event-hash';
+import { HistoryQueries } from './history-queries';
 import { FrozenStamps, type RestampedField, STAMP_BOUND_KEY, frozenKey, stampHorizon } from './frozen-stamps';
 import { IterationQueries } from './iteration-queries';
 import { MissionsDue } from './missions-due';
@@ -24,11 +28,13 @@ import type { RecordsQuery } from './records-query';
 import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
 import { SettingsTable } from './settings-table';
 import { type SnapshotKey, SnapshotPages } from './snapshot';
+import { StoreState } from './store-state';
 import { SyncState } from './sync-state';
 import { TickLog } from './ticks';
 import { TokenUsage } from './token-usage';
 
 export type { RecordsQuery } from './records-query';
+export type { CompactionLimit, CompactionStep } from './compaction';
 export { type RecordRow, parseWrites } from './rows';
 export { type SnapshotKey, decodeSnapshotKey, encodeSnapshotKey } from './snapshot';
 
@@ -44,6 +50,26 @@ export const PENDING_RECORDS_LIMIT = 150_000;
 const CATCH_UP_PAGE = 5_000;
 /** The condition on a `sync_changes` row that it has not been set aside. */
 const NOT_QUARANTINED = 'NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.seq = sync_changes.seq)';
+
+/** A page of the log (`sync.pull`); `cursorTooOld` when changes after `since` were compacted away. */
+export interface PullPage {
+  changes: ChangeOut[];
+  seq: number;
+  hasMore: boolean;
+  quarantined: number;
+  /** the changes after `since` are partly compacted: re-hydrate from `snapshot`, then pull from its seq */
+  cursorTooOld?: true;
+  /** with cursorTooOld: the compaction point (a cursor at or after it can pull) */
+  compactedThrough?: number;
+}
+
+/** What a full check of the database found (`serve --check-db`). */
+export interface DatabaseCheck {
+  /** null when every page passed `PRAGMA integrity_check`, else what failed (plain words) */
+  problem: string | null;
+  /** log rows whose JSON cannot be read, in all (quarantined and reported) */
+  quarantined: number;
+}
 
 /** A change the engine itself writes (runner, executor, revert): values get one fresh stamp. */
 export interface LocalChange {
@@ -76,6 +102,12 @@ export interface RemoteChange {
   clientId: string;
 }
 
+/** A row rewritten to less than half its size, from over 2 KB (an archived run): see writePending. */
+function shrinksMuch(before: Pick<RecordRow, 'data' | 'field_meta'>, after: readonly [string, string, ...unknown[]]): boolean {
+  const old = before.data.length + before.field_meta.length;
+  return old > 2048 && (after[0].length + after[1].length) * 2 < old;
+}
+
 export interface StoreOptions {
   /** records that may wait in memory before they are written (default PENDING_RECORDS_LIMIT) */
   pendingLimit?: number;
@@ -105,14 +137,27 @@ export class Store {
   readonly missionsDue: MissionsDue;
   /** pending proposals and recent iterations (settled reads of `records`) */
   readonly iterations: IterationQueries;
+  /** small values the store keeps about itself */
+  readonly state: StoreState;
+  /** what the history keeper archives and prunes */
+  readonly history: HistoryQueries;
   /** the sync client's cursors, watermark and parked changes */
   readonly syncState: SyncState;
 
   private readonly insertChange: Statement;
+  /** the same insert, unless the event id's hash is among the compacted events' */
+  private readonly insertChangeUnlessCompacted: Statement;
+  private readonly compaction: LogCompaction;
+  private factsQuery: DatabaseFactsQuery | undefined;
+  /** cached `compacted_through_seq` */
+  private compactedSeq: number;
+  /** whether pushes must look for their event ids among the compacted ones */
+  private checkCompactedIds: boolean;
   private readonly selectRecord: Statement;
   private readonly selectMergeState: Statement;
   private readonly insertRecord: Statement;
   private readonly updateRecord: Statement;
+  private readonly deleteRecord: Statement;
   private readonly selectChanges: Statement;
   private readonly selectMaxSeq: Statement;
   private readonly selectList: Statement;
@@ -163,10 +208,17 @@ export class Store {
        VALUES (?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.selectRecord = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
-    this.selectMergeState = db.prepare('SELECT data, field_meta FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+    this.insertChangeUnlessCompacted = db.prepare(
+      `INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, space_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, from_server)
+       SELECT ?, ?, ?, ?, '${LOCAL_USER_ID}', ?, ?, ?, ?, ?, ?, 1, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM compacted_events WHERE hash = ?)
+       ON CONFLICT(id) DO NOTHING`,
+    );
+    this.selectMergeState = db.prepare('SELECT data, field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
+
     this.insertRecord = db.prepare(
       'INSERT INTO records (app_id, table_name, record_id, data, field_meta, deleted, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.deleteRecord = db.prepare('DELETE FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.updateRecord = db.prepare(
       'UPDATE records SET data = ?, field_meta = ?, deleted = ?, last_seq = ? WHERE app_id = ? AND table_name = ? AND record_id = ?',
     );
@@ -174,7 +226,11 @@ export class Store {
     this.selectChanges = db.prepare(
       'SELECT c.*, q.reason AS set_aside FROM sync_changes c LEFT JOIN quarantine q ON q.seq = c.seq WHERE c.seq > ? ORDER BY c.seq LIMIT ?',
     );
-    this.selectMaxSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_changes');
+    // The last row's seq, or the compaction point when compaction took every row (AUTOINCREMENT
+    // never gives a seq twice, so a compacted seq is never reused).
+    this.selectMaxSeq = db.prepare(
+      "SELECT MAX(COALESCE((SELECT MAX(seq) FROM sync_changes), 0), COALESCE((SELECT value FROM store_state WHERE key = 'compacted_through_seq'), 0)) AS seq",
+    );
     this.selectList = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? AND deleted = 0 LIMIT ?');
     this.selectListWithDeleted = db.prepare('SELECT * FROM records WHERE app_id = ? AND table_name = ? LIMIT ?');
     this.insertQuarantine = db.prepare('INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at) VALUES (?, ?, ?)');
@@ -190,9 +246,18 @@ export class Store {
     this.quarantineUnreadable = db.prepare(
       `INSERT OR IGNORE INTO quarantine (seq, reason, quarantined_at)
        SELECT seq, 'unreadable row: data, field_meta or op is not valid', ? FROM sync_changes
-       WHERE NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete')`,
+       WHERE seq > ? AND (NOT json_valid(data) OR NOT json_valid(field_meta) OR op NOT IN ('insert', 'update', 'delete'))`,
     );
     this.catchUpNeeded = this.projectedSeq() < this.maxSeq();
+    this.state = new StoreState(db);
+    this.compaction = new LogCompaction(db, this.state, {
+      tx: (fn) => this.tx(fn),
+      settle: () => this.settle(),
+      projectedSeq: () => this.projectedSeq(),
+      quarantine: (seq, reason) => this.quarantine(seq, reason),
+    });
+    this.compactedSeq = this.compaction.compactedThrough();
+    this.checkCompactedIds = this.compaction.hasCompactedEvents();
     this.frozen = new FrozenStamps(db);
     this.localValues = new SettingsTable(db);
     this.stampBound = this.localValues.get(STAMP_BOUND_KEY);
@@ -206,6 +271,7 @@ export class Store {
     const prepareSettled = (sql: string) => this.recordsQuery(sql);
     this.missionsDue = new MissionsDue(prepareSettled);
     this.iterations = new IterationQueries(prepareSettled);
+    this.history = new HistoryQueries(db, prepareSettled);
     this.syncState = new SyncState(db);
   }
 
@@ -218,6 +284,8 @@ export class Store {
       // The buffer may hold changes of the rolled-back appends; the log knows what committed.
       this.pending.clear();
       this.catchUpNeeded = true;
+      // So may the cached compaction point, of a rolled-back compaction step.
+      this.compactedSeq = this.compaction.compactedThrough();
       throw error;
     }
   }
@@ -305,7 +373,7 @@ export class Store {
       data[field] = w.value === undefined ? null : w.value;
       meta[field] = w.at;
     }
-    const info = this.insertChange.run(
+    const values = [
       c.eventId,
       c.app,
       c.table,
@@ -319,7 +387,10 @@ export class Store {
       by.actor ? JSON.stringify(by.actor) : null,
       by.origin,
       by.fromServer ? 1 : 0,
-    );
+    ];
+    // Once events were compacted, their rows are gone but their ids' hashes remain: a re-pushed
+    // old event is still a duplicate (compaction.ts).
+    const info = this.checkCompactedIds ? this.insertChangeUnlessCompacted.run(...values, eventIdHash(c.eventId)) : this.insertChange.run(...values);
     return info.changes === 0 ? null : Number(info.lastInsertRowid);
   }
 
@@ -376,13 +447,22 @@ export class Store {
 
   /** Merges field writes into a record's row (creating it), noting `seq` as its last change. */
   private project(app: string, table: string, id: string, writes: Record<string, FieldWrite>, seq: number): void {
-    const row = this.selectMergeState.get(app, table, id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
+    const row = this.selectMergeState.get(app, table, id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
     const record = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
+    // A row not changed since the compaction point is its record's compacted history: kept as
+    // its base before it changes, so a rebuild can start from it (compaction.ts).
+    const base = row && row.last_seq <= this.compactedSeq ? { data: { ...record.data }, meta: { ...record.meta } } : null;
     mergeFieldsInto(record, writes);
     this.noteStamps(writes);
-    const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, seq];
-    if (row) this.updateRecord.run(...values, app, table, id);
-    else this.insertRecord.run(app, table, id, ...values);
+    if (base) this.compaction.putBase({ app, table, id }, base, record.meta);
+    const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, seq] as const;
+    if (!row) this.insertRecord.run(app, table, id, ...values);
+    else if (shrinksMuch(row, values)) {
+      // Moved to the table's end rather than shrunk in place: an archived run leaves most of
+      // its page empty, and rows archived together free whole pages for reuse this way.
+      this.deleteRecord.run(app, table, id);
+      this.insertRecord.run(app, table, id, ...values);
+    } else this.updateRecord.run(...values, app, table, id);
   }
 
   /**
@@ -456,8 +536,19 @@ export class Store {
     if (this.stampBoundKnown && this.stampBound !== null && stampMillis(this.stampBound) <= horizonMs) return { restamped: [], records: 0 };
     return this.tx(() => {
       const records = this.frozen.frozenRecords(horizonMs);
+      // what of their history left the log (compaction.ts), restamped the same way, is where their
+      // projection starts again: restampRecords empties their rows
+      const at = new Date(nowMs).toISOString();
+      const bases = new Map(records.map((r) => [frozenKey(r), this.compaction.restampedBase(r, horizonMs, at)]));
       const { restamped, rows } = this.frozen.restampRecords(records, horizonMs, nowMs);
       for (const record of records) {
+        const kept = bases.get(frozenKey(record));
+        if (kept) {
+          const { base } = kept;
+          this.insertRecord.run(record.app, record.table, record.id, JSON.stringify(base.data), JSON.stringify(base.meta), isDeleted(base) ? 1 : 0, this.compactedSeq);
+          // seq 0: a stamp of the record's compacted history (no log row holds it any more)
+          for (const r of kept.restamped) restamped.push({ seq: 0, field: r.field, was: r.was, now: at });
+        }
         for (const row of rows.get(frozenKey(record))!) {
           if (row.setAside) continue;
           const writes = parseWrites(row.data, row.fieldMeta, row.op);
@@ -537,8 +628,13 @@ export class Store {
     return (this.selectMaxSeq.get() as { seq: number }).seq;
   }
 
-  /** A page of the log after `since`. Rows that fail to parse are quarantined and skipped, never fatal. */
-  pull(since: number, limit: number): { changes: ChangeOut[]; seq: number; hasMore: boolean; quarantined: number } {
+  /**
+   * A page of the log after `since`. Rows that fail to parse are quarantined and skipped, never
+   * fatal. A cursor below the compaction point gets `cursorTooOld` and no changes: what followed
+   * it is partly folded into snapshots, so the replica re-hydrates instead of replaying.
+   */
+  pull(since: number, limit: number): PullPage {
+    if (since < this.compactedSeq) return { changes: [], seq: since, hasMore: false, quarantined: 0, cursorTooOld: true, compactedThrough: this.compactedSeq };
     const rows = this.selectChanges.all(since, limit + 1) as (ChangeRow & { set_aside: string | null })[];
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
@@ -570,22 +666,20 @@ export class Store {
   }
 
   /**
-   * Recomputes `records` from the log (after a crash of the projection, or to check it): the
-   * catch-up from seq 0 into an empty table. Rows that fail to parse are quarantined and skipped.
+   * Recomputes `records` from the log (after a crash of the projection, or to check it): from the
+   * records' compacted history (compaction.ts; empty before any compaction), the catch-up of the
+   * log after the compaction point. Rows that fail to parse are quarantined and skipped.
    */
   rebuildProjection(): { changes: number; records: number; quarantined: number } {
     let stats: { changes: number; quarantined: number };
     try {
       stats = this.tx(() => {
-        this.db.exec('DELETE FROM records');
-        return this.catchUp(0);
+        this.pending.clear();
+        return this.catchUp(this.compaction.resetToBases());
       });
     } catch (error) {
       this.log('Rebuilding the projection failed; rebuilding it one change at a time', error);
-      stats = this.tx(() => {
-        this.db.exec('DELETE FROM records');
-        return this.catchUpRowByRow(0);
-      });
+      stats = this.tx(() => this.catchUpRowByRow(this.compaction.resetToBases()));
     }
     return { ...stats, records: this.countRecords.get() as number };
   }
@@ -598,11 +692,52 @@ export class Store {
 
   /**
    * Sets aside log rows whose JSON no longer parses (a hand-edited file, a disk fault), found with
-   * one SQL scan at open so the UI can report them at once. Returns how many are quarantined in all.
+   * one SQL scan at open so the UI can report them at once. The scan starts where the last one
+   * stopped (`quarantine_checked_seq`), so an open reads only the rows appended since; `full`
+   * scans the whole log (`serve --check-db`). Rows already scanned are still checked whenever
+   * they are read (pull, catch-up, rebuild, compaction). Returns how many are quarantined in all.
    */
-  quarantineUnreadableRows(): number {
-    this.quarantineUnreadable.run(this.now().toISOString());
+  quarantineUnreadableRows(options: { full?: boolean } = {}): number {
+    this.tx(() => {
+      const from = options.full ? 0 : this.state.number('quarantine_checked_seq');
+      this.quarantineUnreadable.run(this.now().toISOString(), from);
+      this.state.set('quarantine_checked_seq', this.maxSeq());
+    });
     return this.quarantinedCount();
+  }
+
+  /** The full check (`serve --check-db`): every page of the file, and every log row's JSON. */
+  checkDatabase(): DatabaseCheck {
+    const problem = integrityProblem(this.db);
+    return { problem: problem?.message ?? null, quarantined: this.quarantineUnreadableRows({ full: true }) };
+  }
+
+  /** Every readable log row up to this seq has been compacted away (0: none). */
+  compactedThrough(): number {
+    return this.compactedSeq;
+  }
+
+  /** Bytes of the file, its tables and indexes, and the log's rows (a full scan: for reports, not hot paths). */
+  databaseFacts(): DatabaseFacts {
+    this.factsQuery ??= new DatabaseFactsQuery(this.db);
+    return this.factsQuery.read();
+  }
+
+  /**
+   * Copies what the WAL holds into the database file now (a passive checkpoint: it waits for no
+   * reader or writer). The history keeper calls it between its steps, so that SQLite's automatic
+   * checkpoint (every ~80 MB of WAL) does not land, whole, on one of them.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /** One step of log compaction (compaction.ts): a short transaction; call again until `done`. */
+  compactStep(limit: CompactionLimit, maxRows: number): CompactionStep {
+    const step = this.compaction.step(limit, maxRows);
+    this.compactedSeq = step.through;
+    if (step.folded > 0) this.checkCompactedIds = true;
+    return step;
   }
 
   quarantinedCount(): number {

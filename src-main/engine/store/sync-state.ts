@@ -22,10 +22,13 @@ export interface ParkedRow extends ChangeRow {
 const CLIENT_ID = 'clientId';
 const WATERMARK = 'pushedThrough';
 const SERVER = 'server';
+/** Set while the records whose history was compacted are to be sent (sync/bases.ts): where that got to. */
+const BASES_AFTER = 'basesAfter';
 
 export class SyncState {
   private readonly getValue: Statement;
   private readonly putValue: Statement;
+  private readonly deleteValue: Statement;
   private readonly selectCursors: Statement;
   private readonly upsertCursor: Statement;
   private readonly insertCollection: Statement;
@@ -45,6 +48,7 @@ export class SyncState {
   constructor(private readonly db: Db) {
     this.getValue = db.prepare('SELECT value FROM sync_state WHERE key = ?').pluck();
     this.putValue = db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.deleteValue = db.prepare('DELETE FROM sync_state WHERE key = ?');
     this.selectCursors = db.prepare('SELECT app_id AS app, table_name AS "table", cursor FROM sync_cursors ORDER BY app_id, table_name');
     this.upsertCursor = db.prepare(
       'INSERT INTO sync_cursors (app_id, table_name, cursor) VALUES (?, ?, ?) ON CONFLICT(app_id, table_name) DO UPDATE SET cursor = excluded.cursor',
@@ -103,8 +107,32 @@ export class SyncState {
       this.db.exec('DELETE FROM sync_parked');
       this.putValue.run(WATERMARK, '0');
       this.putValue.run(SERVER, identity);
+      // the log may have lost rows to compaction: the records that held them go first
+      this.putValue.run(BASES_AFTER, '[]');
     });
     return true;
+  }
+
+  /**
+   * No server any more (sync turned off): the next one bound, even the same, starts over, since
+   * compaction meanwhile keeps nothing back for it (the history keeper's floor needs a server).
+   */
+  forgetServer(): void {
+    this.deleteValue.run(SERVER);
+  }
+
+  /**
+   * While the records with compacted history are to be pushed (after binding a server): the key
+   * of the last one pushed (`[]` before the first); null when there are none to push.
+   */
+  basesAfter(): readonly string[] | null {
+    const text = this.getValue.get(BASES_AFTER) as string | undefined;
+    return text === undefined ? null : (JSON.parse(text) as string[]);
+  }
+
+  setBasesAfter(key: readonly string[] | null): void {
+    if (key === null) this.deleteValue.run(BASES_AFTER);
+    else this.putValue.run(BASES_AFTER, JSON.stringify(key));
   }
 
   /**

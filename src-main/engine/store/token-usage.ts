@@ -6,6 +6,7 @@ export class TokenUsage {
   private readonly selectOne: Statement;
   private readonly selectDay: Statement;
   private readonly upsert: Statement;
+  private readonly pruneOlder: Statement;
 
   constructor(db: Db) {
     this.selectOne = db.prepare('SELECT tokens FROM token_usage WHERE day = ? AND agent_id = ?').pluck();
@@ -13,6 +14,12 @@ export class TokenUsage {
     this.upsert = db.prepare(
       'INSERT INTO token_usage (day, agent_id, tokens) VALUES (?, ?, ?) ON CONFLICT(day, agent_id) DO UPDATE SET tokens = tokens + excluded.tokens',
     );
+    this.pruneOlder = db.prepare('DELETE FROM token_usage WHERE day < ?');
+  }
+
+  /** Deletes the days before `day` (budgets are per day; history/keeper.ts keeps a year); how many rows went. */
+  pruneBefore(day: string): number {
+    return this.pruneOlder.run(day).changes;
   }
 
   /** Tokens the agent used on `day` (YYYY-MM-DD, the user's wall clock). */

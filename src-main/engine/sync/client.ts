@@ -144,9 +144,14 @@ export class SyncClient {
     return this.deps.store.syncState.clientId();
   }
 
-  /** The first log seq the server has not acknowledged, or null (all acknowledged, or no server): compaction keeps it. */
+  /**
+   * The first log seq the server has not acknowledged (a parked change or the first own change
+   * after the watermark), or null (all acknowledged, or no server set): the history keeper's floor,
+   * compaction keeps every row from there. A server set counts before the client connects to it
+   * (no token yet, not started, offline): what waits for it must still be there to push.
+   */
   oldestUnacknowledgedSeq(): number | null {
-    return this.config ? this.deps.store.syncState.oldestUnacknowledged() : null;
+    return this.deps.settings.get().sync.serverUrl ? this.deps.store.syncState.oldestUnacknowledged() : null;
   }
 
   /** Whether the server answered the last exchange (so a stand-by runner leaves the planning to others). */
@@ -241,6 +246,8 @@ export class SyncClient {
     this.claims = 'unknown';
     this.attempt = 0;
     if (!url || !token) {
+      // sync off: compaction no longer waits for a server, so the next one starts over (bases.ts)
+      if (!url) this.deps.store.syncState.forgetServer();
       this.firstExchangeDone();
       this.state = 'off';
       if (url && !token) this.lastError = 'Paste this device’s token from the sync server (`users add NAME` or `users token NAME` prints one).';
@@ -344,6 +351,7 @@ export class SyncClient {
       signal: config.controller.signal,
       since: (app) => this.deps.store.syncState.appCursor(app),
       delta: (app, answer) => this.receiver.delta(config.http, config.controller.signal, app, answer),
+      ...(this.deps.log ? { log: this.deps.log } : {}),
     });
   }
 

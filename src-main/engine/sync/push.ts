@@ -6,8 +6,10 @@
  * dropped. Network errors, 401 and the like are thrown to the client, which retries the same rows
  * later (the server stores nothing twice).
  */
-import type { ChangeRow } from '../store/rows';
+import type { RecordKey } from '../store/history-queries';
+import type { ChangeRow, RecordRow } from '../store/rows';
 import type { Store } from '../store/store';
+import { baseChange, keyOf } from './bases';
 import { SyncHttpError } from './http';
 import type { SyncHttp } from './http';
 import { type IncomingPage, type OutgoingChange, outgoingChange } from './wire';
@@ -25,6 +27,8 @@ export interface PushDeps {
   since: (app: string) => string;
   /** a push answered 200: its delta is applied (and paged) by the client */
   delta: (app: string, answer: IncomingPage) => Promise<void>;
+  /** what could not be said to a user (a record's state the server refused: it has no log row to park) */
+  log?: (line: string) => void;
 }
 
 interface Item {
@@ -41,6 +45,8 @@ export class Pusher {
 
   /** Pushes every own change after the watermark; moves the watermark as pages are acknowledged. */
   async pushPending(): Promise<void> {
+    // checked without waiting: nothing pending is the common case, and costs no turn of the event loop
+    if (this.nextBasesPending()) await this.pushBases();
     const state = this.deps.store.syncState;
     for (;;) {
       const through = this.deps.store.maxSeq();
@@ -53,6 +59,38 @@ export class Pusher {
       await this.pushRows(rows);
       state.setPushedThrough(rows.length < PUSH_BATCH ? through : rows.at(-1)!.seq);
     }
+  }
+
+  /**
+   * After binding a server that never saw this device's compacted history: each record with
+   * compacted history as one change (bases.ts), a page at a time, resumed where it stopped.
+   */
+  private async pushBases(): Promise<void> {
+    const state = this.deps.store.syncState;
+    for (let rows = this.nextBases(); rows.length > 0; rows = this.nextBases()) {
+      const at = this.deps.now().toISOString();
+      await this.pushRows(rows.map((row) => baseChange(row, state.clientId(), at)));
+      state.setBasesAfter(rows.length < PUSH_BATCH ? null : keyOf(rows.at(-1)!));
+    }
+  }
+
+  private nextBasesPending(): boolean {
+    const state = this.deps.store.syncState;
+    if (state.basesAfter() === null) return false;
+    if (this.deps.store.compactedThrough() > 0) return true;
+    state.setBasesAfter(null); // nothing was ever compacted here: the log holds everything
+    return false;
+  }
+
+  /** The next page of records to push as bases; none (and none pending any more) when done. */
+  private nextBases(): RecordRow[] {
+    const { store } = this.deps;
+    const after = store.syncState.basesAfter();
+    if (after === null) return [];
+    const through = store.compactedThrough();
+    const rows = through === 0 ? [] : store.history.compactedRecords(after.length === 3 ? (after as RecordKey) : null, through, PUSH_BATCH);
+    if (rows.length === 0) store.syncState.setBasesAfter(null);
+    return rows;
   }
 
   /**
@@ -108,6 +146,8 @@ export class Pusher {
   }
 
   private park(row: ChangeRow, reason: string): void {
+    // a record's state (bases.ts) is no log row: it stays on this device, and its next change is pushed as usual
+    if (row.seq === 0) return this.deps.log?.(`sync: the state of ${row.app_id}/${row.table_name}/${row.record_id} was not sent: ${reason}`);
     this.deps.store.syncState.park(row.seq, reason, this.deps.now().toISOString());
   }
 }
