@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pagesAfter, type SnapshotPage } from './snapshotPages';
 
-const pageAfter = (n: number, last: number): SnapshotPage => ({ records: [{ n }], seq: 7, nextKey: n < last ? `k${n}` : null, epoch: 'e' });
+const pageAfter = (n: number, last: number): SnapshotPage => ({
+  records: [{ app: 'todo', table: 'tasks', id: `task-${n}`, data: {}, meta: {}, deleted: false, seq: n }],
+  seq: 7,
+  nextKey: n < last ? `k${n}` : null,
+  epoch: 'e',
+});
+const idsOf = (page: SnapshotPage | undefined) => page?.records.map((r) => r.id);
 
 /** An engine whose answers the test releases one by one; it notes what was asked. */
 function engine(last: number) {
@@ -34,14 +40,14 @@ describe('pagesAfter', () => {
     await settle();
     // two pages wait untaken: nothing more is asked
     expect(e.asked).toEqual(['k0', 'k1']);
-    expect((await next())!.records).toEqual([{ n: 1 }]);
+    expect(idsOf(await next()!)).toEqual(['task-1']);
     expect(e.asked).toEqual(['k0', 'k1', 'k2']);
-    expect((await next())!.records).toEqual([{ n: 2 }]);
+    expect(idsOf(await next()!)).toEqual(['task-2']);
     e.answer(2);
     await settle();
     expect(e.asked).toEqual(['k0', 'k1', 'k2', 'k3']);
     e.answer(3);
-    expect((await next())!.records).toEqual([{ n: 3 }]);
+    expect(idsOf(await next()!)).toEqual(['task-3']);
     expect((await next())!.nextKey).toBeNull();
     expect(next()).toBeNull();
     expect(e.asked).toHaveLength(4);
