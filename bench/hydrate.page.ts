@@ -14,7 +14,7 @@
 import { recordsOf } from '../src-renderer/db/chunks';
 import { allRecords } from '../src-renderer/db/records';
 import { db, type StoredRecord } from '../src-renderer/db/schema';
-import { SNAPSHOT_LIMIT } from '../src-renderer/db/hydration';
+import { SNAPSHOT_LIMIT } from '../src-renderer/db/snapshotPages';
 import { hydrate } from '../src-renderer/db/hydrator';
 import { createHybridClock } from '../src-shared/hlc';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src-shared/http-host';

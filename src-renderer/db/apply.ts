@@ -11,7 +11,7 @@ import { applyPulledChanges, applySnapshotRecords, recordKeysOf, type ApplyResul
 import { CHUNK_SIZE, splitIntoChunks } from './chunks';
 import { NO_WATERMARKS, type Watermarks } from './derive';
 import { newId } from '../lib/ids';
-import { persistRecords } from './persist';
+import { persistRecords, type RecordWrites } from './persist';
 import { getRecords, getRecordsInSpan } from './records';
 import { db, recordStores, type ConflictEntry } from './schema';
 
@@ -115,27 +115,66 @@ export interface SnapshotPagePosition {
   watermarks?: Watermarks;
 }
 
+/** What a snapshot page writes: merged records to the overlay, records new to the replica into chunks. */
+function writesOf(found: ReadonlyMap<string, unknown>, applied: ApplyResult, position: SnapshotPagePosition): RecordWrites {
+  const fresh = position.overlayOnly ? [] : applied.puts.filter((r) => !found.has(r.key));
+  const { chunks, rest } = splitIntoChunks(fresh, position.chunkSize ?? CHUNK_SIZE);
+  const inChunks = new Set(fresh);
+  for (const r of rest) inChunks.delete(r);
+  return { overlay: applied.puts.filter((r) => !inChunks.has(r)), chunks };
+}
+
 /**
- * Merges one page of snapshot records. Records the replica already has (a local write made before
- * hydration, or fetched ahead) merge as usual into the overlay; the others go into chunks, or the
- * overlay for the few that cannot (see splitIntoChunks) or should not (overlayOnly). Chunks hold
- * engine snapshot data only: a hydration starts by clearing them (persist.ts clearChunks), so an
+ * A page of snapshot records merged into nothing, ready to write: a new replica's page as it will
+ * most likely be written (records new to it). Made outside any transaction, so that hydration
+ * decodes and encodes one page while IndexedDB commits the one before (writeSnapshotPage checks
+ * that the replica has none of its records, and merges again if it has).
+ */
+export interface PreparedSnapshotPage {
+  records: readonly unknown[];
+  position: SnapshotPagePosition;
+  keys: string[];
+  applied: ApplyResult;
+  writes: RecordWrites;
+}
+
+export function prepareSnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): PreparedSnapshotPage {
+  const none = new Map<string, never>();
+  const applied = applySnapshotRecords(none, records, { observe: (stamps) => clock.observeAll(stamps) });
+  return { records, position, keys: recordKeysOf(records), applied, writes: writesOf(none, applied, position) };
+}
+
+/**
+ * Writes a prepared snapshot page in ONE transaction. Records the replica already has (a local
+ * write made before or during hydration, or fetched ahead) merge as usual into the overlay: when
+ * the page has any, it is merged again with them, inside the transaction. Chunks hold engine
+ * snapshot data only: a hydration starts by clearing them (persist.ts clearChunks), so an
  * interrupted one starts over and chunks of one table never overlap. Returns the records applied.
  */
-export async function applySnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): Promise<number> {
+export async function writeSnapshotPage(prepared: PreparedSnapshotPage, clock: HybridClock): Promise<number> {
+  const { records, position } = prepared;
   let result: ApplyResult | null = null;
   await db.transaction('rw', [...recordStores(), db.meta], async () => {
-    const found = await getRecordsInSpan(recordKeysOf(records));
-    const applied = applySnapshotRecords(found, records, { observe: (stamps) => clock.observeAll(stamps) });
-    const fresh = position.overlayOnly ? [] : applied.puts.filter((r) => !found.has(r.key));
-    const { chunks, rest } = splitIntoChunks(fresh, position.chunkSize ?? CHUNK_SIZE);
-    const inChunks = new Set(fresh);
-    for (const r of rest) inChunks.delete(r);
-    await persistRecords({ overlay: applied.puts.filter((r) => !inChunks.has(r)), chunks });
+    const found = await getRecordsInSpan(prepared.keys);
+    let { applied, writes } = prepared;
+    if (found.size) {
+      applied = applySnapshotRecords(found, records, { observe: (stamps) => clock.observeAll(stamps) });
+      writes = writesOf(found, applied, position);
+    }
+    await persistRecords(writes);
     if (position.watermarks) await db.meta.put({ key: 'watermarks', value: position.watermarks });
     if (position.cursor !== null) await advanceCursor(position.cursor);
     result = applied;
   });
   if (result) report(result, []);
   return (result as ApplyResult | null)?.applied ?? 0;
+}
+
+/**
+ * Merges one page of snapshot records (prepareSnapshotPage, then writeSnapshotPage): records the
+ * replica already has merge into the overlay; the others go into chunks, or the overlay for the
+ * few that cannot (see splitIntoChunks) or should not (overlayOnly).
+ */
+export function applySnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): Promise<number> {
+  return writeSnapshotPage(prepareSnapshotPage(records, position, clock), clock);
 }

@@ -8,7 +8,8 @@
  *    so an interrupted hydration starts over and later changes are pulled (again, harmlessly).
  * 2. The names the inbox's cards show, agents and missions, each table whole through `records.list`
  *    (asked after that page, so it reflects at least the log up to the cursor).
- * 3. The snapshot pages in order, the next one fetched while one is written, leaving out the tables
+ * 3. The snapshot pages in order (snapshotPages.ts: each asked for as soon as the one before it
+ *    arrives, two ahead; one decoded while the one before is written), leaving out the tables
  *    step 2 brought whole. The proposals table is gathered until the pages are past it (early: the
  *    `ai` app sorts first); then the proposals the inbox shows go to the overlay (derive.ts
  *    hotProposals), the records the pending cards name follow (`records.get` each, into the
@@ -19,17 +20,13 @@ import { AI_APP, Proposal, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
 import { applySnapshotRecords, recordKey } from '../../src-shared/replica';
 import { targetOf } from '../features/inbox/describe';
-import { applySnapshotPage, followEpoch } from './apply';
+import { applySnapshotPage, followEpoch, prepareSnapshotPage, writeSnapshotPage } from './apply';
 import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
+import { LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT } from './snapshotPages';
 
 /** How hydration reaches the engine: an api call (HTTP from the worker, or relayed by the page). */
 export type ApiCall = <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
-
-/** Larger than a pull page: each snapshot page is one request and one transaction, the fixed costs of hydrating. */
-export const SNAPSHOT_LIMIT = 10_000;
-/** `records.list`'s largest page: a table this long may have more records than it returned. */
-export const LIST_LIMIT = 10_000;
 
 /** Small tables the inbox's cards name, brought whole first. */
 export const NAME_TABLES: readonly { app: string; table: string }[] = [
@@ -131,9 +128,7 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   const first = await fetchPage(null);
   // the history this replica copies (another one than before: what it held is dropped)
   await followEpoch(first.epoch);
-  let next: Promise<MethodOutput<'sync.snapshot'>> | null = first.nextKey === null ? null : fetchPage(first.nextKey);
-  // Dropped if what comes before it fails: that failure is the one to report.
-  next?.catch(() => undefined);
+  const nextPage = pagesAfter(first, fetchPage, PAGES_AHEAD);
   const names = await hydrateNames(call, clock, chunkSize);
   let applied = names.applied;
 
@@ -147,6 +142,13 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
     options.inboxReady?.();
     applied += done.applied + (await applySnapshotPage(done.rest, { cursor: null, chunkSize }, clock));
   };
+  // The page being written: one at a time, in order (the next is decoded meanwhile).
+  let writing: Promise<number> = Promise.resolve(0);
+  const written = async () => {
+    applied += await writing;
+    writing = Promise.resolve(0);
+    options.progress?.(applied);
+  };
   let page = first;
   for (;;) {
     const rest: unknown[] = [];
@@ -157,15 +159,21 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
       else if (!names.whole.has(table ?? '')) rest.push(r);
       past ||= !inbox && pastProposals(r);
     }
-    if (past) await inboxNow();
-    applied += await applySnapshotPage(rest, { cursor: null, chunkSize }, clock);
-    options.progress?.(applied);
+    if (past) {
+      await written();
+      await inboxNow();
+    }
+    // Decoded and encoded while IndexedDB commits the page before.
+    const prepared = prepareSnapshotPage(rest, { cursor: null, chunkSize }, clock);
+    await written();
+    writing = writeSnapshotPage(prepared, clock);
+    // Awaited before anything else is written; a failure is reported then.
+    writing.catch(() => undefined);
+    const next = nextPage();
     if (!next) break;
     page = await next;
-    // The engine reads the page after this one while this one is written.
-    next = page.nextKey === null ? null : fetchPage(page.nextKey);
-    next?.catch(() => undefined);
   }
+  await written();
   if (!inbox) await inboxNow();
   if (late.length) applied += await applySnapshotPage(late, { cursor: null, overlayOnly: true }, clock);
   await applySnapshotPage([], { cursor: first.seq }, clock);

@@ -10,17 +10,21 @@
  * parse each once.
  */
 import { keySpan, lookupOf } from '../../src-shared/replica';
-import { candidateChunks, copiesIn, mergeOverlay } from './chunks';
+import { candidateChunks, copiesIn, mergeOverlay, sortsAlike, tablePrefixOf } from './chunks';
 import { chunkRecords } from './chunkCache';
 import { db, type StoredRecord } from './schema';
 
 /** One record by key, deleted ones included. */
 export async function getRecord(key: string): Promise<StoredRecord | undefined> {
   // Both reads at once (a request to IndexedDB is a round trip to the browser process). The only
-  // chunk that may hold the key is the first one ending at or after it.
-  const [overlay, lastKeys] = await Promise.all([db.records.get(key), db.chunks.where('lastKey').aboveOrEqual(key).limit(1).primaryKeys()]);
-  if (overlay || !lastKeys.length) return overlay;
-  return (await chunkCopies(lastKeys, [key])).get(key);
+  // chunk that may hold the key is the first one ending at or after it, if it is of the key's
+  // table: the range stops at the table's end (no chunked id sorts above U+D800, chunks.ts), so
+  // that a live query reading one record is not re-run for each chunk a hydration writes after it.
+  const prefix = tablePrefixOf(key);
+  const lastKeys = sortsAlike(key.slice(prefix.length)) ? db.chunks.where('lastKey').between(key, `${prefix}\uD800`, true, false).limit(1).primaryKeys() : [];
+  const [overlay, chunkKeys] = await Promise.all([db.records.get(key), lastKeys]);
+  if (overlay || !chunkKeys.length) return overlay;
+  return (await chunkCopies(chunkKeys, [key])).get(key);
 }
 
 /** The copies of `keys` in the chunks `lastKeys` (each decoded once). */
