@@ -138,16 +138,22 @@ function replayDue(reader: Database.Database, now: Date): { due: number; changes
 }
 
 /** Puts the benchmark's due missions back to due (untimed), so every measured tick plans the same work. */
-function makeDueAgain(engine: Engine, size: Size): void {
+/**
+ * Makes the first `size.due` missions due again, at a due time of their own for repetition `rep`:
+ * the runner plans each due time of a mission once (its plan's ids derive from it), so a tick that
+ * found them due at a time already planned would skip them all as "already planned".
+ */
+function makeDueAgain(engine: Engine, size: Size, rep: number): void {
+  const dueAt = new Date(Date.parse(PAST) - (rep + 1) * 60_000).toISOString();
   engine.store.push(
     'bench-reset',
     Array.from({ length: size.due }, (_, i) => ({
-      eventId: `reset-${i}-${Math.random()}`,
+      eventId: `reset-${rep}-${i}`,
       app: 'ai',
       table: 'aiMissions',
       id: `mission-${i}`,
       op: 'update' as const,
-      fields: { nextRunAt: { value: PAST, at: engine.store.clock.now() } },
+      fields: { nextRunAt: { value: dueAt, at: engine.store.clock.now() } },
     })),
   );
 }
@@ -185,7 +191,7 @@ async function tickOverhead(size: Size): Promise<Pick<RunnerResults, 'scan' | 't
     const ticks: number[] = [];
     let planned = 0;
     for (let i = 0; i < size.ticks; i++) {
-      makeDueAgain(engine, size);
+      makeDueAgain(engine, size, i);
       const started = performance.now();
       const result = await engine.runner.tick();
       ticks.push(performance.now() - started);
