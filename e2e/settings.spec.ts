@@ -112,3 +112,24 @@ test('an address with a password is refused and never shown; the saved key stays
   expect(llm.requests.at(-1)!.headers.authorization).toBeUndefined();
   console.expectNone();
 });
+
+test('the saved sync token stays with its server: another address warns before saving and says what happened after', async ({ page, app }) => {
+  const console = watchConsole(page);
+  await page.goto(app.url);
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Sync' });
+  // Nothing answers on port 9: the device says it cannot reach the server, and keeps the token.
+  await form.getByLabel('Sync server address').fill('http://127.0.0.1:9');
+  await form.getByLabel('This device’s token').fill('mcs_token-for-this-server');
+  await form.getByRole('button', { name: 'Save sync settings' }).click();
+  await expect(form.getByText('Saved.')).toBeVisible();
+  await expect(form.getByText('A token is saved, and only sent to this server.', { exact: false })).toBeVisible();
+
+  await form.getByLabel('Sync server address').fill('http://localhost:9');
+  await expect(form.getByText("The saved token is for http://127.0.0.1:9. Saving another server's address removes it")).toBeVisible();
+  await form.getByRole('button', { name: 'Save sync settings' }).click();
+  await expect(form.getByText('Saved.')).toBeVisible();
+  await expect(form.getByText("The saved token was for another server (http://127.0.0.1:9); paste this server's token to sync with it.")).toBeVisible();
+  expect((await app.api('settings.get')).secrets).toMatchObject({ syncTokenSet: false, syncTokenDroppedFor: 'http://127.0.0.1:9' });
+  console.expectNone();
+});
