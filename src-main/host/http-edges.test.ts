@@ -178,6 +178,20 @@ describe('finding 10: the Host header (DNS rebinding)', () => {
   });
 });
 
+describe('GET /health without --sync', () => {
+  it('answers ok while the database answers and 503 once it is closed, whatever the Host names; other methods get 405', async () => {
+    await start();
+    const ok = await rawGet(host.port, '/health', 'homeserver.lan');
+    expect({ status: ok.status, body: JSON.parse(ok.body) }).toEqual({ status: 200, body: { status: 'ok' } });
+    const post = await rawRequest(host.port, `POST /health HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    expect(post.status).toBe(405);
+    expectErrorBody(post, 'METHOD_NOT_ALLOWED');
+    await temp.engine.close();
+    const down = await rawGet(host.port, '/health', `127.0.0.1:${host.port}`);
+    expect({ status: down.status, body: JSON.parse(down.body) }).toEqual({ status: 503, body: { status: 'unavailable' } });
+  });
+});
+
 describe('finding 9: oversized bodies', () => {
   it('answers a chunked body over the limit with 413 before closing, and writes nothing', async () => {
     await start();

@@ -19,6 +19,7 @@ import type { Engine } from '../../engine';
 import { createApiHandler } from './api';
 import { createAuthGate } from './auth';
 import { createEventStreams, HEARTBEAT_MS, type EventStreams } from './events';
+import { createHealthHandler, HEALTH_PATH } from './health';
 import { createHostCheck, type HostCheck } from './host-check';
 import { parseRequestTarget, type RequestTarget } from './request-target';
 import { endSocketWithError, sendError } from './respond';
@@ -95,9 +96,11 @@ function builtInRoutes(options: HttpHostOptions, port: number, timers: Timers): 
   const events = createEventStreams(options.engine, auth, options.heartbeatMs ?? HEARTBEAT_MS, timers);
   const session = createSessionHandler(auth, options.signIn?.(port) ?? { command: null, tokenFromFlag: false });
   const page = createStaticHandler(options.rendererDir, auth);
+  const health = createHealthHandler(options.engine);
   const routes: Route[] = [
     { path: EVENTS_PATH, handle: ({ req, res }) => events.handle(req, res) },
     { path: SESSION_PATH, handle: ({ req, res }) => session(req, res) },
+    { path: HEALTH_PATH, anyHost: true, handle: ({ req, res }) => health(req, res) },
     { path: '/api/', handle: ({ req, res, target }) => api(req, res, target.path.slice('/api/'.length)) },
     { path: '/', handle: ({ req, res, target }) => page(req, res, target) },
   ];
