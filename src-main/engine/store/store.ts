@@ -477,34 +477,47 @@ export class Store {
     this.tx(() => {
       this.pending.clear();
       let since = fromSeq;
-      for (;;) {
-        const rows = this.selectLogAfter.all(since, CATCH_UP_PAGE) as LogRow[];
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          const writes = parseWrites(row.data, row.field_meta, row.op);
-          if (typeof writes === 'string') {
-            this.quarantine(row.seq, writes);
-            quarantined++;
-            continue;
-          }
+      for (const page of this.readableLogAfter(fromSeq)) {
+        quarantined += page.unreadable;
+        for (const row of page.rows) {
           try {
             // nested: a savepoint, undone alone when this row fails
-            this.db.transaction(() => this.project(row.app_id, row.table_name, row.record_id, writes, row.seq))();
+            this.db.transaction(() => this.project(row.app, row.table, row.id, row.writes, row.seq))();
             changes++;
           } catch (error) {
             if (!isRowFault(error)) throw error;
             this.quarantine(row.seq, `cannot be projected: ${errorMessage(error).slice(0, 300)}`);
             quarantined++;
-            this.log('Set aside a change that cannot be projected (it stays in the log)', error, { seq: row.seq, app: row.app_id, table: row.table_name });
+            this.log('Set aside a change that cannot be projected (it stays in the log)', error, { seq: row.seq, app: row.app, table: row.table });
           }
         }
-        since = rows.at(-1)!.seq;
+        since = page.lastSeq;
       }
       this.updateProjectedSeq.run(Math.max(since, this.maxSeq()));
       this.saveStampBound();
       this.catchUpNeeded = false;
     });
     return { changes, quarantined };
+  }
+
+  /**
+   * The log after `fromSeq`, a page at a time, each row with its writes parsed. A row that does not
+   * parse is quarantined here and left out of its page (counted in `unreadable`).
+   */
+  private *readableLogAfter(fromSeq: number): Generator<{ rows: Appended[]; unreadable: number; lastSeq: number }> {
+    let since = fromSeq;
+    for (;;) {
+      const rows = this.selectLogAfter.all(since, CATCH_UP_PAGE) as LogRow[];
+      if (rows.length === 0) return;
+      const readable: Appended[] = [];
+      for (const row of rows) {
+        const writes = parseWrites(row.data, row.field_meta, row.op);
+        if (typeof writes === 'string') this.quarantine(row.seq, writes);
+        else readable.push({ app: row.app_id, table: row.table_name, id: row.record_id, writes, seq: row.seq });
+      }
+      since = rows.at(-1)!.seq;
+      yield { rows: readable, unreadable: rows.length - readable.length, lastSeq: since };
+    }
   }
 
   /** Raises the bound of projected stamps to cover `writes` (written with the projection's transaction). */
@@ -574,19 +587,11 @@ export class Store {
     this.tx(() => {
       this.pending.clear();
       let since = fromSeq;
-      for (;;) {
-        const rows = this.selectLogAfter.all(since, CATCH_UP_PAGE) as LogRow[];
-        if (rows.length === 0) break;
-        const readable: Appended[] = [];
-        for (const row of rows) {
-          const writes = parseWrites(row.data, row.field_meta, row.op);
-          if (typeof writes === 'string') this.quarantine(row.seq, writes);
-          else readable.push({ app: row.app_id, table: row.table_name, id: row.record_id, writes, seq: row.seq });
-        }
-        this.pending.fold(readable);
-        changes += readable.length;
-        quarantined += rows.length - readable.length;
-        since = rows.at(-1)!.seq;
+      for (const page of this.readableLogAfter(fromSeq)) {
+        this.pending.fold(page.rows);
+        changes += page.rows.length;
+        quarantined += page.unreadable;
+        since = page.lastSeq;
         if (this.pending.size >= this.pendingLimit) this.writePending(since);
       }
       // rows set aside at the end of the log are behind the projection too
