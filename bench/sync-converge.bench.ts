@@ -13,15 +13,13 @@
  * three devices anyway (they share this process, as they share its one thread).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
 import { ENGINE_NODE_FLAGS } from '../scripts/engine-flags.mjs';
-import { startPostgresCluster } from '../scripts/postgres.mjs';
 import type { ChangeIn } from '../src-shared/domain/change';
 import { canonicalJson } from '../src-shared/lww';
 import { type Engine, createEngine } from '../src-main/engine';
@@ -29,6 +27,7 @@ import { MemorySecretStore } from '../src-main/engine/settings';
 import { readChanges } from '../src-main/engine/sync/wire';
 import { openSyncStorage } from '../src-main/server/server';
 import { startSyncServer } from '../src-main/server/server';
+import { startTestPostgres } from '../src-main/server/testing/harness';
 import { addAccount } from '../src-main/server/users-command';
 import { prng } from './workload';
 
@@ -228,24 +227,15 @@ async function main(): Promise<void> {
   let postgresSkipped: string | undefined;
   try {
     log('starting a PostgreSQL cluster…');
-    const cluster = await startPostgresCluster({ durable: true });
-    const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => undefined });
+    const cluster = await startTestPostgres({ durable: true });
     try {
-      const role = `converge_${randomBytes(4).toString('hex')}`;
-      const password = randomBytes(12).toString('hex');
-      await admin.unsafe(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS`);
-      await admin.unsafe(`CREATE DATABASE ${role} OWNER ${role}`);
-      const [{ server_version: version } = { server_version: '?' }] = await admin<{ server_version: string }[]>`SHOW server_version`;
-      const url = new URL(cluster.adminUrl);
-      url.username = role;
-      url.password = password;
-      url.pathname = `/${role}`;
-      const storage = await openSyncStorage({ dataDir: tmpdir(), databaseUrl: url.toString() });
+      const { url } = await cluster.newDatabase();
+      const version = await cluster.version();
+      const storage = await openSyncStorage({ dataDir: tmpdir(), databaseUrl: url });
       const { token } = await addAccount(storage.accounts, 'household', new Date());
       await storage.close();
-      pg = { ...(await converge('postgres', url.toString(), token, w)), version };
+      pg = { ...(await converge('postgres', url, token, w)), version };
     } finally {
-      await admin.end({ timeout: 1 });
       await cluster.stop();
     }
   } catch (error) {

@@ -8,18 +8,17 @@
  * The server runs in its own process (this file with --serve-child), so its RSS is its own.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { ENGINE_NODE_FLAGS } from '../scripts/engine-flags.mjs';
-import { startPostgresCluster } from '../scripts/postgres.mjs';
 import { type ChangeIn, changeToWrites } from '../src-shared/domain/change';
 import type { SyncResponse } from '../src-shared/domain/sync-protocol';
 import { openPostgresSyncStorage } from '../src-main/server/postgres-storage';
 import { startSyncServer } from '../src-main/server/server';
+import { startTestPostgres } from '../src-main/server/testing/harness';
 import { addAccount } from '../src-main/server/users-command';
 import { batches, type Workload } from './workload';
 
@@ -200,17 +199,9 @@ async function main(): Promise<void> {
   const out = outIndex >= 0 ? args[outIndex + 1] : null;
 
   log('starting a PostgreSQL cluster (durable settings)…');
-  const cluster = await startPostgresCluster({ durable: true });
-  const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => undefined });
-  const role = `bench_${randomBytes(4).toString('hex')}`;
-  const password = randomBytes(12).toString('hex');
-  await admin.unsafe(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOBYPASSRLS`);
-  await admin.unsafe(`CREATE DATABASE ${role} OWNER ${role}`);
-  const [{ server_version: version } = { server_version: '?' }] = await admin<{ server_version: string }[]>`SHOW server_version`;
-  const url = new URL(cluster.adminUrl);
-  url.username = role;
-  url.password = password;
-  url.pathname = `/${role}`;
+  const cluster = await startTestPostgres({ durable: true });
+  const url = new URL((await cluster.newDatabase()).url);
+  const version = await cluster.version();
 
   let server: Awaited<ReturnType<typeof startChild>> | null = null;
   const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
@@ -300,7 +291,6 @@ async function main(): Promise<void> {
   } finally {
     if (server) await server.stop().catch(() => undefined);
     await raw.end({ timeout: 1 });
-    await admin.end({ timeout: 1 });
     await cluster.stop();
   }
 }

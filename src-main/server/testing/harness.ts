@@ -21,11 +21,14 @@ export interface TestPostgres {
   admin: postgres.Sql;
   /** A new database owned by a new ordinary role (no superuser, no BYPASSRLS); its URL. */
   newDatabase(): Promise<{ url: string; name: string; role: string }>;
+  /** the server's version, e.g. "15.18 (Debian …)" */
+  version(): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
-  const cluster = await startPostgresCluster();
+/** `durable`: fsync and full page writes on, for benches that compare figures (tests skip them). */
+export async function startTestPostgres({ durable = false } = {}): Promise<TestPostgres> {
+  const cluster = await startPostgresCluster({ durable });
   const admin = postgres(cluster.adminUrl, { max: 2, onnotice: () => undefined });
   return {
     cluster,
@@ -42,6 +45,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       url.password = password;
       url.pathname = `/${name}`;
       return { url: url.toString(), name, role };
+    },
+    async version() {
+      const [row] = await admin<{ server_version: string }[]>`SHOW server_version`;
+      return row?.server_version ?? '?';
     },
     async stop() {
       await admin.end({ timeout: 1 });
