@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../src-main/testing/free-port';
 import { ENGINE_NODE_FLAGS } from '../scripts/engine-flags.mjs';
 import { jsonPlanReply } from '../src-main/testing/llm-server';
 import { DEFAULT_CLI, callApi, expect, test } from './fixtures/app';
@@ -21,17 +21,6 @@ function cli(args: string[]): string {
   const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, DEFAULT_CLI, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').at(-1)!;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const callAnna = { summary: 'Schedule the call', toolName: 'create_task', params: { title: 'Call Anna', priority: 'high' }, rationale: 'Anna asked for a call before Friday.' };

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../src-main/testing/free-port';
 
 export interface LlamaServer {
   /** base URL ending in /v1 */
@@ -16,17 +16,6 @@ export interface LlamaServer {
   /** GET /slots: whether any slot is still generating */
   busy(): Promise<boolean>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Starts llama-server; when `logFile` is given, what it printed is written there when it stops. */

@@ -7,8 +7,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../testing/free-port';
 import { startScriptedLlm, type ScriptedLlm } from '../testing/llm-server';
 import { DB_FILE } from '../engine/store/db';
 import { tempDataDir } from '../engine/testing/temp-db';
@@ -287,17 +287,6 @@ describe('cli serve: the database check at start', () => {
     expect(run.stdout()).toBe('');
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('cli serve: a home server that joins its own sync server', () => {
   it('`users add` prints a token; `serve --sync --sync-url <itself> --sync-token T` syncs, and keeps the settings for the next start', async () => {
