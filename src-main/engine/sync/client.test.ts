@@ -4,36 +4,15 @@
  * refused change is parked, never dropped; no answer means "offline since …" and retries with
  * full-jitter back-off on the test's clock; a refused token stops everything until a new one.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../index';
-import { type Device, startDevice } from '../testing/sync-devices';
+import { householdPerTest } from '../testing/household';
+import type { Device, DeviceOptions } from '../testing/sync-devices';
 import { TestClock } from '../testing/test-clock';
-import { type TestServer, sqliteBackend, startTestServer } from '../../server/testing/harness';
 import { startSyncServer } from '../../server/server';
-import type { SyncStorage } from '../../server/storage';
 
-let storage: { storage: SyncStorage; cleanup(): Promise<void> };
-let server: TestServer;
-let token: string;
-const devices: Device[] = [];
-
-beforeEach(async () => {
-  storage = await sqliteBackend().open();
-  server = await startTestServer(storage.storage);
-  token = await server.account('household');
-});
-
-afterEach(async () => {
-  for (const d of devices.splice(0)) await d.close().catch(() => undefined);
-  await server.close();
-  await storage.cleanup();
-});
-
-function device(name: string, options: Partial<Parameters<typeof startDevice>[0]> = {}): Device {
-  const d = startDevice({ name, serverUrl: server.url, token, ...options });
-  devices.push(d);
-  return d;
-}
+const household = householdPerTest();
+const device = (name: string, options: Partial<DeviceOptions> = {}): Device => household.device(name, options);
 
 let n = 0;
 async function addTask(engine: Engine, id: string, title: string): Promise<void> {
@@ -58,14 +37,14 @@ describe('the sync client', () => {
     expect(await title(a.engine, 't2')).toBe('From the home server');
 
     // Each change is stored once on the server, and each device's log holds each change once.
-    const all = await server.client(token, 'observer').pullAll('todo', 'tasks');
+    const all = await household.server.client(household.token, 'observer').pullAll('todo', 'tasks');
     expect(all.changes.map((c) => c.id).sort()).toEqual(['t1', 't2']);
     for (const d of [a, b]) expect((await d.engine.call('sync.pull', { since: 0, limit: 1000 })).changes.filter((c) => c.app === 'todo')).toHaveLength(2);
     // Another round moves nothing: B's t2 came to A from the server, and A does not send it back.
-    const pushesBefore = (await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.length;
+    const pushesBefore = (await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.length;
     await a.engine.sync.syncNow();
     await b.engine.sync.syncNow();
-    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes).toHaveLength(pushesBefore);
+    expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes).toHaveLength(pushesBefore);
     expect(a.engine.sync.status()).toMatchObject({ state: 'synced', waiting: 0, parked: 0, lastError: null });
   });
 
@@ -106,27 +85,26 @@ describe('the sync client', () => {
     clock.advance(1000);
     await expect.poll(() => a.engine.sync.status().state).toBe('synced');
     expect(a.engine.sync.status()).toMatchObject({ offlineSince: null, lastError: null, waiting: 0, lastSyncedAt: '2026-11-20T10:42:01.500Z' });
-    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
+    expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
   });
 
   it('a server that stops answering: offline, and back when it comes back on the same address', async () => {
     const clock = new TestClock('2026-11-20T10:00:00.000Z');
     const a = device('laptop', { clock });
     await a.engine.sync.syncNow();
-    const port = server.server.port;
-    await server.close();
+    const port = household.server.server.port;
+    await household.server.close();
     await addTask(a.engine, 't1', 'While the server was down');
     await a.engine.sync.syncNow();
     expect(a.engine.sync.status().state).toBe('offline');
-    const again = await startSyncServer({ storage: storage.storage, port });
+    const again = await startSyncServer({ storage: household.storage, port });
     try {
       clock.advance(60_000);
       await expect.poll(() => a.engine.sync.status().state).toBe('synced');
-      expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
+      expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
     } finally {
       await again.close();
     }
-    server = { ...server, close: async () => undefined };
   });
 
   it('401: "sign in again", and nothing more is tried until the token changes', async () => {
@@ -140,9 +118,9 @@ describe('the sync client', () => {
     await addTask(a.engine, 't1', 'Waits for a token');
     clock.advance(10 * 60_000);
     expect(a.requests.length).toBe(requests);
-    a.engine.settings.update({ syncToken: token });
+    a.engine.settings.update({ syncToken: household.token });
     await expect.poll(() => a.engine.sync.status().state).toBe('synced');
-    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
+    expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
   });
 
   it('a change the server refuses is parked with its reason, the others go; trying again keeps it parked', async () => {
@@ -151,7 +129,7 @@ describe('the sync client', () => {
     await addTask(a.engine, 't2', 'nul \u0000 inside');
     await addTask(a.engine, 't3', 'also fine');
     await a.engine.sync.syncNow();
-    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1', 't3']);
+    expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1', 't3']);
     const parked = await a.engine.call('syncServer.parked', { limit: 10 });
     expect(parked.total).toBe(1);
     expect(parked.changes[0]).toMatchObject({ id: 't2', app: 'todo', table: 'tasks', op: 'insert', title: 'nul \u0000 inside', reason: expect.stringMatching(/^The sync server refused this change: .*U\+0000/) });
@@ -180,14 +158,14 @@ describe('the sync client', () => {
     const a = device('laptop');
     await addTask(a.engine, 't1', 'one');
     await a.engine.sync.syncNow();
-    const otherToken = await server.account('someone-else');
+    const otherToken = await household.server.account('someone-else');
     a.engine.settings.update({ syncToken: otherToken });
     await expect.poll(() => a.engine.sync.status().state).toBe('synced');
-    expect((await server.client(otherToken, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
+    expect((await household.server.client(otherToken, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
   });
 
   it('two accounts on one server: each device sees only its own account’s data, whatever cursor it holds', async () => {
-    const otherToken = await server.account('neighbours');
+    const otherToken = await household.server.account('neighbours');
     const ours = device('our-laptop');
     const theirs = device('their-laptop', { token: otherToken });
     await addTask(ours.engine, 'ours', 'Our secret');

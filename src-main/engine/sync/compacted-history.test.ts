@@ -7,37 +7,16 @@
  * was compacted without one (first server, another account, sync turned off and on) gets each
  * record with compacted history as one change (sync/bases.ts), then the log.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../index';
-import { type Device, startDevice } from '../testing/sync-devices';
+import { householdPerTest } from '../testing/household';
+import type { Device, DeviceOptions } from '../testing/sync-devices';
 import { TestClock } from '../testing/test-clock';
-import { type TestServer, sqliteBackend, startTestServer } from '../../server/testing/harness';
-import type { SyncStorage } from '../../server/storage';
 
 const DAY_MS = 86_400_000;
 
-let storage: { storage: SyncStorage; cleanup(): Promise<void> };
-let server: TestServer;
-let token: string;
-const devices: Device[] = [];
-
-beforeEach(async () => {
-  storage = await sqliteBackend().open();
-  server = await startTestServer(storage.storage);
-  token = await server.account('household');
-});
-
-afterEach(async () => {
-  for (const d of devices.splice(0)) await d.close().catch(() => undefined);
-  await server.close();
-  await storage.cleanup();
-});
-
-function device(name: string, clock: TestClock, options: Partial<Parameters<typeof startDevice>[0]> = {}): Device {
-  const d = startDevice({ name, serverUrl: server.url, token, clock, ...options });
-  devices.push(d);
-  return d;
-}
+const household = householdPerTest();
+const device = (name: string, clock: TestClock, options: Partial<DeviceOptions> = {}): Device => household.device(name, { clock, ...options });
 
 let n = 0;
 async function putTask(engine: Engine, id: string, title: string, op: 'insert' | 'update' = 'insert'): Promise<number> {
@@ -124,9 +103,9 @@ describe('compaction keeps what the sync server has not acknowledged', () => {
     clock.set('2026-07-05T09:00:00.000Z');
     const run = await laptop.engine.call('history.compact', {});
     expect(run).toMatchObject({ keepFrom: first, compactedThrough: 0 });
-    laptop.engine.settings.update({ syncToken: token });
+    laptop.engine.settings.update({ syncToken: household.token });
     await expect.poll(() => laptop.engine.sync.status().state).toBe('synced');
-    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
+    expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.map((c) => c.id)).toEqual(['t1']);
   });
 
   it('without a sync server nothing holds compaction back', async () => {
@@ -156,7 +135,7 @@ describe('a server bound after history was compacted without one gets that histo
     const run = await laptop.engine.call('history.compact', {});
     expect(run.compactedThrough).toBe(fresh - 1);
 
-    laptop.engine.settings.update({ sync: { serverUrl: server.url }, syncToken: token });
+    laptop.engine.settings.update({ sync: { serverUrl: household.server.url }, syncToken: household.token });
     await expect.poll(() => laptop.engine.sync.status().state).toBe('synced');
     const phone = device('phone', clock);
     await phone.engine.sync.syncNow();
@@ -165,12 +144,12 @@ describe('a server bound after history was compacted without one gets that histo
 
     // the same state is not stored twice; an edit on either side wins as any later write does
     await laptop.engine.sync.syncNow();
-    const stored = (await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.length;
+    const stored = (await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.length;
     await putTask(phone.engine, 't3', 'edited on the phone', 'update');
     await phone.engine.sync.syncNow();
     await laptop.engine.sync.syncNow();
     expect(await title(laptop.engine, 't3')).toBe('edited on the phone');
-    expect((await server.client(token, 'observer').pullAll('todo', 'tasks')).changes.length).toBe(stored + 1);
+    expect((await household.server.client(household.token, 'observer').pullAll('todo', 'tasks')).changes.length).toBe(stored + 1);
   });
 
   it('sync turned off, history compacted, sync turned on again: what was written meanwhile arrives', async () => {
@@ -184,7 +163,7 @@ describe('a server bound after history was compacted without one gets that histo
     expect((await laptop.engine.call('history.compact', {})).keepFrom).toBeNull();
 
     // turning sync off dropped the token (it belongs to the server it was saved for): entered again
-    laptop.engine.settings.update({ sync: { serverUrl: server.url }, syncToken: token });
+    laptop.engine.settings.update({ sync: { serverUrl: household.server.url }, syncToken: household.token });
     await expect.poll(() => laptop.engine.sync.status().state).toBe('synced');
     const phone = device('phone', clock);
     await phone.engine.sync.syncNow();
