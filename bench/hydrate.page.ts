@@ -17,23 +17,8 @@ import { db, type StoredRecord } from '../src-renderer/db/schema';
 import { SNAPSHOT_LIMIT } from '../src-renderer/db/snapshotPages';
 import { hydrate } from '../src-renderer/db/hydrator';
 import { createHybridClock } from '../src-shared/hlc';
-import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src-shared/http-host';
+import { fetchSnapshotPages } from './fetch-snapshot-pages';
 import type { HydrateResult } from './hydrate.types';
-
-async function fetchAllPages(): Promise<void> {
-  let afterKey: string | null = null;
-  do {
-    const response = await fetch('/api/sync.snapshot', {
-      method: 'POST',
-      credentials: 'same-origin',
-      // the session cookie set when the page was opened with ?token=, as the app's own calls
-      headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
-      body: JSON.stringify({ afterKey, limit: SNAPSHOT_LIMIT }),
-    });
-    if (!response.ok) throw new Error(`sync.snapshot answered ${response.status}`);
-    afterKey = ((await response.json()) as { nextKey: string | null }).nextKey;
-  } while (afterKey !== null);
-}
 
 function pagesOf<T>(rows: readonly T[], size: number): T[][] {
   const pages: T[][] = [];
@@ -93,9 +78,7 @@ async function run(): Promise<HydrateResult> {
   const records: StoredRecord[] = await allRecords();
   const chunks = await db.chunks.toArray();
   const chunked = chunks.reduce((n, c) => n + recordsOf(c).length, 0);
-  const t = performance.now();
-  await fetchAllPages();
-  const fetchOnlyMs = performance.now() - t;
+  const fetchOnlyMs = await fetchSnapshotPages(SNAPSHOT_LIMIT);
   const chunksPerPage = Math.max(1, Math.round((chunks.length * SNAPSHOT_LIMIT) / Math.max(1, records.length)));
   const rawIdbChunksRunsMs: number[] = [];
   for (let i = 0; i < HYDRATIONS; i++) rawIdbChunksRunsMs.push(await rawIdb('chunks', pagesOf(chunks, chunksPerPage), true));

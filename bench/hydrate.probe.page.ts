@@ -3,7 +3,7 @@
  * classic script by scripts/bench.mjs): collects the page's long tasks, notes when the Inbox shows
  * every pending card actionable, and times decisions as a person makes them.
  */
-import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src-shared/http-host';
+import { fetchSnapshotPages } from './fetch-snapshot-pages';
 import type { ApprovalTiming, ProbeFacts } from './hydrate.types';
 
 const longTasks: { start: number; duration: number }[] = [];
@@ -58,22 +58,4 @@ async function approveFirstCard(): Promise<ApprovalTiming> {
   return { ms: end - start, start, end };
 }
 
-/** Fetches every snapshot page as hydration asks for them, writing nothing; resolves with the ms it took. */
-async function fetchOnly(pageSize: number): Promise<number> {
-  const started = performance.now();
-  let afterKey: string | null = null;
-  do {
-    const response = await fetch('/api/sync.snapshot', {
-      method: 'POST',
-      credentials: 'same-origin',
-      // the app's session cookie and CSRF header, as the app's own calls
-      headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
-      body: JSON.stringify({ afterKey, limit: pageSize }),
-    });
-    if (!response.ok) throw new Error(`sync.snapshot answered ${response.status}`);
-    afterKey = ((await response.json()) as { nextKey: string | null }).nextKey;
-  } while (afterKey !== null);
-  return performance.now() - started;
-}
-
-(globalThis as unknown as { benchProbe: unknown }).benchProbe = { watchInbox, facts, approveFirstCard, fetchOnly };
+(globalThis as unknown as { benchProbe: unknown }).benchProbe = { watchInbox, facts, approveFirstCard, fetchOnly: fetchSnapshotPages };
