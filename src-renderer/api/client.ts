@@ -27,6 +27,8 @@ interface Transport {
   on(event: string, cb: (payload: unknown) => void): () => void;
   /** Called when the event stream comes back after a drop: events may have been missed. */
   onReconnect(cb: () => void): () => void;
+  /** Called when the event stream drops: the host may be gone, which a poll would learn only later. */
+  onDrop(cb: () => void): () => void;
 }
 
 type InputArgs<M extends MethodName> = undefined extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>];
@@ -35,6 +37,7 @@ export interface ApiClient {
   call<M extends MethodName>(method: M, ...args: InputArgs<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
   onReconnect(cb: () => void): () => void;
+  onDrop(cb: () => void): () => void;
   readonly transport: 'electron' | 'http';
 }
 
@@ -53,6 +56,7 @@ function electronTransport(bridge: CompanionBridge): Transport {
     },
     on: (event, cb) => bridge.on(event, cb),
     onReconnect: () => () => {},
+    onDrop: () => () => {},
   };
 }
 
@@ -87,6 +91,7 @@ export async function postApi(method: string, input: unknown, onUnauthorized: ()
 function httpTransport(): Transport {
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectHandlers = new Set<() => void>();
+  const dropHandlers = new Set<() => void>();
   let source: EventSource | null = null;
   let openedBefore = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -110,6 +115,7 @@ function httpTransport(): Transport {
       openedBefore = true;
     });
     es.addEventListener('error', () => {
+      for (const cb of dropHandlers) cb();
       // The browser retries dropped connections by itself, but gives up for good after an HTTP
       // error response (e.g. the host restarting); then we reopen it ourselves.
       if (es.readyState !== EventSource.CLOSED || retryTimer) return;
@@ -144,6 +150,10 @@ function httpTransport(): Transport {
       reconnectHandlers.add(cb);
       return () => reconnectHandlers.delete(cb);
     },
+    onDrop(cb) {
+      dropHandlers.add(cb);
+      return () => dropHandlers.delete(cb);
+    },
   };
 }
 
@@ -163,6 +173,7 @@ function createClient(): ApiClient {
       });
     },
     onReconnect: (cb) => transport.onReconnect(cb),
+    onDrop: (cb) => transport.onDrop(cb),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Runner status, kept current from `runner.status` (at start, on reconnect, and polled), the
- * coalesced `runner.status` events, and `runner.phase` events, which arrive at every phase change
- * so a running mission's progress is live between two status events.
+ * Runner status, kept current from `runner.status` (at start, on reconnect, when the event stream
+ * drops, and polled), the coalesced `runner.status` events, and `runner.phase` events, which
+ * arrive at every phase change so a running mission's progress is live between two status events.
  *
  * The poll is what makes the status bar truthful: events only say that something happened, so
  * a host that went away (closed, crashed, network gone) would otherwise leave the last status on
@@ -72,6 +72,8 @@ function start(): void {
   api().on('runner.status', received);
   api().on('runner.phase', applyPhase);
   api().onReconnect(refreshRunnerStatus);
+  // a dropped event stream is the first sign of a host gone away: ask now, not at the next poll
+  api().onDrop(refreshRunnerStatus);
   refreshRunnerStatus();
 }
 
