@@ -41,8 +41,12 @@ test('configure, create from a template, review with the keyboard, find it in Ac
   await expect(connect.getByRole('alert')).toHaveCount(0);
   await connect.getByRole('button', { name: 'test-model' }).click();
   await expect(connect.getByLabel('Model', { exact: true })).toHaveValue('test-model');
+  await connect.getByLabel('API key').fill('sk-onboarding-test');
   await connect.getByRole('button', { name: 'Save and test' }).click();
   await expect(connect.getByText(/Connection OK — \d/)).toBeVisible();
+  // The key went to the host: the field empties and says one is set (it is never shown again).
+  await expect(connect.getByLabel('API key')).toHaveValue('');
+  await expect(connect.getByLabel('API key')).toHaveAttribute('placeholder', 'A key is set');
   await expect(page.getByRole('heading', { name: /Connect a language model \(done\)/ })).toBeVisible();
 
   // 2. A first mission from a template.

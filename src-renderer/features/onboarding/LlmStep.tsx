@@ -21,6 +21,8 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
   const [baseUrl, setBaseUrl] = useState(settings.llm.baseUrl);
   const [model, setModel] = useState(settings.llm.model);
   const [apiKey, setApiKey] = useState('');
+  // What the host holds after the last save: the key field's placeholder says whether a key is set.
+  const [saved, setSaved] = useState(settings);
   const [models, setModels] = useState<string[]>([]);
   const [last, setLast] = useState<Last>(null);
   const [probe, setProbe] = useState<'waiting' | 'answered' | 'silent'>('waiting');
@@ -67,7 +69,9 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
     if (hasUrlCredentials(baseUrl)) throw new Error(KEY_IN_URL_TEXT);
     const patch: SettingsPatch = { llm: { baseUrl: baseUrl.trim(), model: model.trim() } };
     if (apiKey) patch.apiKey = apiKey;
-    await api().call('settings.update', patch);
+    setSaved(await api().call('settings.update', patch));
+    // The key is with the host now (never shown again): the field empties and its placeholder says "A key is set".
+    setApiKey('');
     forgetRunnerTimeZone();
   }
   const error = last === 'test' ? test.error : last === 'models' ? listModels.error : null;
@@ -92,7 +96,7 @@ export function LlmStep({ settings, onConnected }: { settings: PublicSettings; o
         </datalist>
         <label className="grow">
           API key
-          <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings.secrets.apiKeySet ? 'A key is set' : settings.secrets.apiKeyDroppedFor ? 'The saved key was for another server; enter it again' : preset?.needsKey ? 'Required by this provider' : 'Usually not needed locally'} />
+          <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={saved.secrets.apiKeySet ? 'A key is set' : saved.secrets.apiKeyDroppedFor ? 'The saved key was for another server; enter it again' : preset?.needsKey ? 'Required by this provider' : 'Usually not needed locally'} />
         </label>
       </div>
       {probe === 'silent' && last === null && (
