@@ -36,7 +36,8 @@ const USAGE = `usage: companion [serve|tick|url|users] [options]
   --new-token               replace the kept token: every signed-in browser has to open the new URL
   --llm-base-url URL        OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1
   --llm-model M             model name
-  --llm-api-key-env VAR     read the API key from this environment variable
+  --llm-api-key-env VAR     read the API key from this environment variable (sent only to the
+                            server the host was started with)
   --tick-interval-ms N      safety-net tick interval (default 60000)
   --sync-url URL            mirror this device's data with the sync server at URL (saved in settings; "" turns it off)
   --sync-token T            this device's token on that server (\`users add NAME\` prints one; saved in the secret store)

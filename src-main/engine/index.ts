@@ -113,6 +113,7 @@ function assemble(db: Db, options: EngineOptions): Engine {
       ...(overrides.syncToken ? { syncToken: overrides.syncToken } : {}),
     });
   }
+  settings.bindEnvKeyToCurrentServer();
   const clock = createHybridClock(settings.localValue('hlc.nodeId', randomNodeId), () => now().getTime());
   const storeLog: StoreLog = (message, error, fields) =>
     options.log?.('warn', 'store', message, { ...fields, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) });

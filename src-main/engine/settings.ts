@@ -134,6 +134,8 @@ export class Settings {
   private cached: StoredSettings | null = null;
   private readonly listeners = new Set<(s: StoredSettings) => void>();
   private readonly endpoints: EndpointProfiles;
+  /** the origin of the base URL the environment's key was given with (null: not bound yet) */
+  private envKeyOrigin: string | null = null;
 
   constructor(
     private readonly table: SettingsTable,
@@ -164,12 +166,31 @@ export class Settings {
     return this.cached;
   }
 
+  /**
+   * The key named by `--llm-api-key-env` belongs to the server the host was started with, like a
+   * stored key to the server it was saved for: called once the launch options are applied. A base
+   * URL on another origin later (from Settings) gets the stored key, if any, never this one.
+   */
+  bindEnvKeyToCurrentServer(): void {
+    this.envKeyOrigin = originOf(this.get().llm.baseUrl);
+  }
+
+  /** The environment's key when it applies to the current base URL, else undefined. */
+  private envKey(): string | undefined {
+    if (!this.apiKeyEnv) return undefined;
+    const fromEnv = process.env[this.apiKeyEnv];
+    if (!fromEnv) return undefined;
+    return this.envKeyOrigin === null || this.envKeyOrigin === originOf(this.get().llm.baseUrl) ? fromEnv : undefined;
+  }
+
+  /** The origin the environment's key is for, when the current base URL is elsewhere (so it is not sent). */
+  private envKeyElsewhere(): string | null {
+    if (!this.apiKeyEnv || !process.env[this.apiKeyEnv] || this.envKey() !== undefined) return null;
+    return this.envKeyOrigin;
+  }
+
   apiKey(): string | null {
-    if (this.apiKeyEnv) {
-      const fromEnv = process.env[this.apiKeyEnv];
-      if (fromEnv) return fromEnv;
-    }
-    return this.secrets.get(API_KEY);
+    return this.envKey() ?? this.secrets.get(API_KEY);
   }
 
   /** The sync server account's token, or null. */
@@ -178,7 +199,7 @@ export class Settings {
   }
 
   publicView(): PublicSettings {
-    const envKey = this.apiKeyEnv ? process.env[this.apiKeyEnv] : undefined;
+    const envKey = this.envKey();
     const stored = this.secrets.get(API_KEY);
     return {
       ...this.get(),
@@ -190,6 +211,7 @@ export class Settings {
         storageWarning: this.secrets.warning,
         syncTokenSet: this.secrets.get(SYNC_TOKEN) !== null,
         apiKeyDroppedFor: stored ? null : this.table.get(API_KEY_DROPPED_FOR) || null,
+        apiKeyEnvFor: this.envKeyElsewhere(),
         syncTokenDroppedFor: this.secrets.get(SYNC_TOKEN) !== null ? null : this.table.get(SYNC_TOKEN_DROPPED_FOR) || null,
       },
     };

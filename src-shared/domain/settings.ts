@@ -144,6 +144,11 @@ export const PublicSettings = StoredSettings.extend({
      * moved to another server; null when a key is set or none was dropped
      */
     apiKeyDroppedFor: z.string().nullable(),
+    /**
+     * the origin of the server a key from the environment (`--llm-api-key-env`) was given for, when
+     * the base URL is now on another server, so that key is not sent; null otherwise
+     */
+    apiKeyEnvFor: z.string().nullable(),
     /** the same for a sync token dropped when the sync server address moved to another server */
     syncTokenDroppedFor: z.string().nullable(),
   }),

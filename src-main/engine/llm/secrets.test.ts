@@ -154,6 +154,36 @@ describe('finding 8: the stored API key belongs to the server it was saved for',
   });
 });
 
+describe('a key from the environment belongs to the server the host was started with', () => {
+  const keyOf = (llm: ScriptedLlm) => llm.requests.at(-1)!.headers.authorization ?? null;
+  const VAR = 'COMPANION_TEST_ENV_KEY';
+
+  it('is not sent when the base URL moves to another origin, and is sent again when it comes back', async () => {
+    process.env[VAR] = 'sk-from-env';
+    cleanups.push(() => {
+      delete process.env[VAR];
+    });
+    h = await startHarness({ apiKeyEnv: VAR });
+    const origin = new URL(h.llm.url).origin;
+    expect((await h.engine.call('settings.get', {})).secrets).toMatchObject({ apiKeySet: true, apiKeySource: 'env', apiKeyEnvFor: null });
+    h.llm.enqueue({ content: 'ok' });
+    await h.engine.call('llm.test', {});
+    expect(keyOf(h.llm)).toBe('Bearer sk-from-env');
+
+    const moved = await h.engine.call('settings.update', { llm: { baseUrl: h.llm.url.replace('127.0.0.1', 'localhost') } });
+    expect(moved.secrets).toMatchObject({ apiKeySet: false, apiKeySource: 'none', apiKeyEnvFor: origin });
+    h.llm.enqueue({ content: 'ok' });
+    await h.engine.call('llm.test', {});
+    expect(keyOf(h.llm)).toBeNull();
+
+    const back = await h.engine.call('settings.update', { llm: { baseUrl: h.llm.url } });
+    expect(back.secrets).toMatchObject({ apiKeySet: true, apiKeySource: 'env', apiKeyEnvFor: null });
+    h.llm.enqueue({ content: 'ok' });
+    await h.engine.call('llm.test', {});
+    expect(keyOf(h.llm)).toBe('Bearer sk-from-env');
+  });
+});
+
 describe('the sync token belongs to the sync server it was saved for', () => {
   /** A stand-in sync server that answers nothing useful and records the authorization it was sent. */
   async function recordingServer(): Promise<{ url: string; authorizations: (string | null)[] }> {

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   log?: EngineLog;
   /** where the API key is kept (default: a fresh one in memory); pass the same one across restarts */
   secrets?: SecretStore;
+  /** `--llm-api-key-env`: the environment variable holding the API key */
+  apiKeyEnv?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -53,6 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const engine = createEngine({
     dataDir: tmp.dir,
     secrets: options.secrets ?? new MemorySecretStore(),
+    apiKeyEnv: options.apiKeyEnv ?? null,
     overrides: {
       llm: { baseUrl: llm.url, model: 'test-model', plannerMode: 'json', timeoutMs: 5_000, ...options.llm },
       runner: { timeZone: 'Europe/Berlin', ...options.runner },

@@ -84,6 +84,7 @@ export function apiKeyHint(draft: Draft, saved: PublicSettings): string {
     }
     return 'A key is set; it is never shown again, and it is only sent to this server.';
   }
+  if (secrets.apiKeyEnvFor) return `The key from the environment is for ${secrets.apiKeyEnvFor}; it is not sent to this server. Enter a key here to use one with it.`;
   if (secrets.apiKeyDroppedFor) return `The saved key was for another server (${secrets.apiKeyDroppedFor}); enter it again to use it here.`;
   return 'No key is set.';
 }
