@@ -160,6 +160,24 @@ export class PostgresSyncStorage implements SyncStorage {
     const rows = JSON.stringify(
       changes.map((c) => ({ id: c.eventId, t: c.table, r: c.recordId, op: c.op, d: c.data, m: c.fieldMeta, v: c.schemaVersion, a: c.actor ?? null, o: c.origin, s: c.spaceId })),
     );
+    // Nearly every changeset is new: it goes in with a plain INSERT, whose unique index on
+    // (user_id, id) refuses a stored eventId by itself. ON CONFLICT DO NOTHING costs more on every
+    // row (a probe before the insert, then a speculative insertion to confirm: about a third of the
+    // insert's time). A changeset that repeats an eventId (a retry whose answer was lost) fails that
+    // INSERT, which rolls its transaction back whole, and goes again skipping the stored events.
+    const repeatsWithin = new Set(changes.map((c) => c.eventId)).size < changes.length;
+    if (!repeatsWithin) {
+      try {
+        return await this.append(userId, appId, clientId, rows, changes.length, createdAt, delta, 'all new');
+      } catch (error) {
+        if (!isStoredEvent(error)) throw error;
+      }
+    }
+    return this.append(userId, appId, clientId, rows, changes.length, createdAt, delta, 'skip stored');
+  }
+
+  /** One push transaction: the lock, the answer's delta, the rows (`rows`: JSON, see push). */
+  private async append(userId: string, appId: string, clientId: string, rows: string, count: number, createdAt: string, delta: ChangesQuery | undefined, mode: 'all new' | 'skip stored'): Promise<PushResult & { delta?: ChangesPage }> {
     const results = await this.withUser(
       userId,
       'read write',
@@ -170,24 +188,29 @@ export class PostgresSyncStorage implements SyncStorage {
         // The answer's delta, read under the lock BEFORE the insert: it never has to step over the
         // rows this push adds (they are the caller's own); their positions come back from RETURNING.
         ...(delta ? this.pageQueries(c, userId, delta) : [c`SELECT 1`, c`SELECT 1`]),
+        // What the answer needs of the new rows (how many, the newest position, their collections)
+        // as one row per collection, instead of every row's position sent back and parsed here.
         c`
-          INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, space_id)
-          SELECT r.id, ${appId}, r.t, r.r, ${userId}, r.op, r.d, r.m, ${clientId}, ${createdAt}::timestamptz, r.v, r.a, r.o, r.s
-          FROM ROWS FROM (jsonb_to_recordset(${rows}::text::jsonb) AS (id text, t text, r text, op text, d jsonb, m jsonb, v int, a jsonb, o text, s text)) WITH ORDINALITY AS r
-          ORDER BY r.ordinality
-          ON CONFLICT (user_id, id) DO NOTHING
-          RETURNING seq, table_name`,
+          WITH added AS (
+            INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, space_id)
+            SELECT r.id, ${appId}, r.t, r.r, ${userId}, r.op, r.d, r.m, ${clientId}, ${createdAt}::timestamptz, r.v, r.a, r.o, r.s
+            FROM ROWS FROM (jsonb_to_recordset(${rows}::text::jsonb) AS (id text, t text, r text, op text, d jsonb, m jsonb, v int, a jsonb, o text, s text)) WITH ORDINALITY AS r
+            ORDER BY r.ordinality
+            ${mode === 'skip stored' ? c`ON CONFLICT (user_id, id) DO NOTHING` : c``}
+            RETURNING seq, table_name)
+          SELECT table_name, count(*) AS added, max(seq) AS last FROM added GROUP BY table_name`,
       ],
       this.options.beforePushCommit,
     );
-    const inserted = results[3] as unknown as { seq: string; table_name: string }[];
+    const added = results[3] as unknown as { table_name: string; added: string; last: string }[];
+    const accepted = added.reduce((n, t) => n + Number(t.added), 0);
     let page: ChangesPage | undefined;
     if (delta) {
       page = toPage(results[1]!, results[2]!, delta);
       // A complete delta ends after this push's own rows too, so the next read starts past them.
-      if (!page.hasMore) for (const r of inserted) page.throughSeq = Math.max(page.throughSeq, Number(r.seq));
+      if (!page.hasMore) for (const t of added) page.throughSeq = Math.max(page.throughSeq, Number(t.last));
     }
-    return { accepted: inserted.length, duplicates: changes.length - inserted.length, tables: [...new Set(inserted.map((r) => r.table_name))], delta: page };
+    return { accepted, duplicates: count - accepted, tables: added.map((t) => t.table_name), delta: page };
   }
 
   async changesSince(userId: string, q: ChangesQuery): Promise<ChangesPage> {
@@ -235,6 +258,12 @@ export class PostgresSyncStorage implements SyncStorage {
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
   }
+}
+
+/** A unique violation of (user_id, id): the push carried an eventId this user already stored. */
+function isStoredEvent(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint_name?: unknown };
+  return e?.code === '23505' && e.constraint_name === 'sync_changes_user_event';
 }
 
 function toPage(rows: postgres.Row[], newest: postgres.Row[], q: ChangesQuery): ChangesPage {

@@ -160,8 +160,10 @@ describe.each(backends)('sync server on $name', (backend) => {
     expect(await laptop.push('todo', changes)).toMatchObject({ accepted: 2, duplicates: 0 });
     // a retried batch (the answer was lost) and a change repeated within a batch
     expect(await laptop.push('todo', [...changes, taskInsert('t3', 'c'), taskInsert('t3', 'c')])).toMatchObject({ accepted: 1, duplicates: 3 });
+    // a stored event after new ones: the new ones go in once, in order, the stored one is skipped
+    expect(await laptop.push('todo', [taskInsert('t4', 'd'), taskInsert('t5', 'e'), changes[1]!])).toMatchObject({ accepted: 2, duplicates: 1 });
     const { changes: pulled } = await t.client(token, 'other').pullAll('todo', 'tasks');
-    expect(pulled.map((c) => c.id)).toEqual(['t1', 't2', 't3']);
+    expect(pulled.map((c) => c.id)).toEqual(['t1', 't2', 't3', 't4', 't5']);
   });
 
   it('a changeset with one bad change is refused whole (400, nothing written)', async () => {
