@@ -59,7 +59,7 @@ describe('Postgres storage: roles and row-level security', () => {
         { relname: 'sync_claims', relrowsecurity: true, relforcerowsecurity: true },
       ]);
       const { userId } = await addAccount(storage.accounts, 'alice', NOW);
-      await storage.push(userId, 'todo', 'dev', [row('a')], NOW.toISOString());
+      await storage.push(userId, 'todo', 'dev', [[row('a')]], NOW.toISOString());
       // the one pooled connection served that request; outside a request it sees no user and no rows
       const [after] = await storage.sql<{ setting: string | null; n: string }[]>`
         SELECT current_setting('app.current_user_id', true) AS setting, (SELECT count(*) FROM sync_changes) AS n`;
@@ -162,9 +162,9 @@ describe('Postgres storage: the cursor is lossless under concurrent pushes', () 
     });
     try {
       const { userId } = await addAccount(storage.accounts, 'alice', NOW);
-      const p1 = storage.push(userId, 'todo', 'device-1', [row('late')], NOW.toISOString());
+      const p1 = storage.push(userId, 'todo', 'device-1', [[row('late')]], NOW.toISOString());
       await p1Inside;
-      const p2 = storage.push(userId, 'todo', 'device-2', [row('early')], NOW.toISOString());
+      const p2 = storage.push(userId, 'todo', 'device-2', [[row('early')]], NOW.toISOString());
       if (options.withoutPushLock) await p2;
       else {
         // P2 waits on the user's lock until P1 commits
