@@ -218,13 +218,13 @@ export class PostgresSyncStorage implements SyncStorage {
       },
       options.beforePushCommit,
     );
-    const perTable = new Map<string, number>();
+    const tables = new Set<string>();
     let accepted = 0;
     let last = 0;
     for (const t of added.flat() as unknown as { table_name: string; added: string; last: string }[]) {
       accepted += Number(t.added);
       last = Math.max(last, Number(t.last));
-      perTable.set(t.table_name, (perTable.get(t.table_name) ?? 0) + Number(t.added));
+      tables.add(t.table_name);
     }
     let page: ChangesPage | undefined;
     if (delta) {
@@ -232,7 +232,7 @@ export class PostgresSyncStorage implements SyncStorage {
       // A complete delta ends after this push's own rows too, so the next read starts past them.
       if (!page.hasMore) page.throughSeq = Math.max(page.throughSeq, last);
     }
-    return { accepted, tables: [...perTable.keys()], delta: page };
+    return { accepted, tables: [...tables], delta: page };
   }
 
   /**
