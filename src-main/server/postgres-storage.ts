@@ -174,22 +174,29 @@ export class PostgresSyncStorage implements SyncStorage {
     // insert's time). A changeset that repeats an eventId (a retry whose answer was lost, or one
     // event twice in it) fails those INSERTs, which rolls its transaction back whole, and goes again
     // in one statement that skips the stored events. Every change is validated either way.
-    const changes: NewChange[] = [];
+    const made: RowsMade = { json: [], count: 0 };
     try {
-      const added = await this.append(userId, appId, clientId, createdAt, delta, (c) => this.insertChunks(c, userId, appId, clientId, createdAt, chunks, changes));
-      return { ...added, duplicates: changes.length - added.accepted };
+      const added = await this.append(userId, appId, clientId, createdAt, delta, (c) => this.insertChunks(c, userId, appId, clientId, createdAt, chunks, made));
+      return { ...added, duplicates: made.count - added.accepted };
     } catch (error) {
       if (!isStoredEvent(error)) throw error;
     }
-    const added = await this.append(userId, appId, clientId, createdAt, delta, (c) => (changes.length === 0 ? [] : [this.insertRows(c, userId, appId, clientId, createdAt, changes, 'skip stored')]));
-    return { ...added, duplicates: changes.length - added.accepted };
+    const all = `[${made.json.map((rows) => rows.slice(1, -1)).join(',')}]`;
+    const added = await this.append(userId, appId, clientId, createdAt, delta, (c) => (made.count === 0 ? [] : [this.insertRows(c, userId, appId, clientId, createdAt, all, 'skip stored')]));
+    return { ...added, duplicates: made.count - added.accepted };
   }
 
-  /** The INSERT of each chunk, made once the chunk is validated (the validation runs here); `seen` collects the changes. */
-  private *insertChunks(c: postgres.Sql, userId: string, appId: string, clientId: string, createdAt: string, chunks: ChangeChunks, seen: NewChange[]): Generator<postgres.PendingQuery<postgres.Row[]>> {
+  /**
+   * The INSERT of each chunk, made once the chunk is validated (the validation runs here). The
+   * chunks' row JSON is kept, so a second attempt sends it again without making it again.
+   */
+  private *insertChunks(c: postgres.Sql, userId: string, appId: string, clientId: string, createdAt: string, chunks: ChangeChunks, made: RowsMade): Generator<postgres.PendingQuery<postgres.Row[]>> {
     for (const chunk of chunks) {
-      for (const change of chunk) seen.push(change);
-      if (chunk.length > 0) yield this.insertRows(c, userId, appId, clientId, createdAt, chunk, 'all new');
+      if (chunk.length === 0) continue;
+      const json = rowsJson(chunk);
+      made.json.push(json);
+      made.count += chunk.length;
+      yield this.insertRows(c, userId, appId, clientId, createdAt, json, 'all new');
     }
   }
 
@@ -236,15 +243,12 @@ export class PostgresSyncStorage implements SyncStorage {
   }
 
   /**
-   * INSERTs `changes` in order, as ONE JSON parameter unpacked by jsonb_to_recordset (one native
-   * JSON.stringify instead of escaping ten text arrays element by element; the order kept by WITH
-   * ORDINALITY). It answers what the push needs of the new rows, one row per collection (how many,
-   * the newest position), instead of every row's position sent back and parsed here.
+   * INSERTs rows (`rowsJson`) in order, as ONE JSON parameter unpacked by jsonb_to_recordset (one
+   * native JSON.stringify instead of escaping ten text arrays element by element; the order kept by
+   * WITH ORDINALITY). It answers what the push needs of the new rows, one row per collection (how
+   * many, the newest position), instead of every row's position sent back and parsed here.
    */
-  private insertRows(c: postgres.Sql, userId: string, appId: string, clientId: string, createdAt: string, changes: readonly NewChange[], mode: 'all new' | 'skip stored'): postgres.PendingQuery<postgres.Row[]> {
-    const rows = JSON.stringify(
-      changes.map((c) => ({ id: c.eventId, t: c.table, r: c.recordId, op: c.op, d: c.data, m: c.fieldMeta, v: c.schemaVersion, a: c.actor ?? null, o: c.origin, s: c.spaceId })),
-    );
+  private insertRows(c: postgres.Sql, userId: string, appId: string, clientId: string, createdAt: string, rows: string, mode: 'all new' | 'skip stored'): postgres.PendingQuery<postgres.Row[]> {
     return c`
       WITH added AS (
         INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, space_id)
@@ -301,6 +305,19 @@ export class PostgresSyncStorage implements SyncStorage {
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
   }
+}
+
+/** The rows of a push's chunks as JSON (what insertRows takes), and how many changes they hold. */
+interface RowsMade {
+  json: string[];
+  count: number;
+}
+
+/** Changes as the JSON array insertRows unpacks. */
+function rowsJson(changes: readonly NewChange[]): string {
+  return JSON.stringify(
+    changes.map((c) => ({ id: c.eventId, t: c.table, r: c.recordId, op: c.op, d: c.data, m: c.fieldMeta, v: c.schemaVersion, a: c.actor ?? null, o: c.origin, s: c.spaceId })),
+  );
 }
 
 /** A unique violation of (user_id, id): the push carried an eventId this user already stored. */

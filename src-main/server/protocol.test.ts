@@ -163,8 +163,11 @@ describe.each(backends)('sync server on $name', (backend) => {
     expect(await laptop.push('todo', [...changes, taskInsert('t3', 'c'), taskInsert('t3', 'c')])).toMatchObject({ accepted: 1, duplicates: 3 });
     // a stored event after new ones: the new ones go in once, in order, the stored one is skipped
     expect(await laptop.push('todo', [taskInsert('t4', 'd'), taskInsert('t5', 'e'), changes[1]!])).toMatchObject({ accepted: 2, duplicates: 1 });
+    // the same over several chunks (the second attempt sends every chunk's rows in one statement)
+    const more = Array.from({ length: PUSH_CHUNK + 2 }, (_, i) => taskInsert(`n${i}`, 'more'));
+    expect(await laptop.push('todo', [...more.slice(0, 3), changes[0]!, ...more.slice(3)])).toMatchObject({ accepted: PUSH_CHUNK + 2, duplicates: 1 });
     const { changes: pulled } = await t.client(token, 'other').pullAll('todo', 'tasks');
-    expect(pulled.map((c) => c.id)).toEqual(['t1', 't2', 't3', 't4', 't5']);
+    expect(pulled.map((c) => c.id)).toEqual(['t1', 't2', 't3', 't4', 't5', ...more.map((c) => c.id)]);
   });
 
   it('a changeset with one bad change is refused whole (400, nothing written)', async () => {
