@@ -44,6 +44,25 @@ describe('stamps', () => {
     }
   });
 
+  it('accepts exactly the dates and times the calendar has (as a Date round trip decides)', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const viaDate = (wall: string) => {
+      const ms = Date.parse(`${wall}.000Z`);
+      return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === wall;
+    };
+    const field = (max: number) => fc.integer({ min: 0, max });
+    fc.assert(
+      fc.property(field(9999), field(13), field(32), field(25), field(61), field(61), fc.constantFrom('.000Z', 'Z', '.5+01:00', '.000Z-0001-00000000000000aa'), (y, mo, d, h, mi, s, zone) => {
+        const wall = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}`;
+        const at = `${wall}${zone}`;
+        expect(isStamp(at), at).toBe(stampSortKey(at) !== null && viaDate(wall));
+      }),
+      { numRuns: 20_000 },
+    );
+    // leap days: every 4th year, but not every 100th, yet every 400th
+    expect(['2024-02-29', '2000-02-29', '1900-02-29', '2023-02-29', '2024-04-31'].map((day) => isStamp(`${day}T00:00:00.000Z`))).toEqual([true, true, false, false, false]);
+  });
+
   it('compares different spellings of one instant as equal, and keeps each as given', () => {
     expect(compareStamps('2026-11-21T10:00:00Z', '2026-11-21T10:00:00.000Z')).toBe(0);
     expect(compareStamps('2026-11-21T11:00:00+01:00', '2026-11-21T10:00:00.000Z')).toBe(0);

@@ -1,8 +1,9 @@
 /**
- * Changes at the server's edge: a pushed changeset is validated whole (every change with the shared
- * `ChangeIn` schema) before anything is written, then turned into rows; stored rows go out in the
- * wire form of `SyncChangeOut`. Values pushed without a stamp (upstream inserts carry only `data`)
- * are stamped here once, by the server's clock, so every device later merges the same stamps.
+ * Changes at the server's edge: every change of a pushed changeset is validated with the shared
+ * `ChangeIn` schema and turned into a row, chunk by chunk as the storage takes them (a bad change
+ * anywhere means nothing is written); stored rows go out in the wire form of `SyncChangeOut`. Values
+ * pushed without a stamp (upstream inserts carry only `data`) are stamped here once, by the server's
+ * clock, so every device later merges the same stamps.
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, issuesOf } from '../../src-shared/api';
@@ -11,17 +12,25 @@ import { ChangeIn, changeToWrites, isPlainObject } from '../../src-shared/domain
 import { SYNC_SCHEMA_VERSION, SyncChangeset, type SyncChangeOut } from '../../src-shared/domain/sync-protocol';
 import type { HybridClock } from '../../src-shared/hlc';
 import type { FieldWrite } from '../../src-shared/lww';
-import type { NewChange, StoredChange } from './storage';
+import type { ChangeChunks, NewChange, StoredChange } from './storage';
 
 export interface ParsedChangeset {
   clientId: string;
   since: string | undefined;
-  changes: NewChange[];
+  /** validated and made into rows as they are taken (see ChangeChunks); iterate once */
+  changes: ChangeChunks;
 }
 
 /**
- * Validates a push body for `appId`. Throws a BAD_INPUT ApiError naming the first bad change (by
- * index) and what is wrong with it; nothing is written then.
+ * Changes validated and made into rows at a time: a storage that sends each chunk's rows when they
+ * are ready (Postgres) has the database insert one chunk while the next is validated here.
+ */
+export const PUSH_CHUNK = 250;
+
+/**
+ * Checks a push body's envelope for `appId` (throws at once) and returns its changes as chunks that
+ * are checked as they are taken: a bad change throws a BAD_INPUT ApiError naming it (by index) and
+ * what is wrong with it, and the storage then writes nothing.
  */
 export function parseChangeset(body: unknown, appId: string, headerClientId: string | null, clock: HybridClock, bodyText?: string): ParsedChangeset {
   const set = SyncChangeset.safeParse(body);
@@ -37,12 +46,22 @@ export function parseChangeset(body: unknown, appId: string, headerClientId: str
   const clientId = headerClientId ?? data.clientId;
   if (!clientId) throw new ApiError('BAD_INPUT', 'Say which client is pushing: send the X-Client-Id header (or clientId in the body).');
 
-  const valid: ChangeIn[] = [];
   // JSON text can only carry U+0000 escaped: without that escape, no change needs the walk.
   const mayHoldNul = bodyText === undefined || bodyText.includes('\\u0000');
-  data.changes.forEach((raw, index) => valid.push(parseChange(raw, index, appId, mayHoldNul)));
-  // Only once every change passed: stamping moves the server's clock.
-  return { clientId, since: data.since, changes: valid.map((c) => toNewChange(c, clock)) };
+  return { clientId, since: data.since, changes: chunksOf(data.changes, appId, mayHoldNul, clock) };
+}
+
+/**
+ * Stamping moves the server's clock, so a chunk is stamped only once all of it passed; a changeset
+ * refused at a later chunk may have moved the clock by the earlier chunks' stamps, no further than
+ * accepting them would have (observing never follows a stamp beyond MAX_DRIFT_MS).
+ */
+function* chunksOf(raws: unknown[], appId: string, mayHoldNul: boolean, clock: HybridClock): Generator<NewChange[]> {
+  for (let start = 0; start < raws.length; start += PUSH_CHUNK) {
+    const valid: ChangeIn[] = [];
+    for (let index = start; index < Math.min(start + PUSH_CHUNK, raws.length); index++) valid.push(parseChange(raws[index], index, appId, mayHoldNul));
+    yield valid.map((c) => toNewChange(c, clock));
+  }
 }
 
 function parseChange(raw: unknown, index: number, appId: string, mayHoldNul: boolean): ChangeIn {

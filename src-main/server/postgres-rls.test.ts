@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from './auth';
 import { openPostgresSyncStorage, type PostgresSyncStorage } from './postgres-storage';
+import { PG_MIGRATIONS } from './postgres-schema';
 import type { NewChange } from './storage';
 import { type TestPostgres, type TestServer, startTestPostgres, startTestServer, taskInsert } from './testing/harness';
 import { addAccount } from './users-command';
@@ -59,7 +60,7 @@ describe('Postgres storage: roles and row-level security', () => {
         { relname: 'sync_claims', relrowsecurity: true, relforcerowsecurity: true },
       ]);
       const { userId } = await addAccount(storage.accounts, 'alice', NOW);
-      await storage.push(userId, 'todo', 'dev', [row('a')], NOW.toISOString());
+      await storage.push(userId, 'todo', 'dev', [[row('a')]], NOW.toISOString());
       // the one pooled connection served that request; outside a request it sees no user and no rows
       const [after] = await storage.sql<{ setting: string | null; n: string }[]>`
         SELECT current_setting('app.current_user_id', true) AS setting, (SELECT count(*) FROM sync_changes) AS n`;
@@ -139,6 +140,40 @@ describe('Postgres storage: roles and row-level security', () => {
   });
 });
 
+describe('Postgres storage: schema migrations', () => {
+  it('a database of the first schema version keeps its rows and cursors, and takes pushes, after migrating', async () => {
+    const db = await pg.newDatabase();
+    // the first version, as an earlier server left it, with a user's rows in it
+    const early = postgres(db.url, { max: 1, onnotice: () => undefined });
+    try {
+      await early.unsafe(PG_MIGRATIONS[0]!);
+      await early`INSERT INTO sync_meta (key, value) VALUES ('schema_version', '1'), ('storage_id', '00000000000000ab')`;
+      await early`INSERT INTO sync_users (id, name, created_at) VALUES ('u1', 'alice', ${NOW})`;
+      await early.begin(async (tx) => {
+        await tx`SELECT set_config('app.current_user_id', 'u1', true)`;
+        await tx`INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id) VALUES ('e1', 'todo', 'tasks', 'a', 'u1', 'insert', '{"title":"a"}', '{"title":"2026-11-30T10:00:00.000Z"}', 'dev')`;
+      });
+    } finally {
+      await early.end({ timeout: 1 });
+    }
+    const storage = await openPostgresSyncStorage({ url: db.url, max: 1 });
+    try {
+      expect(storage.storageId).toBe('00000000000000ab');
+      const [key] = await storage.sql<{ def: string }[]>`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'sync_changes_pkey'`;
+      expect(key!.def).toBe('PRIMARY KEY (user_id, app_id, seq)');
+      const before = await storage.changesSince('u1', { appId: 'todo', table: 'tasks', afterSeq: 0, excludeClientId: 'reader', limit: 100 });
+      expect(JSON.parse(before.wire).map((c: { eventId: string }) => c.eventId)).toEqual(['e1']);
+      // the stored event is still deduplicated; a new one comes after the cursor
+      const pushed = await storage.push('u1', 'todo', 'dev', [[{ ...row('e1') }, row('e2')]], NOW.toISOString());
+      expect(pushed).toMatchObject({ accepted: 1, duplicates: 1 });
+      const after = await storage.changesSince('u1', { appId: 'todo', table: 'tasks', afterSeq: before.throughSeq, excludeClientId: 'reader', limit: 100 });
+      expect(JSON.parse(after.wire).map((c: { eventId: string }) => c.eventId)).toEqual(['e2']);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
 describe('Postgres storage: the cursor is lossless under concurrent pushes', () => {
   /**
    * Push P1 takes its seq and stays uncommitted; push P2 (another device, same user) starts; a
@@ -162,9 +197,9 @@ describe('Postgres storage: the cursor is lossless under concurrent pushes', () 
     });
     try {
       const { userId } = await addAccount(storage.accounts, 'alice', NOW);
-      const p1 = storage.push(userId, 'todo', 'device-1', [row('late')], NOW.toISOString());
+      const p1 = storage.push(userId, 'todo', 'device-1', [[row('late')]], NOW.toISOString());
       await p1Inside;
-      const p2 = storage.push(userId, 'todo', 'device-2', [row('early')], NOW.toISOString());
+      const p2 = storage.push(userId, 'todo', 'device-2', [[row('early')]], NOW.toISOString());
       if (options.withoutPushLock) await p2;
       else {
         // P2 waits on the user's lock until P1 commits

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { PG_MIGRATIONS } from './postgres-schema';
 import { toWire } from './changes';
-import type { Account, AccountStore, ChangesPage, ChangesQuery, ClaimAttempt, ClaimOutcome, NewChange, PushResult, StoredChange, SyncStorage } from './storage';
+import type { Account, AccountStore, ChangeChunks, ChangesPage, ChangesQuery, ClaimAttempt, ClaimOutcome, NewChange, PushResult, StoredChange, SyncStorage } from './storage';
 
 type Sql = postgres.Sql;
 
@@ -121,15 +121,29 @@ export class PostgresSyncStorage implements SyncStorage {
    * Runs statements in ONE transaction limited to `userId`'s rows by row-level security (reference
    * §1.2 `withUser`), sent as one pipeline on a reserved connection: BEGIN, the transaction-local
    * user setting, the statements `build` makes (in order), COMMIT. One round trip per request instead
-   * of one per statement. When a statement fails, the ones after it fail too and COMMIT ends the
-   * transaction as a rollback; the first error is thrown. `beforeCommit` (tests) runs before COMMIT.
+   * of one per statement. Each statement is sent as soon as `build` yields it, so work `build` does
+   * between statements (a push validating its next chunk) overlaps the database's work on the ones
+   * sent. When `build` throws, the transaction is rolled back and its error thrown. When a statement
+   * fails, the ones after it fail too and COMMIT ends the transaction as a rollback; the first error
+   * is thrown. `beforeCommit` (tests) runs before COMMIT.
    */
-  private async withUser(userId: string, mode: string, build: (c: postgres.ReservedSql) => postgres.PendingQuery<postgres.Row[]>[], beforeCommit?: () => Promise<void>): Promise<postgres.Row[][]> {
+  private async withUser(userId: string, mode: string, build: (c: postgres.ReservedSql) => Iterable<postgres.PendingQuery<postgres.Row[]>>, beforeCommit?: () => Promise<void>): Promise<postgres.Row[][]> {
     if (!userId) throw new Error('withUser: empty user id');
     const c = await this.sql.reserve();
     try {
       const opened = [c.unsafe(`BEGIN ${mode}`).execute(), c`SELECT set_config('app.current_user_id', ${userId}, true)`.execute()];
-      const statements = build(c).map((q) => q.execute());
+      const statements: Promise<postgres.Row[]>[] = [];
+      try {
+        for (const q of build(c)) {
+          statements.push(q.execute());
+          // postgres.js hands a query to its connection a microtask after execute(): let it go out
+          // before `build` goes on working (a large statement is written to the socket at once).
+          await null;
+        }
+      } catch (error) {
+        await Promise.allSettled([...opened, ...statements, c`ROLLBACK`.execute()]);
+        throw error;
+      }
       const commit = beforeCommit ? null : c`COMMIT`.execute();
       const settled = await Promise.allSettled([...opened, ...statements]);
       const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -153,41 +167,97 @@ export class PostgresSyncStorage implements SyncStorage {
     return this.options.withoutAppUserFilter ? c`` : c`user_id = ${userId} AND`;
   }
 
-  async push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }> {
-    // The whole changeset as ONE JSON parameter, unpacked by jsonb_to_recordset: one native
-    // JSON.stringify here instead of escaping ten text arrays element by element, and the order
-    // kept by WITH ORDINALITY.
-    const rows = JSON.stringify(
-      changes.map((c) => ({ id: c.eventId, t: c.table, r: c.recordId, op: c.op, d: c.data, m: c.fieldMeta, v: c.schemaVersion, a: c.actor ?? null, o: c.origin, s: c.spaceId })),
-    );
-    const results = await this.withUser(
+  async push(userId: string, appId: string, clientId: string, chunks: ChangeChunks, createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }> {
+    // Nearly every changeset is new: its chunks go in with plain INSERTs, whose unique index on
+    // (user_id, id) refuses a stored eventId by itself. ON CONFLICT DO NOTHING costs more on every
+    // row (a probe before the insert, then a speculative insertion to confirm: about a third of the
+    // insert's time). A changeset that repeats an eventId (a retry whose answer was lost, or one
+    // event twice in it) fails those INSERTs, which rolls its transaction back whole, and goes again
+    // in one statement that skips the stored events. Every change is validated either way.
+    const made: RowsMade = { json: [], count: 0 };
+    try {
+      const added = await this.append(userId, appId, clientId, createdAt, delta, (c) => this.insertChunks(c, userId, appId, clientId, createdAt, chunks, made));
+      return { ...added, duplicates: made.count - added.accepted };
+    } catch (error) {
+      if (!isStoredEvent(error)) throw error;
+    }
+    const all = `[${made.json.map((rows) => rows.slice(1, -1)).join(',')}]`;
+    const added = await this.append(userId, appId, clientId, createdAt, delta, (c) => (made.count === 0 ? [] : [this.insertRows(c, userId, appId, clientId, createdAt, all, 'skip stored')]));
+    return { ...added, duplicates: made.count - added.accepted };
+  }
+
+  /**
+   * The INSERT of each chunk, made once the chunk is validated (the validation runs here). The
+   * chunks' row JSON is kept, so a second attempt sends it again without making it again.
+   */
+  private *insertChunks(c: postgres.Sql, userId: string, appId: string, clientId: string, createdAt: string, chunks: ChangeChunks, made: RowsMade): Generator<postgres.PendingQuery<postgres.Row[]>> {
+    for (const chunk of chunks) {
+      if (chunk.length === 0) continue;
+      const json = rowsJson(chunk);
+      made.json.push(json);
+      made.count += chunk.length;
+      yield this.insertRows(c, userId, appId, clientId, createdAt, json, 'all new');
+    }
+  }
+
+  /** One push transaction: the lock, the answer's delta, then the INSERTs `inserts` makes. */
+  private async append(
+    userId: string,
+    appId: string,
+    clientId: string,
+    createdAt: string,
+    delta: ChangesQuery | undefined,
+    inserts: (c: postgres.Sql) => Iterable<postgres.PendingQuery<postgres.Row[]>>,
+  ): Promise<Omit<PushResult, 'duplicates'> & { delta?: ChangesPage }> {
+    const options = this.options;
+    const pageQueries = (c: postgres.Sql) => (delta ? this.pageQueries(c, userId, delta) : [c`SELECT 1`, c`SELECT 1`]);
+    const [, pageRows, newestRows, ...added] = await this.withUser(
       userId,
       'read write',
-      (c) => [
+      function* (c) {
         // Lossless cursor: this user's pushes take their positions one after another, each holding
         // the lock until COMMIT, so no row of theirs commits behind a position a reader already saw.
-        this.options.withoutPushLock ? c`SELECT 1` : c`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))`,
+        yield options.withoutPushLock ? c`SELECT 1` : c`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))`;
         // The answer's delta, read under the lock BEFORE the insert: it never has to step over the
-        // rows this push adds (they are the caller's own); their positions come back from RETURNING.
-        ...(delta ? this.pageQueries(c, userId, delta) : [c`SELECT 1`, c`SELECT 1`]),
-        c`
-          INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, space_id)
-          SELECT r.id, ${appId}, r.t, r.r, ${userId}, r.op, r.d, r.m, ${clientId}, ${createdAt}::timestamptz, r.v, r.a, r.o, r.s
-          FROM ROWS FROM (jsonb_to_recordset(${rows}::text::jsonb) AS (id text, t text, r text, op text, d jsonb, m jsonb, v int, a jsonb, o text, s text)) WITH ORDINALITY AS r
-          ORDER BY r.ordinality
-          ON CONFLICT (user_id, id) DO NOTHING
-          RETURNING seq, table_name`,
-      ],
-      this.options.beforePushCommit,
+        // rows this push adds (they are the caller's own); their positions come back from the INSERTs.
+        yield* pageQueries(c);
+        yield* inserts(c);
+      },
+      options.beforePushCommit,
     );
-    const inserted = results[3] as unknown as { seq: string; table_name: string }[];
+    const tables = new Set<string>();
+    let accepted = 0;
+    let last = 0;
+    for (const t of added.flat() as unknown as { table_name: string; added: string; last: string }[]) {
+      accepted += Number(t.added);
+      last = Math.max(last, Number(t.last));
+      tables.add(t.table_name);
+    }
     let page: ChangesPage | undefined;
     if (delta) {
-      page = toPage(results[1]!, results[2]!, delta);
+      page = toPage(pageRows!, newestRows!, delta);
       // A complete delta ends after this push's own rows too, so the next read starts past them.
-      if (!page.hasMore) for (const r of inserted) page.throughSeq = Math.max(page.throughSeq, Number(r.seq));
+      if (!page.hasMore) page.throughSeq = Math.max(page.throughSeq, last);
     }
-    return { accepted: inserted.length, duplicates: changes.length - inserted.length, tables: [...new Set(inserted.map((r) => r.table_name))], delta: page };
+    return { accepted, tables: [...tables], delta: page };
+  }
+
+  /**
+   * INSERTs rows (`rowsJson`) in order, as ONE JSON parameter unpacked by jsonb_to_recordset (one
+   * native JSON.stringify instead of escaping ten text arrays element by element; the order kept by
+   * WITH ORDINALITY). It answers what the push needs of the new rows, one row per collection (how
+   * many, the newest position), instead of every row's position sent back and parsed here.
+   */
+  private insertRows(c: postgres.Sql, userId: string, appId: string, clientId: string, createdAt: string, rows: string, mode: 'all new' | 'skip stored'): postgres.PendingQuery<postgres.Row[]> {
+    return c`
+      WITH added AS (
+        INSERT INTO sync_changes (id, app_id, table_name, record_id, user_id, op, data, field_meta, client_id, created_at, schema_version, actor, origin, space_id)
+        SELECT r.id, ${appId}, r.t, r.r, ${userId}, r.op, r.d, r.m, ${clientId}, ${createdAt}::timestamptz, r.v, r.a, r.o, r.s
+        FROM ROWS FROM (jsonb_to_recordset(${rows}::text::jsonb) AS (id text, t text, r text, op text, d jsonb, m jsonb, v int, a jsonb, o text, s text)) WITH ORDINALITY AS r
+        ORDER BY r.ordinality
+        ${mode === 'skip stored' ? c`ON CONFLICT (user_id, id) DO NOTHING` : c``}
+        RETURNING seq, table_name)
+      SELECT table_name, count(*) AS added, max(seq) AS last FROM added GROUP BY table_name`;
   }
 
   async changesSince(userId: string, q: ChangesQuery): Promise<ChangesPage> {
@@ -235,6 +305,25 @@ export class PostgresSyncStorage implements SyncStorage {
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
   }
+}
+
+/** The rows of a push's chunks as JSON (what insertRows takes), and how many changes they hold. */
+interface RowsMade {
+  json: string[];
+  count: number;
+}
+
+/** Changes as the JSON array insertRows unpacks. */
+function rowsJson(changes: readonly NewChange[]): string {
+  return JSON.stringify(
+    changes.map((c) => ({ id: c.eventId, t: c.table, r: c.recordId, op: c.op, d: c.data, m: c.fieldMeta, v: c.schemaVersion, a: c.actor ?? null, o: c.origin, s: c.spaceId })),
+  );
+}
+
+/** A unique violation of (user_id, id): the push carried an eventId this user already stored. */
+function isStoredEvent(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint_name?: unknown };
+  return e?.code === '23505' && e.constraint_name === 'sync_changes_user_event';
 }
 
 function toPage(rows: postgres.Row[], newest: postgres.Row[], q: ChangesQuery): ChangesPage {

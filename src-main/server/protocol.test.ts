@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLAIM_LEASE_MS, type SyncChangeOut } from '../../src-shared/domain/sync-protocol';
+import { PUSH_CHUNK } from './changes';
 import type { SyncStorage } from './storage';
 import { type Backend, type TestPostgres, type TestServer, postgresBackend, sqliteBackend, startTestPostgres, startTestServer, taskInsert } from './testing/harness';
 
@@ -160,8 +161,13 @@ describe.each(backends)('sync server on $name', (backend) => {
     expect(await laptop.push('todo', changes)).toMatchObject({ accepted: 2, duplicates: 0 });
     // a retried batch (the answer was lost) and a change repeated within a batch
     expect(await laptop.push('todo', [...changes, taskInsert('t3', 'c'), taskInsert('t3', 'c')])).toMatchObject({ accepted: 1, duplicates: 3 });
+    // a stored event after new ones: the new ones go in once, in order, the stored one is skipped
+    expect(await laptop.push('todo', [taskInsert('t4', 'd'), taskInsert('t5', 'e'), changes[1]!])).toMatchObject({ accepted: 2, duplicates: 1 });
+    // the same over several chunks (the second attempt sends every chunk's rows in one statement)
+    const more = Array.from({ length: PUSH_CHUNK + 2 }, (_, i) => taskInsert(`n${i}`, 'more'));
+    expect(await laptop.push('todo', [...more.slice(0, 3), changes[0]!, ...more.slice(3)])).toMatchObject({ accepted: PUSH_CHUNK + 2, duplicates: 1 });
     const { changes: pulled } = await t.client(token, 'other').pullAll('todo', 'tasks');
-    expect(pulled.map((c) => c.id)).toEqual(['t1', 't2', 't3']);
+    expect(pulled.map((c) => c.id)).toEqual(['t1', 't2', 't3', 't4', 't5', ...more.map((c) => c.id)]);
   });
 
   it('a changeset with one bad change is refused whole (400, nothing written)', async () => {
@@ -175,19 +181,36 @@ describe.each(backends)('sync server on $name', (backend) => {
     expect(answer.status).toBe(400);
     expect(answer.body.error?.message).toMatch(/^Change 2 is invalid/);
     expect((await t.client(token, 'other').pullAll('todo', 'tasks')).changes).toEqual([]);
+    // a bad change in a later chunk than the first (whose rows the storage may already have sent)
+    const many = Array.from({ length: PUSH_CHUNK + 10 }, (_, i) => taskInsert(`m${i}`, 'fine'));
+    many[PUSH_CHUNK + 5] = { ...many[PUSH_CHUNK + 5]!, op: 'upsert' };
+    const later = await laptop.pushRaw('todo', { clientId: 'laptop', since: '', changes: many });
+    expect(later.status).toBe(400);
+    expect(later.body.error?.message).toMatch(new RegExp(`^Change ${PUSH_CHUNK + 5} is invalid`));
+    expect((await t.client(token, 'other').pullAll('todo', 'tasks')).changes).toEqual([]);
   });
 
   it('the storage writes a changeset atomically: a failure mid-batch leaves nothing behind', async () => {
     const token = await t.account('alice');
     const userId = await storage.accounts.userForToken((await import('./auth')).hashToken(token));
     const row = (id: string) => ({ eventId: id, table: 'tasks', recordId: id, op: 'insert' as const, data: { a: 1 }, fieldMeta: { a: '2026-11-30T10:00:00.000Z' }, spaceId: null, actor: null, origin: null, schemaVersion: 1 });
-    // the third row breaks the op CHECK constraint: the database fails in the middle of the batch
-    const batch = [row('a'), row('b'), { ...row('c'), op: 'upsert' as unknown as 'insert' }, row('d')];
+    const nothingStored = async () => {
+      const page = await storage.changesSince(userId!, { appId: 'todo', table: null, afterSeq: 0, excludeClientId: null, limit: 100 });
+      expect(page).toMatchObject({ wire: '[]', count: 0 });
+    };
+    // the third row breaks the op CHECK constraint: the database fails in the middle of the batch (in its second chunk)
+    const batch = [[row('a'), row('b')], [{ ...row('c'), op: 'upsert' as unknown as 'insert' }, row('d')]];
     await expect(storage.push(userId!, 'todo', 'dev', batch, '2026-11-30T10:00:00.000Z')).rejects.toThrow();
-    const page = await storage.changesSince(userId!, { appId: 'todo', table: null, afterSeq: 0, excludeClientId: null, limit: 100 });
-    expect(page).toMatchObject({ wire: '[]', count: 0 });
+    await nothingStored();
+    // a chunk that fails validation after the first chunk's rows were sent: its error, and nothing stored
+    function* refusedLater() {
+      yield [row('a'), row('b')];
+      throw new Error('change 2 is invalid');
+    }
+    await expect(storage.push(userId!, 'todo', 'dev', refusedLater(), '2026-11-30T10:00:00.000Z')).rejects.toThrow('change 2 is invalid');
+    await nothingStored();
     // and the same rows go in once the batch is sound
-    expect((await storage.push(userId!, 'todo', 'dev', [row('a'), row('b')], '2026-11-30T10:00:00.000Z')).accepted).toBe(2);
+    expect((await storage.push(userId!, 'todo', 'dev', [[row('a')], [row('b')]], '2026-11-30T10:00:00.000Z')).accepted).toBe(2);
   });
 
   it('two accounts never see each other: crafted since, collection, spaceId, appId and eventIds', async () => {

@@ -55,9 +55,18 @@ function sendJsonText(res: ServerResponse, status: number, text: string, extra: 
   res.end(text);
 }
 
-/** Reads a request body of at most SYNC_MAX_BODY_BYTES; beyond that, 413 (the rest is discarded). */
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * Reads a request body of at most SYNC_MAX_BODY_BYTES; beyond that, 413 (the rest is discarded).
+ * `signal` aborted: what came is dropped and the rest discarded (a caller that was refused).
+ */
+function readBody(req: IncomingMessage, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
+    signal?.addEventListener('abort', () => {
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      req.resume();
+      reject(signal.reason);
+    });
     const tooLarge = () => {
       // Read and drop what the client still sends (up to a bound), so it gets to read the 413.
       let dropped = 0;
@@ -125,8 +134,19 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
   }
 
   async function push(req: IncomingMessage, res: ServerResponse, appId: string, url: URL): Promise<void> {
-    const userId = await userOf(req);
-    const text = await readBody(req);
+    // The token's lookup (a database round trip) runs while the body arrives; a caller who is
+    // refused gets nothing of it kept or parsed.
+    const refused = new AbortController();
+    const arriving = readBody(req, refused.signal);
+    arriving.catch(() => undefined); // the refusal is the answer then
+    let userId: string;
+    try {
+      userId = await userOf(req);
+    } catch (error) {
+      refused.abort(error);
+      throw error;
+    }
+    const text = await arriving;
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeTx } from '../engine/store/db';
 import { toWire } from './changes';
-import type { Account, AccountStore, ChangesPage, ChangesQuery, ClaimAttempt, ClaimOutcome, NewChange, PushResult, StoredChange, SyncStorage } from './storage';
+import type { Account, AccountStore, ChangeChunks, ChangesPage, ChangesQuery, ClaimAttempt, ClaimOutcome, NewChange, PushResult, StoredChange, SyncStorage } from './storage';
 
 export const SYNC_SQLITE_FILE = 'sync-server.sqlite';
 
@@ -127,7 +127,9 @@ export class SqliteSyncStorage implements SyncStorage {
     this.accounts = new SqliteAccounts(db);
   }
 
-  async push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }> {
+  async push(userId: string, appId: string, clientId: string, chunks: ChangeChunks, createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }> {
+    // Every chunk validated before the write (one writer at a time: nothing to overlap with).
+    const changes = [...chunks].flat();
     const tables = new Set<string>();
     let accepted = 0;
     let page: ChangesPage | undefined;

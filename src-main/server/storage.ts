@@ -35,6 +35,14 @@ export interface StoredChange extends NewChange {
   createdAt: string;
 }
 
+/**
+ * A pushed changeset on its way into storage: its changes in chunks, each validated and turned into
+ * rows when the storage asks for it, in order. A chunk that fails validation throws (an ApiError
+ * naming the change), and then the push writes nothing. Postgres sends each chunk's rows as soon as
+ * they are ready, so validating the next chunk overlaps the database's work on this one.
+ */
+export type ChangeChunks = Iterable<readonly NewChange[]>;
+
 export interface PushResult {
   /** changes appended by this push */
   accepted: number;
@@ -119,7 +127,7 @@ export interface SyncStorage {
    * `delta` is given, also reads that page in the same transaction (the push's answer: one round of
    * transaction overhead instead of two).
    */
-  push(userId: string, appId: string, clientId: string, changes: NewChange[], createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }>;
+  push(userId: string, appId: string, clientId: string, changes: ChangeChunks, createdAt: string, delta?: ChangesQuery): Promise<PushResult & { delta?: ChangesPage }>;
   changesSince(userId: string, query: ChangesQuery): Promise<ChangesPage>;
   /** First claim of (user, app, mission, due time) wins, enforced by a unique key, until it lapses. */
   claim(userId: string, attempt: ClaimAttempt): Promise<ClaimOutcome>;

@@ -23,6 +23,26 @@ describe('ChangeIn', () => {
       expect(ChangeIn.safeParse({ ...base, ...raw }).success, JSON.stringify(raw)).toBe(false);
     }
   });
+
+  it('says what is wrong with a field change, and where', () => {
+    const at = '2026-01-01T00:00:00Z';
+    const first = (fields: unknown) => {
+      const result = ChangeIn.safeParse({ ...base, op: 'update', fields });
+      expect(result.success).toBe(false);
+      const issue = result.error!.issues[0]!;
+      return { path: issue.path, message: issue.message };
+    };
+    const shape = 'a field change is {value, at} (or the legacy {value, updatedAt})';
+    expect(first({ title: 'x' })).toEqual({ path: ['fields', 'title'], message: shape });
+    expect(first({ title: { value: 'x' } })).toEqual({ path: ['fields', 'title'], message: `no stamp: ${shape}` });
+    expect(first({ title: { value: 'x', at, updatedAt: at } })).toEqual({ path: ['fields', 'title'], message: `both \`at\` and \`updatedAt\`: ${shape}` });
+    expect(first({ title: { value: 'x', at, extra: 1 } })).toEqual({ path: ['fields', 'title'], message: `unknown key "extra": ${shape}` });
+    expect(first({ title: { value: 'x', updatedAt: '2026-02-30T00:00:00Z' } })).toEqual({ path: ['fields', 'title', 'updatedAt'], message: expect.stringMatching(/^must be an ISO-8601 instant/) });
+    expect(first({ '': { value: 'x', at } })).toEqual({ path: ['fields', ''], message: 'a field name is 1 to 200 characters' });
+    expect(first([{ value: 'x', at }])).toEqual({ path: ['fields'], message: expect.stringMatching(/^expected an object of field changes/) });
+    expect(first(Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, { value: i, at }])))).toEqual({ path: ['fields'], message: 'more than 1000 fields in one change' });
+    expect(first({ title: { value: { deep: JSON.parse(`${'['.repeat(70)}${']'.repeat(70)}`) }, at } }).path.slice(0, 4)).toEqual(['fields', 'title', 'value', 'deep']);
+  });
 });
 
 describe('changeToWrites', () => {
