@@ -45,6 +45,22 @@ function fitJson<T>(value: T, maxChars: number, fallback: (value: T) => T): T {
   return fallback(value);
 }
 
+/** A read's result is kept in the run record as it was when its JSON is at most this long. */
+export const READ_RESULT_KEPT_CHARS = 200;
+
+/**
+ * What a run record keeps of a read step's result: the result itself when short, else only its
+ * size (`{items}` for a list, `{chars}` otherwise). No screen shows a read's result and no prompt
+ * reads it back, but the run record is synced to every device and kept for the history horizon:
+ * a list of twenty tasks read every hour was most of a year's database. The model's conversation,
+ * results included, stays in the run's debug capture (debug-captures.ts keeps the newest ones).
+ */
+export function recordedReadResult(result: unknown): unknown {
+  const text = JSON.stringify(result ?? null);
+  if (text.length <= READ_RESULT_KEPT_CHARS) return result;
+  return Array.isArray(result) ? { items: result.length } : { chars: text.length };
+}
+
 /** A step with its bulky parts (the model's details, a read's result) left out. */
 function slimStep(step: IterationStep): IterationStep {
   const { result: _result, ...rest } = step;

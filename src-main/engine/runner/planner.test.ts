@@ -54,6 +54,18 @@ describe('tool-calling mode', () => {
     expect((await listData(h.engine, 'todo', 'tasks')).map((t) => t.title)).toEqual(['Write report']);
   });
 
+  it('keeps only the size of a long read result in the run record; the model and the debug view get all of it', async () => {
+    h = await startHarness({ llm: { plannerMode: 'tools' } });
+    for (let i = 0; i < 12; i++) await putRecord(h.engine, 'todo', 'tasks', `t${i}`, { title: `Open task number ${i} with a longer title`, done: false });
+    await putMission(h.engine, 'm1');
+    h.llm.enqueue(toolCalls({ name: 'list_tasks', arguments: { filter: 'open' } }), { content: 'Nothing to add.' });
+    const { result, iteration } = await run();
+    expect(sentMessages(h.llm, 1).find((m) => m.role === 'tool')?.content).toContain('Open task number 11');
+    expect(iteration.steps[0]).toMatchObject({ toolName: 'list_tasks', kind: 'read', result: { items: 12 } });
+    const { debug } = await h.engine.call('iterations.debug', { iterationId: result.iterationId! });
+    expect(JSON.stringify(debug!.conversations)).toContain('Open task number 11');
+  });
+
   it(`stops after ${MAX_ROUNDS} rounds even if the model keeps calling tools`, async () => {
     h = await startHarness({ llm: { plannerMode: 'tools' } });
     await putMission(h.engine, 'm1');

@@ -30,7 +30,7 @@ import { executeTool, runTool } from '../proposals/executor';
 import type { Store } from '../store/store';
 import { ToolError } from '../tools/types';
 import type { TokenLedger } from './agents';
-import { ITERATION_TEXT_CHARS, boundedCapture, boundedSteps, cutText } from './bounded-record';
+import { ITERATION_TEXT_CHARS, boundedCapture, boundedSteps, cutText, recordedReadResult } from './bounded-record';
 import type { DebugCapture, PlanError, PlanOutcome, PlanStepOut } from './planner';
 import { refusedStep, withoutRepaired } from './refusals';
 import { Repeats } from './repeats';
@@ -169,9 +169,9 @@ export class IterationWriter {
     const timeZone = this.deps.timeZone();
     const actor: AiActor = { kind: 'ai', principalId: ctx.agent.id, displayName: ctx.agent.name, missionId: ctx.mission.id, iterationId: ctx.iterationId, rationale: s.rationale };
     if (tool.kind === 'read') {
-      if (s.result !== undefined) return { ...step, policy: 'auto', result: s.result };
+      if (s.result !== undefined) return { ...step, policy: 'auto', result: recordedReadResult(s.result) };
       try {
-        return { ...step, policy: 'auto', result: runTool(store, tool.name, s.params, { actor, now, timeZone }).result };
+        return { ...step, policy: 'auto', result: recordedReadResult(runTool(store, tool.name, s.params, { actor, now, timeZone }).result) };
       } catch (error) {
         return { ...step, policy: 'auto', error: (error as Error).message };
       }
