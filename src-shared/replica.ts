@@ -21,9 +21,10 @@
 import type { z } from 'zod';
 import { issuesOf } from './api';
 import type { Actor, Origin } from './domain/actor';
-import { ChangeOut, isPlainObject, RecordOut } from './domain/change';
+import { ChangeOut, isPlainObject, RecordOut, SnapshotRecordOut } from './domain/change';
 import { compareStamps, stampSortKey } from './hlc';
 import { canonicalJson, type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFields } from './lww';
+import { unpackStamps } from './packed-stamps';
 
 /** A record as the replica stores it. */
 export interface ReplicaRecord {
@@ -239,6 +240,13 @@ type Validated<T> = { success: true; data: T } | { success: false; error: z.ZodE
  */
 export function readRecordOut(entry: unknown): Validated<RecordOut> {
   const r = entry as Partial<Record<keyof RecordOut, unknown>> | null;
+  // stamps packed as the engine stores them (a snapshot page of SNAPSHOT_PAGE_FORMAT): unpacked with the data
+  if (r !== null && typeof r === 'object' && Array.isArray(r.meta) && isPlainObject(r.data)) {
+    const meta = unpackStamps(r.meta, r.data);
+    // unreadable: zod says why
+    if (typeof meta === 'string') return SnapshotRecordOut.safeParse(entry) as Validated<RecordOut>;
+    return readRecordOut({ ...r, meta });
+  }
   if (
     r !== null &&
     typeof r === 'object' &&
