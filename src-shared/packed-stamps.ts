@@ -18,6 +18,11 @@ import { stampSortKey } from './hlc';
 export type PackedStamps = [common: string, others: Record<string, string | null>];
 
 export function packStamps(meta: FieldStamps, data: FieldValues): string {
+  return JSON.stringify(packedStamps(meta, data));
+}
+
+/** The packed form itself (for a JSON document that holds it, such as the replica's chunks). */
+export function packedStamps(meta: FieldStamps, data: FieldValues): PackedStamps {
   const counts = new Map<string, number>();
   for (const field in meta) counts.set(meta[field]!, (counts.get(meta[field]!) ?? 0) + 1);
   let common = '';
@@ -32,7 +37,7 @@ export function packStamps(meta: FieldStamps, data: FieldValues): string {
   }
   // stamps of fields the data does not hold (not made by the merge, but readable): by name
   for (const field of Object.keys(meta).filter((f) => !(f in data)).sort()) others[field] = meta[field]!;
-  return JSON.stringify([common, others]);
+  return [common, others];
 }
 
 /**
