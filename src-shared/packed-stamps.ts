@@ -51,6 +51,11 @@ export function unpackStamps(parsed: unknown, data: FieldValues, name = 'meta'):
   if (common !== '' && stampSortKey(common) === null) return `${name}[0] is not a stamp`;
   // in the data's field order, as the merge wrote them (a rebuild then writes the same JSON)
   const meta: FieldStamps = {};
+  if (isEmpty(others)) {
+    // the most common case by far (one change wrote every field): no lookups
+    if (common !== '') for (const field in data) meta[field] = common;
+    return meta;
+  }
   for (const field in data) {
     const own = field in others ? (others[field] ?? null) : common;
     if (own === null || own === '') continue;
@@ -63,6 +68,11 @@ export function unpackStamps(parsed: unknown, data: FieldValues, name = 'meta'):
     meta[field] = others[field]!;
   }
   return meta;
+}
+
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
 }
 
 function isPackedStamps(value: unknown): value is PackedStamps {
