@@ -155,7 +155,7 @@ export class IterationWriter {
     });
   }
 
-  /** One plan step as recorded: refused, a read with its result, an auto-executed write, or a staged proposal. */
+  /** One plan step as recorded: refused, a read (what it asked for, not what it returned), an auto-executed write, or a staged proposal. */
   private step(ctx: WriteContext, s: PlanStepOut, index: number, repeats: Repeats): IterationStep {
     const { store } = this.deps;
     const tool = getTool(s.toolName);
@@ -169,9 +169,15 @@ export class IterationWriter {
     const timeZone = this.deps.timeZone();
     const actor: AiActor = { kind: 'ai', principalId: ctx.agent.id, displayName: ctx.agent.name, missionId: ctx.mission.id, iterationId: ctx.iterationId, rationale: s.rationale };
     if (tool.kind === 'read') {
-      if (s.result !== undefined) return { ...step, policy: 'auto', result: s.result };
+      // A read step keeps what it asked for, not what it returned: no screen shows that, the next
+      // plan does not read it back, and it was most of what a year's runs kept in the change log
+      // and the records (~2 KB a run; README "Data and history"). What the model saw stays in
+      // the run's debug capture while that is kept.
+      if (s.result !== undefined) return { ...step, policy: 'auto' };
       try {
-        return { ...step, policy: 'auto', result: runTool(store, tool.name, s.params, { actor, now, timeZone }).result };
+        // still run (a read the plan asked for without the model seeing it): a failing read is recorded with why
+        runTool(store, tool.name, s.params, { actor, now, timeZone });
+        return { ...step, policy: 'auto' };
       } catch (error) {
         return { ...step, policy: 'auto', error: (error as Error).message };
       }
