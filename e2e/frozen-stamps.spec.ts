@@ -48,8 +48,9 @@ test('a record frozen by a stamp from the future is repaired at the next start, 
   await first.stop();
   // what an older version let in: the title stamped in 9999, in the log and in the records
   withDatabase(dataDir, (db) => {
-    db.prepare(`UPDATE sync_changes SET field_meta = json_set(field_meta, '$.title', ?) WHERE id = 'create-t1'`).run(FUTURE);
-    db.prepare(`UPDATE records SET field_meta = json_set(field_meta, '$.title', ?) WHERE record_id = 't1'`).run(FUTURE);
+    // (field stamps are stored packed, [common, {field: stamp}]: a stamp of its own goes to the object)
+    db.prepare(`UPDATE sync_changes SET field_meta = json_set(field_meta, '$[1].title', ?) WHERE id = 'create-t1'`).run(FUTURE);
+    db.prepare(`UPDATE records SET field_meta = json_set(field_meta, '$[1].title', ?) WHERE record_id = 't1'`).run(FUTURE);
   });
 
   const second = await launchHost({ token: null, port: first.port });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor } from './domain/actor';
-import { ChangeOut, PushedChange, RecordOut } from './domain/change';
+import { ChangeOut, PushedChange, RecordOut, SnapshotRecordOut } from './domain/change';
 import { IterationDebug, IterationStatus, Proposal, ProposalStatus } from './domain/ai';
 import { EndpointCapabilities, LlmFeature, PublicSettings, SettingsPatch } from './domain/settings';
 import { ApiError, ERROR_CODES, type ErrorIssue } from './api-errors';
@@ -173,6 +173,9 @@ export type ActivityEntry = z.infer<typeof ActivityEntry>;
  */
 export const ReplicaEpoch = z.string().min(1).max(100);
 
+/** The `sync.snapshot` page format this side writes and reads: stamps packed as stored (see its `format`). */
+export const SNAPSHOT_PAGE_FORMAT = 2;
+
 export const methods = {
   'sync.push': {
     input: z.object({ clientId: z.string().min(1).max(200), changes: z.array(PushedChange).max(10_000) }).strict(),
@@ -207,7 +210,18 @@ export const methods = {
     input: z
       .object({ afterKey: z.string().max(1000).nullable().default(null), limit: z.number().int().min(1).max(10_000).default(1000) })
       .strict(),
-    output: z.object({ records: z.array(RecordOut), seq: z.number().int(), nextKey: z.string().nullable(), epoch: ReplicaEpoch }),
+    output: z.object({
+      records: z.array(SnapshotRecordOut),
+      seq: z.number().int(),
+      nextKey: z.string().nullable(),
+      epoch: ReplicaEpoch,
+      /**
+       * How the records' stamps are written: absent (format 1), every `meta` is `{field: stamp}`;
+       * SNAPSHOT_PAGE_FORMAT, a `meta` may be packed as stored (SnapshotRecordOut). A replica
+       * refuses a page of a format it does not know.
+       */
+      format: z.number().int().optional(),
+    }),
   },
   'records.list': {
     input: z

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type ChangeOut, RecordOut } from './domain/change';
 import type { FieldWrite } from './lww';
+import { packStamps } from './packed-stamps';
 import { applyPulledChanges, applySnapshotRecords, keySpan, lookupOf, mergeIntoReplica, readRecordOut, recordKey, recordKeysOf, type ReplicaRecord } from './replica';
 
 const at = (minute: number) => `2026-04-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -167,6 +168,17 @@ describe('applySnapshotRecords', () => {
     expect(r.puts[0]).toMatchObject({ data: { title: 'mine, newer', priority: 'high', deletedAt: null }, seq: 42, deleted: 0 });
     expect(r.malformed.map((m) => m.index)).toEqual([1]);
     expect(r.maxSeq).toBe(42);
+  });
+
+  it('reads stamps packed as the engine stores them (a page of format 2) as the plain ones', () => {
+    const plain: RecordOut = { app: 'todo', table: 'tasks', id: 't1', data: { title: 'a', done: true, deletedAt: null }, meta: { title: at(5), done: at(7), deletedAt: at(5) }, deleted: false, seq: 4 };
+    const packed = { ...plain, meta: JSON.parse(packStamps(plain.meta, plain.data)) as unknown };
+    expect(packed.meta).toEqual([at(5), { done: at(7) }]);
+    expect(readRecordOut(packed)).toEqual({ success: true, data: plain });
+    expect(applySnapshotRecords(new Map(), [packed]).puts).toEqual(applySnapshotRecords(new Map(), [plain]).puts);
+    const r = applySnapshotRecords(new Map(), [{ ...plain, meta: [at(5), { done: 'later' }] }, { ...plain, meta: ['soon', {}] }]);
+    expect(r.malformed.map((m) => m.index)).toEqual([0, 1]);
+    expect(r.malformed[0]!.issues).toEqual([expect.objectContaining({ path: ['meta'] })]);
   });
 
   it('keeps tombstones', () => {

@@ -21,9 +21,10 @@
 import type { z } from 'zod';
 import { issuesOf } from './api';
 import type { Actor, Origin } from './domain/actor';
-import { ChangeOut, isPlainObject, RecordOut } from './domain/change';
+import { ChangeOut, isPlainObject, RecordOut, SnapshotRecordOut } from './domain/change';
 import { compareStamps, stampSortKey } from './hlc';
 import { canonicalJson, type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFields } from './lww';
+import { unpackStamps } from './packed-stamps';
 
 /** A record as the replica stores it. */
 export interface ReplicaRecord {
@@ -239,6 +240,15 @@ type Validated<T> = { success: true; data: T } | { success: false; error: z.ZodE
  */
 export function readRecordOut(entry: unknown): Validated<RecordOut> {
   const r = entry as Partial<Record<keyof RecordOut, unknown>> | null;
+  // stamps packed as the engine stores them (a snapshot page of SNAPSHOT_PAGE_FORMAT): unpacked with the data (which checks them)
+  if (r !== null && typeof r === 'object' && Array.isArray(r.meta)) {
+    const meta = isPlainObject(r.data) ? unpackStamps(r.meta, r.data) : 'no data';
+    if (typeof meta !== 'string' && typeof r.app === 'string' && typeof r.table === 'string' && typeof r.id === 'string' && typeof r.deleted === 'boolean' && Number.isSafeInteger(r.seq)) {
+      return { success: true, data: { app: r.app, table: r.table, id: r.id, data: r.data as RecordOut['data'], meta, deleted: r.deleted, seq: r.seq as number } };
+    }
+    // unreadable: zod says why
+    return SnapshotRecordOut.safeParse(entry) as Validated<RecordOut>;
+  }
   if (
     r !== null &&
     typeof r === 'object' &&

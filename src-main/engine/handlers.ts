@@ -1,5 +1,5 @@
 /** One handler per api.ts method. Inputs arrive parsed; errors are ApiError with a user-facing message. */
-import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences } from '../../src-shared/api';
+import { ApiError, type MethodName, type MethodOutput, type ParsedInput, type ShellPreferences, SNAPSHOT_PAGE_FORMAT } from '../../src-shared/api';
 import { listActivity } from './activity';
 import type { HistoryKeeper } from './history/keeper';
 import { checkPushedChanges } from './push-edge';
@@ -61,7 +61,8 @@ export function createJsonHandlers({ store, epoch }: Pick<HandlerDeps, 'store' |
       const page = store.snapshotRecordsJson(snapshotStart(afterKey), limit);
       if (!page) return null;
       const nextKey = page.nextKey && encodeSnapshotKey(page.nextKey);
-      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)},"epoch":${JSON.stringify(epoch)}}`;
+      // the records' stamps as stored: packed (SNAPSHOT_PAGE_FORMAT)
+      return `{"records":${page.recordsJson},"seq":${page.seq},"nextKey":${JSON.stringify(nextKey)},"epoch":${JSON.stringify(epoch)},"format":${SNAPSHOT_PAGE_FORMAT}}`;
     },
   };
 }

@@ -85,6 +85,16 @@ describe('splitIntoChunks', () => {
     expect(chunks.flatMap(recordsOf)).toEqual(records.map(chunked));
   });
 
+  it('stores the stamps packed, and reads chunks written before with plain stamps', () => {
+    const later = '2026-01-02T00:00:00.000Z-0000-00000000000000c1';
+    const r: ReplicaRecord = { ...rec('todo', 'tasks', 'a'), data: { title: 'a', done: true, note: null }, meta: { title: AT, done: later, note: AT } };
+    const [chunk] = splitIntoChunks([r]).chunks;
+    expect((JSON.parse(chunk!.records) as { meta: unknown }[])[0]!.meta).toEqual([AT, { done: later }]);
+    expect(recordsOf(chunk!)).toEqual([chunked(r)]);
+    const old: RecordChunk = { ...chunk!, records: JSON.stringify([{ id: 'a', data: r.data, meta: r.meta, deleted: 0, seq: 1 }]) };
+    expect(recordsOf(old)).toEqual([chunked(r)]);
+  });
+
   it('leaves to the overlay ids that may sort differently and records out of key order', () => {
     const high = rec('todo', 'tasks', 'b\u{1f600}');
     const late = rec('todo', 'tasks', 'a');

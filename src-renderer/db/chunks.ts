@@ -11,6 +11,8 @@
  *
  * Pure (no Dexie), so it is unit-tested in Node.
  */
+import type { FieldStamps, FieldValues } from '../../src-shared/lww';
+import { type PackedStamps, packedStamps, unpackStamps } from '../../src-shared/packed-stamps';
 import type { ReplicaRecord } from '../../src-shared/replica';
 
 export interface RecordChunk {
@@ -30,9 +32,11 @@ export interface RecordChunk {
 /**
  * A record as a chunk stores it: what the chunk has in common (app, table, hence the key) is left
  * out, and so are origins, which only matter when the user wrote a field here ('user'), never the
- * case for snapshot data: a record without origins raises the same conflict signals.
+ * case for snapshot data: a record without origins raises the same conflict signals. Its stamps
+ * are packed as the engine stores them (src-shared/packed-stamps.ts: most records' fields share
+ * one stamp); chunks written before they were packed hold `{field: stamp}`, read as well.
  */
-type ChunkedRecord = Pick<ReplicaRecord, 'id' | 'data' | 'meta' | 'deleted' | 'seq'>;
+type ChunkedRecord = Pick<ReplicaRecord, 'id' | 'data' | 'deleted' | 'seq'> & { meta: PackedStamps | FieldStamps };
 
 /**
  * Records per chunk: reading one record decodes its whole chunk (about 1 ms at 250), so few; but
@@ -86,7 +90,7 @@ export function splitIntoChunks(records: readonly ReplicaRecord[], size = CHUNK_
 
 function chunkOf(run: readonly ReplicaRecord[]): RecordChunk {
   const first = run[0]!;
-  const records = run.map(({ id, data, meta, deleted, seq }): ChunkedRecord => ({ id, data, meta, deleted, seq }));
+  const records = run.map(({ id, data, meta, deleted, seq }): ChunkedRecord => ({ id, data, meta: packedStamps(meta, data), deleted, seq }));
   return { lastKey: run.at(-1)!.key, firstKey: first.key, app: first.app, table: first.table, records: JSON.stringify(records) };
 }
 
@@ -94,7 +98,14 @@ function chunkOf(run: readonly ReplicaRecord[]): RecordChunk {
 export function recordsOf(chunk: RecordChunk): ReplicaRecord[] {
   const { app, table } = chunk;
   const prefix = tablePrefixOf(chunk.lastKey);
-  return (JSON.parse(chunk.records) as ChunkedRecord[]).map(({ id, data, meta, deleted, seq }) => ({ key: prefix + id, app, table, id, data, meta, deleted, seq }));
+  return (JSON.parse(chunk.records) as ChunkedRecord[]).map(({ id, data, meta, deleted, seq }) => ({ key: prefix + id, app, table, id, data, meta: stampsOf(meta, data), deleted, seq }));
+}
+
+/** A chunked record's stamps, either form (chunks are written by this replica: none unreadable but by a damaged file). */
+function stampsOf(meta: PackedStamps | FieldStamps, data: FieldValues): FieldStamps {
+  if (!Array.isArray(meta)) return meta;
+  const unpacked = unpackStamps(meta, data);
+  return typeof unpacked === 'string' ? {} : unpacked;
 }
 
 /** Index of the first of the sorted `lastKeys` that is >= key (lastKeys.length when none is). */

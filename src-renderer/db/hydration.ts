@@ -23,7 +23,7 @@ import { targetOf } from '../features/inbox/describe';
 import { applySnapshotPage, followEpoch, prepareSnapshotPage, writeSnapshotPage } from './apply';
 import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
-import { LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT } from './snapshotPages';
+import { knownFormat, LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT } from './snapshotPages';
 
 /** How hydration reaches the engine: an api call (HTTP from the worker, or relayed by the page). */
 export type ApiCall = <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
@@ -123,7 +123,7 @@ async function hydrateInboxProposals(call: ApiCall, clock: HybridClock, records:
 export async function hydrateReplica(call: ApiCall, clock: HybridClock, options: HydrationOptions = {}): Promise<number> {
   const limit = options.pageSize ?? SNAPSHOT_LIMIT;
   const chunkSize = options.chunkSize;
-  const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit });
+  const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit }).then(knownFormat);
   await clearChunks();
   const first = await fetchPage(null);
   // the history this replica copies (another one than before: what it held is dropped)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pagesAfter, type SnapshotPage } from './snapshotPages';
+import { SNAPSHOT_PAGE_FORMAT } from '../../src-shared/api';
+import { knownFormat, pagesAfter, type SnapshotPage } from './snapshotPages';
 
 const pageAfter = (n: number, last: number): SnapshotPage => ({
   records: [{ app: 'todo', table: 'tasks', id: `task-${n}`, data: {}, meta: {}, deleted: false, seq: n }],
@@ -68,5 +69,14 @@ describe('pagesAfter', () => {
     expect(e.asked).toEqual(['k0']);
     await expect(next()).rejects.toThrow('gone');
     expect(next()).toBeNull();
+  });
+});
+
+describe('knownFormat', () => {
+  it('reads pages of the old form (no format) and of this side, and refuses a newer one with what to do', () => {
+    const old = pageAfter(1, 1);
+    expect(knownFormat(old)).toBe(old);
+    expect(knownFormat({ ...old, format: SNAPSHOT_PAGE_FORMAT })).toEqual({ ...old, format: SNAPSHOT_PAGE_FORMAT });
+    expect(() => knownFormat({ ...old, format: SNAPSHOT_PAGE_FORMAT + 1 })).toThrow(/reload the page/);
   });
 });

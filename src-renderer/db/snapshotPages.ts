@@ -3,7 +3,8 @@
  * place so that the hydrate benches fetch exactly the pages the app fetches when they time fetching
  * alone), and ahead of the page being decoded and written. Pure, so it is unit-tested in Node.
  */
-import type { MethodOutput } from '../../src-shared/api';
+import { type MethodOutput, SNAPSHOT_PAGE_FORMAT } from '../../src-shared/api';
+import { ApiError } from '../../src-shared/api-errors';
 
 /** Larger than a pull page: each snapshot page is one request and one transaction, the fixed costs of hydrating. */
 export const SNAPSHOT_LIMIT = 10_000;
@@ -11,6 +12,16 @@ export const SNAPSHOT_LIMIT = 10_000;
 export const LIST_LIMIT = 10_000;
 
 export type SnapshotPage = MethodOutput<'sync.snapshot'>;
+
+/**
+ * A snapshot page this replica can read: the old form (no format: plain stamps) or this side's
+ * (stamps packed as the engine stores them, unpacked with each record by readRecordOut). A page of
+ * a newer host is refused, with what to do, rather than read wrong.
+ */
+export function knownFormat(page: SnapshotPage): SnapshotPage {
+  if (page.format === undefined || page.format === SNAPSHOT_PAGE_FORMAT) return page;
+  throw new ApiError('INTERNAL', 'This window is older than the Mission Companion it talks to: reload the page (or restart the app) to load the current version.');
+}
 
 /**
  * Snapshot pages asked for ahead of the one being decoded and written (each is ~1–16 MB of JSON with a

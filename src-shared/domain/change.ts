@@ -48,6 +48,23 @@ export const LoggedStamps = z.custom<Record<string, string>>().superRefine((valu
   }
 });
 
+/**
+ * A record's field stamps packed as the engine stores them (src-shared/packed-stamps.ts): the
+ * common stamp ('' when none), then the fields whose stamp differs (null: a field without one).
+ */
+export const PackedLoggedStamps = z.custom<[string, Record<string, string | null>]>().superRefine((value, ctx) => {
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !isPlainObject(value[1])) {
+    ctx.addIssue({ code: 'custom', message: 'expected packed field stamps [stamp, {field: stamp}]' });
+    return;
+  }
+  const [common, others] = value as [string, Record<string, unknown>];
+  if (common !== '' && stampSortKey(common) === null) ctx.addIssue({ code: 'custom', path: [0], message: 'not a stamp' });
+  for (const field in others) {
+    const at = others[field];
+    if (at !== null && (typeof at !== 'string' || stampSortKey(at) === null)) ctx.addIssue({ code: 'custom', path: [1, field], message: 'not a stamp' });
+  }
+});
+
 const Name = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
 const RecordId = z.string().min(1).max(200);
 
@@ -188,6 +205,13 @@ export const RecordOut = z.object({
   seq: z.number().int(),
 });
 export type RecordOut = z.infer<typeof RecordOut>;
+
+/**
+ * A record of a `sync.snapshot` page: its stamps plain, or packed as stored (a page of format 2,
+ * which the host sends without parsing the stored JSON); the replica unpacks them with the data.
+ */
+export const SnapshotRecordOut = RecordOut.extend({ meta: z.union([LoggedStamps, PackedLoggedStamps]) });
+export type SnapshotRecordOut = z.infer<typeof SnapshotRecordOut>;
 
 function stampOf(value: unknown): string | undefined {
   return typeof value === 'string' && isStamp(value) ? value : undefined;

@@ -155,7 +155,7 @@ export class IterationWriter {
     });
   }
 
-  /** One plan step as recorded: refused, a read with its result, an auto-executed write, or a staged proposal. */
+  /** One plan step as recorded: refused, a read (what it asked for, not what it returned), an auto-executed write, or a staged proposal. */
   private step(ctx: WriteContext, s: PlanStepOut, index: number, repeats: Repeats): IterationStep {
     const { store } = this.deps;
     const tool = getTool(s.toolName);

@@ -26,8 +26,7 @@ import { type FieldStamps, type FieldValues, type FieldWrite, type LwwRecord, is
 import { HISTORY_KEEPER_ACTOR_JSON } from './activity-queries';
 import type { Db } from './db';
 import { eventIdHash } from './event-hash';
-import { packStamps, unpackStamps } from './packed-stamps';
-import { parseRecordRow, parseWrites, type RecordRow } from './rows';
+import { parseRecordRow, parseWrites, type RecordRow, stampsColumn } from './rows';
 import type { StoreState } from './store-state';
 
 export interface CompactionLimit {
@@ -84,15 +83,6 @@ interface Folded {
   writes: LwwRecord;
 }
 
-/** A record_base row's merge state (stamps packed, packed-stamps.ts), or undefined when it does not parse. */
-function parseBaseRow(row: Pick<RecordRow, 'data' | 'field_meta'>): LwwRecord | undefined {
-  try {
-    const data = JSON.parse(row.data) as FieldValues;
-    return { data, meta: unpackStamps(row.field_meta, data) };
-  } catch {
-    return undefined;
-  }
-}
 
 /** A value short enough for the compact audit trail: longer text and larger objects become "…". */
 export function auditValue(value: unknown): unknown {
@@ -125,7 +115,6 @@ export class LogCompaction {
   private readonly selectProjectedRow: Statement;
   private readonly upsertBase: Statement;
   private readonly deleteBase: Statement;
-  private readonly selectProjected: Statement;
   private readonly insertAudit: Statement;
   private readonly actors: Dictionary;
   private readonly shapes: Dictionary;
@@ -152,7 +141,6 @@ export class LogCompaction {
        ON CONFLICT (app_id, table_name, record_id) DO UPDATE SET data = excluded.data, field_meta = excluded.field_meta, deleted = excluded.deleted`,
     );
     this.deleteBase = db.prepare('DELETE FROM record_base WHERE app_id = ? AND table_name = ? AND record_id = ?');
-    this.selectProjected = db.prepare('SELECT field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.selectProjectedRow = db.prepare('SELECT data, field_meta, last_seq FROM records WHERE app_id = ? AND table_name = ? AND record_id = ?');
     this.insertAudit = db.prepare(
       `INSERT OR IGNORE INTO audit_trail (seq, event_id, app_id, table_name, record_id, op, shape_id, vals, created_at, actor_id, origin)
@@ -243,9 +231,9 @@ export class LogCompaction {
     const through = this.compactedThrough();
     this.dropTouchedStmt.run(through);
     for (const row of this.selectBases.all() as Omit<RecordRow, 'last_seq'>[]) {
-      const base = parseBaseRow(row);
+      const base = parseRecordRow(row);
       // An unreadable base is left out: the log after the compaction point rebuilds what it can.
-      if (base) this.insertRecord.run(row.app_id, row.table_name, row.record_id, row.data, JSON.stringify(base.meta), row.deleted, through);
+      if (base) this.insertRecord.run(row.app_id, row.table_name, row.record_id, row.data, stampsColumn(base.meta, base.data), row.deleted, through);
     }
     return through;
   }
@@ -259,17 +247,17 @@ export class LogCompaction {
 
   /** Merges a record's folded changes into its base; drops the base row when `records` now is the base. */
   private writeBase(f: Folded, through: number): void {
-    const projected = this.selectProjected.get(f.app, f.table, f.id) as Pick<RecordRow, 'field_meta' | 'last_seq'> | undefined;
+    const projected = this.selectProjectedRow.get(f.app, f.table, f.id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
     if (!projected || projected.last_seq <= through) {
       this.deleteBase.run(f.app, f.table, f.id);
       return;
     }
     const row = this.selectBase.get(f.app, f.table, f.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
-    const base = (row && parseBaseRow(row)) ?? { data: {}, meta: {} };
+    const base = (row && parseRecordRow(row)) ?? { data: {}, meta: {} };
     const writes: Record<string, FieldWrite> = {};
     for (const field in f.writes.meta) writes[field] = { value: f.writes.data[field], at: f.writes.meta[field]! };
     mergeFieldsInto(base, writes);
-    this.putBase(f, base, parseRecordRow({ data: '{}', field_meta: projected.field_meta })?.meta ?? {});
+    this.putBase(f, base, parseRecordRow(projected)?.meta ?? {});
   }
 
   /**
@@ -292,10 +280,10 @@ export class LogCompaction {
     };
     const row = this.selectBase.get(key.app, key.table, key.id) as Pick<RecordRow, 'data' | 'field_meta'> | undefined;
     if (row) {
-      const base = parseBaseRow(row);
+      const base = parseRecordRow(row);
       if (!base) return null;
       const restamped = restamp(base);
-      this.upsertBase.run(key.app, key.table, key.id, JSON.stringify(base.data), packStamps(base.meta, base.data), isDeleted(base) ? 1 : 0);
+      this.upsertBase.run(key.app, key.table, key.id, JSON.stringify(base.data), stampsColumn(base.meta, base.data), isDeleted(base) ? 1 : 0);
       return restamped;
     }
     const projected = this.selectProjectedRow.get(key.app, key.table, key.id) as Pick<RecordRow, 'data' | 'field_meta' | 'last_seq'> | undefined;
@@ -317,7 +305,7 @@ export class LogCompaction {
       kept.data[field] = overwritten ? null : base.data[field];
       kept.meta[field] = base.meta[field]!;
     }
-    this.upsertBase.run(key.app, key.table, key.id, JSON.stringify(kept.data), packStamps(kept.meta, kept.data), isDeleted(base) ? 1 : 0);
+    this.upsertBase.run(key.app, key.table, key.id, JSON.stringify(kept.data), stampsColumn(kept.meta, kept.data), isDeleted(base) ? 1 : 0);
   }
 
   /** The compact entry: the field names once per shape (audit_shapes), the short values in their order. */

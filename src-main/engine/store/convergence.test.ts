@@ -15,6 +15,7 @@ import { tempStore } from '../testing/temp-db';
 const PROPERTY_TIMEOUT = 60_000;
 import type { Db } from './db';
 import { decodeSnapshotKey, encodeSnapshotKey, type RecordRow, type Store } from './store';
+import { parseRecordRow } from './rows';
 
 const NODES = ['00000000000000c1', '00000000000000c2', '00000000000000c3'];
 const FIELDS = ['title', 'priority', 'notes'];
@@ -86,7 +87,7 @@ const connections = new Map<Store, Db>();
 
 /** The replica-independent content of the projection (seqs are local to each store). */
 function content(store: Store) {
-  return rows(store).map((r) => ({ key: `${r.app_id}/${r.table_name}/${r.record_id}`, data: JSON.parse(r.data), meta: JSON.parse(r.field_meta), deleted: r.deleted === 1 }));
+  return rows(store).map((r) => ({ key: `${r.app_id}/${r.table_name}/${r.record_id}`, ...parseRecordRow(r)!, deleted: r.deleted === 1 }));
 }
 
 function replicaContent(replica: Map<string, ReplicaRecord>) {

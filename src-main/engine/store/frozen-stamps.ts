@@ -16,7 +16,9 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { MAX_DRIFT_MS, stampMillis } from '../../../src-shared/hlc';
+import type { FieldStamps } from '../../../src-shared/lww';
 import type { Db } from './db';
+import { readFields, type RecordRow, stampsColumn } from './rows';
 
 export interface RestampedField {
   seq: number;
@@ -55,8 +57,9 @@ export class FrozenStamps {
 
   constructor(db: Db) {
     this.candidates = db.prepare(
-      `SELECT app_id, table_name, record_id, field_meta FROM records
-       WHERE EXISTS (SELECT 1 FROM json_each(records.field_meta) j WHERE j.value >= ?)`,
+      // json_tree: the stamps of either form of field_meta (packed: an array holding an object)
+      `SELECT app_id, table_name, record_id, data, field_meta FROM records
+       WHERE EXISTS (SELECT 1 FROM json_tree(records.field_meta) j WHERE j.type = 'text' AND j.value >= ?)`,
     );
     // one pass over the log for all frozen records (the log has no index by record)
     this.logRowsOf = db.prepare(
@@ -71,9 +74,9 @@ export class FrozenStamps {
 
   /** Records with a field stamped after `horizonMs`. */
   frozenRecords(horizonMs: number): FrozenRecord[] {
-    const rows = this.candidates.all(new Date(horizonMs - OFFSET_MARGIN_MS).toISOString()) as { app_id: string; table_name: string; record_id: string; field_meta: string }[];
+    const rows = this.candidates.all(new Date(horizonMs - OFFSET_MARGIN_MS).toISOString()) as Pick<RecordRow, 'app_id' | 'table_name' | 'record_id' | 'data' | 'field_meta'>[];
     return rows
-      .filter((r) => Object.values(parseMeta(r.field_meta)).some((at) => stampMillis(at) > horizonMs))
+      .filter((r) => Object.values(stampsOf(r.data, r.field_meta)).some((at) => stampMillis(at) > horizonMs))
       .map((r) => ({ app: r.app_id, table: r.table_name, id: r.record_id }));
   }
 
@@ -98,7 +101,8 @@ export class FrozenStamps {
     const restamped: RestampedField[] = [];
     const rows = new Map<string, RepairedRow[]>(keys.map((k) => [k, []]));
     for (const row of found) {
-      const meta = parseMeta(row.field_meta);
+      const read = readFields(row.data, row.field_meta);
+      const { data, meta } = typeof read === 'string' ? { data: {}, meta: {} as FieldStamps } : read;
       const arrived = Date.parse(row.created_at);
       const at = new Date(Number.isNaN(arrived) ? nowMs : Math.min(arrived, nowMs)).toISOString();
       let changed = false;
@@ -108,7 +112,7 @@ export class FrozenStamps {
         meta[field] = at;
         changed = true;
       }
-      const fieldMeta = changed ? JSON.stringify(meta) : row.field_meta;
+      const fieldMeta = changed ? stampsColumn(meta, data) : row.field_meta;
       if (changed) this.restamp.run(fieldMeta, row.seq);
       rows.get([row.app_id, row.table_name, row.record_id].join(KEY_SEPARATOR))!.push({ seq: row.seq, op: row.op, data: row.data, fieldMeta, setAside: row.set_aside === 1 });
     }
@@ -127,14 +131,8 @@ export function stampHorizon(nowMs: number): number {
   return nowMs + MAX_DRIFT_MS;
 }
 
-function parseMeta(text: string): Record<string, string> {
-  try {
-    const meta = JSON.parse(text) as unknown;
-    if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return {};
-    const out: Record<string, string> = {};
-    for (const [field, at] of Object.entries(meta)) if (typeof at === 'string') out[field] = at;
-    return out;
-  } catch {
-    return {};
-  }
+/** The stamps of a row (either form of field_meta); none when it cannot be read. */
+function stampsOf(data: string, fieldMeta: string): FieldStamps {
+  const fields = readFields(data, fieldMeta);
+  return typeof fields === 'string' ? {} : fields.meta;
 }

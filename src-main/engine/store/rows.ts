@@ -4,8 +4,8 @@
  */
 import type { Actor } from '../../../src-shared/domain/actor';
 import { type ChangeOut, type Op, type RecordOut, isPlainObject } from '../../../src-shared/domain/change';
-import { stampSortKey } from '../../../src-shared/hlc';
 import type { FieldStamps, FieldValues, FieldWrite, LwwRecord } from '../../../src-shared/lww';
+import { packStamps, unpackStamps } from '../../../src-shared/packed-stamps';
 
 /** A row of `sync_changes`. */
 export interface ChangeRow {
@@ -41,26 +41,41 @@ export type LogRow = Pick<ChangeRow, 'seq' | 'app_id' | 'table_name' | 'record_i
 
 
 /**
- * The field writes stored in a log row, or a reason why the row cannot be read. `field_meta` names
- * every field the change wrote; only the stamps' shape is checked (as `LoggedStamp` does on the
- * replica), since they were validated strictly when pushed.
+ * The `field_meta` column as the Store writes it, in `sync_changes`, `records` and `record_base`:
+ * the stamps packed (src-shared/packed-stamps.ts), most often one stamp for every field.
  */
-export function parseWrites(data: string, fieldMeta: string, op: string): Record<string, FieldWrite> | string {
+export function stampsColumn(meta: FieldStamps, data: FieldValues): string {
+  return packStamps(meta, data);
+}
+
+/**
+ * A row's data and field stamps (`field_meta` packed, or plain as rows written before packing
+ * keep it), or why they cannot be read: the one decoder of the columns, for log and projected
+ * rows alike. Only the stamps' shape is checked (as `LoggedStamp` does on the replica), since
+ * they were validated strictly when written.
+ */
+export function readFields(data: string, fieldMeta: string): LwwRecord | string {
   try {
-    if (op !== 'insert' && op !== 'update' && op !== 'delete') return `unknown op ${op}`;
     const values = JSON.parse(data) as unknown;
-    const meta = JSON.parse(fieldMeta) as unknown;
-    if (!isPlainObject(values) || !isPlainObject(meta)) return 'data or field_meta is not an object';
-    const writes: Record<string, FieldWrite> = {};
-    for (const field in meta) {
-      const at = meta[field];
-      if (typeof at !== 'string' || stampSortKey(at) === null) return `field_meta.${field} is not a stamp`;
-      writes[field] = { value: values[field] ?? null, at };
-    }
-    return writes;
+    if (!isPlainObject(values)) return 'data is not an object';
+    const meta = unpackStamps(JSON.parse(fieldMeta), values, 'field_meta');
+    return typeof meta === 'string' ? meta : { data: values, meta };
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * The field writes stored in a log row, or a reason why the row cannot be read. `field_meta` names
+ * every field the change wrote.
+ */
+export function parseWrites(data: string, fieldMeta: string, op: string): Record<string, FieldWrite> | string {
+  if (op !== 'insert' && op !== 'update' && op !== 'delete') return `unknown op ${op}`;
+  const fields = readFields(data, fieldMeta);
+  if (typeof fields === 'string') return fields;
+  const writes: Record<string, FieldWrite> = {};
+  for (const field in fields.meta) writes[field] = { value: fields.data[field] ?? null, at: fields.meta[field]! };
+  return writes;
 }
 
 /** The wire form of a log row, or why it cannot be read. */
@@ -99,20 +114,20 @@ export function rowToChange(row: ChangeRow): ChangeOut | { unreadable: string } 
  * rebuilds it from there on, and rebuildProjection restores it fully.
  */
 export function parseRecordRow(row: Pick<RecordRow, 'data' | 'field_meta'>): LwwRecord | undefined {
-  try {
-    return { data: JSON.parse(row.data) as FieldValues, meta: JSON.parse(row.field_meta) as FieldStamps };
-  } catch {
-    return undefined;
-  }
+  const fields = readFields(row.data, row.field_meta);
+  return typeof fields === 'string' ? undefined : fields;
 }
 
+/** The api form of a projected row; throws when the row cannot be read (as JSON.parse did). */
 export function toRecordOut(row: RecordRow): RecordOut {
+  const fields = readFields(row.data, row.field_meta);
+  if (typeof fields === 'string') throw new SyntaxError(`record ${row.app_id}/${row.table_name}/${row.record_id}: ${fields}`);
   return {
     app: row.app_id,
     table: row.table_name,
     id: row.record_id,
-    data: JSON.parse(row.data) as FieldValues,
-    meta: JSON.parse(row.field_meta) as FieldStamps,
+    data: fields.data,
+    meta: fields.meta,
     deleted: row.deleted === 1,
     seq: row.last_seq,
   };

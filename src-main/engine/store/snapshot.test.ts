@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodOutput } from '../../../src-shared/api';
+import { type MethodOutput, SNAPSHOT_PAGE_FORMAT } from '../../../src-shared/api';
+import { readRecordOut } from '../../../src-shared/replica';
 import type { ChangeIn } from '../../../src-shared/domain/change';
 import type { Engine } from '../index';
 import { tempEngine, withDatabaseFile } from '../testing/temp-db';
@@ -10,6 +11,11 @@ beforeEach(() => ({ engine, cleanup } = tempEngine()));
 afterEach(() => cleanup());
 
 const insert = (app: string, table: string, id: string): ChangeIn => ({ eventId: `e-${app}-${table}-${id}`, app, table, id, op: 'insert', data: { title: id } });
+
+function unwrap<T>(read: { success: true; data: T } | { success: false; error: unknown }): T {
+  if (!read.success) throw new Error(`not a record: ${String(read.error)}`);
+  return read.data;
+}
 
 async function allPages(limit: number) {
   const pages = [];
@@ -33,7 +39,7 @@ describe('sync.snapshot', () => {
     expect(pages.map((p) => p.records.length)).toEqual([3, 1]);
     expect(pages.flatMap((p) => p.records.map((r) => `${r.app}/${r.table}/${r.id}`))).toEqual(['ai/agents/z', 'todo/notes/n', 'todo/tasks/a', 'todo/tasks/b']);
     expect(pages.at(-1)!.records.at(-1)).toMatchObject({ id: 'b', deleted: true, meta: { deletedAt: expect.any(String) } });
-    expect(pages[0]!.records[0]!.meta.title).toEqual(expect.any(String));
+    expect(pages[0]!.records[0]!.meta).toEqual({ title: expect.any(String), deletedAt: expect.any(String) });
     expect(pages.every((p) => p.seq === engine.store.maxSeq())).toBe(true);
     expect(pages.at(-1)!.nextKey).toBeNull();
   });
@@ -74,7 +80,12 @@ describe('sync.snapshot', () => {
     do {
       const input = { afterKey, limit: 3 };
       const expected: MethodOutput<'sync.snapshot'> = await engine.call('sync.snapshot', input);
-      expect(JSON.parse(await engine.callJson('sync.snapshot', input))).toEqual(expected);
+      // the JSON text carries the stamps packed as stored (format 2); read as the replica reads it, the same records
+      const sent = JSON.parse(await engine.callJson('sync.snapshot', input)) as MethodOutput<'sync.snapshot'>;
+      expect(sent.format).toBe(SNAPSHOT_PAGE_FORMAT);
+      expect(sent.records.every((r) => Array.isArray(r.meta))).toBe(true);
+      expect(sent.records.map((r) => unwrap(readRecordOut(r)))).toEqual(expected.records);
+      expect({ ...sent, records: expected.records, format: undefined }).toEqual({ ...expected, format: undefined });
       afterKey = expected.nextKey;
       pages++;
     } while (afterKey !== null);

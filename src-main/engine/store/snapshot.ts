@@ -69,8 +69,10 @@ export class SnapshotPages {
   /**
    * The same page as `page`, as the JSON text of its `records` array, made from the stored
    * JSON without parsing it: the HTTP host sends this (hydrating parsed and re-serialised every
-   * record otherwise, the engine's main cost of a page). Null when a row's JSON is damaged; then
-   * `page` reports it.
+   * record otherwise, the engine's main cost of a page). Each `meta` is the stored `field_meta`,
+   * so its stamps are packed (rows.ts; SNAPSHOT_PAGE_FORMAT, which the replica unpacks) or, in a
+   * row not written since they were, plain. Null when a row's JSON is damaged; then `page`
+   * reports it.
    */
   pageJson(afterKey: SnapshotKey | null, limit: number): { recordsJson: string; seq: number; nextKey: SnapshotKey | null } | null {
     const { rows, seq, nextKey } = this.rows<CheckedRecordRow>(this.checkedPages, afterKey, limit);

@@ -25,7 +25,7 @@ import { MissionsDue } from './missions-due';
 import { type Appended, PendingProjection } from './pending';
 import { errorMessage, isRowFault } from './projection-faults';
 import type { RecordsQuery } from './records-query';
-import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, toRecordOut } from './rows';
+import { type ChangeRow, type LogRow, type RecordRow, parseRecordRow, parseWrites, rowToChange, stampsColumn, toRecordOut } from './rows';
 import { SettingsTable } from './settings-table';
 import { type SnapshotKey, SnapshotPages } from './snapshot';
 import { StoreState } from './store-state';
@@ -381,7 +381,7 @@ export class Store {
       by.spaceId,
       c.op,
       JSON.stringify(data),
-      JSON.stringify(meta),
+      stampsColumn(meta, data),
       by.clientId,
       by.arrivedAt,
       by.actor ? JSON.stringify(by.actor) : null,
@@ -455,7 +455,7 @@ export class Store {
     mergeFieldsInto(record, writes);
     this.noteStamps(writes);
     if (base) this.compaction.putBase({ app, table, id }, base, record.meta);
-    const values = [JSON.stringify(record.data), JSON.stringify(record.meta), isDeleted(record) ? 1 : 0, seq] as const;
+    const values = [JSON.stringify(record.data), stampsColumn(record.meta, record.data), isDeleted(record) ? 1 : 0, seq] as const;
     if (!row) this.insertRecord.run(app, table, id, ...values);
     else if (shrinksMuch(row, values)) {
       // Moved to the table's end rather than shrunk in place: an archived run leaves most of
@@ -558,7 +558,7 @@ export class Store {
         const kept = bases.get(frozenKey(record));
         if (kept) {
           const { base } = kept;
-          this.insertRecord.run(record.app, record.table, record.id, JSON.stringify(base.data), JSON.stringify(base.meta), isDeleted(base) ? 1 : 0, this.compactedSeq);
+          this.insertRecord.run(record.app, record.table, record.id, JSON.stringify(base.data), stampsColumn(base.meta, base.data), isDeleted(base) ? 1 : 0, this.compactedSeq);
           // seq 0: a stamp of the record's compacted history (no log row holds it any more)
           for (const r of kept.restamped) restamped.push({ seq: 0, field: r.field, was: r.was, now: at });
         }
