@@ -20,7 +20,7 @@ import { AI_APP, Proposal, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
 import { applySnapshotRecords, recordKey } from '../../src-shared/replica';
 import { targetOf } from '../features/inbox/describe';
-import { applySnapshotPage, followEpoch, prepareSnapshotPage, writeSnapshotPage } from './apply';
+import { applySnapshotPage, followEpoch, type PreparedSnapshotPage, prepareSnapshotPage, writeSnapshotPage } from './apply';
 import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
 import { knownFormat, LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT } from './snapshotPages';
@@ -93,18 +93,28 @@ function keyOf(entry: unknown): string | null {
   return e && typeof e.app === 'string' && typeof e.table === 'string' && typeof e.id === 'string' ? recordKey(e.app, e.table, e.id) : null;
 }
 
+/** What the inbox step writes: hydrateInboxProposals, made ahead of writing (see there). */
+interface InboxPlan {
+  /** the proposals the inbox shows, for the overlay, with the watermarks of the decisions left out */
+  hot: unknown[];
+  watermarks: ReturnType<typeof hotProposals>['watermarks'];
+  /** the records the pending cards name, for the overlay */
+  named: unknown[];
+  /** the other proposals, for chunks once the inbox is ready */
+  rest: unknown[];
+}
+
 /**
- * The proposals table, whole: the proposals the inbox shows go to the overlay (where they are
- * indexed) with the watermarks of the decisions left out, then the records the pending cards name.
- * Returns the others, for chunks once the inbox is ready. The choice is made on the records as
- * they will be stored (new to the replica: merged into nothing).
+ * The proposals table, whole, planned: which proposals the inbox shows (they go to the overlay,
+ * where they are indexed) and the records the pending cards name, fetched. Decoding and asking
+ * only, no write, so it runs while IndexedDB commits the page before. The choice is made on the
+ * records as they will be stored (new to the replica: merged into nothing).
  */
-async function hydrateInboxProposals(call: ApiCall, clock: HybridClock, records: unknown[], options: HydrationOptions): Promise<{ applied: number; rest: unknown[] }> {
+async function planInbox(call: ApiCall, records: unknown[], options: HydrationOptions): Promise<InboxPlan> {
   const { keys, watermarks } = hotProposals(applySnapshotRecords(new Map(), records).puts, options.decisionsKept);
   const hot: unknown[] = [];
   const rest: unknown[] = [];
   for (const r of records.sort(byId)) (keys.has(keyOf(r) ?? '') ? hot : rest).push(r);
-  let applied = await applySnapshotPage(hot, { cursor: null, overlayOnly: true, watermarks }, clock);
   const targets = new Map<string, { app: string; table: string; id: string }>();
   for (const entry of hot) {
     const e = entry as Entry;
@@ -114,9 +124,14 @@ async function hydrateInboxProposals(call: ApiCall, clock: HybridClock, records:
     if (target) targets.set(recordKey(target.app, target.table, target.id), target);
   }
   const named = (await Promise.all([...targets.values()].map((t) => call('records.get', t)))).flatMap((r) => (r.record ? [r.record] : []));
-  // Into the overlay: a chunk must never overlap the chunks its table's pages will make.
-  if (named.length) applied += await applySnapshotPage(named, { cursor: null, overlayOnly: true }, clock);
-  return { applied, rest };
+  return { hot, watermarks, named, rest };
+}
+
+/** Writes the inbox's records to the overlay (a chunk must never overlap the chunks its table's pages will make). */
+async function writeInbox(plan: InboxPlan, clock: HybridClock): Promise<number> {
+  let applied = await applySnapshotPage(plan.hot, { cursor: null, overlayOnly: true, watermarks: plan.watermarks }, clock);
+  if (plan.named.length) applied += await applySnapshotPage(plan.named, { cursor: null, overlayOnly: true }, clock);
+  return applied;
 }
 
 /** Hydrates the replica; resolves with the number of records applied once the cursor is set. */
@@ -124,8 +139,8 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   const limit = options.pageSize ?? SNAPSHOT_LIMIT;
   const chunkSize = options.chunkSize;
   const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit }).then(knownFormat);
-  await clearChunks();
-  const first = await fetchPage(null);
+  // Clearing what an interrupted hydration left while the engine reads the first page.
+  const [first] = await Promise.all([fetchPage(null), clearChunks()]);
   // the history this replica copies (another one than before: what it held is dropped)
   await followEpoch(first.epoch);
   const nextPage = pagesAfter(first, fetchPage, PAGES_AHEAD);
@@ -136,18 +151,28 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   // (none, as the engine pages in key order: a proposal after the table ended would be kept apart)
   const late: unknown[] = [];
   let inbox = false;
-  const inboxNow = async () => {
-    inbox = true;
-    const done = await hydrateInboxProposals(call, clock, proposals, options);
-    options.inboxReady?.();
-    applied += done.applied + (await applySnapshotPage(done.rest, { cursor: null, chunkSize }, clock));
-  };
   // The page being written: one at a time, in order (the next is decoded meanwhile).
   let writing: Promise<number> = Promise.resolve(0);
   const written = async () => {
     applied += await writing;
     writing = Promise.resolve(0);
     options.progress?.(applied);
+  };
+  /** Writes in order: what was being written, then `prepared` (its failure is reported when awaited). */
+  const write = async (prepared: PreparedSnapshotPage) => {
+    await written();
+    writing = writeSnapshotPage(prepared, clock);
+    writing.catch(() => undefined);
+  };
+  // The inbox step: planned while the page before commits, written next, then the other proposals
+  // go into chunks while the next page is decoded.
+  const inboxNow = async () => {
+    inbox = true;
+    const plan = await planInbox(call, proposals, options);
+    await written();
+    applied += await writeInbox(plan, clock);
+    options.inboxReady?.();
+    await write(prepareSnapshotPage(plan.rest, { cursor: null, chunkSize }, clock));
   };
   let page = first;
   for (;;) {
@@ -159,22 +184,15 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
       else if (!names.whole.has(table ?? '')) rest.push(r);
       past ||= !inbox && pastProposals(r);
     }
-    if (past) {
-      await written();
-      await inboxNow();
-    }
+    if (past) await inboxNow();
     // Decoded and encoded while IndexedDB commits the page before.
-    const prepared = prepareSnapshotPage(rest, { cursor: null, chunkSize }, clock);
-    await written();
-    writing = writeSnapshotPage(prepared, clock);
-    // Awaited before anything else is written; a failure is reported then.
-    writing.catch(() => undefined);
+    await write(prepareSnapshotPage(rest, { cursor: null, chunkSize }, clock));
     const next = nextPage();
     if (!next) break;
     page = await next;
   }
-  await written();
   if (!inbox) await inboxNow();
+  await written();
   if (late.length) applied += await applySnapshotPage(late, { cursor: null, overlayOnly: true }, clock);
   await applySnapshotPage([], { cursor: first.seq }, clock);
   options.progress?.(applied);
