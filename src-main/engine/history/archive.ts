@@ -98,15 +98,12 @@ export function archiveIterationsPage(store: Store, after: ArchiveCursor, before
   return store.tx(() => {
     const rows = store.history.oldIterations(after, before, limit);
     const keepWhole = recentRuns(store);
-    const changes: LocalChange[] = [];
-    for (const row of rows) {
+    return archiveRows(store, rows, limit, (row) => {
       const iteration = parsed<Iteration>(row);
-      if (!iteration || iteration.status === 'running' || keepWhole(String(iteration.missionId), iteration.id)) continue;
-      if (hasPendingProposal(store, iteration)) continue;
-      changes.push({ app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'update', fields: archivedIterationFields(iteration, at), eventId: `${iteration.id}/archived` });
-    }
-    if (changes.length) store.appendLocal(changes, HISTORY_KEEPER);
-    return { archived: changes.length, nextAfter: rows.length < limit ? null : cursorOf(rows.at(-1)!) };
+      if (!iteration || iteration.status === 'running' || keepWhole(String(iteration.missionId), iteration.id)) return null;
+      if (hasPendingProposal(store, iteration)) return null;
+      return { app: AI_APP, table: TABLES.iterations, id: iteration.id, op: 'update', fields: archivedIterationFields(iteration, at), eventId: `${iteration.id}/archived` };
+    });
   });
 }
 
@@ -119,15 +116,22 @@ export function archiveProposalsPage(store: Store, after: ArchiveCursor, before:
   return store.tx(() => {
     const rows = store.history.oldDecidedProposals(after, before, limit);
     const ofRecentRun = recentRuns(store);
-    const changes: LocalChange[] = [];
-    for (const row of rows) {
+    return archiveRows(store, rows, limit, (row) => {
       const proposal = parsed<Proposal>(row);
-      if (!proposal || ofRecentRun(String(proposal.missionId), String(proposal.iterationId))) continue;
-      changes.push({ app: AI_APP, table: TABLES.proposals, id: proposal.id, op: 'update', fields: archivedProposalFields(proposal, at), eventId: `${proposal.id}/archived` });
-    }
-    if (changes.length) store.appendLocal(changes, HISTORY_KEEPER);
-    return { archived: changes.length, nextAfter: rows.length < limit ? null : cursorOf(rows.at(-1)!) };
+      if (!proposal || ofRecentRun(String(proposal.missionId), String(proposal.iterationId))) return null;
+      return { app: AI_APP, table: TABLES.proposals, id: proposal.id, op: 'update', fields: archivedProposalFields(proposal, at), eventId: `${proposal.id}/archived` };
+    });
   });
+}
+
+/**
+ * One page of archiving: the archiving change of each row `changeOf` does not keep (null), appended
+ * by the history keeper, and where the next page starts (none after a short page).
+ */
+function archiveRows<R extends StoredRow & ArchiveCursor>(store: Store, rows: R[], limit: number, changeOf: (row: R) => LocalChange | null): ArchivePage {
+  const changes = rows.flatMap((row) => changeOf(row) ?? []);
+  if (changes.length) store.appendLocal(changes, HISTORY_KEEPER);
+  return { archived: changes.length, nextAfter: rows.length < limit ? null : cursorOf(rows.at(-1)!) };
 }
 
 /** Whether a run is one of its mission's newest RECENT_ITERATIONS (read once per mission and page). */
