@@ -7,11 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AI_APP, TABLES } from '../../../src-shared/domain/ai';
 import type { RunnerRole } from '../../../src-shared/domain/settings';
 import { startScriptedLlm, type ScriptedLlm } from '../../testing/llm-server';
-import { type TestServer, sqliteBackend, startTestServer } from '../../server/testing/harness';
 import { type UpstreamStub, startUpstreamStub } from '../../server/testing/upstream-stub';
-import type { SyncStorage } from '../../server/storage';
 import { missionInsert } from '../testing/changes';
 import { planReply } from '../testing/harness';
+import { householdPerTest } from '../testing/household';
 import { type Device, startDevice } from '../testing/sync-devices';
 import { TestClock } from '../testing/test-clock';
 import { PUSH_DEBOUNCE_MS } from '../sync/client';
@@ -20,32 +19,24 @@ import { dueIterationId } from './plan-ids';
 const START = '2026-11-20T09:00:00.000Z';
 const DUE = '2026-11-20T09:01:00.000Z';
 
-let storage: { storage: SyncStorage; cleanup(): Promise<void> };
-let server: TestServer;
 let llm: ScriptedLlm;
-let token: string;
 let clock: TestClock;
-const devices: Device[] = [];
 
 beforeEach(async () => {
-  storage = await sqliteBackend().open();
-  server = await startTestServer(storage.storage);
-  token = await server.account('household');
   llm = await startScriptedLlm({ defaultReply: () => planReply([{ toolName: 'create_task', params: { title: 'Water the plants' }, rationale: 'dry' }]) });
   clock = new TestClock(START);
 });
 
 afterEach(async () => {
-  for (const d of devices.splice(0)) await d.close().catch(() => undefined);
-  await server.close().catch(() => undefined);
-  await storage.cleanup();
   await llm.close();
 });
 
-function device(name: string, role: RunnerRole, serverUrl = server.url, deviceToken = token): Device {
-  const d = startDevice({ name, serverUrl, token: deviceToken, clock, llmUrl: llm.url, runner: { role, tickIntervalMs: 60_000 } });
-  devices.push(d);
-  return d;
+// After the LLM's hooks: its devices close before the LLM does.
+const household = householdPerTest();
+
+/** A device with this runner role, on the household's server unless another one is named. */
+function device(name: string, role: RunnerRole, server?: { url: string; token: string }): Device {
+  return household.device(name, { clock, llmUrl: llm.url, runner: { role, tickIntervalMs: 60_000 }, ...(server ? { serverUrl: server.url, token: server.token } : {}) });
 }
 
 async function addMission(d: Device): Promise<void> {
@@ -82,15 +73,15 @@ describe('runner role and claims', () => {
     const a = device('laptop', 'always');
     await addMission(a);
     await a.engine.sync.syncNow();
-    const b = startDevice({ name: 'home-server', serverUrl: server.url, token, clock, llmUrl: llm.url, runner: { role: 'always' } });
+    // not the household's: killed here, and its data dir lives on in `back`
+    const b = startDevice({ name: 'home-server', serverUrl: household.server.url, token: household.token, clock, llmUrl: llm.url, runner: { role: 'always' } });
     await b.engine.sync.syncNow();
     await b.kill(); // away while the due time passes
     clock.set(DUE);
     expect(await a.engine.runner.tick()).toMatchObject({ planned: 1 });
     await a.engine.sync.syncNow();
     // back: its runner starts, but ticks only after the first exchange brought A's plan
-    const back = startDevice({ name: 'home-server', serverUrl: server.url, token, clock, llmUrl: llm.url, runner: { role: 'always' }, dataDir: b.dir, autoStart: true });
-    devices.push(back);
+    const back = household.device('home-server', { clock, llmUrl: llm.url, runner: { role: 'always' }, dataDir: b.dir, autoStart: true });
     await expect.poll(() => back.engine.runner.status().nextTickAt).not.toBeNull();
     expect(back.engine.store.getData(AI_APP, TABLES.missions, 'm1')?.nextRunAt).toBe('2026-11-20T09:02:00.000Z');
     expect(back.requests.filter((r) => r.url.includes('/claims'))).toEqual([]);
@@ -122,9 +113,9 @@ describe('runner role and claims', () => {
 
   it('a server without claims (upstream): "always" plans, "only when unreachable" stands by', async () => {
     const stub: UpstreamStub = await startUpstreamStub({ token: 'stub-token', now: () => clock.now() });
+    const always = device('home-server', 'always', { url: stub.url, token: 'stub-token' });
+    const standBy = device('laptop', 'when-offline', { url: stub.url, token: 'stub-token' });
     try {
-      const always = device('home-server', 'always', stub.url, 'stub-token');
-      const standBy = device('laptop', 'when-offline', stub.url, 'stub-token');
       await addMission(always);
       await always.engine.sync.syncNow();
       await standBy.engine.sync.syncNow();
@@ -133,7 +124,8 @@ describe('runner role and claims', () => {
       expect(await always.engine.runner.tick()).toMatchObject({ planned: 1 });
       expect(always.engine.sync.status().claims).toBe('unsupported');
     } finally {
-      for (const d of devices.splice(0)) await d.close().catch(() => undefined);
+      // before the stub: a device syncing with a closed server would retry until closed
+      for (const d of [always, standBy]) await d.close().catch(() => undefined);
       await stub.close();
     }
   });
@@ -152,7 +144,7 @@ describe('runner role and claims', () => {
     await a.engine.sync.syncNow();
     // B gets A's iteration but not yet the mission's new due time (a page of another collection),
     // and cannot reach the server to claim.
-    const { changes } = await server.client(token, 'observer').pullAll(AI_APP, TABLES.iterations);
+    const { changes } = await household.server.client(household.token, 'observer').pullAll(AI_APP, TABLES.iterations);
     b.engine.store.applyRemote(
       changes.map((c) => ({ eventId: c.eventId, app: AI_APP, table: c.table, id: c.id, op: c.op, writes: c.fields, actor: c.actor, origin: c.origin, spaceId: c.spaceId, clientId: c.clientId })),
     );
