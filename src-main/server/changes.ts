@@ -12,6 +12,7 @@ import { ChangeIn, changeToWrites, isPlainObject } from '../../src-shared/domain
 import { SYNC_SCHEMA_VERSION, SyncChangeset, type SyncChangeOut } from '../../src-shared/domain/sync-protocol';
 import type { HybridClock } from '../../src-shared/hlc';
 import type { FieldWrite } from '../../src-shared/lww';
+import { checkPushedStamps } from '../engine/push-edge';
 import type { ChangeChunks, NewChange, StoredChange } from './storage';
 
 export interface ParsedChangeset {
@@ -32,7 +33,7 @@ export const PUSH_CHUNK = 250;
  * are checked as they are taken: a bad change throws a BAD_INPUT ApiError naming it (by index) and
  * what is wrong with it, and the storage then writes nothing.
  */
-export function parseChangeset(body: unknown, appId: string, headerClientId: string | null, clock: HybridClock, bodyText?: string): ParsedChangeset {
+export function parseChangeset(body: unknown, appId: string, headerClientId: string | null, clock: HybridClock, now: Date, bodyText?: string): ParsedChangeset {
   const set = SyncChangeset.safeParse(body);
   if (!set.success) throw new ApiError('BAD_INPUT', 'The body is not a changeset: expected {clientId, since, schemaVersion, changes: [...]}.', issuesOf(set.error));
   const { data } = set;
@@ -48,7 +49,7 @@ export function parseChangeset(body: unknown, appId: string, headerClientId: str
 
   // JSON text can only carry U+0000 escaped: without that escape, no change needs the walk.
   const mayHoldNul = bodyText === undefined || bodyText.includes('\\u0000');
-  return { clientId, since: data.since, changes: chunksOf(data.changes, appId, mayHoldNul, clock) };
+  return { clientId, since: data.since, changes: chunksOf(data.changes, appId, mayHoldNul, clock, now) };
 }
 
 /**
@@ -56,10 +57,12 @@ export function parseChangeset(body: unknown, appId: string, headerClientId: str
  * refused at a later chunk may have moved the clock by the earlier chunks' stamps, no further than
  * accepting them would have (observing never follows a stamp beyond MAX_DRIFT_MS).
  */
-function* chunksOf(raws: unknown[], appId: string, mayHoldNul: boolean, clock: HybridClock): Generator<NewChange[]> {
+function* chunksOf(raws: unknown[], appId: string, mayHoldNul: boolean, clock: HybridClock, now: Date): Generator<NewChange[]> {
   for (let start = 0; start < raws.length; start += PUSH_CHUNK) {
     const valid: ChangeIn[] = [];
     for (let index = start; index < Math.min(start + PUSH_CHUNK, raws.length); index++) valid.push(parseChange(raws[index], index, appId, mayHoldNul));
+    // A stamp far ahead would win every later write of its field on every device (as sync.push refuses it).
+    checkPushedStamps(valid, now, start);
     yield valid.map((c) => toNewChange(c, clock));
   }
 }

@@ -190,6 +190,21 @@ describe.each(backends)('sync server on $name', (backend) => {
     expect((await t.client(token, 'other').pullAll('todo', 'tasks')).changes).toEqual([]);
   });
 
+  it('a stamp far ahead of the server clock, or before 2000, is refused whole (400, nothing written), in any chunk', async () => {
+    const token = await t.account('alice');
+    const laptop = t.client(token, 'laptop');
+    const many = Array.from({ length: PUSH_CHUNK + 10 }, (_, i) => taskInsert(`f${i}`, 'fine'));
+    many[PUSH_CHUNK + 3] = taskInsert('frozen', 'forever', '9999-01-01T00:00:00.000Z');
+    const ahead = await laptop.pushRaw('todo', { clientId: 'laptop', since: '', changes: many });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error?.message).toMatch(new RegExp(`^Change ${PUSH_CHUNK + 3} was refused: the time 9999-01-01T00:00:00.000Z is .* ahead`));
+    const old = await laptop.pushRaw('todo', { clientId: 'laptop', since: '', changes: [taskInsert('old', 'old', '1999-12-31T23:00:00.000Z')] });
+    expect(old.status).toBe(400);
+    expect((await t.client(token, 'other').pullAll('todo', 'tasks')).changes).toEqual([]);
+    // within the 5 minutes a device's clock may run ahead: taken
+    expect(await laptop.push('todo', [taskInsert('soon', 'soon', '2026-11-30T11:04:00.000Z')])).toMatchObject({ accepted: 1 });
+  });
+
   it('the storage writes a changeset atomically: a failure mid-batch leaves nothing behind', async () => {
     const token = await t.account('alice');
     const userId = await storage.accounts.userForToken((await import('./auth')).hashToken(token));

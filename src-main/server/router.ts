@@ -153,7 +153,7 @@ export function createSyncRouter(options: SyncRouterOptions): SyncRouter {
     } catch (error) {
       throw new ApiError('BAD_INPUT', `The body is not valid JSON: ${(error as Error).message}`);
     }
-    const set = parseChangeset(body, appId, clientIdOf(req, url), clock, text);
+    const set = parseChangeset(body, appId, clientIdOf(req, url), clock, now(), text);
     // The answer's delta: what other clients pushed since `since`, in every collection of the app, paged.
     const delta = { appId, table: null, afterSeq: decodeCursor(storage.storageId, set.since), excludeClientId: set.clientId, limit: pageSize };
     const result = await storage.push(userId, appId, set.clientId, set.changes, now().toISOString(), delta);
