@@ -78,7 +78,7 @@ export function createHandlers({ store, settings, runner, proposals, llm, histor
     'sync.pull': ({ since, limit }) => ({ ...store.pull(since, limit), epoch }),
     'sync.snapshot': ({ afterKey, limit }) => {
       const page = store.snapshot(snapshotStart(afterKey), limit);
-      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey), epoch };
+      return { records: page.records, seq: page.seq, nextKey: page.nextKey && encodeSnapshotKey(page.nextKey), epoch, format: SNAPSHOT_PAGE_FORMAT };
     },
     'records.list': ({ app, table, limit, includeDeleted }) => ({ records: store.list(app, table, { limit, includeDeleted }) }),
     'records.get': ({ app, table, id }) => ({ record: store.get(app, table, id) }),

@@ -3,9 +3,9 @@
  * writes of a log row, its wire form, a projected row's merge state and wire form.
  */
 import type { Actor } from '../../../src-shared/domain/actor';
-import { type ChangeOut, type Op, type RecordOut, isPlainObject } from '../../../src-shared/domain/change';
+import { type ChangeOut, type Op, type RecordOut, type SnapshotRecordOut, isPlainObject } from '../../../src-shared/domain/change';
 import type { FieldStamps, FieldValues, FieldWrite, LwwRecord } from '../../../src-shared/lww';
-import { packStamps, unpackStamps } from '../../../src-shared/packed-stamps';
+import { type PackedStamps, packStamps, unpackStamps } from '../../../src-shared/packed-stamps';
 
 /** A row of `sync_changes`. */
 export interface ChangeRow {
@@ -55,11 +55,18 @@ export function stampsColumn(meta: FieldStamps, data: FieldValues): string {
  * they were validated strictly when written.
  */
 export function readFields(data: string, fieldMeta: string): LwwRecord | string {
+  const read = readColumns(data, fieldMeta);
+  return typeof read === 'string' ? read : { data: read.data, meta: read.meta };
+}
+
+/** readFields, with the stamps also as stored (`stored`: packed, or plain in a row written before packing). */
+function readColumns(data: string, fieldMeta: string): (LwwRecord & { stored: PackedStamps | FieldStamps }) | string {
   try {
     const values = JSON.parse(data) as unknown;
     if (!isPlainObject(values)) return 'data is not an object';
-    const meta = unpackStamps(JSON.parse(fieldMeta), values, 'field_meta');
-    return typeof meta === 'string' ? meta : { data: values, meta };
+    const stored = JSON.parse(fieldMeta) as PackedStamps | FieldStamps;
+    const meta = unpackStamps(stored, values, 'field_meta');
+    return typeof meta === 'string' ? meta : { data: values, meta, stored };
   } catch (error) {
     return (error as Error).message;
   }
@@ -116,6 +123,17 @@ export function rowToChange(row: ChangeRow): ChangeOut | { unreadable: string } 
 export function parseRecordRow(row: Pick<RecordRow, 'data' | 'field_meta'>): LwwRecord | undefined {
   const fields = readFields(row.data, row.field_meta);
   return typeof fields === 'string' ? undefined : fields;
+}
+
+/**
+ * A projected row as a snapshot page sends it (SNAPSHOT_PAGE_FORMAT): its stamps as stored, which
+ * a new replica's chunks keep as they are (src-renderer/db/freshChunks.ts), checked as toRecordOut
+ * checks them; throws when the row cannot be read.
+ */
+export function toSnapshotRecordOut(row: RecordRow): SnapshotRecordOut {
+  const fields = readColumns(row.data, row.field_meta);
+  if (typeof fields === 'string') throw new SyntaxError(`record ${row.app_id}/${row.table_name}/${row.record_id}: ${fields}`);
+  return { app: row.app_id, table: row.table_name, id: row.record_id, data: fields.data, meta: fields.stored, deleted: row.deleted === 1, seq: row.last_seq };
 }
 
 /** The api form of a projected row; throws when the row cannot be read (as JSON.parse did). */

@@ -38,14 +38,17 @@ describe('sync.snapshot', () => {
     const pages = await allPages(3);
     expect(pages.map((p) => p.records.length)).toEqual([3, 1]);
     expect(pages.flatMap((p) => p.records.map((r) => `${r.app}/${r.table}/${r.id}`))).toEqual(['ai/agents/z', 'todo/notes/n', 'todo/tasks/a', 'todo/tasks/b']);
-    expect(pages.at(-1)!.records.at(-1)).toMatchObject({ id: 'b', deleted: true, meta: { deletedAt: expect.any(String) } });
-    expect(pages[0]!.records[0]!.meta).toEqual({ title: expect.any(String), deletedAt: expect.any(String) });
+    // stamps as stored, packed (SNAPSHOT_PAGE_FORMAT); read as the replica reads them:
+    expect(pages.every((p) => p.format === SNAPSHOT_PAGE_FORMAT && p.records.every((r) => Array.isArray(r.meta)))).toBe(true);
+    expect(unwrap(readRecordOut(pages.at(-1)!.records.at(-1)))).toMatchObject({ id: 'b', deleted: true, meta: { deletedAt: expect.any(String) } });
+    expect(unwrap(readRecordOut(pages[0]!.records[0])).meta).toEqual({ title: expect.any(String), deletedAt: expect.any(String) });
     expect(pages.every((p) => p.seq === engine.store.maxSeq())).toBe(true);
     expect(pages.at(-1)!.nextKey).toBeNull();
   });
 
   it('answers an empty database with one empty page', async () => {
-    await expect(engine.call('sync.snapshot', {})).resolves.toEqual({ records: [], seq: 0, nextKey: null, epoch: expect.any(String) });
+    await expect(engine.call('sync.snapshot', {})).resolves.toEqual({ records: [], seq: 0, nextKey: null, epoch: expect.any(String), format: SNAPSHOT_PAGE_FORMAT });
+    expect(JSON.parse(await engine.callJson('sync.snapshot', {}))).toEqual(await engine.call('sync.snapshot', {}));
   });
 
   it('ends exactly at a page boundary without an extra empty page', async () => {
@@ -80,12 +83,12 @@ describe('sync.snapshot', () => {
     do {
       const input = { afterKey, limit: 3 };
       const expected: MethodOutput<'sync.snapshot'> = await engine.call('sync.snapshot', input);
-      // the JSON text carries the stamps packed as stored (format 2); read as the replica reads it, the same records
+      // the same page, stamps packed as stored (format 2) both ways; read as the replica reads it, the engine's records
       const sent = JSON.parse(await engine.callJson('sync.snapshot', input)) as MethodOutput<'sync.snapshot'>;
       expect(sent.format).toBe(SNAPSHOT_PAGE_FORMAT);
       expect(sent.records.every((r) => Array.isArray(r.meta))).toBe(true);
-      expect(sent.records.map((r) => unwrap(readRecordOut(r)))).toEqual(expected.records);
-      expect({ ...sent, records: expected.records, format: undefined }).toEqual({ ...expected, format: undefined });
+      expect(sent).toEqual(expected);
+      expect(sent.records.map((r) => unwrap(readRecordOut(r)))).toEqual(sent.records.map((r) => engine.store.get(r.app, r.table, r.id)));
       afterKey = expected.nextKey;
       pages++;
     } while (afterKey !== null);

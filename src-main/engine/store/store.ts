@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { type Actor, originOf, type Origin } from '../../../src-shared/domain/actor';
-import { type ChangeIn, type ChangeOut, type Op, type RecordOut, changeToWrites } from '../../../src-shared/domain/change';
+import { type ChangeIn, type ChangeOut, type Op, type RecordOut, type SnapshotRecordOut, changeToWrites } from '../../../src-shared/domain/change';
 import { compareStamps, stampMillis, type HybridClock } from '../../../src-shared/hlc';
 import { type FieldStamps, type FieldValues, type FieldWrite, isDeleted, mergeFieldsInto } from '../../../src-shared/lww';
 import { ActivityQueries } from './activity-queries';
@@ -661,7 +661,7 @@ export class Store {
   }
 
   /** A page of the projection for a new replica (see SnapshotPages.page). */
-  snapshot(afterKey: SnapshotKey | null, limit: number): { records: RecordOut[]; seq: number; nextKey: SnapshotKey | null } {
+  snapshot(afterKey: SnapshotKey | null, limit: number): { records: SnapshotRecordOut[]; seq: number; nextKey: SnapshotKey | null } {
     return this.snapshots.page(afterKey, limit);
   }
 
