@@ -9,6 +9,7 @@
 import type { HybridClock } from '../../src-shared/hlc';
 import { applyPulledChanges, applySnapshotRecords, recordKeysOf, type ApplyResult, type ConflictSignal } from '../../src-shared/replica';
 import { CHUNK_SIZE, splitIntoChunks } from './chunks';
+import { chunkFreshPage } from './freshChunks';
 import { NO_WATERMARKS, type Watermarks } from './derive';
 import { newId } from '../lib/ids';
 import { persistRecords, type RecordWrites } from './persist';
@@ -139,6 +140,12 @@ export interface PreparedSnapshotPage {
 }
 
 export function prepareSnapshotPage(records: readonly unknown[], position: SnapshotPagePosition, clock: HybridClock): PreparedSnapshotPage {
+  // most records go into chunks as the engine sent them (freshChunks.ts)
+  const fresh = position.overlayOnly ? null : chunkFreshPage(records, position.chunkSize ?? CHUNK_SIZE);
+  if (fresh) {
+    clock.observeAll(fresh.stamps);
+    return { records, position, keys: fresh.keys, applied: fresh.applied, writes: { overlay: fresh.overlay, chunks: fresh.chunks } };
+  }
   const none = new Map<string, never>();
   const applied = applySnapshotRecords(none, records, { observe: (stamps) => clock.observeAll(stamps) });
   return { records, position, keys: recordKeysOf(records), applied, writes: writesOf(none, applied, position) };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordKey, type ReplicaRecord } from '../../src-shared/replica';
+import { utf8Compare } from './testing/engine-order';
 import { candidateChunks, copiesIn, decodeChunk, lowerBound, mergeOverlay, recordsOf, type RecordChunk, sortsAlike, splitIntoChunks, tablePrefixOf } from './chunks';
 
 const AT = '2026-01-01T00:00:00.000Z-0000-00000000000000c1';
@@ -13,14 +14,6 @@ function rec(app: string, table: string, id: string, title = id): ReplicaRecord 
 function chunked(r: ReplicaRecord): ReplicaRecord {
   const { origins: _origins, ...rest } = r;
   return rest;
-}
-
-/** SQLite BINARY order: UTF-8 bytes. */
-function utf8Compare(a: string, b: string): number {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
 }
 
 /** The engine's snapshot order: (app, table, id), each in UTF-8 byte order. */

@@ -36,7 +36,7 @@ export interface RecordChunk {
  * are packed as the engine stores them (src-shared/packed-stamps.ts: most records' fields share
  * one stamp); chunks written before they were packed hold `{field: stamp}`, read as well.
  */
-type ChunkedRecord = Pick<ReplicaRecord, 'id' | 'data' | 'deleted' | 'seq'> & { meta: PackedStamps | FieldStamps };
+export type ChunkedRecord = Pick<ReplicaRecord, 'id' | 'data' | 'deleted' | 'seq'> & { meta: PackedStamps | FieldStamps };
 
 /**
  * Records per chunk: reading one record decodes its whole chunk (about 1 ms at 250), so few; but
@@ -60,17 +60,27 @@ export function tablePrefixOf(key: string): string {
   return key.slice(0, key.indexOf('/', key.indexOf('/') + 1) + 1);
 }
 
+/** Where a record goes in the key order: what splitting into chunks looks at. */
+export type Chunkable = Pick<ReplicaRecord, 'key' | 'app' | 'table' | 'id'>;
+
 /**
  * Splits records new to the replica (in snapshot order) into chunks of at most `size` consecutive
  * records of one table in ascending key order. Records that cannot go into a chunk keep their own
  * row in the overlay (`rest`): ids that may sort differently here and, so that a chunk's contents
  * are sorted whatever the input, any record not above the previous chunked record of its table.
+ * `stored` says what a chunk keeps of a record (storedInChunk for a merged one).
  */
-export function splitIntoChunks(records: readonly ReplicaRecord[], size = CHUNK_SIZE): { chunks: RecordChunk[]; rest: ReplicaRecord[] } {
+export function splitIntoChunks(records: readonly ReplicaRecord[], size?: number): { chunks: RecordChunk[]; rest: ReplicaRecord[] };
+export function splitIntoChunks<T extends Chunkable>(records: readonly T[], size: number, stored: (record: T) => ChunkedRecord): { chunks: RecordChunk[]; rest: T[] };
+export function splitIntoChunks<T extends Chunkable>(
+  records: readonly T[],
+  size = CHUNK_SIZE,
+  stored: (record: T) => ChunkedRecord = storedInChunk as unknown as (record: T) => ChunkedRecord,
+): { chunks: RecordChunk[]; rest: T[] } {
   const chunks: RecordChunk[] = [];
-  const rest: ReplicaRecord[] = [];
-  let run: ReplicaRecord[] = [];
-  let previous: ReplicaRecord | undefined;
+  const rest: T[] = [];
+  let run: T[] = [];
+  let previous: T | undefined;
   for (const r of records) {
     const sameTable = previous !== undefined && previous.app === r.app && previous.table === r.table;
     if (!sortsAlike(r.id) || (sameTable && r.key <= previous!.key)) {
@@ -78,20 +88,24 @@ export function splitIntoChunks(records: readonly ReplicaRecord[], size = CHUNK_
       continue;
     }
     if (run.length && (!sameTable || run.length >= size)) {
-      chunks.push(chunkOf(run));
+      chunks.push(chunkOf(run, stored));
       run = [];
     }
     run.push(r);
     previous = r;
   }
-  if (run.length) chunks.push(chunkOf(run));
+  if (run.length) chunks.push(chunkOf(run, stored));
   return { chunks, rest };
 }
 
-function chunkOf(run: readonly ReplicaRecord[]): RecordChunk {
+/** What a chunk keeps of a merged record. */
+export function storedInChunk({ id, data, meta, deleted, seq }: ReplicaRecord): ChunkedRecord {
+  return { id, data, meta: packedStamps(meta, data), deleted, seq };
+}
+
+function chunkOf<T extends Chunkable>(run: readonly T[], stored: (record: T) => ChunkedRecord): RecordChunk {
   const first = run[0]!;
-  const records = run.map(({ id, data, meta, deleted, seq }): ChunkedRecord => ({ id, data, meta: packedStamps(meta, data), deleted, seq }));
-  return { lastKey: run.at(-1)!.key, firstKey: first.key, app: first.app, table: first.table, records: JSON.stringify(records) };
+  return { lastKey: run.at(-1)!.key, firstKey: first.key, app: first.app, table: first.table, records: JSON.stringify(run.map(stored)) };
 }
 
 /** The records of a chunk, in key order. */
