@@ -4,6 +4,7 @@
  * (the session cookie set when the page opened with ?token=, and the CSRF header). Resolves with
  * the milliseconds it took.
  */
+import { snapshotLimit } from '../src-renderer/db/snapshotPages';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src-shared/http-host';
 
 export async function fetchSnapshotPages(pageSize: number): Promise<number> {
@@ -14,7 +15,7 @@ export async function fetchSnapshotPages(pageSize: number): Promise<number> {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', [CSRF_HEADER]: CSRF_HEADER_VALUE },
-      body: JSON.stringify({ afterKey, limit: pageSize }),
+      body: JSON.stringify({ afterKey, limit: snapshotLimit(afterKey, pageSize) }),
     });
     if (!response.ok) throw new Error(`sync.snapshot answered ${response.status}`);
     afterKey = ((await response.json()) as { nextKey: string | null }).nextKey;

@@ -202,6 +202,9 @@ export function createHybridClock(nodeId: string = randomNodeId(), wallClock: ()
       let latestPosition = '';
       for (const at of stamps) {
         if (at === latest) continue;
+        // An HLC stamp (its own sort key, when valid) that sorts at or below the latest cannot win:
+        // most of a page's stamps, decided before they are parsed.
+        if (at.length === 46 && at.slice(0, 29) <= latestPosition) continue;
         const key = stampSortKey(at);
         if (key === null || key.slice(0, 24) > horizon) continue;
         // What the clock keeps of a stamp: its millisecond and counter (a plain instant's is 0;

@@ -4,10 +4,12 @@
  * holds the page's main thread; hydrator.ts starts it, and runs the same code in the page when a
  * worker cannot start.
  *
- * 1. The first `sync.snapshot` page: its `seq` is the pull cursor, set only once everything is in,
- *    so an interrupted hydration starts over and later changes are pulled (again, harmlessly).
+ * 1. The first `sync.snapshot` page, a small one (FIRST_SNAPSHOT_LIMIT): its `seq` is the pull
+ *    cursor, set only once everything is in, so an interrupted hydration starts over and later
+ *    changes are pulled (again, harmlessly).
  * 2. The names the inbox's cards show, agents and missions, each table whole through `records.list`
- *    (asked after that page, so it reflects at least the log up to the cursor).
+ *    (asked after that page, so it reflects at least the log up to the cursor, and before the next
+ *    pages, so that the engine answers it first).
  * 3. The snapshot pages in order (snapshotPages.ts: each asked for as soon as the one before it
  *    arrives, two ahead; one decoded while the one before is written), leaving out the tables
  *    step 2 brought whole. The proposals table is gathered until the pages are past it (early: the
@@ -23,7 +25,7 @@ import { targetOf } from '../features/inbox/describe';
 import { applySnapshotPage, followEpoch, type PreparedSnapshotPage, prepareSnapshotPage, writeSnapshotPage } from './apply';
 import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
-import { knownFormat, LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT } from './snapshotPages';
+import { knownFormat, LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT, snapshotLimit } from './snapshotPages';
 
 /** How hydration reaches the engine: an api call (HTTP from the worker, or relayed by the page). */
 export type ApiCall = <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
@@ -138,13 +140,15 @@ async function writeInbox(plan: InboxPlan, clock: HybridClock): Promise<number> 
 export async function hydrateReplica(call: ApiCall, clock: HybridClock, options: HydrationOptions = {}): Promise<number> {
   const limit = options.pageSize ?? SNAPSHOT_LIMIT;
   const chunkSize = options.chunkSize;
-  const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit }).then(knownFormat);
+  const fetchPage = (afterKey: string | null) => call('sync.snapshot', { afterKey, limit: snapshotLimit(afterKey, limit) }).then(knownFormat);
   // Clearing what an interrupted hydration left while the engine reads the first page.
   const [first] = await Promise.all([fetchPage(null), clearChunks()]);
   // the history this replica copies (another one than before: what it held is dropped)
   await followEpoch(first.epoch);
+  // the names asked for before the next pages, so that the engine answers them first
+  const namesHydrated = hydrateNames(call, clock, chunkSize);
   const nextPage = pagesAfter(first, fetchPage, PAGES_AHEAD);
-  const names = await hydrateNames(call, clock, chunkSize);
+  const names = await namesHydrated;
   let applied = names.applied;
 
   const proposals: unknown[] = [];
@@ -178,11 +182,18 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   for (;;) {
     const rest: unknown[] = [];
     let past = false;
+    // where a record goes depends on its table only, and a page's records come table by table
+    let seen: Entry | null = null;
+    let table: string | null = null;
     for (const r of page.records) {
-      const table = tableOf(r);
+      const e = r as Entry | null;
+      if (seen === null || e?.app !== seen.app || e?.table !== seen.table) {
+        seen = e ?? {};
+        table = tableOf(r);
+        past ||= !inbox && pastProposals(r);
+      }
       if (table === PROPOSALS_PREFIX) (inbox ? late : proposals).push(r);
       else if (!names.whole.has(table ?? '')) rest.push(r);
-      past ||= !inbox && pastProposals(r);
     }
     if (past) await inboxNow();
     // Decoded and encoded while IndexedDB commits the page before.

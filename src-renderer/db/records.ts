@@ -39,6 +39,20 @@ async function chunkCopiesOf(keys: readonly string[]): Promise<Map<string, Store
   return wanted.length ? chunkCopies(wanted, keys) : new Map();
 }
 
+/**
+ * The chunk copies of `keys`, all within `span`: only the chunks that may hold a key of the span
+ * are listed (those ending in it, and the first after it), not every chunk. A new replica's
+ * hydration writes its pages in key order, so for each page this finds none in two small reads.
+ */
+async function chunkCopiesInSpan(span: { lower: string; upper: string }, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+  const [within, next] = await Promise.all([
+    db.chunks.where('lastKey').between(span.lower, span.upper, true, true).primaryKeys(),
+    db.chunks.where('lastKey').above(span.upper).limit(1).primaryKeys(),
+  ]);
+  const wanted = candidateChunks([...within, ...next], keys);
+  return wanted.length ? chunkCopies(wanted, keys) : new Map();
+}
+
 /** `found` (the overlay rows) completed with the chunk copies of the keys it lacks. */
 function shadowing(found: Map<string, StoredRecord>, copies: Map<string, StoredRecord>): Map<string, StoredRecord> {
   for (const [key, record] of copies) if (!found.has(key)) found.set(key, record);
@@ -61,9 +75,10 @@ export async function getRecords(keys: readonly string[]): Promise<Map<string, S
 export async function getRecordsInSpan(keys: readonly string[]): Promise<Map<string, StoredRecord>> {
   const span = keySpan(keys);
   if (!span) return new Map();
-  const [rows, copies] = await Promise.all([db.records.where('key').between(span.lower, span.upper, true, true).toArray(), chunkCopiesOf(keys)]);
-  const wanted = new Set(keys);
-  return shadowing(new Map(rows.filter((r) => wanted.has(r.key)).map((r) => [r.key, r])), copies);
+  const [rows, copies] = await Promise.all([db.records.where('key').between(span.lower, span.upper, true, true).toArray(), chunkCopiesInSpan(span, keys)]);
+  // (a new replica's hydration finds none: no need to index the keys)
+  const wanted = rows.length ? new Set(keys) : null;
+  return shadowing(new Map(rows.filter((r) => wanted!.has(r.key)).map((r) => [r.key, r])), copies);
 }
 
 /** Every record of one table (deleted ones included), in key order. */
