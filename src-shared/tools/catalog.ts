@@ -35,10 +35,13 @@ const quote = (v: unknown, max = 60) => {
   return `'${text.length > max ? `${text.slice(0, max - 1)}…` : text}'`;
 };
 
+/** One formatter for every day shown (toLocaleDateString with options makes a new one per call: lists of decisions showed it). */
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+
 export function formatDay(iso: string): string {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return DAY_FORMAT.format(d);
 }
 
 /** Compares two date-time params as written (zone-less as UTC): exact when both carry or both lack a zone. */
