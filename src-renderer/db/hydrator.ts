@@ -92,6 +92,30 @@ function inPage(clock: HybridClock, events: Events): Promise<number> {
   return hydrateReplica(call, clock, { pageSize: IN_PAGE_PAGE, ...events });
 }
 
+/** Held by the tab that hydrates (Web Locks are per origin, as the replica's IndexedDB is). */
+const HYDRATION_LOCK = 'mission-companion:hydration';
+
+/**
+ * Hydrates the replica if `needed` still says so once no other tab of this browser is hydrating
+ * it; null when another tab did it meanwhile. The tabs of a browser share the replica: two
+ * hydrations at once clear each other's chunks and write every record twice (two tabs opened
+ * together on a new replica took 19 s instead of 1 s and left every record in the overlay), and one
+ * closed half-way could leave the other's cursor past chunks it cleared. While it waits, the
+ * Inbox says it is still fetching rather than that nothing is pending. Web Locks exist only in
+ * secure contexts (https, localhost, the desktop app); over plain http (a home server on the LAN)
+ * each tab hydrates on its own, as before.
+ */
+export async function hydrateOnce(clock: HybridClock, needed: () => Promise<boolean>): Promise<number | null> {
+  const run = async () => ((await needed()) ? hydrate(clock) : null);
+  if (!('locks' in navigator)) return run();
+  setState({ phase: 'inbox', records: 0 });
+  try {
+    return await navigator.locks.request(HYDRATION_LOCK, run);
+  } finally {
+    setState({ phase: 'none', records: 0 });
+  }
+}
+
 /**
  * Hydrates the replica (a worker if possible); resolves with the records applied, once the pull
  * cursor is set. Exported for the hydrate bench (bench/hydrate.page.ts), which measures exactly this.

@@ -8,7 +8,7 @@ import { liveQuery } from 'dexie';
 import { ApiError, api } from '../api/client';
 import { errorText } from '../lib/format';
 import { applyPulledPage, followEpoch, readCursor } from './apply';
-import { hydrate } from './hydrator';
+import { hydrateOnce } from './hydrator';
 import { getReplica } from './replica';
 import { db } from './schema';
 
@@ -69,7 +69,7 @@ async function pull(): Promise<void> {
   if ((await readCursor()) === 0) {
     // A replica that never pulled starts from the engine's projection instead of replaying the log.
     try {
-      await hydrate(clock);
+      await hydrateOnce(clock, async () => (await readCursor()) === 0);
     } catch (e) {
       // A host without snapshots still serves the whole log through pull.
       if (!(e instanceof ApiError && e.code === 'NOT_FOUND')) throw e;
@@ -86,7 +86,9 @@ async function pull(): Promise<void> {
       // one snapshot per record. Hydrate again (merging into what is here: local writes not yet
       // pushed stay in the outbox and win where newer), then pull from the snapshot's seq.
       if (++rehydrations > MAX_REHYDRATIONS) throw new Error('The app could not catch up with its history; reload the page to try again.');
-      await hydrate(clock);
+      // (unless another tab did it meanwhile: then the cursor moved past ours)
+      const stale = since;
+      await hydrateOnce(clock, async () => (await readCursor()) <= stale);
       since = await readCursor();
       continue;
     }
