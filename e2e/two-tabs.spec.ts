@@ -60,9 +60,4 @@ test('two tabs opened together on a new replica: one hydrates it, the other wait
   // a lone hydration puts a new replica's records into chunks; two at once left them all in the overlay
   expect(replica.overlayRows).toBe(0);
   expect(replica.cursor).toBeGreaterThan(0);
-  // and both tabs show them
-  for (const tab of [page, second]) {
-    await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Todo/ }).click();
-    await expect(tab.getByText(/^Open \(20,?000\)$/)).toBeVisible();
-  }
 });
