@@ -193,6 +193,28 @@ test('a replica hydrated inbox first, then pulling and writing, equals the engin
   }
 });
 
+test('a hydration whose chunks another tab cleared half-way stops without setting the cursor; the next one completes the replica', async ({ page }) => {
+  let engine: Engine | null = null;
+  await openPage(page, () => engine!);
+  const dir = mkdtempSync(join(tmpdir(), 'replica-overtaken-'));
+  try {
+    const [run] = fc.sample(scenario, { numRuns: 1, seed: 20261201 });
+    engine = createEngine({ dataDir: join(dir, 'r'), secrets: new MemorySecretStore(), autoStart: false });
+    // enough records for several pages, some of them written before the other tab starts
+    [...run!.before, ...TASKS.map((id) => ({ kind: 'task' as const, id, title: id }))].forEach((s, i) => engine!.store.push('device', [toChange(s, i)]));
+    await page.evaluate(() => window.hydration.reset());
+    expect(await page.evaluate(() => window.hydration.hydrateOvertaken({ pageSize: 2, chunkSize: 1, clearBefore: 4 }))).toBe('overtaken');
+    expect((await page.evaluate((l) => window.hydration.state(l), LISTS)).cursor).toBe(0);
+    await page.evaluate(() => window.hydration.hydrate({ worker: false, pageSize: 2, chunkSize: 1 }));
+    const state = await page.evaluate((l) => window.hydration.state(l), LISTS);
+    expect(state.cursor).toBeGreaterThan(0);
+    expect(state.records.sort((a, b) => (a.key < b.key ? -1 : 1))).toEqual(projection(engine));
+  } finally {
+    await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the app hydrates through its worker, the worker relaying its calls through the page as under Electron', async ({ page }) => {
   let engine: Engine | null = null;
   await openPage(page, () => engine!);

@@ -6,7 +6,8 @@
  * spec exposes (a real engine's `call`).
  */
 import type { CompanionBridge } from '../../src-shared/bridge';
-import { applyPulledPage } from '../../src-renderer/db/apply';
+import { applyPulledPage, HydrationOvertaken } from '../../src-renderer/db/apply';
+import { clearChunks } from '../../src-renderer/db/persist';
 import { derivedChanges } from '../../src-renderer/db/derive';
 import { hydrateReplica, type ApiCall } from '../../src-renderer/db/hydration';
 import { hydrate } from '../../src-renderer/db/hydrator';
@@ -34,6 +35,8 @@ declare global {
       pull(pages: unknown[][]): Promise<void>;
       write(writes: { app: string; table: string; id: string; fields: FieldValues }[]): Promise<ChangeIn[]>;
       state(lists: { query: DecisionQuery; since: string }[]): Promise<ReplicaState>;
+      /** in the page, while another tab starts hydrating too (clearing the chunks) before the `clearBefore`th page is asked for */
+      hydrateOvertaken(options: { pageSize: number; chunkSize: number; clearBefore: number }): Promise<string>;
       /** a replica of schema 3 (chunks, no derived table) holding these snapshot records, then opened by the app */
       upgradeFrom3(snapshot: unknown[], chunkSize: number): Promise<void>;
     };
@@ -83,6 +86,19 @@ window.hydration = {
       });
     }
     return { inboxReadyAt, records: applied };
+  },
+  async hydrateOvertaken({ pageSize, chunkSize, clearBefore }) {
+    let asked = 0;
+    const call = (async (method: string, input: unknown) => {
+      if (method === 'sync.snapshot' && ++asked === clearBefore) await clearChunks();
+      return window.engineCall(method, input);
+    }) as ApiCall;
+    try {
+      await hydrateReplica(call, clock, { pageSize, chunkSize });
+      return 'hydrated';
+    } catch (error) {
+      return error instanceof HydrationOvertaken ? 'overtaken' : `failed: ${String(error)}`;
+    }
   },
   async pull(pages) {
     for (const page of pages) await applyPulledPage(page, 0, clock);

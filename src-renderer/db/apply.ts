@@ -49,6 +49,11 @@ function report(result: ApplyResult, conflicts: ConflictSignal[]): void {
   if (conflicts.length) for (const l of conflictListeners) l(conflicts);
 }
 
+/** Which hydration's chunks the replica holds (a new id with every clearChunks). */
+export async function chunksId(): Promise<string | undefined> {
+  return (await db.meta.get('chunksId'))?.value as string | undefined;
+}
+
 export async function readCursor(): Promise<number> {
   const entry = await db.meta.get('lastSeq');
   return typeof entry?.value === 'number' ? entry.value : 0;
@@ -114,6 +119,20 @@ export interface SnapshotPagePosition {
   overlayOnly?: boolean;
   /** the watermarks of the decisions a hydration leaves in chunks, to store with this page (derive.ts) */
   watermarks?: Watermarks;
+  /**
+   * the `chunksId` the hydration's chunks are written under: the page is refused (and the cursor
+   * not set) when another hydration has cleared them since (another tab, where tabs cannot take
+   * turns: hydrator.ts hydrateOnce)
+   */
+  chunksOf?: string;
+}
+
+/** Another tab cleared the chunks this hydration was writing: it stops without setting the cursor (the next sync finds what that tab did). */
+export class HydrationOvertaken extends Error {
+  constructor() {
+    super('Another tab is loading your data at the same time; this one uses what it loads.');
+    this.name = 'HydrationOvertaken';
+  }
 }
 
 /** What a snapshot page writes: merged records to the overlay, records new to the replica into chunks. */
@@ -162,6 +181,7 @@ export async function writeSnapshotPage(prepared: PreparedSnapshotPage, clock: H
   const { records, position } = prepared;
   let result: ApplyResult | null = null;
   await db.transaction('rw', [...recordStores(), db.meta], async () => {
+    if (position.chunksOf !== undefined && (await chunksId()) !== position.chunksOf) throw new HydrationOvertaken();
     const found = await getRecordsInSpan(prepared.keys);
     let { applied, writes } = prepared;
     if (found.size) {

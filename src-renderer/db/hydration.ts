@@ -22,7 +22,7 @@ import { AI_APP, Proposal, TABLES } from '../../src-shared/domain/ai';
 import type { HybridClock } from '../../src-shared/hlc';
 import { applySnapshotRecords, recordKey } from '../../src-shared/replica';
 import { targetOf } from '../features/inbox/describe';
-import { applySnapshotPage, followEpoch, type PreparedSnapshotPage, prepareSnapshotPage, writeSnapshotPage } from './apply';
+import { applySnapshotPage, chunksId, followEpoch, type PreparedSnapshotPage, prepareSnapshotPage, type SnapshotPagePosition, writeSnapshotPage } from './apply';
 import { hotProposals, PROPOSALS } from './derive';
 import { clearChunks } from './persist';
 import { knownFormat, LIST_LIMIT, PAGES_AHEAD, pagesAfter, SNAPSHOT_LIMIT, snapshotLimit } from './snapshotPages';
@@ -77,7 +77,7 @@ function byId(a: unknown, b: unknown): number {
 }
 
 /** Step 2: the tables of names, whole. Returns those that came whole (the pages leave their records out). */
-async function hydrateNames(call: ApiCall, clock: HybridClock, chunkSize: number | undefined): Promise<{ whole: Set<string>; applied: number }> {
+async function hydrateNames(call: ApiCall, clock: HybridClock, chunked: SnapshotPagePosition): Promise<{ whole: Set<string>; applied: number }> {
   const lists = await Promise.all(NAME_TABLES.map((t) => call('records.list', { app: t.app, table: t.table, limit: LIST_LIMIT, includeDeleted: true })));
   const whole = new Set<string>();
   let applied = 0;
@@ -85,7 +85,7 @@ async function hydrateNames(call: ApiCall, clock: HybridClock, chunkSize: number
     // A list as long as the limit may be cut short: that table comes from the pages.
     if (records.length >= LIST_LIMIT) continue;
     whole.add(prefixOf(NAME_TABLES[i]!.app, NAME_TABLES[i]!.table));
-    applied += await applySnapshotPage([...records].sort(byId), { cursor: null, chunkSize }, clock);
+    applied += await applySnapshotPage([...records].sort(byId), chunked, clock);
   }
   return { whole, applied };
 }
@@ -145,8 +145,11 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   const [first] = await Promise.all([fetchPage(null), clearChunks()]);
   // the history this replica copies (another one than before: what it held is dropped)
   await followEpoch(first.epoch);
+  // every page is written under the chunks this hydration cleared (another tab's start clears them)
+  const chunksOf = await chunksId();
   // the names asked for before the next pages, so that the engine answers them first
-  const namesHydrated = hydrateNames(call, clock, chunkSize);
+  const chunked: SnapshotPagePosition = { cursor: null, chunkSize, chunksOf };
+  const namesHydrated = hydrateNames(call, clock, chunked);
   const nextPage = pagesAfter(first, fetchPage, PAGES_AHEAD);
   const names = await namesHydrated;
   let applied = names.applied;
@@ -176,7 +179,7 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
     await written();
     applied += await writeInbox(plan, clock);
     options.inboxReady?.();
-    await write(prepareSnapshotPage(plan.rest, { cursor: null, chunkSize }, clock));
+    await write(prepareSnapshotPage(plan.rest, chunked, clock));
   };
   let page = first;
   for (;;) {
@@ -197,7 +200,7 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
     }
     if (past) await inboxNow();
     // Decoded and encoded while IndexedDB commits the page before.
-    await write(prepareSnapshotPage(rest, { cursor: null, chunkSize }, clock));
+    await write(prepareSnapshotPage(rest, chunked, clock));
     const next = nextPage();
     if (!next) break;
     page = await next;
@@ -205,7 +208,8 @@ export async function hydrateReplica(call: ApiCall, clock: HybridClock, options:
   if (!inbox) await inboxNow();
   await written();
   if (late.length) applied += await applySnapshotPage(late, { cursor: null, overlayOnly: true }, clock);
-  await applySnapshotPage([], { cursor: first.seq }, clock);
+  // the cursor only if no other hydration cleared this one's chunks meanwhile
+  await applySnapshotPage([], { cursor: first.seq, chunksOf }, clock);
   options.progress?.(applied);
   return applied;
 }

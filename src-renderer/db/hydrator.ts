@@ -103,7 +103,8 @@ const HYDRATION_LOCK = 'mission-companion:hydration';
  * closed half-way could leave the other's cursor past chunks it cleared. While it waits, the
  * Inbox says it is still fetching rather than that nothing is pending. Web Locks exist only in
  * secure contexts (https, localhost, the desktop app); over plain http (a home server on the LAN)
- * each tab hydrates on its own, as before.
+ * each tab hydrates on its own, and one whose chunks another tab's start cleared stops without
+ * setting the cursor (apply.ts HydrationOvertaken), so that no replica is left short.
  */
 export async function hydrateOnce(clock: HybridClock, needed: () => Promise<boolean>): Promise<number | null> {
   const run = async () => ((await needed()) ? hydrate(clock) : null);
