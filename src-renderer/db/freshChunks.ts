@@ -26,8 +26,6 @@ interface Placed {
   app: string;
   table: string;
   id: string;
-  /** the entry as sent */
-  entry: unknown;
   stored?: ChunkedRecord;
   record?: ReplicaRecord;
 }
@@ -74,8 +72,8 @@ function dataKeptAsIs(data: Record<string, unknown>): boolean {
 }
 
 /** The record as a chunk stores it, taken as sent, or null when it must be merged. */
-function storedAsSent(entry: Entry, id: string, stamps: string[]): ChunkedRecord | null {
-  const { data, meta, deleted, seq } = entry;
+function storedAsSent(entry: Entry & { id: string }, stamps: string[]): ChunkedRecord | null {
+  const { id, data, meta, deleted, seq } = entry;
   if (!isPlainObject(data) || typeof deleted !== 'boolean' || !Number.isSafeInteger(seq) || !sortsAlike(id) || !dataKeptAsIs(data)) return null;
   if (!sentStampsFit(meta, data, stamps)) return null;
   // as the merge makes it: `deleted` from the data, seq never below 0
@@ -117,25 +115,23 @@ export function chunkFreshPage(entries: readonly unknown[], size: number): Fresh
   entries.forEach((raw, index) => {
     const e = raw as Entry | null;
     const named = e !== null && typeof e === 'object' && typeof e.app === 'string' && typeof e.table === 'string' && typeof e.id === 'string';
-    const stored = named ? storedAsSent(e, e.id as string, stamps) : null;
-    if (stored) {
-      const { app, table, id } = e as { app: string; table: string; id: string };
-      placed.push({ key: recordKey(app, table, id), app, table, id, entry: raw, stored });
-      asSent++;
-      return;
+    const stored = named ? storedAsSent(e as Entry & { id: string }, stamps) : null;
+    if (stored) asSent++;
+    else {
+      merged.push(raw);
+      mergedIndex.push(index);
     }
-    merged.push(raw);
-    mergedIndex.push(index);
-    // its place, kept for when the merge has made it (nothing when the entry is unreadable)
+    // its place (a merged record's, for when the merge has made it; none when the entry is unreadable)
     if (named) {
       const { app, table, id } = e as { app: string; table: string; id: string };
-      placed.push({ key: recordKey(app, table, id), app, table, id, entry: raw });
+      placed.push({ key: recordKey(app, table, id), app, table, id, ...(stored ? { stored } : {}) });
     }
   });
-  const observe = (seen: string[]) => {
-    for (const at of seen) stamps.push(at);
-  };
-  const applied = applySnapshotRecords(new Map(), merged, { observe });
+  const applied = applySnapshotRecords(new Map(), merged, {
+    observe: (seen) => {
+      for (const at of seen) stamps.push(at);
+    },
+  });
   applied.applied += asSent;
   applied.malformed = applied.malformed.map((m) => ({ ...m, index: mergedIndex[m.index]! }));
   const byKey = new Map(applied.puts.map((r) => [r.key, r]));
@@ -148,14 +144,7 @@ export function chunkFreshPage(entries: readonly unknown[], size: number): Fresh
     }
   }
   const { chunks, rest } = splitIntoChunks(ready, size, (p) => p.stored ?? storedInChunk(p.record!));
-  // In the engine's order only merged records are left out of chunks (ids that may sort otherwise
-  // here); should one taken as sent be, it is merged now rather than lost.
-  const unmerged = rest.filter((p) => !p.record).map((p) => p.entry);
-  const overlay = rest.flatMap((p) => (p.record ? [p.record] : []));
-  if (unmerged.length) {
-    const late = applySnapshotRecords(new Map(), unmerged, { observe });
-    overlay.push(...late.puts);
-    applied.puts.push(...late.puts);
-  }
-  return { applied, chunks, overlay, stamps, keys: placed.map((p) => p.key) };
+  // Only merged records are left out: the page being in order, only an id that may sort otherwise
+  // here is (and storedAsSent takes none such).
+  return { applied, chunks, overlay: rest.map((p) => p.record!), stamps, keys: placed.map((p) => p.key) };
 }
