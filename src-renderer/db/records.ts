@@ -76,9 +76,10 @@ export async function getRecordsInSpan(keys: readonly string[]): Promise<Map<str
   const span = keySpan(keys);
   if (!span) return new Map();
   const [rows, copies] = await Promise.all([db.records.where('key').between(span.lower, span.upper, true, true).toArray(), chunkCopiesInSpan(span, keys)]);
-  // (a new replica's hydration finds none: no need to index the keys)
-  const wanted = rows.length ? new Set(keys) : null;
-  return shadowing(new Map(rows.filter((r) => wanted!.has(r.key)).map((r) => [r.key, r])), copies);
+  // a new replica's hydration finds no overlay rows in the span: nothing to index the keys for
+  if (!rows.length) return copies;
+  const wanted = new Set(keys);
+  return shadowing(new Map(rows.filter((r) => wanted.has(r.key)).map((r) => [r.key, r])), copies);
 }
 
 /** Every record of one table (deleted ones included), in key order. */
