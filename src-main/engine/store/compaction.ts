@@ -83,7 +83,6 @@ interface Folded {
   writes: LwwRecord;
 }
 
-
 /** A value short enough for the compact audit trail: longer text and larger objects become "…". */
 export function auditValue(value: unknown): unknown {
   if (typeof value === 'string') return value.length > AUDIT_VALUE_CHARS ? '…' : value;
