@@ -95,7 +95,7 @@ function keyOf(entry: unknown): string | null {
   return e && typeof e.app === 'string' && typeof e.table === 'string' && typeof e.id === 'string' ? recordKey(e.app, e.table, e.id) : null;
 }
 
-/** What the inbox step writes: hydrateInboxProposals, made ahead of writing (see there). */
+/** What the inbox step writes (planInbox), made ahead of writing it. */
 interface InboxPlan {
   /** the proposals the inbox shows, for the overlay, with the watermarks of the decisions left out */
   hot: unknown[];
